@@ -1,0 +1,111 @@
+package dev.para.dispatch.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Turns errors into RFC 9457 problem details. Each mapper is narrow; none echoes an exception's
+ * message or class, and the last resort answers 500 with an id that is also in the log.
+ */
+public class ProblemMappers {
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        Response.ResponseBuilder response = respond(e.toProblem(uri.getPath()));
+        e.retryAfter().ifPresent(d -> response.header(HttpHeaders.RETRY_AFTER, Math.max(1, d.toSeconds())));
+        if (e.status() == 401) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        return response.build();
+    }
+
+    @ServerExceptionMapper
+    public Response validation(ConstraintViolationException e, UriInfo uri) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
+                .map(v -> new Problem.FieldError(fieldName(v), v.getMessage()))
+                .toList();
+        String detail = errors.stream().map(f -> f.field() + ": " + f.message())
+                .reduce((a, b) -> a + "; " + b).orElse("The request is not valid");
+        return respond(new Problem(Problem.TYPE_PREFIX + "validation", "Invalid request", 400, detail,
+                uri.getPath(), errors)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonProcessingException e, UriInfo uri) {
+        return respond(problem("malformed-body", "Malformed request body", 400,
+                "The request body is not valid JSON of the expected shape", uri)).build();
+    }
+
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthorized(RuntimeException e, UriInfo uri) {
+        return respond(problem("unauthorized", "Unauthorized", 401,
+                "A valid bearer token is required", uri))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return respond(problem("forbidden", "Forbidden", 403, "The caller may not do this", uri)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return internal(e, uri);
+        }
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known != null ? known.getReasonPhrase() : "Request failed";
+        String slug = switch (status) {
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 413 -> "payload-too-large";
+            case 415 -> "unsupported-media-type";
+            default -> "http-" + status;
+        };
+        Response.ResponseBuilder response = respond(problem(slug, title, status, title, uri));
+        if (status == 405) {
+            response.allow(e.getResponse().getAllowedMethods());
+        }
+        return response.build();
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response internal(Throwable e, UriInfo uri) {
+        String errorId = UUID.randomUUID().toString();
+        // The class name helps an operator; the message may carry request data, so it stays out.
+        Log.errorf("Internal error %s on %s: %s", errorId, uri.getPath(), e.getClass().getName());
+        return respond(problem("internal", "Internal Server Error", 500,
+                "Something went wrong on our side; quote error id " + errorId, uri)).build();
+    }
+
+    private static Problem problem(String slug, String title, int status, String detail, UriInfo uri) {
+        return new Problem(Problem.TYPE_PREFIX + slug, title, status, detail, uri.getPath(), List.of());
+    }
+
+    private static Response.ResponseBuilder respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
+    }
+
+    private static String fieldName(ConstraintViolation<?> violation) {
+        // "list.arg0.limit" or "create.request.name" → the last node is the field the client sent
+        String path = violation.getPropertyPath().toString();
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? path : path.substring(dot + 1);
+    }
+}

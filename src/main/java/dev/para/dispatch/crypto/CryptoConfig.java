@@ -1,0 +1,25 @@
+package dev.para.dispatch.crypto;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Sealing of secrets at rest: an AES-256-GCM key ring. */
+@ConfigMapping(prefix = "para.crypto")
+public interface CryptoConfig {
+
+    /**
+     * The key ring: key id to the base64 of 32 random bytes ({@code openssl rand -base64 32}).
+     * Keep retired keys here until the re-seal job has moved every row to the active key.
+     */
+    Map<String, String> keys();
+
+    /** The key id that seals new values. Required as soon as anything is sealed. */
+    Optional<String> activeKey();
+
+    /** How often rows sealed with a key other than the active one are re-sealed. */
+    @WithDefault("1h")
+    Duration resealInterval();
+}

@@ -1,0 +1,82 @@
+package dev.para.dispatch.crypto;
+
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Key rotation: re-seals every sealed column whose key id is not the active key, in small locked
+ * batches, so that a retired key can be dropped from the ring once this has run.
+ */
+@ApplicationScoped
+public class ResealJob {
+
+    /** A table with a sealed column, its key id column, and the purpose its values are sealed for. */
+    record SealedColumn(String table, String valueColumn, String keyColumn, String purpose) {}
+
+    static final List<SealedColumn> SEALED_COLUMNS = List.of(
+            new SealedColumn("installation_tokens", "sealed_token", "key_id", "installation-token"),
+            new SealedColumn("credentials", "sealed_value", "key_id", "credential"));
+
+    private static final int BATCH = 100;
+
+    private final Pool pool;
+    private final Sealer sealer;
+
+    ResealJob(Pool pool, Sealer sealer) {
+        this.pool = pool;
+        this.sealer = sealer;
+    }
+
+    @Scheduled(every = "${para.crypto.reseal-interval}", delayed = "30s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return resealAll().onFailure().invoke(e -> Log.warnf("Re-sealing failed: %s", e.getClass().getSimpleName()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Re-seals every row not sealed with the active key; answers how many rows moved. */
+    public Uni<Integer> resealAll() {
+        String active = sealer.activeKeyId();
+        Uni<Integer> total = Uni.createFrom().item(0);
+        for (SealedColumn column : SEALED_COLUMNS) {
+            total = total.flatMap(sum -> resealColumn(column, active, 0).map(n -> sum + n));
+        }
+        return total.invoke(n -> {
+            if (n > 0) {
+                Log.infof("Re-sealed %d secret(s) with key '%s'", n, active);
+            }
+        });
+    }
+
+    private Uni<Integer> resealColumn(SealedColumn c, String active, int doneSoFar) {
+        return resealBatch(c, active).flatMap(n -> n < BATCH
+                ? Uni.createFrom().item(doneSoFar + n)
+                : resealColumn(c, active, doneSoFar + n));
+    }
+
+    private Uni<Integer> resealBatch(SealedColumn c, String active) {
+        // ctid is stable while the row is locked, which makes one statement pair fit every table.
+        String select = "SELECT ctid, " + c.valueColumn() + " FROM " + c.table()
+                + " WHERE " + c.keyColumn() + " <> $1 LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED";
+        String update = "UPDATE " + c.table() + " SET " + c.valueColumn() + " = $1, " + c.keyColumn()
+                + " = $2 WHERE ctid = $3::tid";
+        return pool.withTransaction(conn -> conn.preparedQuery(select).execute(Tuple.of(active))
+                .flatMap(rows -> {
+                    List<Tuple> updates = new ArrayList<>();
+                    for (Row row : rows) {
+                        String resealed = sealer.seal(sealer.open(row.getString(1), c.purpose()), c.purpose());
+                        updates.add(Tuple.of(resealed, active, row.getValue(0).toString()));
+                    }
+                    return updates.isEmpty()
+                            ? Uni.createFrom().item(0)
+                            : conn.preparedQuery(update).executeBatch(updates).replaceWith(updates.size());
+                }));
+    }
+}

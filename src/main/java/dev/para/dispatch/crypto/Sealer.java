@@ -1,0 +1,110 @@
+package dev.para.dispatch.crypto;
+
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Seals secrets at rest with AES-256-GCM from a key ring.
+ *
+ * <p>A sealed value reads {@code v1:<key id>:<base64url(nonce ‖ ciphertext ‖ tag)>}: the key id
+ * travels inside every ciphertext, so new values use the active key while rows sealed with an
+ * older key still open. The purpose string is bound as associated data, so a value sealed for one
+ * purpose (say, an installation token) cannot be passed off as another (a registry password).
+ */
+@Singleton
+public class Sealer {
+
+    private static final String VERSION = "v1";
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    private final Map<String, SecretKey> keys = new HashMap<>();
+    private final Optional<String> activeKeyId;
+    private final SecureRandom random = new SecureRandom();
+
+    public Sealer(CryptoConfig config) {
+        config.keys().forEach((id, encoded) -> keys.put(id, decodeKey(id, encoded)));
+        this.activeKeyId = config.activeKey();
+        activeKeyId.ifPresent(id -> {
+            if (!keys.containsKey(id)) {
+                throw new SealingException("para.crypto.active-key names key '" + id + "', which is not in para.crypto.keys");
+            }
+        });
+    }
+
+    /** The id of the key that seals new values. */
+    public String activeKeyId() {
+        return activeKeyId.orElseThrow(() -> new SealingException(
+                "No sealing key configured: set para.crypto.keys.<id> and para.crypto.active-key"));
+    }
+
+    public String seal(String plaintext, String purpose) {
+        String keyId = activeKeyId();
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, keys.get(keyId), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+            byte[] out = new byte[NONCE_BYTES + sealed.length];
+            System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
+            System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
+            return VERSION + ":" + keyId + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+        } catch (GeneralSecurityException e) {
+            throw new SealingException("Sealing failed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    public String open(String sealedValue, String purpose) {
+        String[] parts = sealedValue.split(":", 3);
+        if (parts.length != 3 || !VERSION.equals(parts[0])) {
+            throw new SealingException("Not a sealed value of a known version");
+        }
+        SecretKey key = keys.get(parts[1]);
+        if (key == null) {
+            throw new SealingException("Sealed with key '" + parts[1] + "', which is not in the key ring");
+        }
+        try {
+            byte[] in = Base64.getUrlDecoder().decode(parts[2]);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
+            cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
+            return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new SealingException("Sealed value does not open: wrong key, purpose or tampered data");
+        }
+    }
+
+    /** The key id a sealed value names, without opening it. */
+    public static String keyIdOf(String sealedValue) {
+        String[] parts = sealedValue.split(":", 3);
+        if (parts.length != 3) {
+            throw new SealingException("Not a sealed value");
+        }
+        return parts[1];
+    }
+
+    private static SecretKey decodeKey(String id, String encoded) {
+        byte[] raw;
+        try {
+            raw = Base64.getDecoder().decode(encoded.trim());
+        } catch (IllegalArgumentException e) {
+            throw new SealingException("Sealing key '" + id + "' is not valid base64");
+        }
+        if (raw.length != 32) {
+            throw new SealingException("Sealing key '" + id + "' must be 32 bytes (AES-256), it is " + raw.length);
+        }
+        return new SecretKeySpec(raw, "AES");
+    }
+}

@@ -1,0 +1,35 @@
+package dev.para.dispatch.devmode;
+
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.ConfigValue;
+import java.util.List;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+/**
+ * Makes {@code ./mvnw quarkus:dev} work on a laptop with nothing installed: in the dev profile,
+ * when no database URL is configured, an embedded PostgreSQL is started and its URLs are supplied
+ * as configuration; when no JWT verification key is configured, an ephemeral key pair is made.
+ * Outside dev mode this factory contributes nothing, and the embedded server is not packaged.
+ */
+public class DevDefaultsConfigSourceFactory implements ConfigSourceFactory {
+
+    @Override
+    public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        if (!context.getProfiles().contains("dev")) {
+            return List.of();
+        }
+        boolean databaseConfigured = isSet(context, "quarkus.datasource.reactive.url")
+                || isSet(context, "quarkus.datasource.jdbc.url");
+        boolean jwtConfigured = isSet(context, "mp.jwt.verify.publickey.location")
+                || isSet(context, "mp.jwt.verify.publickey");
+        ConfigValue issuer = context.getValue("mp.jwt.verify.issuer");
+        return List.of(new DevDefaultsConfigSource(!databaseConfigured, !jwtConfigured,
+                issuer != null && issuer.getValue() != null ? issuer.getValue() : "para-dispatch"));
+    }
+
+    private static boolean isSet(ConfigSourceContext context, String name) {
+        ConfigValue value = context.getValue(name);
+        return value != null && value.getValue() != null && !value.getValue().isBlank();
+    }
+}

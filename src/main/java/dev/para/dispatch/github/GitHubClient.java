@@ -1,0 +1,197 @@
+package dev.para.dispatch.github;
+
+import dev.para.dispatch.github.model.AccessTokenRequest;
+import dev.para.dispatch.github.model.AccessTokenResponse;
+import dev.para.dispatch.github.model.GitHubInstallation;
+import dev.para.dispatch.github.model.OAuthTokenRequest;
+import dev.para.dispatch.github.model.OAuthTokenResponse;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
+import io.smallrye.faulttolerance.api.Guard;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.util.TypeLiteral;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+
+/**
+ * The service's way to call GitHub: the typed REST clients behind one guard that retries transient
+ * failures with exponential backoff and jitter, waits out short rate limits as GitHub asks, and
+ * opens a circuit when GitHub is down; every attempt is timed by operation and outcome.
+ */
+@Singleton
+public class GitHubClient {
+
+    static final String REQUEST_TIMER = "para.github.request";
+    private static final int PER_PAGE = 100;
+    private static final int MAX_PAGES = 50;
+    @SuppressWarnings("rawtypes")
+    private static final TypeLiteral<Uni> UNI = new TypeLiteral<>() {};
+
+    private final GitHubApi api;
+    private final GitHubOAuthApi oauthApi;
+    private final AppJwtService appJwt;
+    private final GitHubConfig config;
+    private final MeterRegistry registry;
+    private final Guard guard;
+
+    GitHubClient(GitHubConfig config, AppJwtService appJwt, MeterRegistry registry) {
+        this.config = config;
+        this.appJwt = appJwt;
+        this.registry = registry;
+        this.api = build(config.apiUrl().toString(), GitHubApi.class);
+        this.oauthApi = build(config.webUrl().toString(), GitHubOAuthApi.class);
+        GitHubConfig.Retry retry = config.retry();
+        GitHubConfig.CircuitBreaker breaker = config.circuitBreaker();
+        this.guard = Guard.create()
+                .withDescription("github")
+                .withRetry()
+                    .maxRetries(retry.maxRetries())
+                    .maxDuration(retry.maxRateLimitWait().plus(retry.maxDelay()).toMillis() * (retry.maxRetries() + 1), ChronoUnit.MILLIS)
+                    .jitter(0, ChronoUnit.MILLIS)
+                    .whenException(this::worthRetrying)
+                    .withCustomBackoff().strategy(() -> new Backoff(retry)).done()
+                    .done()
+                .withCircuitBreaker()
+                    .name("github")
+                    .requestVolumeThreshold(breaker.requestVolumeThreshold())
+                    .failureRatio(breaker.failureRatio())
+                    .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
+                    .when(GitHubClient::meansGitHubIsDown)
+                    .done()
+                .build();
+    }
+
+    private <T> T build(String baseUri, Class<T> type) {
+        return QuarkusRestClientBuilder.newBuilder()
+                .baseUri(java.net.URI.create(baseUri))
+                .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .build(type);
+    }
+
+    /** Mints an installation token narrowed to the given repositories and permissions. */
+    public Uni<AccessTokenResponse> createInstallationToken(long installationId, AccessTokenRequest narrowing) {
+        return call("create_installation_token",
+                () -> api.createInstallationToken("Bearer " + appJwt.jwt(), installationId, narrowing));
+    }
+
+    /** Revokes an installation token (it authenticates its own revocation). */
+    public Uni<Void> revokeInstallationToken(String token) {
+        return call("revoke_installation_token", () -> api.revokeInstallationToken("Bearer " + token));
+    }
+
+    /** Every installation the user behind the user token can access, across pages. */
+    public Uni<List<GitHubInstallation>> listUserInstallations(String userToken) {
+        return userInstallationsFrom(userToken, 1, new ArrayList<>());
+    }
+
+    private Uni<List<GitHubInstallation>> userInstallationsFrom(String userToken, int page, List<GitHubInstallation> found) {
+        return call("list_user_installations", () -> api.listUserInstallations("Bearer " + userToken, PER_PAGE, page))
+                .flatMap(result -> {
+                    List<GitHubInstallation> items = result.installations() == null ? List.of() : result.installations();
+                    found.addAll(items);
+                    boolean more = items.size() == PER_PAGE && found.size() < result.totalCount() && page < MAX_PAGES;
+                    return more ? userInstallationsFrom(userToken, page + 1, found) : Uni.createFrom().item(found);
+                });
+    }
+
+    /** Exchanges a user's OAuth code (from the setup redirect) for a user token. */
+    public Uni<String> exchangeOAuthCode(String code) {
+        String clientId = config.oauth().clientId().orElseThrow(() -> new GitHubException(
+                GitHubError.APP_NOT_CONFIGURED, "para.github.oauth.client-id is not set", null));
+        String clientSecret = config.oauth().clientSecret().orElseThrow(() -> new GitHubException(
+                GitHubError.APP_NOT_CONFIGURED, "para.github.oauth.client-secret is not set", null));
+        return call("exchange_oauth_code", () -> oauthApi.exchangeOAuthCode(new OAuthTokenRequest(clientId, clientSecret, code)))
+                .map(OAuthTokenResponse.class::cast)
+                .map(answer -> {
+                    if (answer.error() != null || answer.accessToken() == null) {
+                        // e.g. bad_verification_code: the code is wrong, used, or expired
+                        throw new GitHubException(GitHubError.BAD_CREDENTIALS,
+                                "OAuth code exchange refused (" + answer.error() + ")", null, 200);
+                    }
+                    return answer.accessToken();
+                });
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> Uni<T> call(String operation, Supplier<Uni<T>> request) {
+        Supplier<Uni<T>> timed = () -> {
+            Timer.Sample sample = Timer.start(registry);
+            return Uni.createFrom().deferred(request::get)
+                    .onItemOrFailure().invoke((item, failure) -> sample.stop(timer(operation, outcome(failure))));
+        };
+        return ((Uni<T>) guard.get((Supplier) timed, UNI))
+                .onFailure(CircuitBreakerOpenException.class).transform(e -> new GitHubException(
+                        GitHubError.UNAVAILABLE, "GitHub calls are paused after repeated failures", config.circuitBreaker().delay()));
+    }
+
+    private Timer timer(String operation, String outcome) {
+        return Timer.builder(REQUEST_TIMER)
+                .description("Calls to the GitHub API, one per attempt")
+                .tags("operation", operation, "outcome", outcome)
+                .register(registry);
+    }
+
+    private static String outcome(Throwable failure) {
+        if (failure == null) {
+            return "success";
+        }
+        if (failure instanceof GitHubException g) {
+            return g.error().name().toLowerCase(Locale.ROOT);
+        }
+        return isNetworkFailure(failure) ? "network_error" : "error";
+    }
+
+    private boolean worthRetrying(Throwable failure) {
+        if (failure instanceof GitHubException g) {
+            return g.error().isTransient()
+                    && g.retryAfter().map(wait -> wait.compareTo(config.retry().maxRateLimitWait()) <= 0).orElse(true);
+        }
+        return isNetworkFailure(failure);
+    }
+
+    private static boolean meansGitHubIsDown(Throwable failure) {
+        return failure instanceof GitHubException g ? g.error() == GitHubError.UNAVAILABLE : isNetworkFailure(failure);
+    }
+
+    static boolean isNetworkFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IOException || t instanceof TimeoutException
+                    || t instanceof io.vertx.core.VertxException
+                    || t.getClass().getName().startsWith("io.netty.channel")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Exponential backoff with equal jitter; a rate limit's own wait takes precedence. */
+    static final class Backoff implements CustomBackoffStrategy {
+        private final GitHubConfig.Retry retry;
+        private int attempt;
+
+        Backoff(GitHubConfig.Retry retry) {
+            this.retry = retry;
+        }
+
+        @Override
+        public long nextDelayInMillis(Throwable cause) {
+            if (cause instanceof GitHubException g && g.retryAfter().isPresent()) {
+                return g.retryAfter().get().toMillis();
+            }
+            long cap = Math.min(retry.maxDelay().toMillis(), retry.initialDelay().toMillis() << Math.min(attempt++, 20));
+            return cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.para.dispatch.github;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The GitHub App: its identity, how we call GitHub, and how webhooks are taken in. */
+@ConfigMapping(prefix = "para.github")
+public interface GitHubConfig {
+
+    /** The App's numeric id (the {@code iss} of App JWTs). */
+    Optional<String> appId();
+
+    /**
+     * The App's private key as PEM: PKCS#1 ({@code BEGIN RSA PRIVATE KEY}, as GitHub downloads it)
+     * or PKCS#8 ({@code BEGIN PRIVATE KEY}). Prefer {@link #privateKeyFile()} in production.
+     */
+    Optional<String> privateKey();
+
+    /** A file holding the App's private key PEM (for example a mounted Secret). */
+    Optional<Path> privateKeyFile();
+
+    /** The webhook secret GitHub signs deliveries with ({@code X-Hub-Signature-256}). */
+    Optional<String> webhookSecret();
+
+    /** The App's slug, for links such as the installation page. */
+    Optional<String> appSlug();
+
+    /** REST API base URL; {@code https://HOST/api/v3} for GitHub Enterprise Server. */
+    @WithDefault("https://api.github.com")
+    URI apiUrl();
+
+    /** Web base URL, for the OAuth code exchange; {@code https://HOST} for GitHub Enterprise Server. */
+    @WithDefault("https://github.com")
+    URI webUrl();
+
+    /** OAuth credentials of the App, used by the setup callback to identify the installing user. */
+    OAuth oauth();
+
+    /** Timeout for opening a connection to GitHub. */
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    /** Timeout for GitHub's answer. */
+    @WithDefault("20s")
+    Duration readTimeout();
+
+    /** An installation token is replaced this long before it expires. */
+    @WithDefault("5m")
+    Duration tokenRefreshBuffer();
+
+    /** Lifetime of an App JWT; GitHub accepts at most 10 minutes. */
+    @WithDefault("9m")
+    Duration jwtLifetime();
+
+    /** An App JWT is reused until this long before it expires. */
+    @WithDefault("60s")
+    Duration jwtReuseMargin();
+
+    Retry retry();
+
+    CircuitBreaker circuitBreaker();
+
+    Webhook webhook();
+
+    interface OAuth {
+        /** The App's OAuth client id. */
+        Optional<String> clientId();
+
+        /** The App's OAuth client secret. */
+        Optional<String> clientSecret();
+    }
+
+    interface Retry {
+        /** Retries of a GitHub call that failed transiently (5xx, network, short rate limit). */
+        @WithDefault("3")
+        int maxRetries();
+
+        /** First backoff delay; it doubles per retry, with full jitter. */
+        @WithDefault("200ms")
+        Duration initialDelay();
+
+        /** Upper bound of one backoff delay. */
+        @WithDefault("10s")
+        Duration maxDelay();
+
+        /** A rate limit that resets sooner than this is waited out; a later one fails the call. */
+        @WithDefault("30s")
+        Duration maxRateLimitWait();
+    }
+
+    interface CircuitBreaker {
+        /** Calls in the rolling window that the failure ratio is computed over. */
+        @WithDefault("20")
+        int requestVolumeThreshold();
+
+        /** Ratio of transient failures in the window that opens the circuit. */
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** How long the circuit stays open before a trial call. */
+        @WithDefault("30s")
+        Duration delay();
+    }
+
+    interface Webhook {
+        /** Deliveries written to PostgreSQL in one statement at most (group commit). */
+        @WithDefault("256")
+        int batchSize();
+
+        /** Insert statements in flight at once; more arrivals wait and join the next batch. */
+        @WithDefault("4")
+        int maxInFlightBatches();
+
+        /** Deliveries a processor claims at once. */
+        @WithDefault("100")
+        int processBatchSize();
+
+        /** How long a claimed delivery is reserved for the replica that claimed it. */
+        @WithDefault("2m")
+        Duration lease();
+
+        /** Processing attempts before a delivery is given up as failed. */
+        @WithDefault("5")
+        int maxAttempts();
+
+        /** How often unprocessed deliveries are swept up (after a crash, or a failed attempt). */
+        @WithDefault("15s")
+        Duration sweepInterval();
+
+        /** How long a processed delivery (and its payload) is kept for redelivery checks and audit. */
+        @WithDefault("7d")
+        Duration retention();
+    }
+}

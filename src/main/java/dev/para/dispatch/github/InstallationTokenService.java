@@ -1,0 +1,171 @@
+package dev.para.dispatch.github;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.para.dispatch.crypto.Sealer;
+import dev.para.dispatch.github.model.AccessTokenRequest;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Installation tokens, narrowed per use, served from a cache that is single-flight: concurrent
+ * requests for the same (installation, narrowing) share one upstream mint. A token is replaced a
+ * configurable buffer before it expires. Tokens are stored sealed, so a restart reuses a token
+ * with life left instead of minting again; PostgreSQL being away only costs that reuse.
+ */
+@Singleton
+public class InstallationTokenService {
+
+    static final String PURPOSE = "installation-token";
+    static final String MINT_TIMER = "para.token.mint";
+
+    record Key(long installationId, TokenNarrowing narrowing) {}
+
+    private final GitHubClient github;
+    private final Pool pool;
+    private final Sealer sealer;
+    private final Clock clock;
+    private final GitHubConfig config;
+    private final MeterRegistry registry;
+    private final AsyncCache<Key, InstallationToken> cache;
+
+    InstallationTokenService(GitHubClient github, Pool pool, Sealer sealer, Clock clock, GitHubConfig config,
+            MeterRegistry registry) {
+        this.github = github;
+        this.pool = pool;
+        this.sealer = sealer;
+        this.clock = clock;
+        this.config = config;
+        this.registry = registry;
+        this.cache = Caffeine.newBuilder().maximumSize(100_000).recordStats().buildAsync();
+        CaffeineCacheMetrics.monitor(registry, cache, "installation_tokens");
+    }
+
+    /** A token for the installation with the narrowing, fresh for at least the refresh buffer. */
+    public Uni<InstallationToken> token(long installationId, TokenNarrowing narrowing) {
+        return Uni.createFrom().completionStage(() -> tokenAsync(installationId, narrowing));
+    }
+
+    /** The same as {@link #token}, as a future: the cache-hit path allocates nothing else. */
+    public CompletableFuture<InstallationToken> tokenAsync(long installationId, TokenNarrowing narrowing) {
+        Key key = new Key(installationId, narrowing);
+        Instant freshUntil = clock.instant().plus(config.tokenRefreshBuffer());
+        CompletableFuture<InstallationToken> cached = cache.getIfPresent(key);
+        if (cached != null) {
+            if (!cached.isDone()) {
+                return cached; // a mint is in flight: join it
+            }
+            InstallationToken token = cached.getNow(null);
+            if (token != null && token.freshAt(freshUntil)) {
+                return cached;
+            }
+            cache.asMap().remove(key, cached); // only this stale entry, never a newer one
+        }
+        return cache.get(key, (k, executor) -> load(k, freshUntil).subscribeAsCompletionStage());
+    }
+
+    /** Forces the next request for this narrowing to mint anew (used by the refresher). */
+    public void invalidate(long installationId, TokenNarrowing narrowing) {
+        cache.synchronous().invalidate(new Key(installationId, narrowing));
+    }
+
+    /** Revokes the token in use for this narrowing at GitHub and forgets it here. */
+    public Uni<Void> revoke(long installationId, TokenNarrowing narrowing) {
+        Key key = new Key(installationId, narrowing);
+        CompletableFuture<InstallationToken> cached = cache.getIfPresent(key);
+        cache.synchronous().invalidate(key);
+        Uni<Optional<InstallationToken>> current = cached != null && cached.isDone() && !cached.isCompletedExceptionally()
+                ? Uni.createFrom().item(Optional.ofNullable(cached.getNow(null)))
+                : loadStored(key);
+        return current.flatMap(token -> token.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : github.revokeInstallationToken(token.get().token())
+                                .onFailure(GitHubException.class).recoverWithNull())
+                .flatMap(ignored -> deleteStored(installationId, narrowing.key()));
+    }
+
+    /** Forgets every token of an installation (it was deleted or suspended); GitHub voids them itself. */
+    public Uni<Void> forgetInstallation(long installationId) {
+        cache.asMap().keySet().removeIf(k -> k.installationId() == installationId);
+        return pool.preparedQuery("DELETE FROM installation_tokens WHERE installation_id = $1")
+                .execute(Tuple.of(installationId)).replaceWithVoid();
+    }
+
+    private Uni<InstallationToken> load(Key key, Instant freshUntil) {
+        return loadStored(key)
+                .onFailure().recoverWithItem(e -> {
+                    Log.warnf("Stored tokens unavailable (%s); minting a new one", e.getClass().getSimpleName());
+                    return Optional.empty();
+                })
+                .flatMap(stored -> stored.filter(t -> t.freshAt(freshUntil))
+                        .map(t -> Uni.createFrom().item(t))
+                        .orElseGet(() -> mint(key)));
+    }
+
+    private Uni<InstallationToken> mint(Key key) {
+        Timer.Sample sample = Timer.start(registry);
+        AccessTokenRequest request = new AccessTokenRequest(key.narrowing().repositories(), key.narrowing().permissions());
+        return github.createInstallationToken(key.installationId(), request)
+                .map(answer -> new InstallationToken(key.installationId(), answer.token(), answer.expiresAt()))
+                .onItemOrFailure().invoke((token, failure) -> sample.stop(Timer.builder(MINT_TIMER)
+                        .description("Minting of installation tokens at GitHub")
+                        .tag("outcome", failure == null ? "success" : "failure")
+                                .register(registry)))
+                .call(token -> store(key, token).onFailure().recoverWithItem(e -> {
+                    Log.warnf("Could not store a minted token (%s); it stays in memory only", e.getClass().getSimpleName());
+                    return null;
+                }))
+                .invoke(token -> Log.debugf("Minted %s narrowed to %s", token, key.narrowing()));
+    }
+
+    private Uni<Optional<InstallationToken>> loadStored(Key key) {
+        return pool.preparedQuery("SELECT sealed_token, expires_at FROM installation_tokens"
+                        + " WHERE installation_id = $1 AND narrowing = $2")
+                .execute(Tuple.of(key.installationId(), key.narrowing().key()))
+                .map(rows -> firstToken(key, rows));
+    }
+
+    private Optional<InstallationToken> firstToken(Key key, RowSet<Row> rows) {
+        for (Row row : rows) {
+            String token = sealer.open(row.getString("sealed_token"), PURPOSE);
+            return Optional.of(new InstallationToken(key.installationId(), token,
+                    row.getOffsetDateTime("expires_at").toInstant()));
+        }
+        return Optional.empty();
+    }
+
+    private Uni<Void> store(Key key, InstallationToken token) {
+        String sealed = sealer.seal(token.token(), PURPOSE);
+        return pool.preparedQuery("INSERT INTO installation_tokens"
+                        + " (installation_id, narrowing, sealed_token, key_id, expires_at, minted_at)"
+                        + " VALUES ($1, $2, $3, $4, $5, $6)"
+                        + " ON CONFLICT (installation_id, narrowing) DO UPDATE SET sealed_token = excluded.sealed_token,"
+                        + " key_id = excluded.key_id, expires_at = excluded.expires_at, minted_at = excluded.minted_at")
+                .execute(Tuple.from(new Object[] {key.installationId(), key.narrowing().key(), sealed,
+                        Sealer.keyIdOf(sealed), utc(token.expiresAt()), utc(clock.instant())}))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> deleteStored(long installationId, String narrowing) {
+        return pool.preparedQuery("DELETE FROM installation_tokens WHERE installation_id = $1 AND narrowing = $2")
+                .execute(Tuple.of(installationId, narrowing)).replaceWithVoid();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

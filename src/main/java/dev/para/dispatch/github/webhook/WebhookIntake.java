@@ -1,0 +1,114 @@
+package dev.para.dispatch.github.webhook;
+
+import dev.para.dispatch.github.GitHubConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Stores deliveries durably before they are acknowledged, with group commit: deliveries that
+ * arrive while an insert is in flight wait in a queue and go into the next statement together,
+ * one multi-row {@code INSERT … ON CONFLICT DO NOTHING} and one commit for all of them. Under light
+ * load a delivery is inserted at once (no timer, no added latency); under heavy load batches grow
+ * by themselves. A delivery id seen before (a redelivery) is reported as a duplicate.
+ */
+@Singleton
+public class WebhookIntake {
+
+    private static final String INSERT = "INSERT INTO webhook_deliveries (delivery_id, event, payload)"
+            + " SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])"
+            + " ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id";
+
+    /** A delivery waiting for its batch; completes with true when stored, false for a redelivery. */
+    private record Pending(String deliveryId, String event, byte[] payload, CompletableFuture<Boolean> stored) {}
+
+    private final Pool pool;
+    private final WebhookProcessor processor;
+    private final int batchSize;
+    private final int maxInFlight;
+    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    WebhookIntake(Pool pool, WebhookProcessor processor, GitHubConfig config) {
+        this.pool = pool;
+        this.processor = processor;
+        this.batchSize = config.webhook().batchSize();
+        this.maxInFlight = config.webhook().maxInFlightBatches();
+    }
+
+    /** Stores the delivery; the item is true if it is new, false if this delivery id was stored before. */
+    public Uni<Boolean> store(String deliveryId, String event, byte[] payload) {
+        CompletableFuture<Boolean> stored = new CompletableFuture<>();
+        queue.add(new Pending(deliveryId, event, payload, stored));
+        drain();
+        return Uni.createFrom().completionStage(stored);
+    }
+
+    private void drain() {
+        while (!queue.isEmpty()) {
+            int running = inFlight.get();
+            if (running >= maxInFlight) {
+                return; // the batch in flight drains the queue when it completes
+            }
+            if (!inFlight.compareAndSet(running, running + 1)) {
+                continue;
+            }
+            List<Pending> batch = new ArrayList<>(Math.min(batchSize, 64));
+            for (Pending p; batch.size() < batchSize && (p = queue.poll()) != null; ) {
+                batch.add(p);
+            }
+            if (batch.isEmpty()) {
+                inFlight.decrementAndGet();
+                continue;
+            }
+            insert(batch);
+        }
+    }
+
+    private void insert(List<Pending> batch) {
+        int n = batch.size();
+        String[] ids = new String[n];
+        String[] events = new String[n];
+        Buffer[] payloads = new Buffer[n];
+        for (int i = 0; i < n; i++) {
+            Pending p = batch.get(i);
+            ids[i] = p.deliveryId();
+            events[i] = p.event();
+            payloads[i] = Buffer.buffer(p.payload());
+        }
+        pool.preparedQuery(INSERT).execute(Tuple.of(ids, events, payloads)).subscribe().with(rows -> {
+            Set<String> inserted = new HashSet<>(rows.size() * 2);
+            for (Row row : rows) {
+                inserted.add(row.getString(0));
+            }
+            finish();
+            for (Pending p : batch) {
+                // remove(): the same id twice in one batch is one new delivery and one duplicate
+                p.stored().complete(inserted.remove(p.deliveryId()));
+            }
+            if (rows.size() > 0) {
+                processor.signal();
+            }
+        }, failure -> {
+            finish();
+            for (Pending p : batch) {
+                p.stored().completeExceptionally(failure);
+            }
+        });
+    }
+
+    private void finish() {
+        inFlight.decrementAndGet();
+        drain();
+    }
+}

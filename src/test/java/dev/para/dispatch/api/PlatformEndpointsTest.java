@@ -1,0 +1,61 @@
+package dev.para.dispatch.api;
+
+import static dev.para.dispatch.testing.Webhooks.deliver;
+import static dev.para.dispatch.testing.Webhooks.exampleFor;
+import static dev.para.dispatch.testing.Webhooks.newDeliveryId;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+import dev.para.dispatch.testing.ApiTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/** Health, metrics, OpenAPI and the error format: what operators and clients rely on. */
+@QuarkusTest
+class PlatformEndpointsTest {
+
+    @Test
+    void readinessCoversTheDatabaseAndTheAppKey() {
+        given().when().get("/q/health/ready").then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem("GitHub App credentials"))
+                .body("checks.name", hasItem(containsString("PostgreSQL")))
+                .body(not(containsString("PRIVATE KEY")));
+        given().when().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void metricsHaveLatencyHistogramsAndDeliveryCounters() {
+        deliver("ping", newDeliveryId(), exampleFor("ping", 0, p -> {})).statusCode(202);
+        given().header("Authorization", ApiTokens.bearer("metrics-test")).when().get("/api/v1/installations").then()
+                .statusCode(200);
+        given().when().get("/q/metrics").then()
+                .statusCode(200)
+                .body(containsString("http_server_requests_seconds_bucket{"))
+                .body(containsString("le=\"0.01\""))
+                .body(containsString("para_webhook_deliveries_total{event=\"ping\",outcome=\"accepted\"}"))
+                .body(not(containsString("installation_id=")));
+    }
+
+    @Test
+    void openApiDescribesTheApi() {
+        given().queryParam("format", "json").when().get("/q/openapi").then()
+                .statusCode(200)
+                .body("paths.'/api/v1/installations'.get", org.hamcrest.Matchers.notNullValue())
+                .body("paths.'/github/webhook'.post", org.hamcrest.Matchers.notNullValue());
+    }
+
+    @Test
+    void unknownPathsAndMethodsAreProblems() {
+        given().when().get("/api/v1/nothing-here").then()
+                .statusCode(404).contentType("application/problem+json")
+                .body("type", equalTo("urn:para-dispatch:problem:not-found"))
+                .body(not(containsString("Exception")));
+        given().header("Authorization", ApiTokens.bearer("x")).when().delete("/api/v1/installations").then()
+                .statusCode(405).contentType("application/problem+json");
+    }
+}

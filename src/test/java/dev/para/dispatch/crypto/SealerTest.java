@@ -1,0 +1,74 @@
+package dev.para.dispatch.crypto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SealerTest {
+
+    private static final String K1 = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+    private static final String K2 = Base64.getEncoder().encodeToString("fedcba9876543210fedcba9876543210".getBytes());
+
+    static Sealer sealer(Map<String, String> keys, String active) {
+        return new Sealer(new CryptoConfig() {
+            public Map<String, String> keys() {
+                return keys;
+            }
+
+            public Optional<String> activeKey() {
+                return Optional.ofNullable(active);
+            }
+
+            public Duration resealInterval() {
+                return Duration.ofHours(1);
+            }
+        });
+    }
+
+    @Test
+    void sealsAndOpensWithTheKeyIdInside() {
+        Sealer sealer = sealer(Map.of("k1", K1), "k1");
+        String sealed = sealer.seal("ghs_secret-token", "installation-token");
+        assertTrue(sealed.startsWith("v1:k1:"));
+        assertFalse(sealed.contains("ghs_secret-token"));
+        assertEquals("k1", Sealer.keyIdOf(sealed));
+        assertEquals("ghs_secret-token", sealer.open(sealed, "installation-token"));
+        assertNotEquals(sealed, sealer.seal("ghs_secret-token", "installation-token"), "a fresh nonce each time");
+    }
+
+    @Test
+    void oldKeysStillOpenAfterRotation() {
+        String sealedWithK1 = sealer(Map.of("k1", K1), "k1").seal("value", "p");
+        Sealer rotated = sealer(Map.of("k1", K1, "k2", K2), "k2");
+        assertEquals("value", rotated.open(sealedWithK1, "p"));
+        assertEquals("k2", Sealer.keyIdOf(rotated.seal("value", "p")));
+    }
+
+    @Test
+    void refusesWrongPurposeTamperingAndUnknownKeys() {
+        Sealer sealer = sealer(Map.of("k1", K1), "k1");
+        String sealed = sealer.seal("value", "installation-token");
+        assertThrows(SealingException.class, () -> sealer.open(sealed, "credential"));
+        char last = sealed.charAt(sealed.length() - 1);
+        String tampered = sealed.substring(0, sealed.length() - 1) + (last == 'A' ? 'B' : 'A');
+        assertThrows(SealingException.class, () -> sealer.open(tampered, "installation-token"));
+        assertThrows(SealingException.class, () -> sealer(Map.of("k2", K2), "k2").open(sealed, "installation-token"));
+        assertThrows(SealingException.class, () -> sealer.open("plaintext", "installation-token"));
+    }
+
+    @Test
+    void refusesBadKeyConfiguration() {
+        assertThrows(SealingException.class, () -> sealer(Map.of("k1", "c2hvcnQ="), "k1"));
+        assertThrows(SealingException.class, () -> sealer(Map.of("k1", K1), "k9"));
+        SealingException missing = assertThrows(SealingException.class, () -> sealer(Map.of(), null).seal("v", "p"));
+        assertTrue(missing.getMessage().contains("para.crypto.active-key"));
+    }
+}

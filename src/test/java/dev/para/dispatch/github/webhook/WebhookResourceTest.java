@@ -1,0 +1,240 @@
+package dev.para.dispatch.github.webhook;
+
+import static dev.para.dispatch.testing.Webhooks.deliver;
+import static dev.para.dispatch.testing.Webhooks.exampleFor;
+import static dev.para.dispatch.testing.Webhooks.newDeliveryId;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.para.dispatch.testing.Db;
+import dev.para.dispatch.testing.Webhooks;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class WebhookResourceTest {
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    static long newInstallationId() {
+        return ThreadLocalRandom.current().nextLong(1_000_000, Long.MAX_VALUE / 2);
+    }
+
+    static long stored(String deliveryId) {
+        return Db.count("SELECT count(*) FROM webhook_deliveries WHERE delivery_id = ?", deliveryId);
+    }
+
+    static void awaitProcessed(String deliveryId) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> !Db.query(
+                "SELECT 1 FROM webhook_deliveries WHERE delivery_id = ? AND processed_at IS NOT NULL", deliveryId).isEmpty());
+    }
+
+    @Test
+    void storesAndProcessesASignedInstallationCreated() {
+        long installation = newInstallationId();
+        String delivery = newDeliveryId();
+        deliver("installation", delivery, exampleFor("installation.created", installation, p -> {}))
+                .statusCode(202).body("delivery", equalTo(delivery)).body("status", equalTo("accepted"));
+        awaitProcessed(delivery);
+        var row = Db.query("SELECT * FROM webhook_deliveries WHERE delivery_id = ?", delivery).get(0);
+        assertEquals("processed", row.get("outcome"));
+        assertEquals("created", row.get("action"));
+        assertEquals(installation, row.get("installation_id"));
+        var inst = Db.query("SELECT * FROM github_installations WHERE installation_id = ?", installation).get(0);
+        assertEquals("Codertocat", inst.get("github_account_login"));
+        assertEquals("selected", inst.get("repository_selection"));
+        assertNull(inst.get("account_id"), "not linked to any account until the setup flow proves ownership");
+        assertEquals(List.of("Codertocat/Hello-World"), Db.query(
+                "SELECT full_name FROM installation_repositories WHERE installation_id = ?", installation)
+                .stream().map(r -> r.get("full_name")).toList());
+    }
+
+    @Test
+    void wrongOrMissingSignatureIsRejectedAndNothingIsStored() {
+        byte[] body = exampleFor("installation.created", newInstallationId(), p -> {});
+        String wrong = newDeliveryId();
+        given().header("X-GitHub-Event", "installation").header("X-GitHub-Delivery", wrong)
+                .header("X-Hub-Signature-256", new WebhookSignature("not the secret").header(body))
+                .contentType("application/json").body(body)
+                .when().post("/github/webhook").then()
+                .statusCode(401).contentType("application/problem+json")
+                .body("type", equalTo("urn:para-dispatch:problem:invalid-signature"));
+        String missing = newDeliveryId();
+        given().header("X-GitHub-Event", "installation").header("X-GitHub-Delivery", missing)
+                .contentType("application/json").body(body)
+                .when().post("/github/webhook").then().statusCode(401);
+        String tampered = newDeliveryId();
+        byte[] changed = new String(body, StandardCharsets.UTF_8).replace("Codertocat", "Codertocad").getBytes(StandardCharsets.UTF_8);
+        given().header("X-GitHub-Event", "installation").header("X-GitHub-Delivery", tampered)
+                .header("X-Hub-Signature-256", Webhooks.SIGNATURE.header(body))
+                .contentType("application/json").body(changed)
+                .when().post("/github/webhook").then().statusCode(401);
+        assertEquals(0, stored(wrong) + stored(missing) + stored(tampered));
+    }
+
+    @Test
+    void aRedeliveryIsAcknowledgedButProcessedOnce() {
+        long installation = newInstallationId();
+        String delivery = newDeliveryId();
+        byte[] body = exampleFor("installation.created", installation, p -> {});
+        deliver("installation", delivery, body).statusCode(202);
+        awaitProcessed(delivery);
+        deliver("installation", delivery, body).statusCode(200).body("status", equalTo("duplicate"));
+        deliver("installation", delivery, body).statusCode(200).body("status", equalTo("duplicate"));
+        // give a wrongly re-queued delivery every chance to be processed again
+        given().when().get("/q/health/live").then().statusCode(200);
+        await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertEquals(1, Db.count("SELECT attempts FROM webhook_deliveries WHERE delivery_id = ?", delivery));
+        assertEquals(1, Db.count("SELECT count(*) FROM audit_events WHERE object_type = 'installation'"
+                + " AND object_id = ? AND action = 'installation.created'", String.valueOf(installation)));
+    }
+
+    @Test
+    void missingHeadersAreBadRequests() {
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        given().header("X-GitHub-Event", "ping").header("X-Hub-Signature-256", Webhooks.SIGNATURE.header(body))
+                .body(body).when().post("/github/webhook").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("X-GitHub-Delivery"));
+        given().header("X-GitHub-Delivery", newDeliveryId()).header("X-Hub-Signature-256", Webhooks.SIGNATURE.header(body))
+                .body(body).when().post("/github/webhook").then()
+                .statusCode(400).body("errors[0].field", equalTo("X-GitHub-Event"));
+    }
+
+    @Test
+    void aBodyOver25MiBIsRefused() throws Exception {
+        byte[] body = new byte[26 * 1024 * 1024];
+        java.util.Arrays.fill(body, (byte) ' ');
+        String delivery = newDeliveryId();
+        // Expect: 100-continue lets the server refuse by Content-Length before the body is sent
+        var request = java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/github/webhook"))
+                .expectContinue(true)
+                .header("X-GitHub-Event", "ping").header("X-GitHub-Delivery", delivery)
+                .header("X-Hub-Signature-256", Webhooks.SIGNATURE.header(body))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        var response = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(request, java.net.http.HttpResponse.BodyHandlers.discarding());
+        assertEquals(413, response.statusCode());
+        assertEquals(0, stored(delivery));
+    }
+
+    @Test
+    void pingIsProcessedAndUnknownEventsAreKeptAsIgnored() {
+        String ping = newDeliveryId();
+        deliver("ping", ping, exampleFor("ping", 0, p -> {})).statusCode(202);
+        String push = newDeliveryId();
+        deliver("push", push, exampleFor("push", newInstallationId(), p -> {})).statusCode(202);
+        awaitProcessed(ping);
+        awaitProcessed(push);
+        assertEquals("processed", Db.query("SELECT outcome FROM webhook_deliveries WHERE delivery_id = ?", ping).get(0).get("outcome"));
+        assertEquals("ignored", Db.query("SELECT outcome FROM webhook_deliveries WHERE delivery_id = ?", push).get(0).get("outcome"));
+    }
+
+    @Test
+    void installationLifecycleKeepsTheRowCurrent() {
+        long installation = newInstallationId();
+        String created = newDeliveryId();
+        deliver("installation", created, exampleFor("installation.created", installation, p -> {})).statusCode(202);
+        awaitProcessed(created);
+
+        String added = newDeliveryId();
+        deliver("installation_repositories", added, exampleFor("installation_repositories.added", installation, p -> {}))
+                .statusCode(202);
+        awaitProcessed(added);
+        assertEquals(List.of("Codertocat/Hello-World", "Codertocat/Space"), Db.query(
+                "SELECT full_name FROM installation_repositories WHERE installation_id = ? ORDER BY full_name", installation)
+                .stream().map(r -> r.get("full_name")).toList());
+
+        String suspend = newDeliveryId();
+        deliver("installation", suspend, exampleFor("installation.suspend", installation, p -> {})).statusCode(202);
+        awaitProcessed(suspend);
+        assertNotNull(Db.query("SELECT suspended_at FROM github_installations WHERE installation_id = ?", installation)
+                .get(0).get("suspended_at"));
+
+        String unsuspend = newDeliveryId();
+        deliver("installation", unsuspend, exampleFor("installation.unsuspend", installation, p -> {})).statusCode(202);
+        awaitProcessed(unsuspend);
+        assertNull(Db.query("SELECT suspended_at FROM github_installations WHERE installation_id = ?", installation)
+                .get(0).get("suspended_at"));
+
+        String permissions = newDeliveryId();
+        deliver("installation", permissions, exampleFor("installation.new_permissions_accepted", installation, p -> {}))
+                .statusCode(202);
+        awaitProcessed(permissions);
+        assertEquals("all", Db.query("SELECT repository_selection FROM github_installations WHERE installation_id = ?",
+                installation).get(0).get("repository_selection"));
+
+        String deleted = newDeliveryId();
+        deliver("installation", deleted, exampleFor("installation.deleted", installation, p -> {})).statusCode(202);
+        awaitProcessed(deleted);
+        assertNotNull(Db.query("SELECT deleted_at FROM github_installations WHERE installation_id = ?", installation)
+                .get(0).get("deleted_at"));
+    }
+
+    @Test
+    void authorizationRevokedIsAudited() {
+        String delivery = newDeliveryId();
+        deliver("github_app_authorization", delivery, exampleFor("github_app_authorization.revoked", 0, p -> {}))
+                .statusCode(202);
+        awaitProcessed(delivery);
+        assertEquals("processed", Db.query("SELECT outcome FROM webhook_deliveries WHERE delivery_id = ?", delivery)
+                .get(0).get("outcome"));
+    }
+
+    @Test
+    void aDeliveryStoredBeforeACrashIsProcessedByTheSweep() {
+        long installation = newInstallationId();
+        String delivery = newDeliveryId();
+        byte[] body = exampleFor("installation.created", installation, p -> {});
+        // as if the service stored it, answered, and died before processing
+        Db.query("INSERT INTO webhook_deliveries (delivery_id, event, payload, attempts, locked_until)"
+                + " VALUES (?, 'installation', ?, 1, now() - interval '1 second')", delivery, body);
+        awaitProcessed(delivery);
+        assertEquals(1, Db.count("SELECT count(*) FROM github_installations WHERE installation_id = ?", installation));
+    }
+
+    @Test
+    void concurrentDeliveriesAreAllStoredOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        try {
+            List<String> ids = new ArrayList<>();
+            List<Future<Integer>> statuses = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                String id = newDeliveryId();
+                ids.add(id);
+                byte[] body = exampleFor("ping", 0, p -> p.put("zen", id));
+                statuses.add(pool.submit(() -> deliver("ping", id, body).extract().statusCode()));
+                if (i % 4 == 0) { // a quarter are redelivered at once, racing their first delivery
+                    statuses.add(pool.submit(() -> deliver("ping", id, body).extract().statusCode()));
+                }
+            }
+            int accepted = 0;
+            int duplicates = 0;
+            for (Future<Integer> status : statuses) {
+                int code = status.get();
+                accepted += code == 202 ? 1 : 0;
+                duplicates += code == 200 ? 1 : 0;
+            }
+            assertEquals(200, accepted);
+            assertEquals(50, duplicates);
+            assertEquals(200, Db.count("SELECT count(*) FROM webhook_deliveries WHERE delivery_id = ANY(?)",
+                    (Object) ids.toArray(String[]::new)));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
