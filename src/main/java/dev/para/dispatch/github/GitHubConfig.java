@@ -115,11 +115,22 @@ public interface GitHubConfig {
         @WithDefault("4")
         int maxInFlightBatches();
 
-        /** Deliveries a processor claims at once. */
-        @WithDefault("100")
+        /** Deliveries a processor takes (or claims) at once. */
+        @WithDefault("500")
         int processBatchSize();
 
-        /** How long a claimed delivery is reserved for the replica that claimed it. */
+        /** How long freshly stored deliveries gather before they are processed as one batch. */
+        @WithDefault("50ms")
+        Duration processDelay();
+
+        /** Stored deliveries waiting in memory for processing; beyond this they wait for the sweep. */
+        @WithDefault("10000")
+        int queueCapacity();
+
+        /**
+         * How long a claimed delivery is reserved for the replica that claimed it; also how old an
+         * unprocessed delivery must be before the sweep takes it from the replica that stored it.
+         */
         @WithDefault("2m")
         Duration lease();
 

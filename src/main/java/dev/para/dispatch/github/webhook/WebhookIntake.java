@@ -1,7 +1,6 @@
 package dev.para.dispatch.github.webhook;
 
 import dev.para.dispatch.github.GitHubConfig;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -25,12 +24,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Singleton
 public class WebhookIntake {
 
-    private static final String INSERT = "INSERT INTO webhook_deliveries (delivery_id, event, payload)"
+    private static final String INSERT = "WITH stored AS ("
+            + " INSERT INTO webhook_deliveries (delivery_id, event, payload_deflated)"
             + " SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])"
-            + " ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id";
+            + " ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id, received_at)"
+            + " INSERT INTO webhook_processing (delivery_id, received_at) SELECT delivery_id, received_at FROM stored"
+            + " RETURNING delivery_id";
 
     /** A delivery waiting for its batch; completes with true when stored, false for a redelivery. */
-    private record Pending(String deliveryId, String event, byte[] payload, CompletableFuture<Boolean> stored) {}
+    private record Pending(String deliveryId, String event, byte[] payload, byte[] deflated,
+            CompletableFuture<Boolean> stored) {}
 
     private final Pool pool;
     private final WebhookProcessor processor;
@@ -46,12 +49,16 @@ public class WebhookIntake {
         this.maxInFlight = config.webhook().maxInFlightBatches();
     }
 
-    /** Stores the delivery; the item is true if it is new, false if this delivery id was stored before. */
-    public Uni<Boolean> store(String deliveryId, String event, byte[] payload) {
+    /**
+     * Stores the delivery. Completes with true once it is committed, false if this delivery id was
+     * stored before (a redelivery); completes on a PostgreSQL thread.
+     */
+    public CompletableFuture<Boolean> store(String deliveryId, String event, byte[] payload) {
         CompletableFuture<Boolean> stored = new CompletableFuture<>();
-        queue.add(new Pending(deliveryId, event, payload, stored));
+        // deflated here, on the caller's event loop, so the work spreads over all of them
+        queue.add(new Pending(deliveryId, event, payload, PayloadCodec.deflate(payload), stored));
         drain();
-        return Uni.createFrom().completionStage(stored);
+        return stored;
     }
 
     private void drain() {
@@ -84,7 +91,7 @@ public class WebhookIntake {
             Pending p = batch.get(i);
             ids[i] = p.deliveryId();
             events[i] = p.event();
-            payloads[i] = Buffer.buffer(p.payload());
+            payloads[i] = Buffer.buffer(p.deflated());
         }
         pool.preparedQuery(INSERT).execute(Tuple.of(ids, events, payloads)).subscribe().with(rows -> {
             Set<String> inserted = new HashSet<>(rows.size() * 2);
@@ -92,13 +99,16 @@ public class WebhookIntake {
                 inserted.add(row.getString(0));
             }
             finish();
+            List<WebhookProcessor.Delivery> fresh = new ArrayList<>(inserted.size());
             for (Pending p : batch) {
                 // remove(): the same id twice in one batch is one new delivery and one duplicate
-                p.stored().complete(inserted.remove(p.deliveryId()));
+                boolean isNew = inserted.remove(p.deliveryId());
+                if (isNew) {
+                    fresh.add(new WebhookProcessor.Delivery(p.deliveryId(), p.event(), p.payload(), 1));
+                }
+                p.stored().complete(isNew);
             }
-            if (rows.size() > 0) {
-                processor.signal();
-            }
+            processor.accept(fresh);
         }, failure -> {
             finish();
             for (Pending p : batch) {

@@ -1,6 +1,8 @@
 package dev.para.dispatch.github.webhook;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.github.GitHubConfig;
@@ -18,18 +20,25 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.MDC;
 
 /**
- * Processes stored deliveries after GitHub has its answer. Any replica may claim work: a batch is
- * claimed with {@code FOR UPDATE SKIP LOCKED} and leased for a while, so a replica that dies
- * mid-batch only delays those deliveries until the lease runs out and the sweep finds them.
+ * Processes stored deliveries after GitHub has its answer.
+ *
+ * <p>The replica that stored a delivery hands it over in memory and processes it at once; nothing
+ * is read back. Whatever that misses — the replica died, the in-memory queue was full, processing
+ * failed — is still unprocessed in PostgreSQL, where a periodic sweep on any replica claims it
+ * ({@code FOR UPDATE SKIP LOCKED}, leased for a while) once it is older than the lease. Handlers
+ * are idempotent, so the rare delivery processed twice after a crash does no harm.
  */
 @ApplicationScoped
 public class WebhookProcessor {
@@ -37,40 +46,53 @@ public class WebhookProcessor {
     static final String ADDRESS = "para.webhook.process";
     static final String PROCESSED_COUNTER = "para.webhook.processed";
 
-    private static final String CLAIM = "UPDATE webhook_deliveries d"
-            + " SET attempts = d.attempts + 1, locked_until = now() + make_interval(secs => $2)"
-            + " WHERE d.delivery_id IN (SELECT delivery_id FROM webhook_deliveries"
-            + "   WHERE processed_at IS NULL AND (locked_until IS NULL OR locked_until < now())"
-            + "   ORDER BY received_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
-            + " RETURNING d.delivery_id, d.event, d.payload, d.attempts, d.received_at";
-    private static final String DONE = "UPDATE webhook_deliveries d SET processed_at = now(), outcome = u.outcome,"
-            + " action = u.action, installation_id = u.installation_id, locked_until = NULL, last_error = NULL"
-            + " FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[]) AS u(delivery_id, outcome, action, installation_id)"
-            + " WHERE d.delivery_id = u.delivery_id";
-    private static final String FAILED = "UPDATE webhook_deliveries SET last_error = $2,"
-            + " locked_until = now() + make_interval(secs => $3),"
-            + " processed_at = CASE WHEN attempts >= $4 THEN now() END,"
-            + " outcome = CASE WHEN attempts >= $4 THEN 'failed' END"
-            + " WHERE delivery_id = $1";
-    private static final String PURGE = "DELETE FROM webhook_deliveries WHERE ctid IN (SELECT ctid FROM webhook_deliveries"
-            + " WHERE processed_at < now() - make_interval(secs => $1) LIMIT 10000)";
-
-    private record Claimed(String deliveryId, String event, byte[] payload, int attempts, java.time.OffsetDateTime receivedAt) {}
+    /** A stored delivery to process; {@code attempt} counts from 1. */
+    public record Delivery(String deliveryId, String event, byte[] payload, int attempt) {}
 
     private record Result(String deliveryId, String outcome, String action, Long installationId) {}
 
+    private static final String CLAIM = "WITH claimed AS (UPDATE webhook_processing p"
+            + " SET attempts = p.attempts + 1, locked_until = now() + make_interval(secs => $2)"
+            + " WHERE p.delivery_id IN (SELECT delivery_id FROM webhook_processing"
+            + "   WHERE processed_at IS NULL AND received_at < now() - make_interval(secs => $2)"
+            + "   AND (locked_until IS NULL OR locked_until < now())"
+            + "   ORDER BY received_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
+            + " RETURNING p.delivery_id, p.attempts, p.received_at)"
+            + " SELECT c.delivery_id, d.event, d.payload_deflated, c.attempts, c.received_at"
+            + " FROM claimed c JOIN webhook_deliveries d USING (delivery_id)";
+    private static final String DONE = "UPDATE webhook_processing p SET processed_at = now(), outcome = u.outcome,"
+            + " action = u.action, installation_id = u.installation_id, locked_until = NULL, last_error = NULL"
+            + " FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[]) AS u(delivery_id, outcome, action, installation_id)"
+            + " WHERE p.delivery_id = u.delivery_id";
+    private static final String FAILED = "UPDATE webhook_processing SET attempts = $5, last_error = $2,"
+            + " locked_until = now() + make_interval(secs => $3),"
+            + " processed_at = CASE WHEN $5 >= $4 THEN now() END,"
+            + " outcome = CASE WHEN $5 >= $4 THEN 'failed' END"
+            + " WHERE delivery_id = $1";
+    private static final String PURGE = "WITH old AS (DELETE FROM webhook_processing WHERE ctid IN ("
+            + "   SELECT ctid FROM webhook_processing"
+            + "   WHERE received_at < now() - make_interval(secs => $1) AND processed_at IS NOT NULL LIMIT 10000)"
+            + " RETURNING delivery_id)"
+            + " DELETE FROM webhook_deliveries WHERE delivery_id IN (SELECT delivery_id FROM old)";
+
+    private static final JsonFactory JSON_FACTORY = new JsonFactory();
+
     private final Pool pool;
+    private final io.vertx.core.Vertx vertx;
     private final EventBus bus;
     private final ObjectMapper json;
     private final GitHubConfig.Webhook config;
     private final MeterRegistry registry;
     private final Map<String, WebhookHandler> handlers = new HashMap<>();
+    private final ConcurrentLinkedQueue<Delivery> fresh = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger freshCount = new AtomicInteger();
     private final AtomicBoolean signalled = new AtomicBoolean();
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    WebhookProcessor(Pool pool, EventBus bus, ObjectMapper json, GitHubConfig config, MeterRegistry registry,
+    WebhookProcessor(Pool pool, io.vertx.core.Vertx vertx, EventBus bus, ObjectMapper json, GitHubConfig config, MeterRegistry registry,
             Instance<WebhookHandler> handlers) {
         this.pool = pool;
+        this.vertx = vertx;
         this.bus = bus;
         this.json = json;
         this.config = config.webhook();
@@ -80,66 +102,116 @@ public class WebhookProcessor {
         }
     }
 
-    /** Asks for a drain soon; many signals while one is pending make one drain. */
-    public void signal() {
-        if (signalled.compareAndSet(false, true)) {
-            bus.send(ADDRESS, "");
+    /** Takes freshly stored deliveries; beyond the queue's capacity they are left to the sweep. */
+    void accept(List<Delivery> deliveries) {
+        for (Delivery delivery : deliveries) {
+            if (freshCount.incrementAndGet() > config.queueCapacity()) {
+                freshCount.decrementAndGet();
+                continue;
+            }
+            fresh.add(delivery);
+        }
+        if (!deliveries.isEmpty()) {
+            signal();
         }
     }
 
-    @Scheduled(every = "${para.github.webhook.sweep-interval}", delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> sweep() {
-        signal();
-        return pool.preparedQuery(PURGE).execute(Tuple.of((double) config.retention().toSeconds()))
-                .onFailure().invoke(e -> Log.warnf("Purging old deliveries failed: %s", e.getClass().getSimpleName()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+    /**
+     * Asks for a drain after the configured delay: deliveries that arrive meanwhile join the same
+     * batch, so under load one statement marks hundreds of them processed.
+     */
+    private void signal() {
+        if (signalled.compareAndSet(false, true)) {
+            long delay = config.processDelay().toMillis();
+            if (delay > 0) {
+                vertx.setTimer(delay, id -> bus.send(ADDRESS, ""));
+            } else {
+                bus.send(ADDRESS, "");
+            }
+        }
     }
 
     @ConsumeEvent(ADDRESS)
     Uni<Void> onSignal(String ignored) {
         signalled.set(false);
         if (!draining.compareAndSet(false, true)) {
-            return Uni.createFrom().voidItem(); // the running drain claims until nothing is left
+            return Uni.createFrom().voidItem(); // the running drain empties the queue
         }
-        return drain().eventually(() -> draining.set(false))
-                .onFailure().invoke(e -> Log.warnf("Processing deliveries failed: %s; the sweep retries",
+        return drainFresh()
+                .eventually(() -> {
+                    draining.set(false);
+                    if (!fresh.isEmpty()) {
+                        signal(); // arrived after the last poll
+                    }
+                })
+                .onFailure().invoke(e -> Log.warnf("Processing deliveries failed: %s; the sweep retries them",
                         e.getClass().getSimpleName()))
                 .onFailure().recoverWithNull();
     }
 
-    /** Claims and processes batches until none is left. */
-    Uni<Void> drain() {
-        return claim().flatMap(batch -> batch.isEmpty()
-                ? Uni.createFrom().voidItem()
-                : process(batch).flatMap(ignored -> batch.size() < config.processBatchSize()
-                        ? Uni.createFrom().voidItem()
-                        : drain()));
+    /** Processes queued batches one after the other (a repeat, not a recursion: nothing piles up). */
+    private Uni<Void> drainFresh() {
+        return Uni.createFrom().deferred(() -> {
+                    List<Delivery> batch = new ArrayList<>(config.processBatchSize());
+                    for (Delivery d; batch.size() < config.processBatchSize() && (d = fresh.poll()) != null; ) {
+                        freshCount.decrementAndGet();
+                        batch.add(d);
+                    }
+                    return process(batch).replaceWith(batch.size());
+                })
+                .repeat().until(processed -> processed == 0)
+                .collect().last().replaceWithVoid();
     }
 
-    private Uni<List<Claimed>> claim() {
+    /** Claims what the in-memory path missed, in batches, until none is left; and purges old rows. */
+    @Scheduled(every = "${para.github.webhook.sweep-interval}", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        return sweepBatches()
+                .call(() -> pool.preparedQuery(PURGE).execute(Tuple.of((double) config.retention().toSeconds())))
+                .onFailure().invoke(e -> Log.warnf("Webhook sweep failed: %s", e.getClass().getSimpleName()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    private Uni<Void> sweepBatches() {
+        return Uni.createFrom().deferred(() -> claim().flatMap(batch -> process(batch).replaceWith(batch.size())))
+                .repeat().whilst(claimed -> claimed == config.processBatchSize())
+                .collect().last().replaceWithVoid();
+    }
+
+    private Uni<List<Delivery>> claim() {
         return pool.preparedQuery(CLAIM)
                 .execute(Tuple.of(config.processBatchSize(), (double) config.lease().toSeconds()))
-                .map(WebhookProcessor::claimed)
-                .invoke(batch -> Log.debugf("Claimed %d deliveries", batch.size()));
+                .map(WebhookProcessor::claimed);
     }
 
-    private static List<Claimed> claimed(RowSet<Row> rows) {
-        List<Claimed> batch = new ArrayList<>(rows.size());
+    private static List<Delivery> claimed(RowSet<Row> rows) {
+        record Claimed(Delivery delivery, java.time.OffsetDateTime receivedAt) {}
+        List<Claimed> claimed = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            batch.add(new Claimed(row.getString("delivery_id"), row.getString("event"),
-                    row.getBuffer("payload").getBytes(), row.getInteger("attempts"),
-                    row.getOffsetDateTime("received_at")));
+            claimed.add(new Claimed(new Delivery(row.getString("delivery_id"), row.getString("event"),
+                    PayloadCodec.inflate(row.getBuffer("payload_deflated").getBytes()), row.getInteger("attempts")), row.getOffsetDateTime("received_at")));
         }
         // RETURNING has no order; GitHub's order matters for one installation's events
-        batch.sort(java.util.Comparator.comparing(Claimed::receivedAt));
-        return batch;
+        claimed.sort(java.util.Comparator.comparing(Claimed::receivedAt));
+        return claimed.stream().map(Claimed::delivery).toList();
     }
 
-    private Uni<Void> process(List<Claimed> batch) {
+    private Uni<Void> process(List<Delivery> batch) {
         List<Result> results = new ArrayList<>(batch.size());
-        return Multi.createFrom().iterable(batch)
-                .onItem().transformToUniAndConcatenate(claimed -> processOne(claimed).invoke(r -> {
+        List<Delivery> handled = new ArrayList<>();
+        for (Delivery delivery : batch) {
+            if (handlers.containsKey(delivery.event())) {
+                handled.add(delivery);
+            } else {
+                // Nothing to do, so the payload is not parsed: only its action is read, for the record.
+                String outcome = "ping".equals(delivery.event()) ? "processed" : "ignored";
+                count(delivery.event(), outcome);
+                results.add(new Result(delivery.deliveryId(), outcome, peekAction(delivery.payload()), null));
+            }
+        }
+        return Multi.createFrom().iterable(handled)
+                .onItem().transformToUniAndConcatenate(delivery -> processOne(delivery).invoke(r -> {
                     if (r != null) {
                         results.add(r);
                     }
@@ -148,40 +220,58 @@ public class WebhookProcessor {
                 .flatMap(ignored -> markDone(results));
     }
 
-    private Uni<Result> processOne(Claimed claimed) {
+    private Uni<Result> processOne(Delivery delivery) {
+        WebhookHandler handler = handlers.get(delivery.event());
         WebhookEvent event;
         try {
-            event = new WebhookEvent(claimed.deliveryId(), claimed.event(), json.readTree(claimed.payload()));
-        } catch (java.io.IOException e) {
-            count(claimed.event(), "malformed");
-            return Uni.createFrom().item(new Result(claimed.deliveryId(), "malformed", null, null));
+            event = new WebhookEvent(delivery.deliveryId(), delivery.event(), json.readTree(delivery.payload()));
+        } catch (IOException e) {
+            count(delivery.event(), "malformed");
+            return Uni.createFrom().item(new Result(delivery.deliveryId(), "malformed", null, null));
         }
-        WebhookHandler handler = handlers.get(claimed.event());
-        Uni<WebhookHandler.Outcome> outcome = handler == null
-                ? Uni.createFrom().item("ping".equals(claimed.event()) ? WebhookHandler.Outcome.PROCESSED : WebhookHandler.Outcome.IGNORED)
-                : Uni.createFrom().deferred(() -> handler.handle(event));
-        return outcome
-                .map(o -> {
-                    String name = o.name().toLowerCase(Locale.ROOT);
-                    count(claimed.event(), name);
-                    return new Result(claimed.deliveryId(), name, event.action().orElse(null),
+        return Uni.createFrom().deferred(() -> handler.handle(event))
+                .map(outcome -> {
+                    String name = outcome.name().toLowerCase(Locale.ROOT);
+                    count(delivery.event(), name);
+                    return new Result(delivery.deliveryId(), name, event.action().orElse(null),
                             event.installationId().orElse(null));
                 })
-                .onFailure().recoverWithUni(failure -> recordFailure(claimed, failure).replaceWith((Result) null));
+                .onFailure().recoverWithUni(failure -> recordFailure(delivery, failure).replaceWith((Result) null));
     }
 
-    private Uni<Void> recordFailure(Claimed claimed, Throwable failure) {
-        boolean last = claimed.attempts() >= config.maxAttempts();
-        count(claimed.event(), last ? "failed" : "retry");
+    /** The top-level {@code action} of a payload; GitHub puts it first, so this reads a few bytes. */
+    static String peekAction(byte[] payload) {
+        try (JsonParser parser = JSON_FACTORY.createParser(payload)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            for (int fields = 0; fields < 4 && parser.nextToken() == JsonToken.FIELD_NAME; fields++) {
+                boolean isAction = "action".equals(parser.currentName());
+                JsonToken value = parser.nextToken();
+                if (isAction) {
+                    return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private Uni<Void> recordFailure(Delivery delivery, Throwable failure) {
+        boolean last = delivery.attempt() >= config.maxAttempts();
+        count(delivery.event(), last ? "failed" : "retry");
         String reason = describe(failure);
-        MDC.put("delivery", claimed.deliveryId());
-        Log.warnf("Delivery %s (%s) failed on attempt %d: %s", claimed.deliveryId(), claimed.event(),
-                claimed.attempts(), reason);
-        Log.debugf(failure, "Delivery %s failure detail", claimed.deliveryId());
+        MDC.put("delivery", delivery.deliveryId());
+        Log.warnf("Delivery %s (%s) failed on attempt %d: %s", delivery.deliveryId(), delivery.event(),
+                delivery.attempt(), reason);
+        Log.debugf(failure, "Delivery %s failure detail", delivery.deliveryId());
         MDC.remove("delivery");
-        double backoff = Math.min(config.lease().toSeconds(), Math.pow(2, claimed.attempts()));
+        double backoff = Math.min(config.lease().toSeconds(), Math.pow(2, delivery.attempt()));
         return pool.preparedQuery(FAILED)
-                .execute(Tuple.of(claimed.deliveryId(), reason, backoff, config.maxAttempts()))
+                .execute(Tuple.from(new Object[] {delivery.deliveryId(), reason, backoff, config.maxAttempts(),
+                        delivery.attempt()}))
                 .replaceWithVoid();
     }
 

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Webhook intake benchmark: the packaged service (JVM mode) against an embedded PostgreSQL on
+# this machine, driven by wrk with real signed GitHub payloads and a fresh delivery id per request.
+# Every delivery answered 2xx must be in PostgreSQL: the script counts the rows afterwards.
+#
+#   bench/webhook-intake.sh                       # 32 connections, 30 s after a 10 s warm-up
+#   CONNECTIONS=64 DURATION=60s bench/webhook-intake.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+DURATION=${DURATION:-30s}
+WARMUP=${WARMUP:-10s}
+PORT=${PORT:-18080}
+SECRET=bench-webhook-secret
+results=bench/results
+mkdir -p "$results" target
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+command -v psql >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql-client; }
+
+./mvnw -q -DskipTests package
+./mvnw -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+bench/webhook-payloads.sh "$SECRET" >/dev/null
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 2; for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+rm -f target/bench-pg-port
+java -Djava.io.tmpdir=target/tmp -cp "target/test-classes:$(cat target/bench-classpath.txt)" \
+  dev.para.dispatch.bench.BenchPostgres target/bench-pg-port > "$results/postgres.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 60); do [ -s target/bench-pg-port ] && break; sleep 0.5; done
+pg_port=$(cat target/bench-pg-port)
+
+QUARKUS_HTTP_PORT=$PORT \
+QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://localhost:$pg_port/postgres" \
+QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://localhost:$pg_port/postgres" \
+QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
+PARA_GITHUB_WEBHOOK_SECRET=$SECRET \
+PARA_CRYPTO_KEYS_BENCH=$(head -c 32 /dev/urandom | base64) PARA_CRYPTO_ACTIVE_KEY=bench \
+MP_JWT_VERIFY_PUBLICKEY_LOCATION="$PWD/src/test/resources/jwt/public-key.pem" \
+  java ${JAVA_OPTS:--Xmx512m} -jar target/quarkus-app/quarkus-run.jar > "$results/service.log" 2>&1 &
+service=$!
+pids+=($service)
+for _ in $(seq 1 120); do curl -fs "localhost:$PORT/q/health/live" >/dev/null 2>&1 && break; sleep 0.5; done
+
+url="http://127.0.0.1:$PORT"
+echo "warm-up $WARMUP"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$results/webhook.lua" "$url" > "$results/warmup.txt"
+before=$(PGPASSWORD=postgres psql -h localhost -p "$pg_port" -U postgres -tAc "SELECT count(*) FROM webhook_deliveries")
+echo "measure $DURATION at $CONNECTIONS connections"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$results/webhook.lua" "$url" | tee "$results/webhook-intake.txt"
+after=$(PGPASSWORD=postgres psql -h localhost -p "$pg_port" -U postgres -tAc "SELECT count(*) FROM webhook_deliveries")
+accepted=$(grep -oP '^status 202: \K[0-9]+' "$results/webhook-intake.txt" || echo 0)
+echo "stored in PostgreSQL during the run: $((after - before)); answered 202: $accepted" | tee -a "$results/webhook-intake.txt"
+echo "service RSS: $(ps -o rss= -p "$service" | awk '{printf "%.0f MB", $1/1024}')" | tee -a "$results/webhook-intake.txt"
+[ "$((after - before))" -ge "$accepted" ] || { echo "LOST DELIVERIES" >&2; exit 1; }

@@ -1,0 +1,172 @@
+package dev.para.dispatch.github.webhook;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.para.dispatch.api.Problem;
+import dev.para.dispatch.github.GitHubConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * GitHub's webhook intake: verify, store, answer. It is a plain Vert.x route rather than a REST
+ * resource (as the Quarkus GitHub App extension does it) because it is the one hot path of the
+ * service: no request scope, no context propagation, the body handed over as GitHub sent it.
+ * Processing happens afterwards ({@link WebhookProcessor}), so GitHub gets its answer in
+ * milliseconds and a crash after the answer loses nothing.
+ */
+@ApplicationScoped
+public class WebhookRoute {
+
+    public static final String PATH = "/github/webhook";
+    /** GitHub caps payloads at 25 MB. */
+    public static final long MAX_BODY_BYTES = 25L * 1024 * 1024;
+    static final String DELIVERIES_COUNTER = "para.webhook.deliveries";
+
+    private static final String STORAGE_RETRY_SECONDS = "10";
+
+    private final WebhookIntake intake;
+    private final Optional<WebhookSignature> signature;
+    private final MeterRegistry registry;
+    private final ObjectMapper json;
+    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+
+    WebhookRoute(WebhookIntake intake, GitHubConfig config, MeterRegistry registry, ObjectMapper json) {
+        this.intake = intake;
+        this.signature = config.webhookSecret().filter(s -> !s.isEmpty()).map(WebhookSignature::new);
+        this.registry = registry;
+        this.json = json;
+    }
+
+    void register(@Observes Router router) {
+        router.post(PATH)
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+                .handler(this::receive)
+                .failureHandler(this::failed);
+    }
+
+    void receive(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (signature.isEmpty()) {
+            problem(ctx, 503, "webhook-not-configured", "Service Unavailable",
+                    "Webhook intake is not configured: set para.github.webhook-secret", null);
+            return;
+        }
+        Buffer buffer = ctx.body().buffer();
+        byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
+        if (!signature.get().verify(body, request.getHeader("X-Hub-Signature-256"))) {
+            count("unverified", "rejected");
+            problem(ctx, 401, "invalid-signature", "Unauthorized",
+                    "X-Hub-Signature-256 is missing or does not match the body", null);
+            return;
+        }
+        String event = request.getHeader("X-GitHub-Event");
+        if (!isEventName(event)) {
+            count("unverified", "rejected");
+            problem(ctx, 400, "validation", "Invalid request", "X-GitHub-Event: must name a GitHub event",
+                    new Problem.FieldError("X-GitHub-Event", "must name a GitHub event"));
+            return;
+        }
+        String deliveryId = request.getHeader("X-GitHub-Delivery");
+        if (!isDeliveryId(deliveryId)) {
+            count(event, "rejected");
+            problem(ctx, 400, "validation", "Invalid request", "X-GitHub-Delivery: must be the delivery's GUID",
+                    new Problem.FieldError("X-GitHub-Delivery", "must be the delivery's GUID"));
+            return;
+        }
+        Context context = Vertx.currentContext();
+        intake.store(deliveryId, event, body).whenComplete((isNew, failure) -> context.runOnContext(v -> {
+            if (failure != null) {
+                // Not stored means not acknowledged: GitHub shows the failure and the delivery can be redelivered.
+                count(event, "unavailable");
+                Log.warnf("Delivery %s could not be stored: %s", deliveryId, describe(failure));
+                ctx.response().putHeader(HttpHeaders.RETRY_AFTER, STORAGE_RETRY_SECONDS);
+                problem(ctx, 503, "storage-unavailable", "Service Unavailable",
+                        "The delivery could not be stored; redeliver it shortly", null);
+                return;
+            }
+            count(event, isNew ? "accepted" : "duplicate");
+            ctx.response().setStatusCode(isNew ? 202 : 200)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end("{\"delivery\":\"" + deliveryId + "\",\"status\":\"" + (isNew ? "accepted" : "duplicate") + "\"}");
+        }));
+    }
+
+    private void failed(RoutingContext ctx) {
+        if (ctx.statusCode() == 413) {
+            count("unverified", "rejected");
+            problem(ctx, 413, "payload-too-large", "Payload Too Large",
+                    "Webhook payloads are limited to 25 MiB", null);
+        } else {
+            Log.errorf("Webhook intake failed: %s", ctx.failure() == null ? "status " + ctx.statusCode()
+                    : ctx.failure().getClass().getName());
+            problem(ctx, 500, "internal", "Internal Server Error", "The delivery could not be taken in", null);
+        }
+    }
+
+    private void problem(RoutingContext ctx, int status, String slug, String title, String detail,
+            Problem.FieldError error) {
+        Problem problem = new Problem(Problem.TYPE_PREFIX + slug, title, status, detail, PATH,
+                error == null ? List.of() : List.of(error));
+        try {
+            ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                    .end(json.writeValueAsString(problem));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            ctx.response().setStatusCode(status).end();
+        }
+    }
+
+    private void count(String event, String outcome) {
+        counters.computeIfAbsent(event + '/' + outcome, k -> Counter.builder(DELIVERIES_COUNTER)
+                .description("Webhook deliveries received, by event and outcome (accepted, duplicate, rejected, unavailable)")
+                .tags("event", event, "outcome", outcome)
+                .register(registry)).increment();
+    }
+
+    /** GitHub event names: lower case and underscores ({@code [a-z_]{1,64}}). */
+    static boolean isEventName(String s) {
+        if (s == null || s.isEmpty() || s.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Delivery GUIDs: hex digits and dashes; letters and digits allowed ({@code [A-Za-z0-9-]{1,100}}). */
+    static boolean isDeliveryId(String s) {
+        if (s == null || s.isEmpty() || s.length() > 100) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String describe(Throwable failure) {
+        return failure instanceof PgException pg
+                ? "PostgreSQL " + pg.getSqlState() + " " + pg.getErrorMessage()
+                : failure.getClass().getSimpleName();
+    }
+}
