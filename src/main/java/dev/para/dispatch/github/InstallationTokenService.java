@@ -125,10 +125,9 @@ public class InstallationTokenService {
                         .description("Minting of installation tokens at GitHub")
                         .tag("outcome", failure == null ? "success" : "failure")
                                 .register(registry)))
-                .call(token -> store(key, token).onFailure().recoverWithItem(e -> {
-                    Log.warnf("Could not store a minted token (%s); it stays in memory only", e.getClass().getSimpleName());
-                    return null;
-                }))
+                // Stored in the background: the callers need not wait for it, and losing it costs a mint.
+                .invoke(token -> store(key, token).subscribe().with(stored -> { }, e -> Log.warnf(
+                        "Could not store a minted token (%s); it stays in memory only", e.getClass().getSimpleName())))
                 .invoke(token -> Log.debugf("Minted %s narrowed to %s", token, key.narrowing()));
     }
 

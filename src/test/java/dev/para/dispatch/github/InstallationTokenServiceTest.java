@@ -149,6 +149,9 @@ class InstallationTokenServiceTest {
         stubMint(installation, token, Instant.now().plus(Duration.ofHours(1)), 0);
         tokens.token(installation, HELLO).await().atMost(Duration.ofSeconds(10));
 
+        // stored in the background, right after the callers got the token
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                Db.count("SELECT count(*) FROM installation_tokens WHERE installation_id = ?", installation) == 1);
         var row = Db.query("SELECT * FROM installation_tokens WHERE installation_id = ?", installation).get(0);
         String sealed = (String) row.get("sealed_token");
         assertFalse(sealed.contains(token), "the token is not stored in the clear");
@@ -188,6 +191,8 @@ class InstallationTokenServiceTest {
         github.stubFor(delete(urlEqualTo("/installation/token")).withHeader("Authorization", equalTo("Bearer " + token))
                 .willReturn(aResponse().withStatus(204)));
         tokens.token(installation, HELLO).await().atMost(Duration.ofSeconds(10));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                Db.count("SELECT count(*) FROM installation_tokens WHERE installation_id = ?", installation) == 1);
 
         tokens.revoke(installation, HELLO).await().atMost(Duration.ofSeconds(10));
 
