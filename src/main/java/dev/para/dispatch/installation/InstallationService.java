@@ -34,24 +34,14 @@ public class InstallationService {
     /** Creates or refreshes the installation; replaces its granted repositories when they are given. */
     @WithTransaction
     public Uni<Installation> upsert(GitHubInstallation gh, List<GitHubRepository> repositories, String action) {
-        return Installation.<Installation>findById(gh.id())
-                .flatMap(existing -> {
-                    Instant now = clock.instant();
-                    Installation i = existing != null ? existing : new Installation();
-                    boolean created = existing == null;
-                    if (created) {
-                        i.installationId = gh.id();
-                        i.createdAt = now;
-                    }
-                    copy(gh, i);
-                    i.deletedAt = null;
-                    i.updatedAt = now;
-                    Uni<Void> grants = repositories == null ? Uni.createFrom().voidItem() : replaceGrants(i, repositories);
-                    return i.<Installation>persist()
-                            .call(() -> grants)
-                            .call(() -> audit.record(i.accountId, AuditLog.GITHUB, action, OBJECT_TYPE,
-                                    String.valueOf(i.installationId), Map.of("githubAccount", i.githubAccountLogin)));
-                });
+        return refreshed(gh).flatMap(i -> {
+            i.deletedAt = null;
+            Uni<Void> grants = repositories == null ? Uni.createFrom().voidItem() : replaceGrants(i, repositories);
+            return i.<Installation>persist()
+                    .call(() -> grants)
+                    .call(() -> audit.record(i.accountId, AuditLog.GITHUB, action, OBJECT_TYPE,
+                            String.valueOf(i.installationId), Map.of("githubAccount", i.githubAccountLogin)));
+        });
     }
 
     @WithTransaction
@@ -74,31 +64,21 @@ public class InstallationService {
     @WithTransaction
     public Uni<Void> changeGrants(GitHubInstallation gh, String selection, List<GitHubRepository> added,
             List<GitHubRepository> removed) {
-        return Installation.<Installation>findById(gh.id())
-                .flatMap(existing -> {
-                    Instant now = clock.instant();
-                    Installation i = existing != null ? existing : new Installation();
-                    if (existing == null) {
-                        i.installationId = gh.id();
-                        i.createdAt = now;
-                    }
-                    copy(gh, i);
-                    if (selection != null) {
-                        i.repositorySelection = selection;
-                    }
-                    i.updatedAt = now;
-                    return i.persist()
-                            .call(() -> GrantedRepository.deleteSome(i.installationId,
-                                    removed.stream().map(GitHubRepository::id).toList()))
-                            .call(() -> GrantedRepository.deleteSome(i.installationId,
-                                    added.stream().map(GitHubRepository::id).toList()))
-                            .call(() -> GrantedRepository.persist(added.stream().map(r -> grant(i, r)).toList()))
-                            .call(() -> audit.record(i.accountId, AuditLog.GITHUB, "installation_repositories.changed",
-                                    OBJECT_TYPE, String.valueOf(i.installationId),
-                                    Map.of("added", added.stream().map(GitHubRepository::fullName).toList(),
-                                            "removed", removed.stream().map(GitHubRepository::fullName).toList())))
-                            .replaceWithVoid();
-                });
+        return refreshed(gh).flatMap(i -> {
+            if (selection != null) {
+                i.repositorySelection = selection;
+            }
+            List<Long> changed = java.util.stream.Stream.concat(added.stream(), removed.stream())
+                    .map(GitHubRepository::id).toList();
+            return i.persist()
+                    .call(() -> GrantedRepository.deleteSome(i.installationId, changed))
+                    .call(() -> GrantedRepository.persist(added.stream().map(r -> grant(i, r)).toList()))
+                    .call(() -> audit.record(i.accountId, AuditLog.GITHUB, "installation_repositories.changed",
+                            OBJECT_TYPE, String.valueOf(i.installationId),
+                            Map.of("added", added.stream().map(GitHubRepository::fullName).toList(),
+                                    "removed", removed.stream().map(GitHubRepository::fullName).toList())))
+                    .replaceWithVoid();
+        });
     }
 
     /**
@@ -107,28 +87,19 @@ public class InstallationService {
      */
     @WithTransaction
     public Uni<InstallationView> link(String accountId, String actor, GitHubInstallation gh) {
-        return Installation.<Installation>findById(gh.id())
-                .flatMap(existing -> {
-                    if (existing != null && existing.accountId != null && !existing.accountId.equals(accountId)) {
-                        throw ProblemException.conflict("installation-linked",
-                                "This installation is already linked to another account");
-                    }
-                    Instant now = clock.instant();
-                    Installation i = existing != null ? existing : new Installation();
-                    if (existing == null) {
-                        i.installationId = gh.id();
-                        i.createdAt = now;
-                        copy(gh, i);
-                    }
-                    i.accountId = accountId;
-                    i.deletedAt = null;
-                    i.updatedAt = now;
-                    return i.<Installation>persist()
-                            .call(() -> audit.record(accountId, actor, "installation.linked", OBJECT_TYPE,
-                                    String.valueOf(i.installationId), Map.of("githubAccount", i.githubAccountLogin)))
-                            .flatMap(saved -> GrantedRepository.forInstallation(saved.installationId)
-                                    .map(grants -> InstallationView.of(saved, grants)));
-                });
+        return refreshed(gh).flatMap(i -> {
+            if (i.accountId != null && !i.accountId.equals(accountId)) {
+                throw ProblemException.conflict("installation-linked",
+                        "This installation is already linked to another account");
+            }
+            i.accountId = accountId;
+            i.deletedAt = null;
+            return i.<Installation>persist()
+                    .call(() -> audit.record(accountId, actor, "installation.linked", OBJECT_TYPE,
+                            String.valueOf(i.installationId), Map.of("githubAccount", i.githubAccountLogin)))
+                    .flatMap(saved -> GrantedRepository.forInstallation(saved.installationId)
+                            .map(grants -> InstallationView.of(saved, grants)));
+        });
     }
 
     @WithSession
@@ -144,6 +115,21 @@ public class InstallationService {
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Installation " + installationId))
                 .flatMap(i -> GrantedRepository.forInstallation(i.installationId)
                         .map(grants -> InstallationView.of(i, grants)));
+    }
+
+    /** Our row for the installation, refreshed from GitHub's description, or a new one; not yet persisted. */
+    private Uni<Installation> refreshed(GitHubInstallation gh) {
+        return Installation.<Installation>findById(gh.id()).map(existing -> {
+            Instant now = clock.instant();
+            Installation i = existing != null ? existing : new Installation();
+            if (existing == null) {
+                i.installationId = gh.id();
+                i.createdAt = now;
+            }
+            copy(gh, i);
+            i.updatedAt = now;
+            return i;
+        });
     }
 
     private Uni<Boolean> change(long installationId, String action, java.util.function.Consumer<Installation> change) {

@@ -88,6 +88,12 @@ class InstallationTokenServiceTest {
         return "/app/installations/" + installation + "/access_tokens";
     }
 
+    /** The sealed copy of a minted token is written in the background, right after the callers got it. */
+    static void awaitStored(long installation) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                Db.count("SELECT count(*) FROM installation_tokens WHERE installation_id = ?", installation) == 1);
+    }
+
     void stubMint(long installation, String token, Instant expiresAt, int delayMillis) {
         github.stubFor(post(urlEqualTo(tokensPath(installation)))
                 .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json; charset=utf-8")
@@ -149,9 +155,7 @@ class InstallationTokenServiceTest {
         stubMint(installation, token, Instant.now().plus(Duration.ofHours(1)), 0);
         tokens.token(installation, HELLO).await().atMost(Duration.ofSeconds(10));
 
-        // stored in the background, right after the callers got the token
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-                Db.count("SELECT count(*) FROM installation_tokens WHERE installation_id = ?", installation) == 1);
+        awaitStored(installation);
         var row = Db.query("SELECT * FROM installation_tokens WHERE installation_id = ?", installation).get(0);
         String sealed = (String) row.get("sealed_token");
         assertFalse(sealed.contains(token), "the token is not stored in the clear");
@@ -191,8 +195,7 @@ class InstallationTokenServiceTest {
         github.stubFor(delete(urlEqualTo("/installation/token")).withHeader("Authorization", equalTo("Bearer " + token))
                 .willReturn(aResponse().withStatus(204)));
         tokens.token(installation, HELLO).await().atMost(Duration.ofSeconds(10));
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-                Db.count("SELECT count(*) FROM installation_tokens WHERE installation_id = ?", installation) == 1);
+        awaitStored(installation);
 
         tokens.revoke(installation, HELLO).await().atMost(Duration.ofSeconds(10));
 
