@@ -24,11 +24,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Singleton
 public class WebhookIntake {
 
+    /**
+     * Stores the deliveries and their processing rows in one statement. A delivery that no handler
+     * takes is recorded as done right here ({@code $4} outcome, {@code $5} action), so it costs no
+     * processing and no second write.
+     */
     private static final String INSERT = "WITH stored AS ("
             + " INSERT INTO webhook_deliveries (delivery_id, event, payload_deflated)"
             + " SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])"
             + " ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id, received_at)"
-            + " INSERT INTO webhook_processing (delivery_id, received_at) SELECT delivery_id, received_at FROM stored"
+            + " INSERT INTO webhook_processing (delivery_id, received_at, processed_at, outcome, action)"
+            + " SELECT s.delivery_id, s.received_at, CASE WHEN u.outcome IS NULL THEN NULL ELSE s.received_at END,"
+            + " u.outcome, u.action"
+            + " FROM stored s JOIN unnest($1::text[], $4::text[], $5::text[]) AS u(delivery_id, outcome, action)"
+            + " USING (delivery_id)"
             + " RETURNING delivery_id";
 
     /** A delivery waiting for its batch; completes with true when stored, false for a redelivery. */
@@ -82,18 +91,35 @@ public class WebhookIntake {
         }
     }
 
-    private void insert(List<Pending> batch) {
+    private void insert(List<Pending> all) {
+        // the same id twice in one batch: the later one is a redelivery of the earlier
+        Set<String> seen = new HashSet<>(all.size() * 2);
+        List<Pending> batch = new ArrayList<>(all.size());
+        for (Pending p : all) {
+            if (seen.add(p.deliveryId())) {
+                batch.add(p);
+            } else {
+                p.stored().complete(false);
+            }
+        }
         int n = batch.size();
         String[] ids = new String[n];
         String[] events = new String[n];
         Buffer[] payloads = new Buffer[n];
+        String[] outcomes = new String[n];
+        String[] actions = new String[n];
         for (int i = 0; i < n; i++) {
             Pending p = batch.get(i);
             ids[i] = p.deliveryId();
             events[i] = p.event();
             payloads[i] = Buffer.buffer(p.deflated());
+            if (!processor.handles(p.event())) {
+                outcomes[i] = WebhookProcessor.outcomeWithoutHandler(p.event());
+                actions[i] = WebhookProcessor.peekAction(p.payload());
+            }
         }
-        pool.preparedQuery(INSERT).execute(Tuple.of(ids, events, payloads)).subscribe().with(rows -> {
+        pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {ids, events, payloads, outcomes, actions}))
+                .subscribe().with(rows -> {
             Set<String> inserted = new HashSet<>(rows.size() * 2);
             for (Row row : rows) {
                 inserted.add(row.getString(0));
@@ -101,10 +127,11 @@ public class WebhookIntake {
             finish();
             List<WebhookProcessor.Delivery> fresh = new ArrayList<>(inserted.size());
             for (Pending p : batch) {
-                // remove(): the same id twice in one batch is one new delivery and one duplicate
-                boolean isNew = inserted.remove(p.deliveryId());
-                if (isNew) {
+                boolean isNew = inserted.contains(p.deliveryId());
+                if (isNew && processor.handles(p.event())) {
                     fresh.add(new WebhookProcessor.Delivery(p.deliveryId(), p.event(), p.payload(), 1));
+                } else if (isNew) {
+                    processor.countWithoutHandler(p.event());
                 }
                 p.stored().complete(isNew);
             }

@@ -197,15 +197,29 @@ public class WebhookProcessor {
         return claimed.stream().map(Claimed::delivery).toList();
     }
 
+    /** Whether some handler takes this event; deliveries of other events are recorded done at intake. */
+    boolean handles(String event) {
+        return handlers.containsKey(event);
+    }
+
+    /** What a delivery no handler takes is recorded as: a ping is answered, anything else ignored. */
+    static String outcomeWithoutHandler(String event) {
+        return "ping".equals(event) ? "processed" : "ignored";
+    }
+
+    void countWithoutHandler(String event) {
+        count(event, outcomeWithoutHandler(event));
+    }
+
     private Uni<Void> process(List<Delivery> batch) {
         List<Result> results = new ArrayList<>(batch.size());
         List<Delivery> handled = new ArrayList<>();
         for (Delivery delivery : batch) {
-            if (handlers.containsKey(delivery.event())) {
+            if (handles(delivery.event())) {
                 handled.add(delivery);
             } else {
-                // Nothing to do, so the payload is not parsed: only its action is read, for the record.
-                String outcome = "ping".equals(delivery.event()) ? "processed" : "ignored";
+                // stored before its handler was gone (an older version): nothing to do, not even a parse
+                String outcome = outcomeWithoutHandler(delivery.event());
                 count(delivery.event(), outcome);
                 results.add(new Result(delivery.deliveryId(), outcome, peekAction(delivery.payload()), null));
             }
