@@ -9,7 +9,18 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.para.dispatch.github.InstallationTokenService;
+import dev.para.dispatch.github.TokenNarrowing;
 import dev.para.dispatch.testing.ApiTokens;
+import dev.para.dispatch.testing.GitHubFake;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +39,21 @@ class PlatformEndpointsTest {
         given().when().get("/q/health/live").then().statusCode(200);
     }
 
+    @GitHubFake.Inject
+    WireMockServer github;
+
+    @Inject
+    InstallationTokenService tokens;
+
     @Test
     void metricsHaveLatencyHistogramsAndDeliveryCounters() {
         deliver("ping", newDeliveryId(), exampleFor("ping", 0, p -> {})).statusCode(202);
+        long installation = 770_000_000L + System.nanoTime() % 1_000_000;
+        github.stubFor(post(urlEqualTo("/app/installations/" + installation + "/access_tokens"))
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                        .withBody("{\"token\":\"ghs_metricsTestToken0000000000000000000\",\"expires_at\":\""
+                                + Instant.now().plus(Duration.ofHours(1)) + "\"}")));
+        tokens.token(installation, TokenNarrowing.none()).await().atMost(Duration.ofSeconds(10));
         given().header("Authorization", ApiTokens.bearer("metrics-test")).when().get("/api/v1/installations").then()
                 .statusCode(200);
         given().when().get("/q/metrics").then()
@@ -38,6 +61,8 @@ class PlatformEndpointsTest {
                 .body(containsString("http_server_requests_seconds_bucket{"))
                 .body(containsString("le=\"0.01\""))
                 .body(containsString("para_webhook_deliveries_total{event=\"ping\",outcome=\"accepted\"}"))
+                .body(containsString("para_github_request_seconds_bucket{operation=\"create_installation_token\",outcome=\"success\",le=\"0.1\"}"))
+                .body(containsString("para_token_mint_seconds_bucket{"))
                 .body(not(containsString("installation_id=")));
     }
 
