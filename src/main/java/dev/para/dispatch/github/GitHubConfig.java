@@ -111,8 +111,11 @@ public interface GitHubConfig {
         @WithDefault("256")
         int batchSize();
 
-        /** Insert statements in flight at once; more arrivals wait and join the next batch. */
-        @WithDefault("4")
+        /**
+         * Insert statements in flight at once; more arrivals wait and join the next batch. Two keep
+         * PostgreSQL busy while letting batches grow (fewer commits and WAL flushes per delivery).
+         */
+        @WithDefault("2")
         int maxInFlightBatches();
 
         /** Deliveries a processor takes (or claims) at once. */
