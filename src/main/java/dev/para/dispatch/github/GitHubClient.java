@@ -4,7 +4,6 @@ import dev.para.dispatch.github.model.AccessTokenRequest;
 import dev.para.dispatch.github.model.AccessTokenResponse;
 import dev.para.dispatch.github.model.GitHubInstallation;
 import dev.para.dispatch.github.model.OAuthTokenRequest;
-import dev.para.dispatch.github.model.OAuthTokenResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
@@ -113,7 +112,6 @@ public class GitHubClient {
         String clientSecret = config.oauth().clientSecret().orElseThrow(() -> new GitHubException(
                 GitHubError.APP_NOT_CONFIGURED, "para.github.oauth.client-secret is not set", null));
         return call("exchange_oauth_code", () -> oauthApi.exchangeOAuthCode(new OAuthTokenRequest(clientId, clientSecret, code)))
-                .map(OAuthTokenResponse.class::cast)
                 .map(answer -> {
                     if (answer.error() != null || answer.accessToken() == null) {
                         // e.g. bad_verification_code: the code is wrong, used, or expired
