@@ -219,9 +219,9 @@ public class WebhookProcessor {
                 handled.add(delivery);
             } else {
                 // stored before its handler was gone (an older version): nothing to do, not even a parse
-                String outcome = outcomeWithoutHandler(delivery.event());
-                count(delivery.event(), outcome);
-                results.add(new Result(delivery.deliveryId(), outcome, peekAction(delivery.payload()), null));
+                countWithoutHandler(delivery.event());
+                results.add(new Result(delivery.deliveryId(), outcomeWithoutHandler(delivery.event()),
+                        peekAction(delivery.payload()), null));
             }
         }
         return Multi.createFrom().iterable(handled)
