@@ -2,10 +2,17 @@ package dev.para.dispatch.github;
 
 import dev.para.dispatch.github.model.AccessTokenRequest;
 import dev.para.dispatch.github.model.AccessTokenResponse;
+import dev.para.dispatch.github.model.CollaboratorPermission;
+import dev.para.dispatch.github.model.FileContent;
+import dev.para.dispatch.github.model.GitHubRepository;
+import dev.para.dispatch.github.model.IssueComment;
+import dev.para.dispatch.github.model.NewPullRequest;
+import dev.para.dispatch.github.model.PullRequest;
 import dev.para.dispatch.github.model.UserInstallations;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.Encoded;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -16,6 +23,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.lang.reflect.Method;
+import java.util.List;
 import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 
@@ -43,6 +51,41 @@ public interface GitHubApi {
     @Path("/user/installations")
     Uni<UserInstallations> listUserInstallations(@HeaderParam("Authorization") String userBearer,
             @QueryParam("per_page") int perPage, @QueryParam("page") int page);
+
+    @GET
+    @Path("/repos/{owner}/{repo}")
+    Uni<GitHubRepository> getRepository(@HeaderParam("Authorization") String tokenBearer,
+            @PathParam("owner") String owner, @PathParam("repo") String repo);
+
+    /** {@code path} must arrive percent-encoded per segment, its slashes kept. */
+    @GET
+    @Path("/repos/{owner}/{repo}/contents/{path}")
+    Uni<FileContent> getContent(@HeaderParam("Authorization") String tokenBearer, @PathParam("owner") String owner,
+            @PathParam("repo") String repo, @Encoded @PathParam("path") String path, @QueryParam("ref") String ref);
+
+    @GET
+    @Path("/repos/{owner}/{repo}/pulls")
+    Uni<List<PullRequest>> listPullRequests(@HeaderParam("Authorization") String tokenBearer,
+            @PathParam("owner") String owner, @PathParam("repo") String repo, @QueryParam("head") String head,
+            @QueryParam("state") String state);
+
+    @POST
+    @Path("/repos/{owner}/{repo}/pulls")
+    @Consumes(MediaType.APPLICATION_JSON)
+    Uni<PullRequest> createPullRequest(@HeaderParam("Authorization") String tokenBearer,
+            @PathParam("owner") String owner, @PathParam("repo") String repo, NewPullRequest pull);
+
+    @POST
+    @Path("/repos/{owner}/{repo}/issues/{number}/comments")
+    @Consumes(MediaType.APPLICATION_JSON)
+    Uni<IssueComment> createIssueComment(@HeaderParam("Authorization") String tokenBearer,
+            @PathParam("owner") String owner, @PathParam("repo") String repo, @PathParam("number") int number,
+            IssueComment comment);
+
+    @GET
+    @Path("/repos/{owner}/{repo}/collaborators/{username}/permission")
+    Uni<CollaboratorPermission> getCollaboratorPermission(@HeaderParam("Authorization") String tokenBearer,
+            @PathParam("owner") String owner, @PathParam("repo") String repo, @PathParam("username") String username);
 
     @ClientExceptionMapper
     static RuntimeException toException(Response response, Method method) {

@@ -2,7 +2,13 @@ package dev.para.dispatch.github;
 
 import dev.para.dispatch.github.model.AccessTokenRequest;
 import dev.para.dispatch.github.model.AccessTokenResponse;
+import dev.para.dispatch.github.model.CollaboratorPermission;
+import dev.para.dispatch.github.model.FileContent;
 import dev.para.dispatch.github.model.GitHubInstallation;
+import dev.para.dispatch.github.model.GitHubRepository;
+import dev.para.dispatch.github.model.IssueComment;
+import dev.para.dispatch.github.model.NewPullRequest;
+import dev.para.dispatch.github.model.PullRequest;
 import dev.para.dispatch.github.model.OAuthTokenRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -103,6 +109,38 @@ public class GitHubClient {
                     boolean more = items.size() == PER_PAGE && found.size() < result.totalCount() && page < MAX_PAGES;
                     return more ? userInstallationsFrom(userToken, page + 1, found) : Uni.createFrom().item(found);
                 });
+    }
+
+    /** The repository as the installation token sees it (404: it does not exist or is not granted). */
+    public Uni<GitHubRepository> getRepository(String token, String owner, String repo) {
+        return call("get_repository", () -> api.getRepository("Bearer " + token, owner, repo));
+    }
+
+    /** A file of the repository at a branch. */
+    public Uni<FileContent> getFile(String token, String owner, String repo, String path, String ref) {
+        String encoded = java.util.Arrays.stream(path.split("/"))
+                .map(segment -> java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))
+                .collect(java.util.stream.Collectors.joining("/"));
+        return call("get_content", () -> api.getContent("Bearer " + token, owner, repo, encoded, ref));
+    }
+
+    /** The open pull requests whose head is the given branch of the repository's owner. */
+    public Uni<List<PullRequest>> openPullRequestsFor(String token, String owner, String repo, String branch) {
+        return call("list_pull_requests", () -> api.listPullRequests("Bearer " + token, owner, repo,
+                owner + ":" + branch, "open"));
+    }
+
+    public Uni<PullRequest> createPullRequest(String token, String owner, String repo, NewPullRequest pull) {
+        return call("create_pull_request", () -> api.createPullRequest("Bearer " + token, owner, repo, pull));
+    }
+
+    public Uni<IssueComment> commentOnIssue(String token, String owner, String repo, int number, String body) {
+        return call("create_issue_comment", () -> api.createIssueComment("Bearer " + token, owner, repo, number,
+                IssueComment.of(body)));
+    }
+
+    public Uni<CollaboratorPermission> collaboratorPermission(String token, String owner, String repo, String user) {
+        return call("get_collaborator_permission", () -> api.getCollaboratorPermission("Bearer " + token, owner, repo, user));
     }
 
     /** Exchanges a user's OAuth code (from the setup redirect) for a user token. */

@@ -116,7 +116,29 @@ public class InstallationTokenService {
                         .orElseGet(() -> mint(key)));
     }
 
+    /**
+     * A token of its own for one user, such as a session's pods: neither cached nor stored here, so
+     * revoking it touches nobody else. The caller keeps it (sealed) and revokes it when done.
+     */
+    public Uni<InstallationToken> mintDedicated(long installationId, TokenNarrowing narrowing) {
+        return mintAtGitHub(new Key(installationId, narrowing));
+    }
+
+    /** Revokes a token this service minted; a token GitHub no longer knows counts as revoked. */
+    public Uni<Void> revokeToken(String token) {
+        return github.revokeInstallationToken(token)
+                .onFailure(e -> e instanceof GitHubException g && g.error() == GitHubError.BAD_CREDENTIALS)
+                .recoverWithNull();
+    }
+
     private Uni<InstallationToken> mint(Key key) {
+        return mintAtGitHub(key)
+                // Stored in the background: the callers need not wait for it, and losing it costs a mint.
+                .invoke(token -> store(key, token).subscribe().with(stored -> { }, e -> Log.warnf(
+                        "Could not store a minted token (%s); it stays in memory only", e.getClass().getSimpleName())));
+    }
+
+    private Uni<InstallationToken> mintAtGitHub(Key key) {
         Timer.Sample sample = Timer.start(registry);
         AccessTokenRequest request = new AccessTokenRequest(key.narrowing().repositories(), key.narrowing().permissions());
         return github.createInstallationToken(key.installationId(), request)
@@ -125,9 +147,6 @@ public class InstallationTokenService {
                         .description("Minting of installation tokens at GitHub")
                         .tag("outcome", failure == null ? "success" : "failure")
                                 .register(registry)))
-                // Stored in the background: the callers need not wait for it, and losing it costs a mint.
-                .invoke(token -> store(key, token).subscribe().with(stored -> { }, e -> Log.warnf(
-                        "Could not store a minted token (%s); it stays in memory only", e.getClass().getSimpleName())))
                 .invoke(token -> Log.debugf("Minted %s narrowed to %s", token, key.narrowing()));
     }
 

@@ -16,6 +16,13 @@ public final class TokenNarrowing {
     /** What a session's agent needs to clone and push: contents write, metadata read. */
     public static final Map<String, String> SESSION_PERMISSIONS = Map.of("contents", "write", "metadata", "read");
 
+    /**
+     * What the service itself does in a session's repository: read it, open pull requests and
+     * answer on issues. Pods never get these.
+     */
+    public static final Map<String, String> SERVICE_PERMISSIONS = Map.of("metadata", "read", "contents", "read",
+            "pull_requests", "write", "issues", "write");
+
     private final List<String> repositories;
     private final Map<String, String> permissions;
     private final String key;

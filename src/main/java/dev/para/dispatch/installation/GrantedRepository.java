@@ -63,4 +63,10 @@ public class GrantedRepository extends PanacheEntityBase {
                 ? Uni.createFrom().item(0L)
                 : delete("installationId = ?1 and repositoryId in ?2", installationId, repositoryIds);
     }
+
+    /** Whether the installation was granted the repository {@code owner/name} (case-insensitive). */
+    public static Uni<Boolean> isGranted(long installationId, String fullName) {
+        return count("installationId = ?1 and lower(fullName) = ?2", installationId,
+                fullName.toLowerCase(java.util.Locale.ROOT)).map(n -> n > 0);
+    }
 }

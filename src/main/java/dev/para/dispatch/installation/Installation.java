@@ -78,4 +78,16 @@ public class Installation extends PanacheEntityBase {
         return find("installationId = ?1 and accountId = ?2 and deletedAt is null", installationId, accountId)
                 .firstResult();
     }
+
+    /** The account's installation on the GitHub account {@code login} (case-insensitive), if any. */
+    public static Uni<Installation> findForAccountAndOwner(String accountId, String login) {
+        return find("accountId = ?1 and lower(githubAccountLogin) = ?2 and deletedAt is null", accountId,
+                login.toLowerCase(java.util.Locale.ROOT)).firstResult();
+    }
+
+    /** The installation on the GitHub account {@code login}, whoever it is linked to. */
+    public static Uni<Installation> findForOwner(String login) {
+        return find("lower(githubAccountLogin) = ?1 and deletedAt is null", login.toLowerCase(java.util.Locale.ROOT))
+                .firstResult();
+    }
 }

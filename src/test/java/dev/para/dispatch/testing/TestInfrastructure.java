@@ -5,6 +5,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 /** The real dependencies every {@code @QuarkusTest} runs against (registered for all tests). */
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(GitHubFake.class)
+@QuarkusTestResource(KubernetesMock.class)
 public final class TestInfrastructure {
     private TestInfrastructure() {}
 }

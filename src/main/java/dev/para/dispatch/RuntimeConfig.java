@@ -1,0 +1,18 @@
+package dev.para.dispatch;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** Switches of the whole service. */
+@ConfigMapping(prefix = "para")
+public interface RuntimeConfig {
+
+    /**
+     * Turns every Kubernetes create and every write to GitHub into a log line of what would have
+     * been done; on in dev mode when no cluster is configured.
+     */
+    @WithName("dry-run")
+    @WithDefault("false")
+    boolean dryRun();
+}

@@ -1,0 +1,79 @@
+package dev.para.dispatch.kubernetes;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The session runtime on Kubernetes: where session Jobs go and what their pods look like. */
+@ConfigMapping(prefix = "para.kubernetes")
+public interface KubernetesConfig {
+
+    /** The namespace of session Jobs; absent means the client's namespace (the service's own). */
+    Optional<String> namespace();
+
+    /** Pod settings of every session. */
+    Pod pod();
+
+    /** Seconds a finished Job (and its Secret and pods) is kept before Kubernetes deletes it. */
+    @WithDefault("3600")
+    int ttlSecondsAfterFinished();
+
+    interface Pod {
+        /** The user agent containers run as (never root). */
+        @WithDefault("1000")
+        long runAsUser();
+
+        /** The group of the mounted session files. */
+        @WithDefault("1000")
+        long fsGroup();
+
+        /** Size limit of the workspace emptyDir the repository is cloned into. */
+        @WithDefault("10Gi")
+        String workspaceSizeLimit();
+
+        @WithDefault("500m")
+        String cpuRequest();
+
+        @WithDefault("1Gi")
+        String memoryRequest();
+
+        @WithDefault("2")
+        String cpuLimit();
+
+        @WithDefault("4Gi")
+        String memoryLimit();
+
+        @WithDefault("IfNotPresent")
+        String imagePullPolicy();
+
+        /** A RuntimeClass for stronger isolation (gVisor, Kata), when the cluster has one. */
+        Optional<String> runtimeClassName();
+
+        /** Labels a node must have to run session pods. */
+        Map<String, String> nodeSelector();
+
+        /** Tolerations of session pods, for example of a tainted node pool for agents. */
+        List<Toleration> tolerations();
+
+        /** Names of existing pull secrets in the sessions namespace for the agent images. */
+        Optional<List<String>> imagePullSecrets();
+
+        /** The agent command the entrypoint runs. */
+        @WithDefault("claude")
+        String agentCommand();
+    }
+
+    interface Toleration {
+        String key();
+
+        @WithDefault("Equal")
+        String operator();
+
+        Optional<String> value();
+
+        @WithDefault("NoSchedule")
+        String effect();
+    }
+}

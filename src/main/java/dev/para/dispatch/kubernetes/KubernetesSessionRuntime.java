@@ -1,0 +1,157 @@
+package dev.para.dispatch.kubernetes;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/** Session pods as Indexed Jobs in the sessions namespace. */
+public class KubernetesSessionRuntime implements SessionRuntime {
+
+    static final String REQUEST_TIMER = "para.kubernetes.request";
+    private static final String ENTRYPOINT_RESOURCE = "/session/entrypoint.sh";
+
+    private final KubernetesClient client;
+    private final SessionJobBuilder builder;
+    private final MeterRegistry registry;
+    private final String namespace;
+    private final String script;
+    /** Entrypoint ConfigMaps known to exist: they are immutable and named by their content. */
+    private final Set<String> entrypoints = ConcurrentHashMap.newKeySet();
+
+    public KubernetesSessionRuntime(KubernetesClient client, KubernetesConfig config, MeterRegistry registry) {
+        this.client = client;
+        this.builder = new SessionJobBuilder(config);
+        this.registry = registry;
+        this.namespace = config.namespace().orElseGet(client::getNamespace);
+        this.script = entrypointScript();
+    }
+
+    /** The namespace session Jobs live in. */
+    public String namespace() {
+        return namespace;
+    }
+
+    @Override
+    public String launch(SessionLaunch launch) {
+        String entrypoint = ensureEntrypoint();
+        Job job = call("create_job", () -> createOrFind(
+                client.batch().v1().jobs().inNamespace(namespace).resource(builder.job(launch, entrypoint))));
+        call("apply_secret", () -> client.secrets().inNamespace(namespace)
+                .resource(builder.secret(launch, job)).createOr(NonDeletingOperation::update));
+        if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
+            call("resume_job", () -> client.batch().v1().jobs().inNamespace(namespace).withName(job.getMetadata().getName())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":false}}"));
+        }
+        return job.getMetadata().getName();
+    }
+
+    @Override
+    public void replaceToken(UUID sessionId, String token) {
+        String name = SessionJobBuilder.jobName(sessionId);
+        String patch = "{\"data\":{\"" + SessionJobBuilder.TOKEN_KEY + "\":\""
+                + SessionJobBuilder.tokenData(token).get(SessionJobBuilder.TOKEN_KEY) + "\"}}";
+        call("replace_token", () -> client.secrets().inNamespace(namespace).withName(name)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
+    }
+
+    @Override
+    public void stop(UUID sessionId) {
+        String name = SessionJobBuilder.jobName(sessionId);
+        call("delete_job", () -> client.batch().v1().jobs().inNamespace(namespace).withName(name)
+                .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
+        // Owned by the Job, but deleted at once: a cancelled session's token should not linger.
+        call("delete_secret", () -> client.secrets().inNamespace(namespace).withName(name).delete());
+    }
+
+    @Override
+    public InputStream log(String podName, boolean follow) {
+        var pod = client.pods().inNamespace(namespace).withName(podName).inContainer(SessionJobBuilder.CONTAINER);
+        return call("read_log", () -> follow ? pod.watchLog().getOutput()
+                : new java.io.ByteArrayInputStream(pod.getLog().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Creates the object, or returns the one an earlier try created under the same name. */
+    private static <T extends HasMetadata> T createOrFind(Resource<T> resource) {
+        try {
+            return resource.create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            T existing = resource.get();
+            if (existing == null) {
+                throw e;
+            }
+            Log.infof("%s %s already exists; carrying on with it", existing.getKind(), existing.getMetadata().getName());
+            return existing;
+        }
+    }
+
+    private String ensureEntrypoint() {
+        ConfigMap configMap = builder.entrypoint(script);
+        String name = configMap.getMetadata().getName();
+        if (!entrypoints.contains(name)) {
+            call("create_entrypoint", () -> createOrFind(client.configMaps().inNamespace(namespace).resource(configMap)));
+            entrypoints.add(name);
+        }
+        return name;
+    }
+
+    private <T> T call(String operation, Supplier<T> request) {
+        Timer.Sample sample = Timer.start(registry);
+        String outcome = "success";
+        try {
+            return request.get();
+        } catch (KubernetesClientException e) {
+            outcome = e.getCode() == 0 ? "network_error" : "status_" + (e.getCode() / 100) + "xx";
+            throw new SessionRuntimeException("Kubernetes " + operation + " failed with status " + e.getCode()
+                    + (e.getStatus() != null && e.getStatus().getReason() != null ? " (" + e.getStatus().getReason() + ")" : ""),
+                    isTransient(e.getCode()), null);
+        } catch (RuntimeException e) {
+            outcome = "error";
+            throw new SessionRuntimeException("Kubernetes " + operation + " failed: " + e.getClass().getSimpleName(),
+                    true, null);
+        } finally {
+            sample.stop(Timer.builder(REQUEST_TIMER).description("Calls to the Kubernetes API")
+                    .tags("operation", operation, "outcome", outcome).register(registry));
+        }
+    }
+
+    private static boolean isTransient(int code) {
+        return code == 0 || code == 409 || code == 429 || code >= 500;
+    }
+
+    private static String entrypointScript() {
+        try (InputStream in = KubernetesSessionRuntime.class.getResourceAsStream(ENTRYPOINT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("The session entrypoint " + ENTRYPOINT_RESOURCE + " is missing");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Map<String, String> selector() {
+        return Map.of(SessionJobBuilder.MANAGED_BY_LABEL, SessionJobBuilder.MANAGED_BY);
+    }
+}

@@ -1,0 +1,247 @@
+package dev.para.dispatch.kubernetes;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Builds a session's Kubernetes objects: one Indexed Job (one pod per instance), its Secret
+ * (token, prompt, agent credentials) and the entrypoint ConfigMap. Pure: no cluster, no clock.
+ * Names are deterministic, so a launch retried after a crash finds what the first try created.
+ */
+public final class SessionJobBuilder {
+
+    public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+    public static final String MANAGED_BY = "para-dispatch";
+    public static final String SESSION_LABEL = "para-dispatch.dev/session";
+    public static final String COMPONENT_LABEL = "app.kubernetes.io/component";
+    /** Set by the Job controller on every pod of an Indexed Job. */
+    public static final String COMPLETION_INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
+    public static final String CONTAINER = "agent";
+    public static final String SESSION_DIR = "/var/run/para/session";
+    public static final String ENTRYPOINT_DIR = "/var/run/para/entrypoint";
+    public static final String WORKSPACE = "/workspace";
+    public static final String TOKEN_KEY = "token";
+    public static final String PROMPT_KEY = "prompt";
+
+    private final KubernetesConfig config;
+
+    public SessionJobBuilder(KubernetesConfig config) {
+        this.config = config;
+    }
+
+    /** The Job (and Secret) name of a session: fixed by its id. */
+    public static String jobName(UUID sessionId) {
+        return "para-" + sessionId;
+    }
+
+    /** The session id a Job or pod carries in its labels, if it is one of ours. */
+    public static UUID sessionOf(Map<String, String> labels) {
+        if (labels == null || !MANAGED_BY.equals(labels.get(MANAGED_BY_LABEL)) || labels.get(SESSION_LABEL) == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(labels.get(SESSION_LABEL));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The name of the ConfigMap that carries this version of the entrypoint script. */
+    public static String entrypointName(String script) {
+        return "para-entrypoint-" + sha256(script).substring(0, 12);
+    }
+
+    public ConfigMap entrypoint(String script) {
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                    .withName(entrypointName(script))
+                    .withLabels(Map.of(MANAGED_BY_LABEL, MANAGED_BY, COMPONENT_LABEL, "session-entrypoint"))
+                .endMetadata()
+                .withImmutable(true)
+                .withData(Map.of("entrypoint.sh", script))
+                .build();
+    }
+
+    /**
+     * The session's Job, created suspended: the launcher resumes it once the Secret it mounts
+     * exists, so no pod ever starts without its files.
+     */
+    public Job job(SessionLaunch launch, String entrypointConfigMap) {
+        KubernetesConfig.Pod pod = config.pod();
+        String name = jobName(launch.sessionId());
+        Map<String, String> labels = labels(launch.sessionId());
+        return new JobBuilder()
+                .withNewMetadata()
+                    .withName(name)
+                    .withLabels(labels)
+                    .withAnnotations(Map.of("para-dispatch.dev/repository", launch.repository(),
+                            "para-dispatch.dev/slug", launch.slug()))
+                .endMetadata()
+                .withNewSpec()
+                    .withSuspend(true)
+                    .withCompletionMode("Indexed")
+                    .withCompletions(launch.instances())
+                    .withParallelism(launch.instances())
+                    // An agent run costs money and may have pushed: never retried blindly.
+                    .withBackoffLimitPerIndex(0)
+                    .withActiveDeadlineSeconds(launch.timeoutMinutes() * 60L)
+                    .withTtlSecondsAfterFinished(config.ttlSecondsAfterFinished())
+                    .withNewTemplate()
+                        .withNewMetadata().withLabels(labels).endMetadata()
+                        .withNewSpec()
+                            .withRestartPolicy("Never")
+                            .withAutomountServiceAccountToken(false)
+                            .withEnableServiceLinks(false)
+                            .withRuntimeClassName(pod.runtimeClassName().orElse(null))
+                            .withNodeSelector(pod.nodeSelector().isEmpty() ? null : new LinkedHashMap<>(pod.nodeSelector()))
+                            .withTolerations(tolerations(pod.tolerations()))
+                            .withImagePullSecrets(pod.imagePullSecrets().orElse(List.of()).stream()
+                                    .map(LocalObjectReference::new).toList())
+                            .withNewSecurityContext()
+                                .withRunAsNonRoot(true)
+                                .withRunAsUser(pod.runAsUser())
+                                .withRunAsGroup(pod.fsGroup())
+                                .withFsGroup(pod.fsGroup())
+                                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                            .endSecurityContext()
+                            .addNewContainer()
+                                .withName(CONTAINER)
+                                .withImage(launch.image())
+                                .withImagePullPolicy(pod.imagePullPolicy())
+                                .withCommand("/bin/sh", ENTRYPOINT_DIR + "/entrypoint.sh")
+                                .withEnv(env(launch))
+                                .withWorkingDir(WORKSPACE)
+                                .withTerminationMessagePath("/dev/termination-log")
+                                .withTerminationMessagePolicy("File")
+                                .withNewResources()
+                                    .withRequests(Map.of("cpu", new Quantity(pod.cpuRequest()),
+                                            "memory", new Quantity(pod.memoryRequest())))
+                                    .withLimits(Map.of("cpu", new Quantity(pod.cpuLimit()),
+                                            "memory", new Quantity(pod.memoryLimit())))
+                                .endResources()
+                                .withNewSecurityContext()
+                                    .withAllowPrivilegeEscalation(false)
+                                    .withPrivileged(false)
+                                    .withNewCapabilities().withDrop("ALL").endCapabilities()
+                                .endSecurityContext()
+                                .addNewVolumeMount().withName("workspace").withMountPath(WORKSPACE).endVolumeMount()
+                                // No subPath: a subPath mount never sees the refreshed token.
+                                .addNewVolumeMount().withName("session").withMountPath(SESSION_DIR).withReadOnly(true)
+                                    .endVolumeMount()
+                                .addNewVolumeMount().withName("entrypoint").withMountPath(ENTRYPOINT_DIR)
+                                    .withReadOnly(true).endVolumeMount()
+                            .endContainer()
+                            .addNewVolume().withName("workspace")
+                                .withNewEmptyDir().withSizeLimit(new Quantity(pod.workspaceSizeLimit())).endEmptyDir()
+                            .endVolume()
+                            .addNewVolume().withName("session")
+                                .withNewSecret().withSecretName(name).withDefaultMode(0440).endSecret()
+                            .endVolume()
+                            .addNewVolume().withName("entrypoint")
+                                .withNewConfigMap().withName(entrypointConfigMap).withDefaultMode(0555).endConfigMap()
+                            .endVolume()
+                        .endSpec()
+                    .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    /** The session's files, owned by its Job so that Kubernetes deletes them together. */
+    public Secret secret(SessionLaunch launch, Job owner) {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(TOKEN_KEY, launch.token());
+        data.put(PROMPT_KEY, launch.prompt());
+        data.putAll(launch.agentCredentials());
+        return new SecretBuilder()
+                .withNewMetadata()
+                    .withName(jobName(launch.sessionId()))
+                    .withLabels(labels(launch.sessionId()))
+                    .withOwnerReferences(new OwnerReferenceBuilder()
+                            .withApiVersion("batch/v1").withKind("Job")
+                            .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
+                            .withBlockOwnerDeletion(false).withController(false)
+                            .build())
+                .endMetadata()
+                .withType("Opaque")
+                .withData(base64(data))
+                .build();
+    }
+
+    /** The Secret's data entry carrying a new token, for an in-place update. */
+    public static Map<String, String> tokenData(String token) {
+        return base64(Map.of(TOKEN_KEY, token));
+    }
+
+    private List<EnvVar> env(SessionLaunch launch) {
+        List<EnvVar> env = new ArrayList<>();
+        add(env, "PARA_SESSION_ID", launch.sessionId().toString());
+        add(env, "PARA_SESSION_SLUG", launch.slug());
+        add(env, "PARA_REPOSITORY", launch.repository());
+        add(env, "PARA_CLONE_URL", launch.cloneUrl());
+        add(env, "PARA_SOURCE_BRANCH", launch.sourceBranch());
+        add(env, "PARA_BRANCH_BASE", launch.branchBase());
+        add(env, "PARA_INSTANCES", String.valueOf(launch.instances()));
+        add(env, "PARA_GIT_NAME", launch.gitName());
+        add(env, "PARA_GIT_EMAIL", launch.gitEmail());
+        add(env, "PARA_AGENT_COMMAND", config.pod().agentCommand());
+        if (launch.maxTurns() != null) {
+            add(env, "PARA_MAX_TURNS", String.valueOf(launch.maxTurns()));
+        }
+        add(env, "PARA_SESSION_DIR", SESSION_DIR);
+        add(env, "PARA_WORKSPACE", WORKSPACE);
+        return env;
+    }
+
+    private static void add(List<EnvVar> env, String name, String value) {
+        env.add(new EnvVarBuilder().withName(name).withValue(value).build());
+    }
+
+    private static Map<String, String> labels(UUID sessionId) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(MANAGED_BY_LABEL, MANAGED_BY);
+        labels.put(COMPONENT_LABEL, "session");
+        labels.put(SESSION_LABEL, sessionId.toString());
+        return labels;
+    }
+
+    private static List<Toleration> tolerations(List<KubernetesConfig.Toleration> configured) {
+        return configured.stream().map(t -> new TolerationBuilder()
+                .withKey(t.key()).withOperator(t.operator()).withValue(t.value().orElse(null)).withEffect(t.effect())
+                .build()).toList();
+    }
+
+    private static Map<String, String> base64(Map<String, String> plain) {
+        Map<String, String> encoded = new LinkedHashMap<>();
+        plain.forEach((k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+        return encoded;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

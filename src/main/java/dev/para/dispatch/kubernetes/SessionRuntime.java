@@ -1,0 +1,23 @@
+package dev.para.dispatch.kubernetes;
+
+import java.io.InputStream;
+import java.util.UUID;
+
+/**
+ * Where session pods run: a Kubernetes cluster, or (dry run) nowhere but the log. Every method
+ * blocks and is idempotent, so callers run them on worker threads and may simply retry.
+ */
+public interface SessionRuntime {
+
+    /** Creates the session's Job and Secret, or finds them when an earlier try did; the Job's name. */
+    String launch(SessionLaunch launch);
+
+    /** Replaces the token in the running session's Secret; the pods see it within a kubelet sync. */
+    void replaceToken(UUID sessionId, String token);
+
+    /** Stops the session: deletes its Job, its pods and its Secret. */
+    void stop(UUID sessionId);
+
+    /** The log of an instance's pod, from its start; followed while the pod runs when asked. */
+    InputStream log(String podName, boolean follow);
+}

@@ -1,0 +1,23 @@
+package dev.para.dispatch.kubernetes;
+
+import dev.para.dispatch.RuntimeConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** Picks the session runtime: the cluster, or the log in dry-run mode. */
+public class SessionRuntimeProducer {
+
+    @Produces
+    @Singleton
+    SessionRuntime runtime(RuntimeConfig runtime, KubernetesConfig config, KubernetesClient client,
+            MeterRegistry registry) {
+        if (runtime.dryRun()) {
+            Log.warn("para.dry-run is on: sessions create nothing in Kubernetes and write nothing to GitHub");
+            return new DryRunSessionRuntime(config);
+        }
+        return new KubernetesSessionRuntime(client, config, registry);
+    }
+}

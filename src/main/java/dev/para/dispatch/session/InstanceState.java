@@ -1,0 +1,21 @@
+package dev.para.dispatch.session;
+
+/** Where one instance (one pod of the session's Job) is: QUEUED → PENDING → RUNNING → an end. */
+public enum InstanceState {
+    QUEUED,
+    /** The Job exists; the pod is not running yet (scheduling, pulling the image). */
+    PENDING,
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED;
+
+    public boolean isTerminal() {
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+    }
+
+    /** The order of states: an observation never moves an instance backwards. */
+    public boolean isAfter(InstanceState other) {
+        return ordinal() > other.ordinal() && !other.isTerminal();
+    }
+}

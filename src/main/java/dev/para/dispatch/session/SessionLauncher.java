@@ -1,0 +1,258 @@
+package dev.para.dispatch.session;
+
+import dev.para.dispatch.RuntimeConfig;
+import dev.para.dispatch.crypto.Sealer;
+import dev.para.dispatch.github.GitHubConfig;
+import dev.para.dispatch.github.GitHubException;
+import dev.para.dispatch.github.InstallationToken;
+import dev.para.dispatch.github.InstallationTokenService;
+import dev.para.dispatch.github.TokenNarrowing;
+import dev.para.dispatch.kubernetes.SessionLaunch;
+import dev.para.dispatch.kubernetes.SessionRuntime;
+import dev.para.dispatch.kubernetes.SessionRuntimeException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Starts queued sessions: claims them (so that of several replicas exactly one works on each),
+ * mints the session's own narrowed token, creates its Job and Secret, and records it RUNNING. It
+ * runs at once after a create and from a sweep that heals crashes and outages: the Job's name is
+ * the session's, so a launch retried after a crash finds the Job the first try made.
+ */
+@ApplicationScoped
+public class SessionLauncher {
+
+    static final String LAUNCH_TIMER = "para.session.launch";
+    static final String TOKEN_PURPOSE = "session-token";
+
+    private static final String CLAIM = "UPDATE sessions SET launch_claimed_until = $1,"
+            + " launch_attempts = launch_attempts + 1 WHERE id IN (SELECT id FROM sessions"
+            + " WHERE state = 'QUEUED' AND (launch_claimed_until IS NULL OR launch_claimed_until < $2) %s"
+            + " ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING id, launch_attempts";
+
+    private final SessionRuntime runtime;
+    private final InstallationTokenService tokens;
+    private final SessionTransitions transitions;
+    private final Sealer sealer;
+    private final Pool pool;
+    private final SessionConfig config;
+    private final GitHubConfig github;
+    private final RuntimeConfig runtimeConfig;
+    private final Clock clock;
+    private final MeterRegistry registry;
+
+    SessionLauncher(SessionRuntime runtime, InstallationTokenService tokens, SessionTransitions transitions, Sealer sealer,
+            Pool pool, SessionConfig config, GitHubConfig github, RuntimeConfig runtimeConfig, Clock clock,
+            MeterRegistry registry) {
+        this.runtime = runtime;
+        this.tokens = tokens;
+        this.transitions = transitions;
+        this.sealer = sealer;
+        this.pool = pool;
+        this.config = config;
+        this.github = github;
+        this.runtimeConfig = runtimeConfig;
+        this.clock = clock;
+        this.registry = registry;
+    }
+
+    /** Launches the session now, in the background; the sweep catches whatever this misses. */
+    public void launchSoon(UUID sessionId) {
+        launch(sessionId).subscribe().with(launched -> { },
+                e -> Log.warnf("Launch of session %s deferred to the sweep: %s", sessionId, e.getClass().getSimpleName()));
+    }
+
+    /** Claims and launches one session; false when another launcher holds it or it is not queued. */
+    public Uni<Boolean> launch(UUID sessionId) {
+        return claim(sessionId, 1).flatMap(claimed -> claimed.isEmpty()
+                ? Uni.createFrom().item(false)
+                : launchClaimed(claimed.get(0)).replaceWith(true));
+    }
+
+    @Scheduled(every = "${para.sessions.launch.sweep-interval}", delayed = "3s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        return claim(null, config.launch().batchSize())
+                .flatMap(claimed -> Multi.createFrom().iterable(claimed)
+                        .onItem().transformToUniAndMerge(this::launchClaimed)
+                        .collect().last())
+                .flatMap(ignored -> stopPending())
+                .onFailure().invoke(e -> Log.warnf("Launch sweep failed: %s", e.getClass().getSimpleName()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /**
+     * Stops a cancelled session: deletes its Job (and pods and Secret) and revokes its token. When
+     * Kubernetes or GitHub is away the session stays marked and the sweep tries again.
+     */
+    public Uni<Void> stop(UUID sessionId) {
+        return VertxContextSupport.executeBlocking(() -> {
+                    runtime.stop(sessionId);
+                    return true;
+                })
+                .flatMap(ignored -> Panache.withTransaction(() -> Session.<Session>findById(sessionId)
+                        .flatMap(s -> {
+                            String sealed = s.sealedToken;
+                            s.sealedToken = null;
+                            s.stopPending = false;
+                            return sealed == null ? Uni.createFrom().voidItem()
+                                    : tokens.revokeToken(sealer.open(sealed, TOKEN_PURPOSE));
+                        })))
+                .onFailure().invoke(e -> Log.warnf("Stopping session %s failed (%s); the sweep retries",
+                        sessionId, e.getClass().getSimpleName()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> stopPending() {
+        return Panache.withSession(() -> Session.<Session>list("stopPending = true"))
+                .flatMap(sessions -> Multi.createFrom().iterable(sessions)
+                        .onItem().transformToUniAndConcatenate(s -> stop(s.id))
+                        .collect().last())
+                .replaceWithVoid();
+    }
+
+    record Claim(UUID sessionId, int attempts) {}
+
+    private Uni<List<Claim>> claim(UUID sessionId, int limit) {
+        Instant now = clock.instant();
+        String sql = String.format(CLAIM, sessionId == null ? "" : "AND id = $4");
+        Tuple args = Tuple.of(utc(now.plus(config.launch().claimLease())), utc(now), limit);
+        if (sessionId != null) {
+            args.addUUID(sessionId);
+        }
+        return pool.preparedQuery(sql).execute(args)
+                .map(rows -> {
+                    List<Claim> claims = new java.util.ArrayList<>();
+                    for (Row row : rows) {
+                        claims.add(new Claim(row.getUUID("id"), row.getInteger("launch_attempts")));
+                    }
+                    return claims;
+                });
+    }
+
+    private Uni<Void> launchClaimed(Claim claim) {
+        return Panache.withSession(() -> Session.<Session>findById(claim.sessionId()))
+                .flatMap(s -> s == null || s.state != SessionState.QUEUED
+                        ? Uni.createFrom().voidItem()
+                        : start(s).onFailure().recoverWithUni(e -> launchFailed(claim, e)));
+    }
+
+    private Uni<Void> start(Session s) {
+        return tokens.mintDedicated(s.installationId, TokenNarrowing.repository(s.repositoryName(),
+                        TokenNarrowing.SESSION_PERMISSIONS))
+                .flatMap(token -> VertxContextSupport.executeBlocking(() -> runtime.launch(launchOf(s, token)))
+                        .onFailure().call(() -> tokens.revokeToken(token.token()).onFailure().recoverWithNull())
+                        .flatMap(jobName -> launched(s.id, jobName, token)));
+    }
+
+    private Uni<Void> launched(UUID sessionId, String jobName, InstallationToken token) {
+        return Panache.withTransaction(() -> Session.<Session>findById(sessionId).flatMap(s -> {
+                    s.jobName = jobName;
+                    s.sealedToken = sealer.seal(token.token(), TOKEN_PURPOSE);
+                    s.tokenExpiresAt = token.expiresAt();
+                    s.launchClaimedUntil = null;
+                    if (s.state.isTerminal()) {
+                        // Cancelled while the Job was being made: stop what was just created.
+                        s.stopPending = true;
+                        return Uni.createFrom().item(false);
+                    }
+                    s.launchedAt = clock.instant();
+                    Timer.builder(LAUNCH_TIMER).description("Sessions from create to their Job created")
+                            .register(registry).record(Duration.between(s.createdAt, s.launchedAt));
+                    return transitions.session(s, SessionState.RUNNING, null)
+                            .flatMap(ignored -> SessionInstance.forSession(s.id))
+                            .call(instances -> Multi.createFrom().iterable(instances)
+                                    .onItem().transformToUniAndConcatenate(i -> transitions.instance(s, i,
+                                            InstanceState.PENDING, null, null))
+                                    .collect().last())
+                            .call(instances -> runtimeConfig.dryRun() ? dryRunEnd(s, instances) : Uni.createFrom().voidItem())
+                            .replaceWith(true);
+                }))
+                .flatMap(running -> running ? Uni.createFrom().voidItem() : stop(sessionId));
+    }
+
+    /** In dry run nothing runs: the instances end at once, having pushed nothing. */
+    private Uni<Void> dryRunEnd(Session s, List<SessionInstance> instances) {
+        return Multi.createFrom().iterable(instances)
+                .onItem().transformToUniAndConcatenate(i -> {
+                    i.pushed = false;
+                    return transitions.instance(s, i, InstanceState.SUCCEEDED, "dry run: nothing was created", null);
+                })
+                .collect().last()
+                .flatMap(ignored -> transitions.settle(s, instances))
+                .replaceWithVoid();
+    }
+
+    /** A transient failure waits (backing off) for the next sweep; anything else fails the session. */
+    private Uni<Void> launchFailed(Claim claim, Throwable e) {
+        boolean retry = isTransient(e) && claim.attempts() < config.launch().maxAttempts();
+        String reason = reasonOf(e);
+        Log.warnf("Launch of session %s failed (attempt %d): %s%s", claim.sessionId(), claim.attempts(), reason,
+                retry ? "; retrying" : "");
+        return Panache.withTransaction(() -> Session.<Session>findById(claim.sessionId()).flatMap(s -> {
+            if (retry) {
+                long backoff = config.launch().retryDelay().toMillis() << Math.min(claim.attempts() - 1, 16);
+                s.launchClaimedUntil = clock.instant().plusMillis(Math.min(backoff, config.launch().claimLease().toMillis()));
+                return Uni.createFrom().voidItem();
+            }
+            return SessionInstance.forSession(s.id)
+                    .call(instances -> Multi.createFrom().iterable(instances)
+                            .onItem().transformToUniAndConcatenate(i -> transitions.instance(s, i, InstanceState.FAILED,
+                                    reason, null))
+                            .collect().last())
+                    .call(instances -> transitions.session(s, SessionState.FAILED, reason))
+                    .replaceWithVoid();
+        }));
+    }
+
+    private SessionLaunch launchOf(Session s, InstallationToken token) {
+        String web = github.webUrl().toString().replaceAll("/+$", "");
+        return new SessionLaunch(s.id, s.slug, s.repository, web + "/" + s.repository + ".git", s.sourceBranch,
+                s.branchBase, s.instanceCount, s.agentImage, s.timeoutMinutes, s.maxTurns, config.git().name(),
+                config.git().email(), s.prompt, token.token(), Map.of());
+    }
+
+    private static boolean isTransient(Throwable e) {
+        if (e instanceof GitHubException g) {
+            return g.error().isTransient();
+        }
+        if (e instanceof SessionRuntimeException r) {
+            return r.isTransient();
+        }
+        return true; // PostgreSQL away, a timeout: try again
+    }
+
+    private static String reasonOf(Throwable e) {
+        if (e instanceof GitHubException g) {
+            return "could not mint the session's token: " + g.error().name().toLowerCase(java.util.Locale.ROOT);
+        }
+        if (e instanceof SessionRuntimeException r) {
+            return r.getMessage();
+        }
+        return "launch failed: " + e.getClass().getSimpleName();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

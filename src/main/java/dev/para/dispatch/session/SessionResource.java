@@ -1,0 +1,118 @@
+package dev.para.dispatch.session;
+
+import dev.para.dispatch.api.ApiConfig;
+import dev.para.dispatch.api.CallerAccount;
+import dev.para.dispatch.api.Cursor;
+import dev.para.dispatch.api.Page;
+import dev.para.dispatch.api.ProblemException;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Sessions of the caller's account. */
+@Path("/api/v1/sessions")
+@Produces(MediaType.APPLICATION_JSON)
+@Authenticated
+@Tag(name = "Sessions")
+@SecurityRequirement(name = "jwt")
+public class SessionResource {
+
+    private final SessionService sessions;
+    private final CallerAccount caller;
+    private final ApiConfig config;
+
+    SessionResource(SessionService sessions, CallerAccount caller, ApiConfig config) {
+        this.sessions = sessions;
+        this.caller = caller;
+        this.config = config;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a session", description = "Checks the request, writes the session as QUEUED and "
+            + "answers 202 at once; the launcher creates its Job. The same Idempotency-Key with the same body "
+            + "answers the first session again.")
+    public Uni<Response> create(@NotNull @Valid CreateSessionRequest request,
+            @HeaderParam("Idempotency-Key") @Size(min = 1, max = 255) String idempotencyKey, UriInfo uri) {
+        return sessions.create(caller.id(), caller.actor(), request, idempotencyKey)
+                .map(created -> accepted(uri, created.session())
+                        .header("Idempotent-Replayed", created.replayed() ? "true" : null).build());
+    }
+
+    @GET
+    @Operation(summary = "List the caller's sessions", description = "Newest first, cursor-paged; filter by state "
+            + "(repeatable) and repository.")
+    public Uni<Page<SessionView>> list(@QueryParam("state") List<String> states,
+            @QueryParam("repository") String repository,
+            @QueryParam("limit") @Min(1) @Max(1000) Integer limit, @QueryParam("cursor") String cursor) {
+        int size = Math.min(limit == null ? config.maxPageSize() : limit, config.maxPageSize());
+        long before = cursor == null || cursor.isEmpty() ? Long.MAX_VALUE : Cursor.decodeLong(cursor);
+        return sessions.seqPage(caller.id(), before, states(states), repository, size + 1)
+                .map(items -> items.size() > size
+                        ? new Page<>(items.subList(0, size).stream().map(SessionService.Paged::view).toList(),
+                                Cursor.encode(items.get(size - 1).seq()))
+                        : new Page<>(items.stream().map(SessionService.Paged::view).toList(), null));
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One of the caller's sessions, with its instances")
+    public Uni<SessionView> get(@PathParam("id") UUID id) {
+        return sessions.get(caller.id(), id);
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @Operation(summary = "Cancel a session", description = "Deletes its Job, revokes its token and marks unfinished "
+            + "instances CANCELLED. Cancelling an ended session changes nothing.")
+    public Uni<SessionView> cancel(@PathParam("id") UUID id) {
+        return sessions.cancel(caller.id(), caller.actor(), id);
+    }
+
+    @POST
+    @Path("/{id}/recover")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Continue from an instance's branch in a new session",
+            description = "The new session works on para/recovered-<session>-<HHMMSS>, starting from the instance's branch.")
+    public Uni<Response> recover(@PathParam("id") UUID id, @NotNull @Valid RecoverRequest request, UriInfo uri) {
+        return sessions.recover(caller.id(), caller.actor(), id, request.instance(), request.prompt())
+                .map(created -> accepted(uri, created.session()).build());
+    }
+
+    private static Response.ResponseBuilder accepted(UriInfo uri, SessionView session) {
+        return Response.accepted(session)
+                .location(uri.getBaseUriBuilder().path("api/v1/sessions").path(session.id().toString()).build());
+    }
+
+    private static List<SessionState> states(List<String> names) {
+        return names.stream().flatMap(n -> java.util.Arrays.stream(n.split(","))).filter(n -> !n.isBlank())
+                .map(n -> {
+                    try {
+                        return SessionState.valueOf(n.trim().toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw ProblemException.badRequest("state", "must be one of " + List.of(SessionState.values()));
+                    }
+                }).toList();
+    }
+}

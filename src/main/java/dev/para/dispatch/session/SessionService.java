@@ -1,0 +1,474 @@
+package dev.para.dispatch.session;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.para.dispatch.api.ProblemException;
+import dev.para.dispatch.audit.AuditLog;
+import dev.para.dispatch.github.GitHubClient;
+import dev.para.dispatch.github.GitHubError;
+import dev.para.dispatch.github.GitHubException;
+import dev.para.dispatch.github.InstallationTokenService;
+import dev.para.dispatch.github.TokenNarrowing;
+import dev.para.dispatch.github.model.GitHubRepository;
+import dev.para.dispatch.installation.GrantedRepository;
+import dev.para.dispatch.installation.Installation;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The rules of sessions: who may create one on which repository, with what defaults and within
+ * which quotas; reading them back; cancelling and recovering. Launching is the launcher's.
+ */
+@ApplicationScoped
+public class SessionService {
+
+    static final String OBJECT_TYPE = "session";
+    private static final DateTimeFormatter SLUG_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RECOVER_TIME = DateTimeFormatter.ofPattern("HHmmss").withZone(ZoneOffset.UTC);
+
+    /** A request checked and completed with defaults and GitHub's answers, ready to be written. */
+    record Plan(UUID id, String accountId, String actor, Installation installation, String repository,
+            String sourceBranch, String prBase, String branchBase, String slug, String prompt, String promptFile,
+            int instances, String agentImage, int timeoutMinutes, Integer maxTurns, String idempotencyKey,
+            String requestHash, UUID recoveredFrom, Integer triggerIssue, Long triggerComment) {}
+
+    /** The answer to a create: the session, and whether it was an earlier create replayed. */
+    public record Created(SessionView session, boolean replayed) {}
+
+    private final SessionConfig config;
+    private final GitHubClient github;
+    private final InstallationTokenService tokens;
+    private final SessionTransitions transitions;
+    private final SessionLauncher launcher;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    SessionService(SessionConfig config, GitHubClient github, InstallationTokenService tokens,
+            SessionTransitions transitions, SessionLauncher launcher, AuditLog audit, ObjectMapper json, Clock clock) {
+        this.config = config;
+        this.github = github;
+        this.tokens = tokens;
+        this.transitions = transitions;
+        this.launcher = launcher;
+        this.audit = audit;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates a session: checks everything first (nothing is written for a bad request), then
+     * writes it and its instances as QUEUED in one transaction and asks the launcher to start it.
+     */
+    public Uni<Created> create(String accountId, String actor, CreateSessionRequest request, String idempotencyKey) {
+        validate(request);
+        String hash = hash(request);
+        return replayOf(accountId, idempotencyKey, hash).flatMap(replay -> replay != null
+                ? Uni.createFrom().item(replay)
+                : plan(accountId, actor, request, idempotencyKey, hash)
+                        .flatMap(this::write)
+                        .map(view -> new Created(view, false))
+                        .onFailure(SessionService::isIdempotencyRace)
+                        .recoverWithUni(() -> replayOf(accountId, idempotencyKey, hash)));
+    }
+
+    /**
+     * Starts a session for a comment on an issue: the installation's account owns it, and the
+     * commenter (already checked for write access) is its actor.
+     */
+    public Uni<SessionView> createForComment(Installation installation, String actor, String repository, String prompt,
+            int issue, long commentId) {
+        CreateSessionRequest request = new CreateSessionRequest(repository, prompt, null,
+                config.comments().instances(), "issue-" + issue, null, null, null, null, null);
+        return plan(installation.accountId, actor, request, "comment-" + commentId, hash(request))
+                .map(p -> withTrigger(p, issue, commentId))
+                .flatMap(this::write)
+                .onFailure(SessionService::isIdempotencyRace)
+                .recoverWithUni(() -> replayOf(installation.accountId, "comment-" + commentId, hash(request))
+                        .map(Created::session));
+    }
+
+    @WithSession
+    public Uni<SessionView> get(String accountId, UUID id) {
+        return Session.findForAccount(accountId, id)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Session " + id))
+                .flatMap(s -> SessionInstance.forSession(s.id).map(instances -> SessionView.of(s, instances)));
+    }
+
+    /** A session of a page, with its sequence number for the cursor. */
+    public record Paged(long seq, SessionView view) {}
+
+    /** A page of the account's sessions, newest first, each with its instances. */
+    @WithSession
+    public Uni<List<Paged>> seqPage(String accountId, long beforeSeq, Collection<SessionState> states,
+            String repository, int limit) {
+        return Session.pageForAccount(accountId, beforeSeq, states, repository, limit)
+                .flatMap(sessions -> SessionInstance.forSessions(sessions.stream().map(s -> s.id).toList())
+                        .map(instances -> sessions.stream().map(s -> new Paged(s.seq, SessionView.of(s, instances.stream()
+                                .filter(i -> i.sessionId.equals(s.id)).toList()))).toList()));
+    }
+
+    /**
+     * Cancels the session: marks it and its unfinished instances CANCELLED, then stops its pods and
+     * revokes its token (retried by the launcher's sweep if Kubernetes or GitHub is away).
+     */
+    public Uni<SessionView> cancel(String accountId, String actor, UUID id) {
+        return Panache.withTransaction(() -> Session.findForAccount(accountId, id)
+                        .onItem().ifNull().failWith(() -> ProblemException.notFound("Session " + id))
+                        .flatMap(s -> s.state.isTerminal() ? Uni.createFrom().item(false)
+                                : markCancelled(s, actor).replaceWith(true)))
+                .call(cancelled -> cancelled ? launcher.stop(id) : Uni.createFrom().voidItem())
+                .flatMap(ignored -> get(accountId, id));
+    }
+
+    private Uni<Void> markCancelled(Session s, String actor) {
+        return SessionInstance.forSession(s.id)
+                .call(instances -> Uni.join().all(instances.stream()
+                        .map(i -> transitions.instance(s, i, InstanceState.CANCELLED, "cancelled by " + actor, null))
+                        .toList()).andFailFast())
+                .call(instances -> transitions.session(s, SessionState.CANCELLED, "cancelled by " + actor))
+                .invoke(() -> s.stopPending = true)
+                .call(() -> audit.record(s.accountId, actor, "session.cancelled", OBJECT_TYPE, s.id.toString(), Map.of()))
+                .replaceWithVoid();
+    }
+
+    /** Cancels the sessions a comment thread started (the {@code stop} command). */
+    public Uni<List<UUID>> cancelForIssue(String repository, int issue, String actor) {
+        return Panache.withSession(() -> Session.activeForIssue(repository, issue))
+                .flatMap(sessions -> sessions.isEmpty() ? Uni.createFrom().item(List.<UUID>of())
+                        : Uni.join().all(sessions.stream().map(s -> cancel(s.accountId, actor, s.id)).toList())
+                                .andFailFast().map(views -> views.stream().map(SessionView::id).toList()));
+    }
+
+    /**
+     * A new session that continues from an instance's pushed branch, onto
+     * {@code para/recovered-<session>-<HHMMSS>}.
+     */
+    public Uni<Created> recover(String accountId, String actor, UUID id, int instance, String prompt) {
+        return Panache.withSession(() -> Session.findForAccount(accountId, id)
+                        .onItem().ifNull().failWith(() -> ProblemException.notFound("Session " + id))
+                        .flatMap(s -> SessionInstance.find(s.id, instance)
+                                .onItem().ifNull().failWith(() -> ProblemException.badRequest("instance",
+                                        "the session has no instance " + instance))
+                                .map(i -> recoveryPlan(s, i, actor, prompt))))
+                .flatMap(plan -> plan)
+                .flatMap(this::write)
+                .map(view -> new Created(view, false));
+    }
+
+    private Uni<Plan> recoveryPlan(Session s, SessionInstance i, String actor, String prompt) {
+        if (!Boolean.TRUE.equals(i.pushed)) {
+            throw ProblemException.conflict("nothing-to-recover",
+                    "Instance " + i.index + " pushed no branch, so there is nothing to continue from");
+        }
+        String continuation = prompt != null && !prompt.isBlank() ? prompt
+                : "Continue the work on this branch. It was started for this task:\n\n" + s.prompt;
+        checkPromptSize(continuation, "prompt");
+        Instant now = clock.instant();
+        return Panache.withSession(() -> Installation.<Installation>findById(s.installationId)).map(installation -> {
+            requireActive(installation);
+            UUID newId = UUID.randomUUID();
+            String branchBase = "para/recovered-" + s.slug + "-" + RECOVER_TIME.format(now);
+            return new Plan(newId, s.accountId, actor, installation, s.repository, i.branch, s.prBase, branchBase,
+                    slug("recovered-" + s.slug, now), continuation, null, 1, s.agentImage, s.timeoutMinutes,
+                    s.maxTurns, null, null, s.id, s.triggerIssue, null);
+        });
+    }
+
+    /** Completes the request with defaults and GitHub's answers; every check that needs no write. */
+    private Uni<Plan> plan(String accountId, String actor, CreateSessionRequest r, String idempotencyKey, String hash) {
+        String owner = r.repository().substring(0, r.repository().indexOf('/'));
+        String name = r.repository().substring(r.repository().indexOf('/') + 1);
+        return Panache.withSession(() -> Installation.findForAccountAndOwner(accountId, owner)
+                        .flatMap(installation -> {
+                            if (installation == null) {
+                                throw new ProblemException("no-installation", "Repository not accessible", 422,
+                                        "The App is not installed on " + owner + " for this account");
+                            }
+                            requireActive(installation);
+                            return "selected".equals(installation.repositorySelection)
+                                    ? GrantedRepository.isGranted(installation.installationId, r.repository())
+                                            .map(granted -> {
+                                                if (!granted) {
+                                                    throw notAccessible(r.repository());
+                                                }
+                                                return installation;
+                                            })
+                                    : Uni.createFrom().item(installation);
+                        }))
+                .flatMap(installation -> tokens.token(installation.installationId,
+                                TokenNarrowing.repository(name, TokenNarrowing.SERVICE_PERMISSIONS))
+                        .flatMap(token -> github.getRepository(token.token(), owner, name)
+                                .flatMap(repo -> promptOf(r, token.token(), owner, name, sourceBranch(r, repo))
+                                        .map(prompt -> completed(accountId, actor, installation, repo, r, prompt,
+                                                idempotencyKey, hash))))
+                        .onFailure(GitHubException.class).transform(e -> asProblem((GitHubException) e, r.repository())));
+    }
+
+    private Plan completed(String accountId, String actor, Installation installation, GitHubRepository repo,
+            CreateSessionRequest r, String prompt, String idempotencyKey, String hash) {
+        Instant now = clock.instant();
+        UUID id = UUID.randomUUID();
+        String sourceBranch = sourceBranch(r, repo);
+        String name = r.name() != null ? r.name() : "s" + id.toString().substring(0, 6);
+        String slug = slug(name, now);
+        return new Plan(id, accountId, actor, installation, repo.fullName() != null ? repo.fullName() : r.repository(),
+                sourceBranch, r.prBase() != null ? r.prBase() : sourceBranch, "para/" + slug, slug, prompt,
+                r.promptFile(), r.instances() != null ? r.instances() : 1, agentImage(r.agentImage()),
+                r.timeoutMinutes() != null ? r.timeoutMinutes() : config.defaultTimeoutMinutes(),
+                r.maxTurns() != null ? r.maxTurns() : config.defaultMaxTurns().orElse(null),
+                idempotencyKey, hash, null, null, null);
+    }
+
+    private Uni<String> promptOf(CreateSessionRequest r, String token, String owner, String name, String ref) {
+        if (r.promptFile() == null) {
+            return Uni.createFrom().item(r.prompt());
+        }
+        return github.getFile(token, owner, name, r.promptFile(), ref)
+                .map(file -> {
+                    if (!"file".equals(file.type())) {
+                        throw ProblemException.badRequest("promptFile", "is not a file");
+                    }
+                    String text = file.text();
+                    checkPromptSize(text, "promptFile");
+                    return text;
+                })
+                .onFailure(e -> e instanceof GitHubException g && g.error() == GitHubError.REPOSITORY_NOT_FOUND)
+                .transform(e -> new ProblemException("prompt-file-not-found", "Prompt file not found", 422,
+                        r.promptFile() + " does not exist on branch " + ref));
+    }
+
+    /** Writes the session, its instances and its first event in one transaction, within the quotas. */
+    private Uni<SessionView> write(Plan p) {
+        return Panache.withTransaction(() -> Installation.<Installation>findById(p.installation().installationId,
+                                LockModeType.PESSIMISTIC_WRITE)
+                        .invoke(SessionService::requireActive)
+                        .call(installation -> checkQuotas(p))
+                        .flatMap(installation -> {
+                            Session s = newSession(p);
+                            List<SessionInstance> instances = newInstances(s);
+                            return s.persist()
+                                    .call(() -> SessionInstance.persist(instances))
+                                    .call(() -> transitions.session(s, SessionState.QUEUED, null))
+                                    .call(() -> audit.record(p.accountId(), p.actor(), "session.created", OBJECT_TYPE,
+                                            s.id.toString(), Map.of("repository", s.repository,
+                                                    "instances", s.instanceCount)))
+                                    .map(ignored -> SessionView.of(s, instances));
+                        }))
+                .onFailure(SessionService::isBranchClash).transform(e -> ProblemException.conflict("session-name-taken",
+                        "A session named like this started on " + p.repository() + " this second; choose another name"))
+                .invoke(view -> launcher.launchSoon(view.id()));
+    }
+
+    private Uni<Void> checkQuotas(Plan p) {
+        return Session.countActiveForInstallation(p.installation().installationId)
+                .flatMap(perInstallation -> {
+                    if (perInstallation >= config.quota().perInstallation()) {
+                        throw quotaExceeded("The installation on " + p.installation().githubAccountLogin + " has "
+                                + perInstallation + " sessions queued or running, its quota");
+                    }
+                    return Session.countActiveForAccount(p.accountId());
+                })
+                .invoke(perAccount -> {
+                    if (perAccount >= config.quota().perAccount()) {
+                        throw quotaExceeded("The account has " + perAccount + " sessions queued or running, its quota");
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    private ProblemException quotaExceeded(String detail) {
+        return new ProblemException("quota-exceeded", "Too Many Requests", 429, detail, List.of(),
+                config.quota().retryAfter());
+    }
+
+    private Session newSession(Plan p) {
+        Instant now = clock.instant();
+        Session s = new Session();
+        s.id = p.id();
+        s.slug = p.slug();
+        s.accountId = p.accountId();
+        s.installationId = p.installation().installationId;
+        s.repository = p.repository();
+        s.sourceBranch = p.sourceBranch();
+        s.prBase = p.prBase();
+        s.branchBase = p.branchBase();
+        s.prompt = p.prompt();
+        s.promptFile = p.promptFile();
+        s.instanceCount = p.instances();
+        s.agentImage = p.agentImage();
+        s.timeoutMinutes = p.timeoutMinutes();
+        s.maxTurns = p.maxTurns();
+        s.state = SessionState.QUEUED;
+        s.idempotencyKey = p.idempotencyKey();
+        s.requestHash = p.requestHash();
+        s.recoveredFrom = p.recoveredFrom();
+        s.triggerIssue = p.triggerIssue();
+        s.triggerComment = p.triggerComment();
+        s.createdBy = p.actor();
+        s.createdAt = now;
+        s.updatedAt = now;
+        return s;
+    }
+
+    private List<SessionInstance> newInstances(Session s) {
+        List<SessionInstance> instances = new ArrayList<>();
+        for (int n = 1; n <= s.instanceCount; n++) {
+            SessionInstance i = new SessionInstance();
+            i.sessionId = s.id;
+            i.index = n;
+            i.branch = branchOf(s, n);
+            i.state = InstanceState.QUEUED;
+            i.updatedAt = s.createdAt;
+            instances.add(i);
+        }
+        return instances;
+    }
+
+    /** The branch instance {@code n} pushes: the base alone when the session has one instance. */
+    static String branchOf(Session s, int n) {
+        return s.instanceCount == 1 ? s.branchBase : s.branchBase + "-" + n;
+    }
+
+    private Uni<Created> replayOf(String accountId, String idempotencyKey, String hash) {
+        if (idempotencyKey == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return Panache.withSession(() -> Session.findByIdempotencyKey(accountId, idempotencyKey)
+                .flatMap(s -> {
+                    if (s == null) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    if (!hash.equals(s.requestHash)) {
+                        throw new ProblemException("idempotency-key-reused", "Unprocessable Content", 422,
+                                "This Idempotency-Key was used for a different request");
+                    }
+                    return SessionInstance.forSession(s.id).map(instances -> new Created(SessionView.of(s, instances), true));
+                }));
+    }
+
+    private void validate(CreateSessionRequest r) {
+        boolean inline = r.prompt() != null && !r.prompt().isBlank();
+        if (inline == (r.promptFile() != null)) {
+            throw ProblemException.badRequest("prompt", "give exactly one of prompt and promptFile");
+        }
+        if (inline) {
+            checkPromptSize(r.prompt(), "prompt");
+        }
+        if (r.instances() != null && r.instances() > config.maxInstances()) {
+            throw ProblemException.badRequest("instances", "must be at most " + config.maxInstances());
+        }
+        if (r.timeoutMinutes() != null && r.timeoutMinutes() > config.maxTimeoutMinutes()) {
+            throw ProblemException.badRequest("timeoutMinutes", "must be at most " + config.maxTimeoutMinutes());
+        }
+        agentImage(r.agentImage());
+    }
+
+    private void checkPromptSize(String prompt, String field) {
+        if (prompt.getBytes(StandardCharsets.UTF_8).length > config.maxPromptBytes()) {
+            throw ProblemException.badRequest(field, "is longer than " + config.maxPromptBytes() + " bytes");
+        }
+    }
+
+    private String agentImage(String name) {
+        if (name == null) {
+            return config.defaultAgentImage();
+        }
+        String image = config.agentImages().get(name);
+        if (image == null) {
+            throw new ProblemException("unknown-agent-image", "Unknown agent image", 422,
+                    "No agent image is named '" + name + "'");
+        }
+        return image;
+    }
+
+    private static String sourceBranch(CreateSessionRequest r, GitHubRepository repo) {
+        return r.sourceBranch() != null ? r.sourceBranch() : repo.defaultBranch();
+    }
+
+    private static String slug(String name, Instant at) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-") + "_" + SLUG_TIME.format(at);
+    }
+
+    private static Plan withTrigger(Plan p, int issue, long comment) {
+        return new Plan(p.id(), p.accountId(), p.actor(), p.installation(), p.repository(), p.sourceBranch(), p.prBase(),
+                p.branchBase(), p.slug(), p.prompt(), p.promptFile(), p.instances(), p.agentImage(), p.timeoutMinutes(),
+                p.maxTurns(), p.idempotencyKey(), p.requestHash(), p.recoveredFrom(), issue, comment);
+    }
+
+    private static void requireActive(Installation installation) {
+        if (installation == null || installation.deletedAt != null) {
+            throw new ProblemException("no-installation", "Repository not accessible", 422,
+                    "The App's installation is gone");
+        }
+        if (installation.suspendedAt != null) {
+            throw new ProblemException("installation-suspended", "Installation suspended", 422,
+                    "The App's installation on " + installation.githubAccountLogin + " is suspended");
+        }
+    }
+
+    private static ProblemException notAccessible(String repository) {
+        return new ProblemException("repository-not-accessible", "Repository not accessible", 422,
+                "The App's installation cannot see " + repository);
+    }
+
+    private static ProblemException asProblem(GitHubException e, String repository) {
+        return switch (e.error()) {
+            case REPOSITORY_NOT_FOUND -> notAccessible(repository);
+            case SUSPENDED -> new ProblemException("installation-suspended", "Installation suspended", 422,
+                    "The App's installation is suspended");
+            case INSTALLATION_NOT_FOUND -> new ProblemException("no-installation", "Repository not accessible", 422,
+                    "The App's installation is gone");
+            case RATE_LIMITED, UNAVAILABLE -> ProblemException.unavailable("github-unavailable",
+                    "GitHub cannot be reached right now; try again shortly",
+                    e.retryAfter().orElse(Duration.ofSeconds(30)));
+            default -> new ProblemException("github-refused", "GitHub refused", 422,
+                    "GitHub refused to let the App read " + repository + " (" + e.error() + ")");
+        };
+    }
+
+    private static boolean isIdempotencyRace(Throwable e) {
+        return isUniqueViolation(e, "sessions_account_id_idempotency_key_key");
+    }
+
+    private static boolean isBranchClash(Throwable e) {
+        return isUniqueViolation(e, "sessions_repository_branch_base_key");
+    }
+
+    private static boolean isUniqueViolation(Throwable e, String constraint) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(constraint)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String hash(CreateSessionRequest request) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(json.writeValueAsBytes(request)));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Could not hash a request", e);
+        }
+    }
+}

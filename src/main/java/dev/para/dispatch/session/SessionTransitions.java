@@ -1,0 +1,107 @@
+package dev.para.dispatch.session;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one place state changes: each change of a session or an instance is stored with an event
+ * (which wakes the live streams of every replica) and counted. Call inside a transaction.
+ */
+@ApplicationScoped
+public class SessionTransitions {
+
+    static final String TRANSITIONS = "para.session.transitions";
+    static final String DURATION = "para.session.duration";
+
+    private final Clock clock;
+    private final MeterRegistry registry;
+
+    SessionTransitions(Clock clock, MeterRegistry registry) {
+        this.clock = clock;
+        this.registry = registry;
+    }
+
+    /** Moves the session to {@code state}; a session that has ended stays as it is. */
+    public Uni<Boolean> session(Session s, SessionState state, String reason) {
+        if (s.state.isTerminal() || (s.state == state && java.util.Objects.equals(s.reason, reason))) {
+            return Uni.createFrom().item(false);
+        }
+        Instant now = clock.instant();
+        s.state = state;
+        s.reason = reason;
+        s.updatedAt = now;
+        if (state.isTerminal()) {
+            s.finishedAt = now;
+            s.launchClaimedUntil = null;
+            Timer.builder(DURATION).description("Sessions from create to their end")
+                    .tag("outcome", state.name().toLowerCase(java.util.Locale.ROOT)).register(registry)
+                    .record(Duration.between(s.createdAt, now));
+        }
+        count("session", state);
+        return event(s, null, state.name(), reason, null).replaceWith(true);
+    }
+
+    /**
+     * Moves an instance forward to {@code state}; never backwards, never out of an end. The detail
+     * (for example the pod's termination message) goes with the event.
+     */
+    public Uni<Boolean> instance(Session s, SessionInstance i, InstanceState state, String reason,
+            Map<String, Object> detail) {
+        if (i.state.isTerminal() || !(state.isAfter(i.state) || (state == i.state && reason != null
+                && !reason.equals(i.reason)))) {
+            return Uni.createFrom().item(false);
+        }
+        Instant now = clock.instant();
+        i.state = state;
+        i.reason = reason;
+        i.updatedAt = now;
+        if (state == InstanceState.RUNNING && i.startedAt == null) {
+            i.startedAt = now;
+        }
+        if (state.isTerminal()) {
+            i.finishedAt = now;
+        }
+        count("instance", state);
+        return event(s, i.index, state.name(), reason, detail).replaceWith(true);
+    }
+
+    /** Ends the session once every instance has ended: succeeded if all did, otherwise failed. */
+    public Uni<Boolean> settle(Session s, List<SessionInstance> instances) {
+        if (s.state.isTerminal() || instances.isEmpty() || !instances.stream().allMatch(i -> i.state.isTerminal())) {
+            return Uni.createFrom().item(false);
+        }
+        long failed = instances.stream().filter(i -> i.state == InstanceState.FAILED).count();
+        boolean cancelled = instances.stream().allMatch(i -> i.state == InstanceState.CANCELLED);
+        if (cancelled) {
+            return session(s, SessionState.CANCELLED, "cancelled");
+        }
+        return failed == 0
+                ? session(s, SessionState.SUCCEEDED, null)
+                : session(s, SessionState.FAILED, failed + " of " + instances.size() + " instance(s) failed");
+    }
+
+    private Uni<Void> event(Session s, Integer instance, String state, String reason, Map<String, Object> detail) {
+        SessionEvent e = new SessionEvent();
+        e.sessionId = s.id;
+        e.instance = instance;
+        e.state = state;
+        e.reason = reason;
+        e.detail = detail;
+        e.occurredAt = clock.instant();
+        return e.persist().replaceWithVoid();
+    }
+
+    private void count(String kind, Enum<?> state) {
+        Counter.builder(TRANSITIONS).description("State changes of sessions and instances")
+                .tags("kind", kind, "state", state.name().toLowerCase(java.util.Locale.ROOT))
+                .register(registry).increment();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.para.dispatch.session;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A session as the API shows it, with its instances. Never carries its token. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SessionView(
+        UUID id,
+        String slug,
+        String repository,
+        SessionState state,
+        String reason,
+        String sourceBranch,
+        String prBase,
+        String promptFile,
+        String prompt,
+        int instanceCount,
+        String agentImage,
+        int timeoutMinutes,
+        Integer maxTurns,
+        UUID recoveredFrom,
+        Integer triggerIssue,
+        Instant createdAt,
+        Instant launchedAt,
+        Instant finishedAt,
+        List<InstanceView> instances) {
+
+    static SessionView of(Session s, List<SessionInstance> instances) {
+        return new SessionView(s.id, s.slug, s.repository, s.state, s.reason, s.sourceBranch, s.prBase, s.promptFile,
+                s.prompt, s.instanceCount, s.agentImage, s.timeoutMinutes, s.maxTurns, s.recoveredFrom, s.triggerIssue,
+                s.createdAt, s.launchedAt, s.finishedAt, instances.stream().map(InstanceView::of).toList());
+    }
+}

@@ -1,0 +1,48 @@
+package dev.para.dispatch.testing;
+
+import static io.restassured.RestAssured.given;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** An account with a linked installation on its own GitHub owner, and GitHub answering for it. */
+public final class SessionFixtures {
+
+    private static final AtomicLong IDS = new AtomicLong(System.nanoTime() % 1_000_000_000L * 1000 + 500_000_000_000L);
+
+    public final String account = "acct-" + UUID.randomUUID();
+    public final String owner = "org-" + UUID.randomUUID().toString().substring(0, 8);
+    public final String repo = "hello-world";
+    public final long installationId = IDS.incrementAndGet();
+
+    /** A new account whose installation (selection all) is linked and whose GitHub answers. */
+    public static SessionFixtures linked(WireMockServer github) {
+        SessionFixtures f = new SessionFixtures();
+        Db.query("INSERT INTO github_installations (installation_id, account_id, github_account_id, github_account_login,"
+                + " github_account_type, repository_selection, permissions, events, created_at, updated_at)"
+                + " VALUES (?, ?, ?, ?, 'Organization', 'all', '{\"contents\":\"write\",\"pull_requests\":\"write\"}',"
+                + " '{}', now(), now())", f.installationId, f.account, f.installationId, f.owner);
+        GitHubStubs.stubMintsRandomTokens(github, f.installationId, Instant.now().plus(Duration.ofHours(1)));
+        GitHubStubs.stubRepository(github, f.owner, f.repo, "main");
+        return f;
+    }
+
+    public String repository() {
+        return owner + "/" + repo;
+    }
+
+    public String bearer() {
+        return ApiTokens.bearer(account);
+    }
+
+    /** Creates a session with the given instances and prompt; its id. */
+    public UUID create(int instances, String prompt) {
+        String id = given().header("Authorization", bearer()).contentType("application/json")
+                .body("{\"repository\":\"" + repository() + "\",\"prompt\":\"" + prompt + "\",\"instances\":" + instances + "}")
+                .when().post("/api/v1/sessions").then().statusCode(202).extract().path("id");
+        return UUID.fromString(id);
+    }
+}
