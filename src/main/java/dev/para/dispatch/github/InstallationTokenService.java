@@ -124,10 +124,13 @@ public class InstallationTokenService {
         return mintAtGitHub(new Key(installationId, narrowing));
     }
 
-    /** Revokes a token this service minted; a token GitHub no longer knows counts as revoked. */
+    /**
+     * Revokes a token this service minted. A token GitHub refuses (expired, already revoked, its
+     * installation gone) is as good as revoked; only a GitHub that cannot answer fails this.
+     */
     public Uni<Void> revokeToken(String token) {
         return github.revokeInstallationToken(token)
-                .onFailure(e -> e instanceof GitHubException g && g.error() == GitHubError.BAD_CREDENTIALS)
+                .onFailure(e -> e instanceof GitHubException g && !g.error().isTransient())
                 .recoverWithNull();
     }
 

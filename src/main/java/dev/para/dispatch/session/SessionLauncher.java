@@ -1,5 +1,6 @@
 package dev.para.dispatch.session;
 
+import dev.para.dispatch.Background;
 import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.crypto.Sealer;
 import dev.para.dispatch.github.GitHubConfig;
@@ -76,8 +77,7 @@ public class SessionLauncher {
 
     /** Launches the session now, in the background; the sweep catches whatever this misses. */
     public void launchSoon(UUID sessionId) {
-        launch(sessionId).subscribe().with(launched -> { },
-                e -> Log.warnf("Launch of session %s deferred to the sweep: %s", sessionId, e.getClass().getSimpleName()));
+        Background.run("Launch of session " + sessionId, () -> launch(sessionId));
     }
 
     /** Claims and launches one session; false when another launcher holds it or it is not queued. */
@@ -121,6 +121,20 @@ public class SessionLauncher {
                         sessionId, e.getClass().getSimpleName()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
+    }
+
+    /**
+     * Revokes the token of a session that has ended, in the background: its pods need it no more.
+     * Best effort: a token that could not be revoked expires within the hour anyway.
+     */
+    public void releaseTokenSoon(UUID sessionId) {
+        Background.run("Revoking the token of ended session " + sessionId, () -> Panache.withTransaction(() ->
+                Session.<Session>findById(sessionId).flatMap(s -> {
+                    String sealed = s.sealedToken;
+                    s.sealedToken = null;
+                    return sealed == null ? Uni.createFrom().voidItem()
+                            : tokens.revokeToken(sealer.open(sealed, TOKEN_PURPOSE));
+                })));
     }
 
     private Uni<Void> stopPending() {

@@ -268,7 +268,7 @@ public class SessionService {
                             List<SessionInstance> instances = newInstances(s);
                             return s.persist()
                                     .call(() -> SessionInstance.persist(instances))
-                                    .call(() -> transitions.session(s, SessionState.QUEUED, null))
+                                    .call(() -> transitions.created(s))
                                     .call(() -> audit.record(p.accountId(), p.actor(), "session.created", OBJECT_TYPE,
                                             s.id.toString(), Map.of("repository", s.repository,
                                                     "instances", s.instanceCount)))

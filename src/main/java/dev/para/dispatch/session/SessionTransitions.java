@@ -29,6 +29,12 @@ public class SessionTransitions {
         this.registry = registry;
     }
 
+    /** Records the birth of a new session (QUEUED). */
+    public Uni<Void> created(Session s) {
+        count("session", SessionState.QUEUED);
+        return event(s, null, SessionState.QUEUED.name(), null, null);
+    }
+
     /** Moves the session to {@code state}; a session that has ended stays as it is. */
     public Uni<Boolean> session(Session s, SessionState state, String reason) {
         if (s.state.isTerminal() || (s.state == state && java.util.Objects.equals(s.reason, reason))) {
@@ -86,6 +92,11 @@ public class SessionTransitions {
         return failed == 0
                 ? session(s, SessionState.SUCCEEDED, null)
                 : session(s, SessionState.FAILED, failed + " of " + instances.size() + " instance(s) failed");
+    }
+
+    /** Something subscribers should hear that changes no state, such as a pull request opened. */
+    public Uni<Void> note(Session s, Integer instance, String what, String reason, Map<String, Object> detail) {
+        return event(s, instance, what, reason, detail);
     }
 
     private Uni<Void> event(Session s, Integer instance, String state, String reason, Map<String, Object> detail) {

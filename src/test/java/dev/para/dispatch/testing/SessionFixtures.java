@@ -27,6 +27,8 @@ public final class SessionFixtures {
                 + " '{}', now(), now())", f.installationId, f.account, f.installationId, f.owner);
         GitHubStubs.stubMintsRandomTokens(github, f.installationId, Instant.now().plus(Duration.ofHours(1)));
         GitHubStubs.stubRepository(github, f.owner, f.repo, "main");
+        github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete("/installation/token")
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(204)));
         return f;
     }
 

@@ -1,0 +1,31 @@
+package dev.para.dispatch;
+
+import io.quarkus.logging.Log;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.util.function.Supplier;
+
+/**
+ * Work started after an answer or a commit, each on a Vert.x context of its own: Hibernate
+ * Reactive keeps one session per context, so two pieces of work sharing the caller's context
+ * would share (and break) one session.
+ */
+public final class Background {
+
+    private Background() {}
+
+    /** Runs the work; a failure is logged with {@code what} (never the exception message). */
+    public static void run(String what, Supplier<Uni<?>> work) {
+        Vertx vertx = Vertx.currentContext() != null ? Vertx.currentContext().owner() : null;
+        if (vertx == null) {
+            vertx = io.quarkus.vertx.core.runtime.VertxCoreRecorder.getVertx().get();
+        }
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        context.runOnContext(ignored -> work.get().subscribe().with(done -> { },
+                e -> Log.warnf("%s failed (%s); it is retried later", what, e.getClass().getSimpleName())));
+    }
+}

@@ -1,0 +1,172 @@
+package dev.para.dispatch.kubernetes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.para.dispatch.kubernetes.InstanceObservation.Phase;
+import dev.para.dispatch.kubernetes.InstanceObservation.TerminationMessage;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Reads session pods and Jobs: which instance a pod is, and what its status means in words a
+ * person can act on. Pure: the tracker feeds it what the informers see.
+ */
+public final class PodStatusReader {
+
+    /** The entrypoint's exit codes (see session/entrypoint.sh). */
+    public static final int EXIT_CONFIG = 2;
+    public static final int EXIT_AGENT_AUTH = 3;
+    public static final int EXIT_AGENT = 4;
+    public static final int EXIT_GIT = 5;
+
+    private static final Set<String> IMAGE_PULL_FAILURES = Set.of("ImagePullBackOff", "ErrImagePull",
+            "InvalidImageName", "ErrImageNeverPull", "RegistryUnavailable");
+    private static final Set<String> CONFIG_FAILURES = Set.of("CreateContainerConfigError", "CreateContainerError",
+            "RunContainerError");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PodStatusReader() {}
+
+    /** The instance the pod runs and its state, or empty for a pod that is not a session's. */
+    public static Optional<InstanceObservation> read(Pod pod) {
+        UUID session = SessionJobBuilder.sessionOf(pod.getMetadata().getLabels());
+        Integer index = completionIndex(pod);
+        if (session == null || index == null) {
+            return Optional.empty();
+        }
+        String name = pod.getMetadata().getName();
+        var status = pod.getStatus();
+        String phase = status == null || status.getPhase() == null ? "Pending" : status.getPhase();
+        ContainerStatus agent = agentStatus(pod);
+        ContainerStateTerminated terminated = agent != null && agent.getState() != null
+                ? agent.getState().getTerminated() : null;
+        if (terminated == null && agent != null && agent.getLastState() != null) {
+            terminated = agent.getLastState().getTerminated();
+        }
+        TerminationMessage message = terminated == null ? null : message(terminated.getMessage());
+        return Optional.of(switch (phase) {
+            case "Running" -> new InstanceObservation(session, index, name, Phase.RUNNING, null, null, null);
+            case "Succeeded" -> new InstanceObservation(session, index, name, Phase.SUCCEEDED,
+                    message != null ? message.reason() : null, 0, message);
+            case "Failed" -> failed(session, index, name, status.getReason(), status.getMessage(), terminated, message);
+            default -> pending(session, index, name, agent, status == null ? List.of() : status.getConditions());
+        });
+    }
+
+    /** The reason the whole Job failed, when it did for a reason its pods cannot tell (its deadline). */
+    public static Optional<String> jobFailure(Job job) {
+        if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return job.getStatus().getConditions().stream()
+                .filter(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()))
+                .map(JobCondition::getReason)
+                .filter("DeadlineExceeded"::equals)
+                .map(r -> "deadline exceeded: the session ran longer than its timeout")
+                .findFirst();
+    }
+
+    private static InstanceObservation pending(UUID session, int index, String name, ContainerStatus agent,
+            List<PodCondition> conditions) {
+        ContainerStateWaiting waiting = agent != null && agent.getState() != null ? agent.getState().getWaiting() : null;
+        if (waiting != null && IMAGE_PULL_FAILURES.contains(waiting.getReason())) {
+            return new InstanceObservation(session, index, name, Phase.FAILED,
+                    "image not pullable (" + waiting.getReason() + ")" + suffix(waiting.getMessage()), null, null);
+        }
+        if (waiting != null && CONFIG_FAILURES.contains(waiting.getReason())) {
+            return new InstanceObservation(session, index, name, Phase.FAILED,
+                    "pod not startable (" + waiting.getReason() + ")" + suffix(waiting.getMessage()), null, null);
+        }
+        String reason = waiting != null ? waiting.getReason() : conditions == null ? null : conditions.stream()
+                .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()))
+                .map(c -> "not scheduled: " + c.getMessage()).findFirst().orElse(null);
+        return new InstanceObservation(session, index, name, Phase.PENDING, reason, null, null);
+    }
+
+    private static InstanceObservation failed(UUID session, int index, String name, String podReason, String podMessage,
+            ContainerStateTerminated terminated, TerminationMessage message) {
+        Integer code = terminated == null ? null : terminated.getExitCode();
+        String detail = message != null && message.reason() != null ? ": " + message.reason() : "";
+        String reason;
+        if ("Evicted".equals(podReason)) {
+            reason = "evicted" + suffix(podMessage);
+        } else if ("DeadlineExceeded".equals(podReason)) {
+            reason = "deadline exceeded: the session ran longer than its timeout";
+        } else if (terminated != null && "OOMKilled".equals(terminated.getReason())) {
+            reason = "out of memory (OOMKilled): raise para.kubernetes.pod.memory-limit";
+        } else if (code == null) {
+            reason = "pod failed" + (podReason != null ? " (" + podReason + ")" : "") + suffix(podMessage);
+        } else {
+            reason = switch (code) {
+                case EXIT_CONFIG -> "bad configuration" + detail;
+                case EXIT_AGENT_AUTH -> "agent not authenticated: give the image credentials or an API key";
+                case EXIT_AGENT -> "agent failed" + detail;
+                case EXIT_GIT -> "git failed" + detail;
+                default -> "exited with code " + code + detail;
+            };
+        }
+        return new InstanceObservation(session, index, name, Phase.FAILED, reason, code, message);
+    }
+
+    private static TerminationMessage message(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode json = JSON.readTree(text);
+            return new TerminationMessage(textOf(json, "branch"), textOf(json, "head"),
+                    json.path("pushed").isBoolean() ? json.path("pushed").asBoolean() : null,
+                    json.path("cost").isNumber() ? json.path("cost").decimalValue() : null,
+                    json.path("turns").canConvertToInt() && json.path("turns").isNumber() ? json.path("turns").asInt() : null,
+                    textOf(json, "reason"));
+        } catch (IOException e) {
+            return null; // not ours (the image printed something else): the exit code still tells
+        }
+    }
+
+    private static String textOf(JsonNode json, String field) {
+        JsonNode value = json.path(field);
+        return value.isTextual() && !value.asText().isEmpty() ? value.asText() : null;
+    }
+
+    private static Integer completionIndex(Pod pod) {
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        String value = annotations == null ? null : annotations.get(SessionJobBuilder.COMPLETION_INDEX_ANNOTATION);
+        if (value == null && pod.getMetadata().getLabels() != null) {
+            value = pod.getMetadata().getLabels().get(SessionJobBuilder.COMPLETION_INDEX_ANNOTATION);
+        }
+        try {
+            return value == null ? null : Integer.parseInt(value) + 1;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static ContainerStatus agentStatus(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return null;
+        }
+        return pod.getStatus().getContainerStatuses().stream()
+                .filter(c -> SessionJobBuilder.CONTAINER.equals(c.getName())).findFirst().orElse(null);
+    }
+
+    private static String suffix(String message) {
+        if (message == null || message.isBlank()) {
+            return "";
+        }
+        return ": " + (message.length() > 300 ? message.substring(0, 300) + "…" : message);
+    }
+
+}

@@ -1,0 +1,137 @@
+package dev.para.dispatch.kubernetes;
+
+import dev.para.dispatch.RuntimeConfig;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Follows session Jobs and pods with informers (one watch each, filtered by our labels; no
+ * polling) and hands every change to the {@link InstanceObserver}. The informers' first list
+ * after a start reconciles every session, and their periodic resync replays anything a brief
+ * PostgreSQL outage made us drop. Every replica tracks; recording is idempotent.
+ */
+@ApplicationScoped
+public class SessionTracker {
+
+    private static final long RESYNC_MILLIS = 5 * 60 * 1000L;
+
+    private final KubernetesClient client;
+    private final KubernetesConfig config;
+    private final RuntimeConfig runtime;
+    private final InstanceObserver observer;
+    private SharedIndexInformer<Pod> pods;
+    private SharedIndexInformer<Job> jobs;
+
+    SessionTracker(KubernetesClient client, KubernetesConfig config, RuntimeConfig runtime, InstanceObserver observer) {
+        this.client = client;
+        this.config = config;
+        this.runtime = runtime;
+        this.observer = observer;
+    }
+
+    void start(@Observes StartupEvent start) {
+        if (runtime.dryRun()) {
+            return;
+        }
+        String namespace = config.namespace().orElseGet(client::getNamespace);
+        Map<String, String> selector = Map.of(SessionJobBuilder.MANAGED_BY_LABEL, SessionJobBuilder.MANAGED_BY,
+                SessionJobBuilder.COMPONENT_LABEL, "session");
+        pods = client.pods().inNamespace(namespace).withLabels(selector).runnableInformer(RESYNC_MILLIS);
+        pods.addEventHandler(handler(this::podChanged, this::podDeleted));
+        jobs = client.batch().v1().jobs().inNamespace(namespace).withLabels(selector).runnableInformer(RESYNC_MILLIS);
+        jobs.addEventHandler(handler(this::jobChanged, this::jobDeleted));
+        // Started in the background: an API server that is away at start delays tracking, not the service.
+        pods.start().whenComplete((ok, e) -> logStart("pods", namespace, e));
+        jobs.start().whenComplete((ok, e) -> logStart("jobs", namespace, e));
+    }
+
+    void stop(@Observes ShutdownEvent stop) {
+        if (pods != null) {
+            pods.stop();
+            jobs.stop();
+        }
+    }
+
+    /** Whether both informers have listed what exists (for readiness). */
+    public boolean isWatching() {
+        return runtime.dryRun() || (pods != null && pods.hasSynced() && jobs.hasSynced());
+    }
+
+    private void podChanged(Pod pod) {
+        PodStatusReader.read(pod).ifPresent(o -> deliver(() -> observer.observed(o), o.sessionId()));
+    }
+
+    private void podDeleted(Pod pod) {
+        // A pod deleted before it ended (eviction by a node drain, someone's kubectl delete) failed.
+        PodStatusReader.read(pod)
+                .filter(o -> o.phase() == InstanceObservation.Phase.PENDING || o.phase() == InstanceObservation.Phase.RUNNING)
+                .map(o -> new InstanceObservation(o.sessionId(), o.index(), o.podName(), InstanceObservation.Phase.FAILED,
+                        "pod deleted before it ended", null, null))
+                .ifPresent(o -> deliver(() -> observer.observed(o), o.sessionId()));
+    }
+
+    private void jobChanged(Job job) {
+        UUID session = SessionJobBuilder.sessionOf(job.getMetadata().getLabels());
+        if (session != null) {
+            PodStatusReader.jobFailure(job).ifPresent(reason -> deliver(() -> observer.jobEnded(session, reason), session));
+        }
+    }
+
+    private void jobDeleted(Job job) {
+        UUID session = SessionJobBuilder.sessionOf(job.getMetadata().getLabels());
+        if (session != null) {
+            deliver(() -> observer.jobEnded(session, "the session's Job was deleted"), session);
+        }
+    }
+
+    /** Records on a Vert.x context, in the informer's order (one change at a time). */
+    private void deliver(Supplier<Uni<Void>> change, UUID session) {
+        try {
+            VertxContextSupport.subscribeAndAwait(change);
+        } catch (Throwable e) {
+            Log.warnf("Could not record a change of session %s (%s); the next resync replays it", session,
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    private static void logStart(String kind, String namespace, Throwable e) {
+        if (e != null) {
+            Log.errorf("Watching session %s in namespace %s failed: %s", kind, namespace, e.getClass().getSimpleName());
+        } else {
+            Log.infof("Watching session %s in namespace %s", kind, namespace);
+        }
+    }
+
+    private static <T> ResourceEventHandler<T> handler(java.util.function.Consumer<T> changed,
+            java.util.function.Consumer<T> deleted) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                changed.accept(obj);
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                changed.accept(newObj);
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                deleted.accept(obj);
+            }
+        };
+    }
+}

@@ -1,0 +1,168 @@
+package dev.para.dispatch.session;
+
+import dev.para.dispatch.kubernetes.InstanceObservation;
+import dev.para.dispatch.kubernetes.InstanceObserver;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Turns what the tracker sees into instance states, ends sessions whose instances have all
+ * ended, and hands pushed branches to the publisher. Each change locks its session's row, so
+ * replicas that see the same change record it once.
+ */
+@ApplicationScoped
+public class InstanceRecorder implements InstanceObserver {
+
+    private final SessionTransitions transitions;
+    private final PullRequestPublisher publisher;
+    private final SessionLauncher launcher;
+    private final SessionConfig config;
+    private final Clock clock;
+
+    InstanceRecorder(SessionTransitions transitions, PullRequestPublisher publisher, SessionLauncher launcher,
+            SessionConfig config, Clock clock) {
+        this.transitions = transitions;
+        this.publisher = publisher;
+        this.launcher = launcher;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Override
+    public Uni<Void> observed(InstanceObservation o) {
+        return Panache.withTransaction(() -> Session.<Session>findById(o.sessionId(), LockModeType.PESSIMISTIC_WRITE)
+                        .flatMap(s -> s == null ? Uni.createFrom().item(After.NOTHING)
+                                : SessionInstance.find(s.id, o.index()).flatMap(i -> i == null
+                                        ? Uni.createFrom().item(After.NOTHING)
+                                        : apply(s, i, o))))
+                .invoke(after -> {
+                    if (after.publish()) {
+                        publisher.publishSoon(o.sessionId(), o.index());
+                    }
+                    if (after.releaseToken()) {
+                        launcher.releaseTokenSoon(o.sessionId());
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Void> jobEnded(UUID sessionId, String reason) {
+        return Panache.withTransaction(() -> Session.<Session>findById(sessionId, LockModeType.PESSIMISTIC_WRITE)
+                        .flatMap(s -> s == null || s.state.isTerminal() ? Uni.createFrom().item(false)
+                                : SessionInstance.forSession(s.id)
+                                        .call(instances -> Multi.createFrom().iterable(instances)
+                                                .onItem().transformToUniAndConcatenate(i -> transitions.instance(s, i,
+                                                        InstanceState.FAILED, reason, null))
+                                                .collect().last())
+                                        .flatMap(instances -> settle(s, instances))))
+                .invoke(ended -> {
+                    if (ended) {
+                        launcher.releaseTokenSoon(sessionId);
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /** What to do once the transaction that recorded a change has committed. */
+    record After(boolean publish, boolean releaseToken) {
+        static final After NOTHING = new After(false, false);
+    }
+
+    /** Fails instances whose pod has waited longer than the pending timeout (unschedulable, stuck). */
+    @Scheduled(every = "1m", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> failLongPending() {
+        Instant limit = clock.instant().minus(config.pendingTimeout());
+        return Panache.withSession(() -> Session.<Session>list("state = ?1 and launchedAt < ?2", SessionState.RUNNING, limit))
+                .flatMap(sessions -> Multi.createFrom().iterable(sessions)
+                        .onItem().transformToUniAndConcatenate(s -> Panache.withTransaction(() ->
+                                Session.<Session>findById(s.id, LockModeType.PESSIMISTIC_WRITE).flatMap(locked ->
+                                        SessionInstance.forSession(locked.id).flatMap(instances -> failPending(locked, instances)))))
+                        .collect().last())
+                .onFailure().invoke(e -> Log.warnf("Pending check failed: %s", e.getClass().getSimpleName()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> failPending(Session s, List<SessionInstance> instances) {
+        List<SessionInstance> stuck = instances.stream().filter(i -> i.state == InstanceState.PENDING).toList();
+        if (stuck.isEmpty() || s.state.isTerminal()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Multi.createFrom().iterable(stuck)
+                .onItem().transformToUniAndConcatenate(i -> transitions.instance(s, i, InstanceState.FAILED,
+                        "pending for more than " + config.pendingTimeout().toMinutes() + " min"
+                                + (i.reason != null ? " (" + i.reason + ")" : ""), null))
+                .collect().last()
+                .flatMap(ignored -> settle(s, instances))
+                .replaceWithVoid();
+    }
+
+    /** Records the observation; says whether a PR is due and whether the session just ended. */
+    private Uni<After> apply(Session s, SessionInstance i, InstanceObservation o) {
+        if (i.state.isTerminal()) {
+            return Uni.createFrom().item(After.NOTHING);
+        }
+        InstanceState target = switch (o.phase()) {
+            case PENDING -> InstanceState.PENDING;
+            case RUNNING -> InstanceState.RUNNING;
+            case SUCCEEDED -> InstanceState.SUCCEEDED;
+            case FAILED -> InstanceState.FAILED;
+        };
+        i.podName = o.podName();
+        Map<String, Object> detail = null;
+        if (target.isTerminal()) {
+            i.exitCode = o.exitCode();
+            detail = new LinkedHashMap<>();
+            if (o.exitCode() != null) {
+                detail.put("exitCode", o.exitCode());
+            }
+            if (o.message() != null) {
+                i.headCommit = o.message().head();
+                i.pushed = o.message().pushed();
+                i.costUsd = o.message().cost();
+                i.turns = o.message().turns();
+                putIfSet(detail, "headCommit", i.headCommit);
+                putIfSet(detail, "pushed", i.pushed);
+                putIfSet(detail, "costUsd", i.costUsd);
+                putIfSet(detail, "turns", i.turns);
+            }
+        }
+        return transitions.instance(s, i, target, o.reason(), detail)
+                .flatMap(changed -> !changed || !target.isTerminal() ? Uni.createFrom().item(After.NOTHING)
+                        : SessionInstance.forSession(s.id)
+                                .flatMap(instances -> settle(s, instances))
+                                .map(ended -> new After(target == InstanceState.SUCCEEDED && Boolean.TRUE.equals(i.pushed),
+                                        ended && !s.stopPending)));
+    }
+
+    /**
+     * Ends the session when every instance has. When an instance was failed by us rather than by
+     * its pod's exit (an image that cannot be pulled, a pod pending too long), that pod may still
+     * be there, waiting forever: the session's Job is stopped.
+     */
+    private Uni<Boolean> settle(Session s, List<SessionInstance> instances) {
+        return transitions.settle(s, instances).invoke(ended -> {
+            if (ended && instances.stream().anyMatch(i -> i.state == InstanceState.FAILED && i.exitCode == null)) {
+                s.stopPending = true;
+            }
+        });
+    }
+
+    private static void putIfSet(Map<String, Object> detail, String key, Object value) {
+        if (value != null) {
+            detail.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package dev.para.dispatch.session;
+
+import dev.para.dispatch.Background;
+import dev.para.dispatch.RuntimeConfig;
+import dev.para.dispatch.github.GitHubClient;
+import dev.para.dispatch.github.InstallationTokenService;
+import dev.para.dispatch.github.TokenNarrowing;
+import dev.para.dispatch.github.model.NewPullRequest;
+import dev.para.dispatch.github.model.PullRequest;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Opens a pull request for every instance that pushed, with the service's own token (pods never
+ * hold {@code pull_requests}). An instance is claimed first, and GitHub is asked for an open PR
+ * of that branch before one is created, so neither two replicas nor a retry after a crash ever
+ * open two. When a comment started the session, the issue hears about the PRs.
+ */
+@ApplicationScoped
+public class PullRequestPublisher {
+
+    private static final Duration CLAIM = Duration.ofMinutes(2);
+    private static final Duration RETRY = Duration.ofSeconds(30);
+    private static final String CLAIM_SQL = "UPDATE session_instances SET publish_claimed_until = $1"
+            + " WHERE (session_id, index) IN (SELECT session_id, index FROM session_instances"
+            + " WHERE pushed AND pr_url IS NULL AND state = 'SUCCEEDED'"
+            + " AND (publish_claimed_until IS NULL OR publish_claimed_until < $2) %s"
+            + " LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING session_id, index";
+
+    private final GitHubClient github;
+    private final InstallationTokenService tokens;
+    private final SessionTransitions transitions;
+    private final SessionConfig config;
+    private final RuntimeConfig runtime;
+    private final Pool pool;
+    private final Clock clock;
+
+    PullRequestPublisher(GitHubClient github, InstallationTokenService tokens, SessionTransitions transitions,
+            SessionConfig config, RuntimeConfig runtime, Pool pool, Clock clock) {
+        this.github = github;
+        this.tokens = tokens;
+        this.transitions = transitions;
+        this.config = config;
+        this.runtime = runtime;
+        this.pool = pool;
+        this.clock = clock;
+    }
+
+    /** Publishes in the background; the sweep retries whatever fails. */
+    public void publishSoon(UUID sessionId, int index) {
+        Background.run("Opening the PR of session " + sessionId + " instance " + index, () -> publish(sessionId, index));
+    }
+
+    /** Claims the instance and opens (or finds) its PR; false when there is nothing to do or another holds it. */
+    public Uni<Boolean> publish(UUID sessionId, int index) {
+        return claim(sessionId, index, 1).flatMap(claimed -> claimed.isEmpty()
+                ? Uni.createFrom().item(false)
+                : open(claimed.get(0)).replaceWith(true));
+    }
+
+    @Scheduled(every = "${para.sessions.publish.sweep-interval}", delayed = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        return claim(null, 0, 20)
+                .flatMap(claimed -> Multi.createFrom().iterable(claimed)
+                        .onItem().transformToUniAndConcatenate(this::open).collect().last())
+                .onFailure().invoke(e -> Log.warnf("PR sweep failed: %s", e.getClass().getSimpleName()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    record Claimed(UUID sessionId, int index) {}
+
+    private Uni<List<Claimed>> claim(UUID sessionId, int index, int limit) {
+        Instant now = clock.instant();
+        Tuple args = Tuple.of(now.plus(CLAIM).atOffset(ZoneOffset.UTC), now.atOffset(ZoneOffset.UTC), limit);
+        String filter = "";
+        if (sessionId != null) {
+            filter = "AND session_id = $4 AND index = $5";
+            args.addUUID(sessionId).addInteger(index);
+        }
+        return pool.preparedQuery(String.format(CLAIM_SQL, filter)).execute(args).map(rows -> {
+            List<Claimed> claimed = new ArrayList<>();
+            for (Row row : rows) {
+                claimed.add(new Claimed(row.getUUID("session_id"), row.getInteger("index")));
+            }
+            return claimed;
+        });
+    }
+
+    private Uni<Void> open(Claimed c) {
+        return Panache.withSession(() -> Session.<Session>findById(c.sessionId())
+                        .flatMap(s -> SessionInstance.forSession(s.id).map(instances -> new Work(s, instances, c.index()))))
+                .flatMap(work -> runtime.dryRun() ? dryRun(work) : openAtGitHub(work)
+                        .flatMap(pr -> recorded(work, pr)))
+                .onFailure().call(e -> {
+                    Log.warnf("Opening the PR of session %s instance %d failed (%s); retrying later", c.sessionId(),
+                            c.index(), e.getClass().getSimpleName());
+                    return release(c);
+                });
+    }
+
+    record Work(Session session, List<SessionInstance> instances, int index) {
+        SessionInstance instance() {
+            return instances.stream().filter(i -> i.index == index).findFirst().orElseThrow();
+        }
+    }
+
+    private Uni<PullRequest> openAtGitHub(Work w) {
+        Session s = w.session();
+        SessionInstance i = w.instance();
+        return tokens.token(s.installationId, TokenNarrowing.repository(s.repositoryName(), TokenNarrowing.SERVICE_PERMISSIONS))
+                .flatMap(token -> github.openPullRequestsFor(token.token(), s.owner(), s.repositoryName(), i.branch)
+                        .flatMap(open -> open.isEmpty()
+                                ? github.createPullRequest(token.token(), s.owner(), s.repositoryName(),
+                                        new NewPullRequest(title(w), i.branch, s.prBase, body(w), s.instanceCount > 1))
+                                : Uni.createFrom().item(open.get(0))));
+    }
+
+    private Uni<Void> recorded(Work w, PullRequest pr) {
+        return Panache.withTransaction(() -> Session.<Session>findById(w.session().id, LockModeType.PESSIMISTIC_WRITE)
+                        .flatMap(s -> SessionInstance.forSession(s.id).flatMap(instances -> {
+                            SessionInstance i = instances.stream().filter(x -> x.index == w.index()).findFirst().orElseThrow();
+                            i.prNumber = pr.number();
+                            i.prUrl = pr.htmlUrl();
+                            i.publishClaimedUntil = null;
+                            boolean allOpened = instances.stream().filter(x -> Boolean.TRUE.equals(x.pushed))
+                                    .allMatch(x -> x.prUrl != null) && instances.stream().allMatch(x -> x.state.isTerminal());
+                            return transitions.note(s, i.index, "PULL_REQUEST", pr.htmlUrl(),
+                                            Map.of("number", pr.number(), "url", pr.htmlUrl(), "draft", pr.draft()))
+                                    .replaceWith(allOpened && s.triggerIssue != null ? new Work(s, instances, w.index()) : null);
+                        })))
+                .flatMap(done -> done == null ? Uni.createFrom().voidItem() : announce(done));
+    }
+
+    /** Tells the issue whose comment started the session where its pull requests are. */
+    private Uni<Void> announce(Work w) {
+        Session s = w.session();
+        String links = w.instances().stream().filter(i -> i.prUrl != null)
+                .map(i -> "- " + (s.instanceCount > 1 ? "instance " + i.index + ": " : "") + i.prUrl)
+                .collect(Collectors.joining("\n"));
+        return tokens.token(s.installationId, TokenNarrowing.repository(s.repositoryName(), TokenNarrowing.SERVICE_PERMISSIONS))
+                .flatMap(token -> github.commentOnIssue(token.token(), s.owner(), s.repositoryName(), s.triggerIssue,
+                        "Session `" + s.slug + "` finished. Pull request" + (s.instanceCount > 1 ? "s" : "") + ":\n" + links))
+                .onFailure().invoke(e -> Log.warnf("Could not announce the PRs of session %s on its issue: %s",
+                        s.id, e.getClass().getSimpleName()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> dryRun(Work w) {
+        Log.infof("[dry-run] would open a %sPR from %s into %s of %s", w.session().instanceCount > 1 ? "draft " : "",
+                w.instance().branch, w.session().prBase, w.session().repository);
+        return release(new Claimed(w.session().id, w.index()));
+    }
+
+    private Uni<Void> release(Claimed c) {
+        return pool.preparedQuery("UPDATE session_instances SET publish_claimed_until = $1 WHERE session_id = $2 AND index = $3")
+                .execute(Tuple.of(clock.instant().plus(RETRY).atOffset(ZoneOffset.UTC), c.sessionId(), c.index()))
+                .replaceWithVoid();
+    }
+
+    String title(Work w) {
+        Session s = w.session();
+        String first = s.prompt.strip().lines().findFirst().orElse("agent changes");
+        if (first.length() > 60) {
+            first = first.substring(0, 60) + "…";
+        }
+        return "para: " + first + (s.instanceCount > 1 ? " (" + w.index() + "/" + s.instanceCount + ")" : "");
+    }
+
+    String body(Work w) {
+        Session s = w.session();
+        StringBuilder body = new StringBuilder();
+        body.append("Opened by para-dispatch for session `").append(s.slug).append("` (").append(s.id).append(")");
+        if (s.instanceCount > 1) {
+            body.append(", instance ").append(w.index()).append(" of ").append(s.instanceCount);
+        }
+        body.append(".\n\n**Prompt**");
+        if (s.promptFile != null) {
+            body.append(" (from `").append(s.promptFile).append("`)");
+        }
+        body.append(":\n\n");
+        s.prompt.strip().lines().limit(config.publish().promptLines()).forEach(line -> body.append("> ").append(line).append('\n'));
+        if (s.prompt.strip().lines().count() > config.publish().promptLines()) {
+            body.append("> …\n");
+        }
+        SessionInstance i = w.instance();
+        if (i.turns != null || i.costUsd != null) {
+            body.append("\nAgent: ").append(i.turns != null ? i.turns + " turns" : "")
+                    .append(i.turns != null && i.costUsd != null ? ", " : "")
+                    .append(i.costUsd != null ? "$" + i.costUsd.stripTrailingZeros().toPlainString() : "").append('\n');
+        }
+        List<SessionInstance> siblings = w.instances().stream().filter(x -> x.index != w.index()).toList();
+        if (!siblings.isEmpty()) {
+            body.append("\nSibling branches of this session:\n");
+            siblings.forEach(x -> body.append("- `").append(x.branch).append("`")
+                    .append(x.prUrl != null ? " " + x.prUrl : "").append('\n'));
+        }
+        config.publicUrl().ifPresent(url -> body.append("\nSession: ").append(url.toString().replaceAll("/+$", ""))
+                .append("/api/v1/sessions/").append(s.id).append('\n'));
+        return body.toString();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.para.dispatch.session;
+
+import dev.para.dispatch.crypto.Sealer;
+import dev.para.dispatch.github.InstallationTokenService;
+import dev.para.dispatch.github.TokenNarrowing;
+import dev.para.dispatch.kubernetes.SessionRuntime;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Keeps the tokens of running sessions fresh: installation tokens live an hour, sessions may run
+ * for many. Before a token comes within the buffer of its expiry, a new one is minted and written
+ * into the session's Secret in place; the pod's git credential helper reads the mounted file on
+ * every call. A session is claimed first, so only one replica refreshes it; failures back off
+ * and are counted.
+ */
+@ApplicationScoped
+public class SessionTokenRefresher {
+
+    static final String REFRESH_TIMER = "para.token.refresh";
+    private static final Duration CLAIM = Duration.ofMinutes(2);
+    private static final Duration RETRY = Duration.ofSeconds(20);
+    private static final String CLAIM_SQL = "UPDATE sessions SET refresh_claimed_until = $1 WHERE id IN ("
+            + "SELECT id FROM sessions WHERE state = 'RUNNING' AND token_expires_at < $2"
+            + " AND (refresh_claimed_until IS NULL OR refresh_claimed_until < $3)"
+            + " ORDER BY token_expires_at LIMIT $4 FOR UPDATE SKIP LOCKED)"
+            + " RETURNING id, installation_id, repository";
+
+    private final InstallationTokenService tokens;
+    private final SessionRuntime runtime;
+    private final Sealer sealer;
+    private final Pool pool;
+    private final SessionConfig config;
+    private final Clock clock;
+    private final MeterRegistry registry;
+
+    SessionTokenRefresher(InstallationTokenService tokens, SessionRuntime runtime, Sealer sealer, Pool pool,
+            SessionConfig config, Clock clock, MeterRegistry registry) {
+        this.tokens = tokens;
+        this.runtime = runtime;
+        this.sealer = sealer;
+        this.pool = pool;
+        this.config = config;
+        this.clock = clock;
+        this.registry = registry;
+    }
+
+    @Scheduled(every = "${para.sessions.token-refresh.interval}", delayed = "20s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return refreshDue()
+                .onFailure().invoke(e -> Log.warnf("Token refresh pass failed: %s", e.getClass().getSimpleName()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** Refreshes every running session whose token expires within the buffer; how many were refreshed. */
+    public Uni<Integer> refreshDue() {
+        return claimDue().flatMap(due -> Multi.createFrom().iterable(due)
+                .onItem().transformToUniAndMerge(this::refresh)
+                .collect().asList()
+                .map(results -> (int) results.stream().filter(ok -> ok).count()));
+    }
+
+    record Due(UUID sessionId, long installationId, String repository) {}
+
+    private Uni<List<Due>> claimDue() {
+        Instant now = clock.instant();
+        return pool.preparedQuery(CLAIM_SQL)
+                .execute(Tuple.of(now.plus(CLAIM).atOffset(ZoneOffset.UTC),
+                        now.plus(config.tokenRefresh().buffer()).atOffset(ZoneOffset.UTC), now.atOffset(ZoneOffset.UTC),
+                        config.tokenRefresh().batchSize()))
+                .map(rows -> {
+                    List<Due> due = new ArrayList<>();
+                    for (Row row : rows) {
+                        due.add(new Due(row.getUUID("id"), row.getLong("installation_id"), row.getString("repository")));
+                    }
+                    return due;
+                });
+    }
+
+    private Uni<Boolean> refresh(Due due) {
+        Timer.Sample sample = Timer.start(registry);
+        String name = due.repository().substring(due.repository().indexOf('/') + 1);
+        return tokens.mintDedicated(due.installationId(), TokenNarrowing.repository(name, TokenNarrowing.SESSION_PERMISSIONS))
+                .flatMap(token -> VertxContextSupport.executeBlocking(() -> {
+                            runtime.replaceToken(due.sessionId(), token.token());
+                            return token;
+                        })
+                        .onFailure().call(() -> tokens.revokeToken(token.token()).onFailure().recoverWithNull()))
+                // The replaced token is left to expire: a git call in flight may be using it.
+                .flatMap(token -> pool.preparedQuery("UPDATE sessions SET sealed_token = $1, token_expires_at = $2,"
+                                + " refresh_claimed_until = NULL WHERE id = $3 AND state = 'RUNNING'")
+                        .execute(Tuple.of(sealer.seal(token.token(), SessionLauncher.TOKEN_PURPOSE),
+                                token.expiresAt().atOffset(ZoneOffset.UTC), due.sessionId())))
+                .map(ignored -> true)
+                .onItemOrFailure().invoke((ok, e) -> sample.stop(Timer.builder(REFRESH_TIMER)
+                        .description("Refreshes of the tokens of running sessions")
+                        .tag("outcome", e == null ? "success" : "failure").register(registry)))
+                .onFailure().recoverWithUni(e -> {
+                    Log.warnf("Refreshing the token of session %s failed (%s); retrying in %ds", due.sessionId(),
+                            e.getClass().getSimpleName(), RETRY.toSeconds());
+                    Counter.builder("para.token.refresh.failures").description("Failed refreshes of session tokens")
+                            .register(registry).increment();
+                    return pool.preparedQuery("UPDATE sessions SET refresh_claimed_until = $1 WHERE id = $2")
+                            .execute(Tuple.of(clock.instant().plus(RETRY).atOffset(ZoneOffset.UTC), due.sessionId()))
+                            .replaceWith(false);
+                });
+    }
+}

@@ -1,0 +1,145 @@
+package dev.para.dispatch.session;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.para.dispatch.testing.Db;
+import dev.para.dispatch.testing.GitHubFake;
+import dev.para.dispatch.testing.GitHubStubs;
+import dev.para.dispatch.testing.KubernetesMock;
+import dev.para.dispatch.testing.Kubelet;
+import dev.para.dispatch.testing.SessionFixtures;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.Test;
+
+/** The whole life of a session against the mock API server and the GitHub fake. */
+@QuarkusTest
+class SessionLifecycleTest {
+
+    @GitHubFake.Inject
+    WireMockServer github;
+
+    private void stubPulls(SessionFixtures f) {
+        String pulls = "/repos/" + f.owner + "/" + f.repo + "/pulls";
+        github.stubFor(get(urlPathEqualTo(pulls)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("[]")));
+        github.stubFor(post(urlPathEqualTo(pulls)).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json")
+                .withBody(GitHubStubs.fixture("pull-created")
+                        .replace("\"html_url\": \"https://github.com/octocat/Hello-World/pull/1347\"",
+                                "\"html_url\": \"https://github.com/" + f.owner + "/" + f.repo + "/pull/{{randomInt lower=1 upper=99999}}\""))
+                .withTransformers("response-template")));
+    }
+
+    @Test
+    void podsDriveInstancesToTheirEndAndPushedBranchesGetDraftPullRequests() {
+        SessionFixtures f = SessionFixtures.linked(github);
+        stubPulls(f);
+        UUID id = f.create(2, "Make the tests faster");
+        awaitSession(f, id, "RUNNING");
+        String branch1 = given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id).path("instances[0].branch");
+        String branch2 = given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id).path("instances[1].branch");
+
+        Kubelet.startPod(id, 1);
+        Kubelet.startPod(id, 2);
+        Kubelet.waiting(id, 1, "ContainerCreating", null);
+        awaitInstance(f, id, 1, "PENDING", "ContainerCreating");
+        Kubelet.running(id, 1);
+        Kubelet.running(id, 2);
+        awaitInstance(f, id, 1, "RUNNING", null);
+        awaitInstance(f, id, 2, "RUNNING", null);
+
+        Kubelet.terminated(id, 1, 0, "Completed", Kubelet.report(branch1, "6dcb09b5b57875f334f61aebed695e2e4193db5e", true, "pushed"));
+        Kubelet.terminated(id, 2, 0, "Completed", Kubelet.report(branch2, "7dcb09b5b57875f334f61aebed695e2e4193db5e", true, "pushed"));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", f.bearer())
+                .get("/api/v1/sessions/" + id).then().statusCode(200)
+                .body("state", Matchers.equalTo("SUCCEEDED"))
+                .body("instances.state", everyItem(Matchers.equalTo("SUCCEEDED")))
+                .body("instances[0].headCommit", Matchers.equalTo("6dcb09b5b57875f334f61aebed695e2e4193db5e"))
+                .body("instances[0].pushed", Matchers.equalTo(true))
+                .body("instances[0].turns", Matchers.equalTo(12))
+                .body("instances[0].costUsd", Matchers.equalTo(0.4213f))
+                .body("instances[0].prUrl", containsString("/" + f.owner + "/" + f.repo + "/pull/"))
+                .body("instances[1].prUrl", notNullValue()));
+
+        String pulls = "/repos/" + f.owner + "/" + f.repo + "/pulls";
+        github.verify(1, postRequestedFor(urlPathEqualTo(pulls)).withRequestBody(matchingJsonPath("$.head", equalTo(branch1)))
+                .withRequestBody(matchingJsonPath("$.draft", equalTo("true")))
+                .withRequestBody(matchingJsonPath("$.base", equalTo("main")))
+                .withRequestBody(containing("> Make the tests faster"))
+                .withRequestBody(containing(branch2))
+                .withRequestBody(containing("instance 1 of 2")));
+        github.verify(1, postRequestedFor(urlPathEqualTo(pulls)).withRequestBody(matchingJsonPath("$.head", equalTo(branch2))));
+
+        List<String> events = Db.query("SELECT coalesce(instance::text, '-') || ':' || state AS e FROM session_events"
+                + " WHERE session_id = ? ORDER BY id", id).stream().map(r -> (String) r.get("e")).toList();
+        assertEquals(List.of("-:QUEUED", "-:RUNNING"), events.subList(0, 2));
+        for (String expected : List.of("1:PENDING", "1:RUNNING", "1:SUCCEEDED", "1:PULL_REQUEST", "2:SUCCEEDED",
+                "2:PULL_REQUEST", "-:SUCCEEDED")) {
+            org.junit.jupiter.api.Assertions.assertTrue(events.contains(expected), expected + " missing from " + events);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(events.indexOf("1:PENDING") < events.indexOf("1:RUNNING")
+                && events.indexOf("1:RUNNING") < events.indexOf("1:SUCCEEDED")
+                && events.indexOf("1:SUCCEEDED") < events.indexOf("1:PULL_REQUEST"), "out of order: " + events);
+    }
+
+    @Test
+    void failuresGetReasonsAPersonCanActOn() {
+        SessionFixtures f = SessionFixtures.linked(github);
+        UUID id = f.create(4, "Try hard");
+        awaitSession(f, id, "RUNNING");
+        for (int n = 1; n <= 4; n++) {
+            Kubelet.startPod(id, n);
+        }
+        Kubelet.waiting(id, 1, "ImagePullBackOff", "Back-off pulling image \"ghcr.io/acme/agent:nope\"");
+        Kubelet.terminated(id, 2, 3, "Error", Kubelet.report("b", "", false, "the agent is not authenticated"));
+        Kubelet.terminated(id, 3, 137, "OOMKilled", null);
+        Kubelet.evicted(id, 4);
+
+        awaitInstance(f, id, 1, "FAILED", "image not pullable (ImagePullBackOff)");
+        awaitInstance(f, id, 2, "FAILED", "agent not authenticated");
+        awaitInstance(f, id, 3, "FAILED", "out of memory (OOMKilled)");
+        awaitInstance(f, id, 4, "FAILED", "evicted");
+        awaitSession(f, id, "FAILED");
+        // An image that cannot be pulled never fails by itself: the service stops the Job.
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                KubernetesMock.client().batch().v1().jobs().withName("para-" + id).get() == null);
+        assertEquals(0, Db.count("SELECT count(*) FROM session_instances WHERE session_id = ? AND pr_url IS NOT NULL", id));
+    }
+
+    static void awaitSession(SessionFixtures f, UUID id, String state) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", f.bearer())
+                .get("/api/v1/sessions/" + id).then().statusCode(200).body("state", Matchers.equalTo(state)));
+    }
+
+    static void awaitInstance(SessionFixtures f, UUID id, int n, String state, String reasonStart) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Map<String, Object> instance = given().header("Authorization", f.bearer())
+                    .get("/api/v1/sessions/" + id).then().statusCode(200).extract().path("instances[" + (n - 1) + "]");
+            assertEquals(state, instance.get("state"), "instance " + n + ": " + instance);
+            if (reasonStart != null) {
+                org.junit.jupiter.api.Assertions.assertTrue(String.valueOf(instance.get("reason")).startsWith(reasonStart),
+                        "instance " + n + ": " + instance);
+            }
+        });
+    }
+}

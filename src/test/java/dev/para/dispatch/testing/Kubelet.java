@@ -1,0 +1,74 @@
+package dev.para.dispatch.testing;
+
+import dev.para.dispatch.kubernetes.SessionJobBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.UUID;
+
+/**
+ * Plays the Job controller and the kubelet against the mock API server: makes the pod of an
+ * instance and moves it through the phases a real cluster reports.
+ */
+public final class Kubelet {
+
+    private Kubelet() {}
+
+    public static String podName(UUID session, int index) {
+        return SessionJobBuilder.jobName(session) + "-" + (index - 1) + "-abcde";
+    }
+
+    /** The pod the Job controller makes for instance {@code index} (1-based), Pending. */
+    public static Pod startPod(UUID session, int index) {
+        Job job = KubernetesMock.client().batch().v1().jobs().withName(SessionJobBuilder.jobName(session)).get();
+        Pod pod = new PodBuilder()
+                .withNewMetadata()
+                    .withName(podName(session, index))
+                    .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
+                    .addToAnnotations(SessionJobBuilder.COMPLETION_INDEX_ANNOTATION, String.valueOf(index - 1))
+                .endMetadata()
+                .withSpec(job.getSpec().getTemplate().getSpec())
+                .withNewStatus().withPhase("Pending").endStatus()
+                .build();
+        return KubernetesMock.client().pods().resource(pod).create();
+    }
+
+    public static void waiting(UUID session, int index, String reason, String message) {
+        status(session, index, "Pending", new ContainerStatusBuilder().withName(SessionJobBuilder.CONTAINER)
+                .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState().build(), null);
+    }
+
+    public static void running(UUID session, int index) {
+        status(session, index, "Running", new ContainerStatusBuilder().withName(SessionJobBuilder.CONTAINER)
+                .withNewState().withNewRunning().withStartedAt("2026-11-23T10:00:00Z").endRunning().endState().build(), null);
+    }
+
+    /** The container ended with the exit code and the entrypoint's termination message. */
+    public static void terminated(UUID session, int index, int exitCode, String reason, String message) {
+        status(session, index, exitCode == 0 ? "Succeeded" : "Failed", new ContainerStatusBuilder()
+                .withName(SessionJobBuilder.CONTAINER)
+                .withNewState().withNewTerminated().withExitCode(exitCode).withReason(reason).withMessage(message)
+                .endTerminated().endState().build(), null);
+    }
+
+    public static void evicted(UUID session, int index) {
+        status(session, index, "Failed", null, "Evicted");
+    }
+
+    /** A termination message as the entrypoint writes it. */
+    public static String report(String branch, String head, boolean pushed, String reason) {
+        return "{\"branch\":\"" + branch + "\",\"head\":\"" + head + "\",\"pushed\":" + pushed
+                + ",\"cost\":0.4213,\"turns\":12,\"reason\":\"" + reason + "\"}";
+    }
+
+    private static void status(UUID session, int index, String phase, io.fabric8.kubernetes.api.model.ContainerStatus container,
+            String reason) {
+        var pods = KubernetesMock.client().pods().withName(podName(session, index));
+        Pod pod = pods.get();
+        pod.getStatus().setPhase(phase);
+        pod.getStatus().setReason(reason);
+        pod.getStatus().setContainerStatuses(container == null ? java.util.List.of() : java.util.List.of(container));
+        KubernetesMock.client().pods().resource(pod).updateStatus();
+    }
+}
