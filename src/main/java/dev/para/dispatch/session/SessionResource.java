@@ -6,7 +6,15 @@ import dev.para.dispatch.api.Cursor;
 import dev.para.dispatch.api.Page;
 import dev.para.dispatch.api.ProblemException;
 import io.quarkus.security.Authenticated;
+import dev.para.dispatch.kubernetes.LogRedactor;
+import dev.para.dispatch.kubernetes.SessionRuntime;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -39,11 +47,16 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class SessionResource {
 
     private final SessionService sessions;
+    private final SessionEventStream events;
+    private final SessionRuntime runtime;
     private final CallerAccount caller;
     private final ApiConfig config;
 
-    SessionResource(SessionService sessions, CallerAccount caller, ApiConfig config) {
+    SessionResource(SessionService sessions, SessionEventStream events, SessionRuntime runtime, CallerAccount caller,
+            ApiConfig config) {
         this.sessions = sessions;
+        this.events = events;
+        this.runtime = runtime;
         this.caller = caller;
         this.config = config;
     }
@@ -98,6 +111,52 @@ public class SessionResource {
     public Uni<Response> recover(@PathParam("id") UUID id, @NotNull @Valid RecoverRequest request, UriInfo uri) {
         return sessions.recover(caller.id(), caller.actor(), id, request.instance(), request.prompt())
                 .map(created -> accepted(uri, created.session()).build());
+    }
+
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Live state changes of the session and its instances",
+            description = "Server-Sent Events: first every change so far (or those after Last-Event-ID), then each new "
+                    + "one as it happens, on any replica. The stream ends after the event that ends the session.")
+    @Blocking
+    public Multi<OutboundSseEvent> events(@PathParam("id") UUID id, @HeaderParam("Last-Event-ID") Long lastEventId,
+            @Context Sse sse) {
+        // Checked before the stream starts (hence blocking): once it has, its status cannot become a 404.
+        sessions.requireSessionBlocking(caller.id(), id);
+        return events.stream(id, lastEventId == null ? 0 : lastEventId)
+                .map(e -> sse.newEventBuilder().id(String.valueOf(e.id())).name("state")
+                        .mediaType(MediaType.APPLICATION_JSON_TYPE).data(e).build());
+    }
+
+    @GET
+    @Path("/{id}/instances/{n}/logs")
+    @Produces(MediaType.TEXT_PLAIN)
+    @Operation(summary = "The log of an instance's pod, with anything shaped like a secret redacted",
+            description = "With follow=true the log streams until the pod ends.")
+    @Blocking
+    public Multi<String> logs(@PathParam("id") UUID id, @PathParam("n") @Min(1) int n,
+            @QueryParam("follow") boolean follow) {
+        return lines(sessions.podOfBlocking(caller.id(), id, n), follow);
+    }
+
+    /** The pod's log, line by line, read on a worker thread (fabric8 blocks) and redacted. */
+    private Multi<String> lines(String pod, boolean follow) {
+        return Multi.createFrom().<String>emitter(emitter -> {
+                    try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+                            runtime.log(pod, follow), java.nio.charset.StandardCharsets.UTF_8))) {
+                        String line;
+                        while (!emitter.isCancelled() && (line = reader.readLine()) != null) {
+                            emitter.emit(LogRedactor.redact(line) + "\n");
+                        }
+                        emitter.complete();
+                    } catch (java.io.IOException | RuntimeException e) {
+                        emitter.fail(new ProblemException("log-unavailable", "Log unavailable", 502,
+                                "The pod's log could not be read"));
+                    }
+                })
+                .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
     }
 
     private static Response.ResponseBuilder accepted(UriInfo uri, SessionView session) {

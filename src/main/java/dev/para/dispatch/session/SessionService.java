@@ -16,6 +16,8 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +56,10 @@ public class SessionService {
     /** The answer to a create: the session, and whether it was an earlier create replayed. */
     public record Created(SessionView session, boolean replayed) {}
 
+    private static final Duration BLOCKING_LOOKUP = Duration.ofSeconds(10);
+
     private final SessionConfig config;
+    private final Pool pool;
     private final GitHubClient github;
     private final InstallationTokenService tokens;
     private final SessionTransitions transitions;
@@ -63,9 +68,10 @@ public class SessionService {
     private final ObjectMapper json;
     private final Clock clock;
 
-    SessionService(SessionConfig config, GitHubClient github, InstallationTokenService tokens,
+    SessionService(SessionConfig config, Pool pool, GitHubClient github, InstallationTokenService tokens,
             SessionTransitions transitions, SessionLauncher launcher, AuditLog audit, ObjectMapper json, Clock clock) {
         this.config = config;
+        this.pool = pool;
         this.github = github;
         this.tokens = tokens;
         this.transitions = transitions;
@@ -95,16 +101,20 @@ public class SessionService {
      * Starts a session for a comment on an issue: the installation's account owns it, and the
      * commenter (already checked for write access) is its actor.
      */
-    public Uni<SessionView> createForComment(Installation installation, String actor, String repository, String prompt,
+    public Uni<Created> createForComment(Installation installation, String actor, String repository, String prompt,
             int issue, long commentId) {
         CreateSessionRequest request = new CreateSessionRequest(repository, prompt, null,
                 config.comments().instances(), "issue-" + issue, null, null, null, null, null);
-        return plan(installation.accountId, actor, request, "comment-" + commentId, hash(request))
-                .map(p -> withTrigger(p, issue, commentId))
-                .flatMap(this::write)
-                .onFailure(SessionService::isIdempotencyRace)
-                .recoverWithUni(() -> replayOf(installation.accountId, "comment-" + commentId, hash(request))
-                        .map(Created::session));
+        String key = "comment-" + commentId;
+        String hash = hash(request);
+        return replayOf(installation.accountId, key, hash).flatMap(replay -> replay != null
+                ? Uni.createFrom().item(replay)
+                : plan(installation.accountId, actor, request, key, hash)
+                        .map(p -> withTrigger(p, issue, commentId))
+                        .flatMap(this::write)
+                        .map(view -> new Created(view, false))
+                        .onFailure(SessionService::isIdempotencyRace)
+                        .recoverWithUni(() -> replayOf(installation.accountId, key, hash)));
     }
 
     @WithSession
@@ -125,6 +135,38 @@ public class SessionService {
                 .flatMap(sessions -> SessionInstance.forSessions(sessions.stream().map(s -> s.id).toList())
                         .map(instances -> sessions.stream().map(s -> new Paged(s.seq, SessionView.of(s, instances.stream()
                                 .filter(i -> i.sessionId.equals(s.id)).toList()))).toList()));
+    }
+
+    /**
+     * For streaming answers, whose status must be decided before they start: fails with a 404 when
+     * the account has no such session. Blocking; call on a worker thread.
+     */
+    public void requireSessionBlocking(String accountId, UUID id) {
+        podOrNull(accountId, id, 0);
+    }
+
+    /** The pod of an instance of the account's session, for its log; 404 when there is none (yet). Blocking. */
+    public String podOfBlocking(String accountId, UUID id, int index) {
+        String pod = podOrNull(accountId, id, index);
+        if (pod == null) {
+            throw new ProblemException("no-pod-yet", "No log yet", 404,
+                    "Instance " + index + " has no pod yet; try again when it is running");
+        }
+        return pod;
+    }
+
+    private String podOrNull(String accountId, UUID id, int index) {
+        var rows = pool.preparedQuery("SELECT i.index, i.pod_name FROM sessions s LEFT JOIN session_instances i"
+                        + " ON i.session_id = s.id AND i.index = $3 WHERE s.id = $1 AND s.account_id = $2")
+                .execute(Tuple.of(id, accountId, index)).await().atMost(BLOCKING_LOOKUP);
+        if (rows.size() == 0) {
+            throw ProblemException.notFound("Session " + id);
+        }
+        var row = rows.iterator().next();
+        if (index > 0 && row.getInteger("index") == null) {
+            throw ProblemException.notFound("Instance " + index + " of session " + id);
+        }
+        return row.getString("pod_name");
     }
 
     /**
@@ -169,29 +211,26 @@ public class SessionService {
                         .flatMap(s -> SessionInstance.find(s.id, instance)
                                 .onItem().ifNull().failWith(() -> ProblemException.badRequest("instance",
                                         "the session has no instance " + instance))
-                                .map(i -> recoveryPlan(s, i, actor, prompt))))
-                .flatMap(plan -> plan)
+                                .flatMap(i -> Installation.<Installation>findById(s.installationId)
+                                        .map(installation -> recoveryPlan(s, i, installation, actor, prompt)))))
                 .flatMap(this::write)
                 .map(view -> new Created(view, false));
     }
 
-    private Uni<Plan> recoveryPlan(Session s, SessionInstance i, String actor, String prompt) {
+    private Plan recoveryPlan(Session s, SessionInstance i, Installation installation, String actor, String prompt) {
         if (!Boolean.TRUE.equals(i.pushed)) {
             throw ProblemException.conflict("nothing-to-recover",
                     "Instance " + i.index + " pushed no branch, so there is nothing to continue from");
         }
+        requireActive(installation);
         String continuation = prompt != null && !prompt.isBlank() ? prompt
                 : "Continue the work on this branch. It was started for this task:\n\n" + s.prompt;
         checkPromptSize(continuation, "prompt");
         Instant now = clock.instant();
-        return Panache.withSession(() -> Installation.<Installation>findById(s.installationId)).map(installation -> {
-            requireActive(installation);
-            UUID newId = UUID.randomUUID();
-            String branchBase = "para/recovered-" + s.slug + "-" + RECOVER_TIME.format(now);
-            return new Plan(newId, s.accountId, actor, installation, s.repository, i.branch, s.prBase, branchBase,
-                    slug("recovered-" + s.slug, now), continuation, null, 1, s.agentImage, s.timeoutMinutes,
-                    s.maxTurns, null, null, s.id, s.triggerIssue, null);
-        });
+        String branchBase = "para/recovered-" + s.slug + "-" + RECOVER_TIME.format(now);
+        return new Plan(UUID.randomUUID(), s.accountId, actor, installation, s.repository, i.branch, s.prBase, branchBase,
+                slug("recovered-" + s.slug, now), continuation, null, 1, s.agentImage, s.timeoutMinutes, s.maxTurns,
+                null, null, s.id, s.triggerIssue, null);
     }
 
     /** Completes the request with defaults and GitHub's answers; every check that needs no write. */

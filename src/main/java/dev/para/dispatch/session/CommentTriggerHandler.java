@@ -1,0 +1,166 @@
+package dev.para.dispatch.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.para.dispatch.RuntimeConfig;
+import dev.para.dispatch.api.ProblemException;
+import dev.para.dispatch.audit.AuditLog;
+import dev.para.dispatch.github.GitHubClient;
+import dev.para.dispatch.github.GitHubConfig;
+import dev.para.dispatch.github.InstallationTokenService;
+import dev.para.dispatch.github.TokenNarrowing;
+import dev.para.dispatch.github.webhook.WebhookEvent;
+import dev.para.dispatch.github.webhook.WebhookHandler;
+import dev.para.dispatch.installation.Installation;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code @para <prompt>} in a comment on an issue starts a session on its repository;
+ * {@code @para stop} cancels the sessions the issue started. Only users who can push to the
+ * repository may do either — asked of GitHub's collaborator-permission API, never read from the
+ * payload's author_association — and never a bot or the App itself.
+ */
+@ApplicationScoped
+public class CommentTriggerHandler implements WebhookHandler {
+
+    private final SessionService sessions;
+    private final GitHubClient github;
+    private final InstallationTokenService tokens;
+    private final SessionConfig config;
+    private final GitHubConfig githubConfig;
+    private final RuntimeConfig runtime;
+    private final AuditLog audit;
+
+    CommentTriggerHandler(SessionService sessions, GitHubClient github, InstallationTokenService tokens,
+            SessionConfig config, GitHubConfig githubConfig, RuntimeConfig runtime, AuditLog audit) {
+        this.sessions = sessions;
+        this.github = github;
+        this.tokens = tokens;
+        this.config = config;
+        this.githubConfig = githubConfig;
+        this.runtime = runtime;
+        this.audit = audit;
+    }
+
+    @Override
+    public Set<String> events() {
+        return Set.of("issue_comment");
+    }
+
+    /** A comment that asks for us: its command (text after the handle) and where it was made. */
+    record Trigger(long installationId, String owner, String repo, int issue, long commentId, String sender,
+            String command, String issueTitle, String issueBody) {
+
+        String repository() {
+            return owner + "/" + repo;
+        }
+
+        boolean isStop() {
+            return command.equalsIgnoreCase("stop");
+        }
+    }
+
+    @Override
+    public Uni<Outcome> handle(WebhookEvent event) {
+        Trigger trigger = triggerOf(event);
+        if (trigger == null) {
+            return Uni.createFrom().item(Outcome.IGNORED);
+        }
+        return Panache.withSession(() -> Installation.<Installation>findById(trigger.installationId()))
+                .flatMap(installation -> {
+                    if (installation == null || installation.accountId == null || !installation.active()) {
+                        Log.infof("Comment trigger on %s ignored: the installation is not linked to an account or not active",
+                                trigger.repository());
+                        return Uni.createFrom().item(Outcome.IGNORED);
+                    }
+                    return serviceToken(trigger).flatMap(token -> github.collaboratorPermission(token, trigger.owner(),
+                                    trigger.repo(), trigger.sender())
+                            .flatMap(permission -> {
+                                if (!permission.canWrite()) {
+                                    return refused(installation, trigger, permission.roleName());
+                                }
+                                return trigger.isStop() ? stop(trigger, token) : start(installation, trigger, token);
+                            }));
+                });
+    }
+
+    private Uni<Outcome> start(Installation installation, Trigger t, String token) {
+        String prompt = t.command() + "\n\n---\nIssue #" + t.issue() + ": " + t.issueTitle()
+                + (t.issueBody().isBlank() ? "" : "\n\n" + t.issueBody());
+        return sessions.createForComment(installation, t.sender(), t.repository(), prompt, t.issue(), t.commentId())
+                .flatMap(created -> created.replayed() ? Uni.createFrom().item(Outcome.PROCESSED)
+                        : reply(t, token, "Started session `" + created.session().slug() + "` ("
+                                + created.session().instanceCount() + " instance"
+                                + (created.session().instanceCount() > 1 ? "s" : "") + ")" + link(created.session())
+                                + ". I will post the pull request here when it is ready."))
+                .onFailure(ProblemException.class).recoverWithUni(e -> reply(t, token,
+                        "Could not start a session: " + e.getMessage()));
+    }
+
+    private Uni<Outcome> stop(Trigger t, String token) {
+        return sessions.cancelForIssue(t.repository(), t.issue(), t.sender())
+                .flatMap(cancelled -> reply(t, token, cancelled.isEmpty()
+                        ? "No session of this issue is running."
+                        : "Cancelled " + cancelled.size() + " session" + (cancelled.size() > 1 ? "s" : "") + "."));
+    }
+
+    private Uni<Outcome> refused(Installation installation, Trigger t, String role) {
+        Log.infof("Comment trigger on %s#%d by %s refused: role %s cannot push", t.repository(), t.issue(), t.sender(), role);
+        return Panache.withTransaction(() -> audit.record(installation.accountId, t.sender(), "session.comment-refused",
+                        "repository", t.repository(), Map.of("issue", t.issue(), "role", String.valueOf(role))))
+                .replaceWith(Outcome.IGNORED);
+    }
+
+    private Uni<Outcome> reply(Trigger t, String token, String body) {
+        if (runtime.dryRun()) {
+            Log.infof("[dry-run] would comment on %s#%d: %s", t.repository(), t.issue(), body);
+            return Uni.createFrom().item(Outcome.PROCESSED);
+        }
+        return github.commentOnIssue(token, t.owner(), t.repo(), t.issue(), body).replaceWith(Outcome.PROCESSED);
+    }
+
+    private Uni<String> serviceToken(Trigger t) {
+        return tokens.token(t.installationId(), TokenNarrowing.repository(t.repo(), TokenNarrowing.SERVICE_PERMISSIONS))
+                .map(token -> token.token());
+    }
+
+    private String link(SessionView session) {
+        return config.publicUrl().map(url -> ": " + url.toString().replaceAll("/+$", "") + "/api/v1/sessions/" + session.id())
+                .orElse(" (id " + session.id() + ")");
+    }
+
+    /** The trigger in the delivery, or null when the comment is not a command for us. */
+    Trigger triggerOf(WebhookEvent event) {
+        JsonNode p = event.payload();
+        if (!"created".equals(event.action().orElse(null)) || event.installationId().isEmpty()) {
+            return null;
+        }
+        JsonNode sender = p.path("sender");
+        String login = sender.path("login").asText("");
+        if ("Bot".equalsIgnoreCase(sender.path("type").asText()) || login.endsWith("[bot]")
+                || githubConfig.appSlug().map(slug -> login.equalsIgnoreCase(slug + "[bot]")).orElse(false)) {
+            return null;
+        }
+        String body = p.path("comment").path("body").asText("").strip();
+        String handle = config.comments().handle();
+        if (!body.toLowerCase(Locale.ROOT).startsWith(handle.toLowerCase(Locale.ROOT))
+                || (body.length() > handle.length() && !Character.isWhitespace(body.charAt(handle.length())))) {
+            return null;
+        }
+        String command = body.substring(handle.length()).strip();
+        String fullName = p.path("repository").path("full_name").asText("");
+        int slash = fullName.indexOf('/');
+        if (command.isEmpty() || slash < 0) {
+            return null;
+        }
+        JsonNode issue = p.path("issue");
+        return new Trigger(event.installationId().get(), fullName.substring(0, slash), fullName.substring(slash + 1),
+                issue.path("number").asInt(), p.path("comment").path("id").asLong(), login, command,
+                issue.path("title").asText(""), issue.path("body").asText(""));
+    }
+}
