@@ -16,12 +16,16 @@ final class DevDefaultsConfigSource implements ConfigSource {
     private static final Set<String> JWT_KEYS = Set.of("mp.jwt.verify.publickey");
 
     private final boolean database;
+    private static final String DRY_RUN = "para.dry-run";
+
     private final boolean jwt;
+    private final boolean dryRun;
     private final String issuer;
 
-    DevDefaultsConfigSource(boolean database, boolean jwt, String issuer) {
+    DevDefaultsConfigSource(boolean database, boolean jwt, boolean dryRun, String issuer) {
         this.database = database;
         this.jwt = jwt;
+        this.dryRun = dryRun;
         this.issuer = issuer;
     }
 
@@ -33,6 +37,9 @@ final class DevDefaultsConfigSource implements ConfigSource {
         }
         if (jwt) {
             names.addAll(JWT_KEYS);
+        }
+        if (dryRun) {
+            names.add(DRY_RUN);
         }
         return names;
     }
@@ -59,6 +66,9 @@ final class DevDefaultsConfigSource implements ConfigSource {
         }
         if (jwt && JWT_KEYS.contains(name)) {
             return DevJwtKey.publicKeyPem(issuer);
+        }
+        if (dryRun && DRY_RUN.equals(name)) {
+            return "true";
         }
         return null;
     }

@@ -8,7 +8,6 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -41,7 +40,7 @@ public class InstanceRecorder implements InstanceObserver {
 
     @Override
     public Uni<Void> observed(InstanceObservation o) {
-        return Panache.withTransaction(() -> Session.<Session>findById(o.sessionId(), LockModeType.PESSIMISTIC_WRITE)
+        return Panache.withTransaction(() -> Session.lock(o.sessionId())
                         .flatMap(s -> s == null ? Uni.createFrom().item(After.NOTHING)
                                 : SessionInstance.find(s.id, o.index()).flatMap(i -> i == null
                                         ? Uni.createFrom().item(After.NOTHING)
@@ -59,7 +58,7 @@ public class InstanceRecorder implements InstanceObserver {
 
     @Override
     public Uni<Void> jobEnded(UUID sessionId, String reason) {
-        return Panache.withTransaction(() -> Session.<Session>findById(sessionId, LockModeType.PESSIMISTIC_WRITE)
+        return Panache.withTransaction(() -> Session.lock(sessionId)
                         .flatMap(s -> s == null || s.state.isTerminal() ? Uni.createFrom().item(false)
                                 : SessionInstance.forSession(s.id)
                                         .call(instances -> Multi.createFrom().iterable(instances)
@@ -87,7 +86,7 @@ public class InstanceRecorder implements InstanceObserver {
         return Panache.withSession(() -> Session.<Session>list("state = ?1 and launchedAt < ?2", SessionState.RUNNING, limit))
                 .flatMap(sessions -> Multi.createFrom().iterable(sessions)
                         .onItem().transformToUniAndConcatenate(s -> Panache.withTransaction(() ->
-                                Session.<Session>findById(s.id, LockModeType.PESSIMISTIC_WRITE).flatMap(locked ->
+                                Session.lock(s.id).flatMap(locked ->
                                         SessionInstance.forSession(locked.id).flatMap(instances -> failPending(locked, instances)))))
                         .collect().last())
                 .onFailure().invoke(e -> Log.warnf("Pending check failed: %s", e.getClass().getSimpleName()))

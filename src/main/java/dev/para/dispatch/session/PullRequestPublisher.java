@@ -16,7 +16,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -135,7 +134,7 @@ public class PullRequestPublisher {
     }
 
     private Uni<Void> recorded(Work w, PullRequest pr) {
-        return Panache.withTransaction(() -> Session.<Session>findById(w.session().id, LockModeType.PESSIMISTIC_WRITE)
+        return Panache.withTransaction(() -> Session.lock(w.session().id)
                         .flatMap(s -> SessionInstance.forSession(s.id).flatMap(instances -> {
                             SessionInstance i = instances.stream().filter(x -> x.index == w.index()).findFirst().orElseThrow();
                             i.prNumber = pr.number();

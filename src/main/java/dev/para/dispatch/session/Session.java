@@ -14,12 +14,14 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.Generated;
 import org.hibernate.generator.EventType;
 
 /** A session: one prompt, run {@link #instanceCount} times in parallel against one repository. */
 @Entity
 @Table(name = "sessions")
+@DynamicUpdate // several writers touch a session (launcher, refresher, recorder): each writes only what it changed
 public class Session extends PanacheEntityBase {
 
     @Id
@@ -141,6 +143,17 @@ public class Session extends PanacheEntityBase {
     /** The account's session; null when it does not exist or belongs to another account. */
     public static Uni<Session> findForAccount(String accountId, UUID id) {
         return find("id = ?1 and accountId = ?2", id, accountId).firstResult();
+    }
+
+    /** The session, its row locked until the transaction ends: state changes are made one at a time. */
+    public static Uni<Session> lock(UUID id) {
+        return findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /** The account's session, locked as {@link #lock}; null when it is not the account's. */
+    public static Uni<Session> lockForAccount(String accountId, UUID id) {
+        return find("id = ?1 and accountId = ?2", id, accountId)
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
     public static Uni<Session> findByIdempotencyKey(String accountId, String key) {

@@ -11,6 +11,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 import java.io.Serializable;
+import org.hibernate.annotations.DynamicUpdate;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Collection;
@@ -22,6 +23,7 @@ import java.util.UUID;
 @Entity
 @Table(name = "session_instances")
 @IdClass(SessionInstance.Key.class)
+@DynamicUpdate
 public class SessionInstance extends PanacheEntityBase {
 
     /** The composite primary key. */

@@ -109,7 +109,7 @@ public class SessionLauncher {
                     runtime.stop(sessionId);
                     return true;
                 })
-                .flatMap(ignored -> Panache.withTransaction(() -> Session.<Session>findById(sessionId)
+                .flatMap(ignored -> Panache.withTransaction(() -> Session.lock(sessionId)
                         .flatMap(s -> {
                             String sealed = s.sealedToken;
                             s.sealedToken = null;
@@ -129,7 +129,7 @@ public class SessionLauncher {
      */
     public void releaseTokenSoon(UUID sessionId) {
         Background.run("Revoking the token of ended session " + sessionId, () -> Panache.withTransaction(() ->
-                Session.<Session>findById(sessionId).flatMap(s -> {
+                Session.lock(sessionId).flatMap(s -> {
                     String sealed = s.sealedToken;
                     s.sealedToken = null;
                     return sealed == null ? Uni.createFrom().voidItem()
@@ -180,7 +180,7 @@ public class SessionLauncher {
     }
 
     private Uni<Void> launched(UUID sessionId, String jobName, InstallationToken token) {
-        return Panache.withTransaction(() -> Session.<Session>findById(sessionId).flatMap(s -> {
+        return Panache.withTransaction(() -> Session.lock(sessionId).flatMap(s -> {
                     s.jobName = jobName;
                     s.sealedToken = sealer.seal(token.token(), TOKEN_PURPOSE);
                     s.tokenExpiresAt = token.expiresAt();
@@ -223,7 +223,10 @@ public class SessionLauncher {
         String reason = reasonOf(e);
         Log.warnf("Launch of session %s failed (attempt %d): %s%s", claim.sessionId(), claim.attempts(), reason,
                 retry ? "; retrying" : "");
-        return Panache.withTransaction(() -> Session.<Session>findById(claim.sessionId()).flatMap(s -> {
+        return Panache.withTransaction(() -> Session.lock(claim.sessionId()).flatMap(s -> {
+            if (s.state != SessionState.QUEUED) {
+                return Uni.createFrom().voidItem(); // cancelled meanwhile
+            }
             if (retry) {
                 long backoff = config.launch().retryDelay().toMillis() << Math.min(claim.attempts() - 1, 16);
                 s.launchClaimedUntil = clock.instant().plusMillis(Math.min(backoff, config.launch().claimLease().toMillis()));

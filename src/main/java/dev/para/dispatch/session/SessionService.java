@@ -174,7 +174,7 @@ public class SessionService {
      * revokes its token (retried by the launcher's sweep if Kubernetes or GitHub is away).
      */
     public Uni<SessionView> cancel(String accountId, String actor, UUID id) {
-        return Panache.withTransaction(() -> Session.findForAccount(accountId, id)
+        return Panache.withTransaction(() -> Session.lockForAccount(accountId, id)
                         .onItem().ifNull().failWith(() -> ProblemException.notFound("Session " + id))
                         .flatMap(s -> s.state.isTerminal() ? Uni.createFrom().item(false)
                                 : markCancelled(s, actor).replaceWith(true)))

@@ -19,6 +19,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.para.dispatch.crypto.Sealer;
 import dev.para.dispatch.testing.Db;
+import dev.para.dispatch.testing.GitHubStubs;
 import dev.para.dispatch.testing.GitHubFake;
 import dev.para.dispatch.testing.LogScan;
 import dev.para.dispatch.testing.TestClock;
@@ -75,17 +76,11 @@ class InstallationTokenServiceTest {
 
     /** GitHub's documented 201 answer, with our token and expiry. */
     static String tokenAnswer(String token, Instant expiresAt) {
-        try {
-            String example = Files.readString(Path.of("src/test/resources/github/api/installation-token.json"));
-            return example.replace("ghs_16C7e42F292c6912E7710c838347Ae178B4a", token)
-                    .replace("2016-07-11T22:14:10Z", expiresAt.truncatedTo(ChronoUnit.SECONDS).toString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return GitHubStubs.tokenAnswer(token, expiresAt);
     }
 
     static String tokensPath(long installation) {
-        return "/app/installations/" + installation + "/access_tokens";
+        return GitHubStubs.tokensPath(installation);
     }
 
     /** The sealed copy of a minted token is written in the background, right after the callers got it. */

@@ -1,0 +1,86 @@
+package dev.para.dispatch.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.para.dispatch.kubernetes.InstanceObservation.Phase;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class PodStatusReaderTest {
+
+    static final UUID SESSION = UUID.randomUUID();
+
+    static Pod pod(String phase, String podReason, io.fabric8.kubernetes.api.model.ContainerStatus status) {
+        return new PodBuilder().withNewMetadata().withName("p")
+                .withLabels(Map.of(SessionJobBuilder.MANAGED_BY_LABEL, SessionJobBuilder.MANAGED_BY,
+                        SessionJobBuilder.SESSION_LABEL, SESSION.toString()))
+                .withAnnotations(Map.of(SessionJobBuilder.COMPLETION_INDEX_ANNOTATION, "2")).endMetadata()
+                .withNewStatus().withPhase(phase).withReason(podReason)
+                .withContainerStatuses(status == null ? java.util.List.of() : java.util.List.of(status)).endStatus().build();
+    }
+
+    static io.fabric8.kubernetes.api.model.ContainerStatus exited(int code, String reason, String message) {
+        return new ContainerStatusBuilder().withName("agent").withNewState().withNewTerminated().withExitCode(code)
+                .withReason(reason).withMessage(message).endTerminated().endState().build();
+    }
+
+    static InstanceObservation read(Pod pod) {
+        return PodStatusReader.read(pod).orElseThrow();
+    }
+
+    @Test
+    void theCompletionIndexNamesTheInstance() {
+        InstanceObservation o = read(pod("Running", null, null));
+        assertEquals(SESSION, o.sessionId());
+        assertEquals(3, o.index());
+        assertEquals(Phase.RUNNING, o.phase());
+        assertTrue(PodStatusReader.read(new PodBuilder().withNewMetadata().withName("other").endMetadata().build()).isEmpty());
+    }
+
+    @Test
+    void theTerminationMessageReportsTheWork() {
+        InstanceObservation o = read(pod("Succeeded", null, exited(0, "Completed",
+                "{\"branch\":\"para/x-3\",\"head\":\"abc\",\"pushed\":true,\"cost\":1.25,\"turns\":9,\"reason\":\"pushed para/x-3\"}")));
+        assertEquals(Phase.SUCCEEDED, o.phase());
+        assertEquals("abc", o.message().head());
+        assertEquals(true, o.message().pushed());
+        assertEquals(new BigDecimal("1.25"), o.message().cost());
+        assertEquals(9, o.message().turns());
+    }
+
+    @Test
+    void everyFailureHasAReasonAPersonCanActOn() {
+        Object[][] cases = {
+                {pod("Failed", null, exited(2, "Error", "{\"reason\":\"PARA_CLONE_URL is not set\"}")), "bad configuration: PARA_CLONE_URL is not set"},
+                {pod("Failed", null, exited(3, "Error", null)), "agent not authenticated"},
+                {pod("Failed", null, exited(4, "Error", "{\"reason\":\"the agent failed (exit 1)\"}")), "agent failed: the agent failed (exit 1)"},
+                {pod("Failed", null, exited(5, "Error", "{\"reason\":\"git push of para/x failed\"}")), "git failed: git push of para/x failed"},
+                {pod("Failed", null, exited(137, "OOMKilled", null)), "out of memory (OOMKilled)"},
+                {pod("Failed", "Evicted", null), "evicted"},
+                {pod("Failed", "DeadlineExceeded", null), "deadline exceeded"},
+                {pod("Failed", null, exited(1, "Error", "not json")), "exited with code 1"},
+                {pod("Pending", null, new ContainerStatusBuilder().withName("agent").withNewState().withNewWaiting()
+                        .withReason("ErrImagePull").withMessage("manifest unknown").endWaiting().endState().build()),
+                        "image not pullable (ErrImagePull): manifest unknown"},
+        };
+        for (Object[] c : cases) {
+            InstanceObservation o = read((Pod) c[0]);
+            assertEquals(Phase.FAILED, o.phase(), String.valueOf(c[1]));
+            assertTrue(o.reason().startsWith((String) c[1]), o.reason() + " does not start with " + c[1]);
+        }
+    }
+
+    @Test
+    void aWaitingPodIsPendingWithItsReason() {
+        InstanceObservation o = read(pod("Pending", null, new ContainerStatusBuilder().withName("agent").withNewState()
+                .withNewWaiting().withReason("ContainerCreating").endWaiting().endState().build()));
+        assertEquals(Phase.PENDING, o.phase());
+        assertEquals("ContainerCreating", o.reason());
+    }
+}

@@ -1,0 +1,136 @@
+package dev.para.dispatch.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class SessionJobBuilderTest {
+
+    static final UUID SESSION = UUID.fromString("7c9e6679-7425-40de-944b-e07fc1f90ae7");
+    static final String TOKEN = "ghs_16C7e42F292c6912E7710c838347Ae178B4a";
+
+    static KubernetesConfig config(Map<String, String> values) {
+        return new SmallRyeConfigBuilder().withMapping(KubernetesConfig.class).withDefaultValues(values).build()
+                .getConfigMapping(KubernetesConfig.class);
+    }
+
+    static SessionLaunch launch(int instances, Integer maxTurns) {
+        return new SessionLaunch(SESSION, "readme_20261123-101500", "acme/app", "https://github.com/acme/app.git", "main",
+                "para/readme_20261123-101500", instances, "ghcr.io/acme/agent:1.2", 45, maxTurns, "para-dispatch",
+                "bot@example.com", "Fix the README", TOKEN, Map.of());
+    }
+
+    static Job job(Map<String, String> values, SessionLaunch launch) {
+        return new SessionJobBuilder(config(values)).job(launch, "para-entrypoint-abc");
+    }
+
+    static List<Object[]> instances() {
+        return List.of(new Object[] {1}, new Object[] {3}, new Object[] {10});
+    }
+
+    @ParameterizedTest
+    @MethodSource("instances")
+    void oneIndexedJobRunsEveryInstanceAtOnceAndRetriesNone(int n) {
+        Job job = job(Map.of(), launch(n, null));
+        assertEquals("para-" + SESSION, job.getMetadata().getName());
+        assertEquals("Indexed", job.getSpec().getCompletionMode());
+        assertEquals(n, job.getSpec().getCompletions());
+        assertEquals(n, job.getSpec().getParallelism());
+        assertEquals(0, job.getSpec().getBackoffLimitPerIndex());
+        assertEquals(45 * 60L, job.getSpec().getActiveDeadlineSeconds());
+        assertEquals(3600, job.getSpec().getTtlSecondsAfterFinished());
+        assertTrue(job.getSpec().getSuspend(), "created suspended until its Secret exists");
+        assertEquals("Never", job.getSpec().getTemplate().getSpec().getRestartPolicy());
+        Map<String, String> labels = job.getSpec().getTemplate().getMetadata().getLabels();
+        assertEquals("para-dispatch", labels.get("app.kubernetes.io/managed-by"));
+        assertEquals(SESSION.toString(), labels.get(SessionJobBuilder.SESSION_LABEL));
+        assertEquals(SESSION, SessionJobBuilder.sessionOf(labels));
+    }
+
+    @Test
+    void podsAreLockedDown() {
+        PodSpec pod = job(Map.of(), launch(1, null)).getSpec().getTemplate().getSpec();
+        assertFalse(pod.getAutomountServiceAccountToken());
+        assertTrue(pod.getSecurityContext().getRunAsNonRoot());
+        assertEquals(1000L, pod.getSecurityContext().getRunAsUser());
+        assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
+        Container agent = pod.getContainers().get(0);
+        assertFalse(agent.getSecurityContext().getAllowPrivilegeEscalation());
+        assertEquals(List.of("ALL"), agent.getSecurityContext().getCapabilities().getDrop());
+        assertEquals("10Gi", pod.getVolumes().get(0).getEmptyDir().getSizeLimit().toString());
+        assertEquals("1Gi", agent.getResources().getRequests().get("memory").toString());
+        assertEquals("4Gi", agent.getResources().getLimits().get("memory").toString());
+        assertNull(pod.getRuntimeClassName());
+        assertTrue(pod.getTolerations().isEmpty());
+        // The Secret is mounted as a directory: a subPath mount would never see a refreshed token.
+        agent.getVolumeMounts().forEach(m -> assertNull(m.getSubPath(), m.getName()));
+    }
+
+    @Test
+    void placementAndIsolationComeFromConfiguration() {
+        PodSpec pod = job(Map.of(
+                "para.kubernetes.pod.runtime-class-name", "gvisor",
+                "para.kubernetes.pod.node-selector.pool", "agents",
+                "para.kubernetes.pod.tolerations[0].key", "agents",
+                "para.kubernetes.pod.tolerations[0].value", "true",
+                "para.kubernetes.pod.image-pull-secrets", "regcred,ghcr",
+                "para.kubernetes.pod.memory-limit", "8Gi",
+                "para.kubernetes.ttl-seconds-after-finished", "600"), launch(2, 30)).getSpec().getTemplate().getSpec();
+        assertEquals("gvisor", pod.getRuntimeClassName());
+        assertEquals(Map.of("pool", "agents"), pod.getNodeSelector());
+        assertEquals("agents", pod.getTolerations().get(0).getKey());
+        assertEquals("NoSchedule", pod.getTolerations().get(0).getEffect());
+        assertEquals(List.of("regcred", "ghcr"), pod.getImagePullSecrets().stream().map(r -> r.getName()).toList());
+        assertEquals("8Gi", pod.getContainers().get(0).getResources().getLimits().get("memory").toString());
+    }
+
+    @Test
+    void theEnvironmentCarriesThePodContractAndNoSecret() {
+        Job job = job(Map.of(), launch(3, 25));
+        Map<String, String> env = new java.util.HashMap<>();
+        job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+        assertEquals(SESSION.toString(), env.get("PARA_SESSION_ID"));
+        assertEquals("https://github.com/acme/app.git", env.get("PARA_CLONE_URL"));
+        assertEquals("main", env.get("PARA_SOURCE_BRANCH"));
+        assertEquals("para/readme_20261123-101500", env.get("PARA_BRANCH_BASE"));
+        assertEquals("3", env.get("PARA_INSTANCES"));
+        assertEquals("25", env.get("PARA_MAX_TURNS"));
+        assertEquals("claude", env.get("PARA_AGENT_COMMAND"));
+        assertFalse(Serialization.asYaml(job).contains(TOKEN));
+        assertFalse(Serialization.asYaml(job).contains("Fix the README"), "the prompt belongs in the Secret");
+    }
+
+    @Test
+    void theSecretHoldsTokenAndPromptAndIsOwnedByTheJob() {
+        SessionJobBuilder builder = new SessionJobBuilder(config(Map.of()));
+        Job job = builder.job(launch(1, null), "x");
+        job.getMetadata().setUid("uid-1");
+        var secret = builder.secret(launch(1, null), job);
+        assertEquals("para-" + SESSION, secret.getMetadata().getName());
+        assertEquals("uid-1", secret.getMetadata().getOwnerReferences().get(0).getUid());
+        assertEquals("Job", secret.getMetadata().getOwnerReferences().get(0).getKind());
+        assertEquals(TOKEN, new String(java.util.Base64.getDecoder().decode(secret.getData().get("token"))));
+        assertEquals("Fix the README", new String(java.util.Base64.getDecoder().decode(secret.getData().get("prompt"))));
+    }
+
+    @Test
+    void theEntrypointConfigMapIsNamedByItsContent() {
+        SessionJobBuilder builder = new SessionJobBuilder(config(Map.of()));
+        assertEquals(builder.entrypoint("echo a").getMetadata().getName(), SessionJobBuilder.entrypointName("echo a"));
+        assertFalse(SessionJobBuilder.entrypointName("echo a").equals(SessionJobBuilder.entrypointName("echo b")));
+        assertTrue(builder.entrypoint("echo a").getImmutable());
+    }
+}
