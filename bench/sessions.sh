@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench/results
 rm -f bench/results/sessions.txt
-./mvnw -q test -Dtest=SessionBench -Dtest.excludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
+./mvnw -q test -Dtest=SessionBench -Dtest.excludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false \
+    "-Dquarkus.log.category.\"dev.para\".level=INFO"
 cat bench/results/sessions.txt

@@ -16,7 +16,7 @@ public class DryRunSessionRuntime implements SessionRuntime {
     }
 
     @Override
-    public String launch(SessionLaunch launch) {
+    public String launch(SessionLaunch launch, java.util.concurrent.CompletionStage<String> token) {
         var job = builder.job(launch, "para-entrypoint");
         var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
         Log.infof("[dry-run] would create Job %s: %d pod(s) of %s for %s (branch %s from %s, deadline %ds),"

@@ -20,7 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /** Session pods as Indexed Jobs in the sessions namespace. */
@@ -28,6 +33,7 @@ public class KubernetesSessionRuntime implements SessionRuntime {
 
     static final String REQUEST_TIMER = "para.kubernetes.request";
     private static final String ENTRYPOINT_RESOURCE = "/session/entrypoint.sh";
+    private static final Duration TOKEN_WAIT = Duration.ofMinutes(2);
 
     private final KubernetesClient client;
     private final SessionJobBuilder builder;
@@ -51,12 +57,13 @@ public class KubernetesSessionRuntime implements SessionRuntime {
     }
 
     @Override
-    public String launch(SessionLaunch launch) {
+    public String launch(SessionLaunch launch, CompletionStage<String> token) {
         String entrypoint = ensureEntrypoint();
         Job job = call("create_job", () -> createOrFind(
                 client.batch().v1().jobs().inNamespace(namespace).resource(builder.job(launch, entrypoint))));
+        String minted = await(token);
         call("apply_secret", () -> client.secrets().inNamespace(namespace)
-                .resource(builder.secret(launch, job)).createOr(NonDeletingOperation::update));
+                .resource(builder.secret(launch, minted, job)).createOr(NonDeletingOperation::update));
         if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
             call("resume_job", () -> client.batch().v1().jobs().inNamespace(namespace).withName(job.getMetadata().getName())
                     .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":false}}"));
@@ -87,6 +94,19 @@ public class KubernetesSessionRuntime implements SessionRuntime {
         var pod = client.pods().inNamespace(namespace).withName(podName).inContainer(SessionJobBuilder.CONTAINER);
         return call("read_log", () -> follow ? pod.watchLog().getOutput()
                 : new java.io.ByteArrayInputStream(pod.getLog().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String await(CompletionStage<String> token) {
+        try {
+            return token.toCompletableFuture().get(TOKEN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException("token", e.getCause());
+        } catch (TimeoutException e) {
+            throw new SessionRuntimeException("The session token did not arrive in time", true, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionRuntimeException("Interrupted while waiting for the session token", true, null);
+        }
     }
 
     /** Creates the object, or returns the one an earlier try created under the same name. */

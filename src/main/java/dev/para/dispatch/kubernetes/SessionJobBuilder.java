@@ -168,9 +168,9 @@ public final class SessionJobBuilder {
     }
 
     /** The session's files, owned by its Job so that Kubernetes deletes them together. */
-    public Secret secret(SessionLaunch launch, Job owner) {
+    public Secret secret(SessionLaunch launch, String token, Job owner) {
         Map<String, String> data = new LinkedHashMap<>();
-        data.put(TOKEN_KEY, launch.token());
+        data.put(TOKEN_KEY, token);
         data.put(PROMPT_KEY, launch.prompt());
         data.putAll(launch.agentCredentials());
         return new SecretBuilder()

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Everything a session's Kubernetes objects are built from. Holds the session token and prompt,
- * so {@link #toString()} shows neither.
+ * Everything a session's Kubernetes objects are built from, but its token (which arrives while
+ * the Job is being made). Holds the prompt, so {@link #toString()} does not show it.
  *
  * @param agentCredentials files for the agent (name → content), e.g. {@code anthropic-api-key}
  */
@@ -23,7 +23,6 @@ public record SessionLaunch(
         String gitName,
         String gitEmail,
         String prompt,
-        String token,
         Map<String, String> agentCredentials) {
 
     @Override

@@ -2,6 +2,7 @@ package dev.para.dispatch.kubernetes;
 
 import java.io.InputStream;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Where session pods run: a Kubernetes cluster, or (dry run) nowhere but the log. Every method
@@ -9,8 +10,12 @@ import java.util.UUID;
  */
 public interface SessionRuntime {
 
-    /** Creates the session's Job and Secret, or finds them when an earlier try did; the Job's name. */
-    String launch(SessionLaunch launch);
+    /**
+     * Creates the session's Job and Secret, or finds them when an earlier try did; the Job's name.
+     * The token is minted meanwhile: the Job is made first, and its pods start once the Secret
+     * with the token exists. A token that fails fails the launch with its own exception.
+     */
+    String launch(SessionLaunch launch, CompletionStage<String> token);
 
     /** Replaces the token in the running session's Secret; the pods see it within a kubelet sync. */
     void replaceToken(UUID sessionId, String token);

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -32,6 +33,8 @@ public class SessionTracker {
     private final KubernetesConfig config;
     private final RuntimeConfig runtime;
     private final InstanceObserver observer;
+    /** What was last recorded per pod: a resync that brings nothing new costs no transaction. */
+    private final Map<String, InstanceObservation> recorded = new ConcurrentHashMap<>();
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<Job> jobs;
 
@@ -71,10 +74,17 @@ public class SessionTracker {
     }
 
     private void podChanged(Pod pod) {
-        PodStatusReader.read(pod).ifPresent(o -> deliver(() -> observer.observed(o), o.sessionId()));
+        PodStatusReader.read(pod)
+                .filter(o -> !o.equals(recorded.get(o.podName())))
+                .ifPresent(o -> {
+                    if (deliver(() -> observer.observed(o), o.sessionId())) {
+                        recorded.put(o.podName(), o);
+                    }
+                });
     }
 
     private void podDeleted(Pod pod) {
+        recorded.remove(pod.getMetadata().getName());
         // A pod deleted before it ended (eviction by a node drain, someone's kubectl delete) failed.
         PodStatusReader.read(pod)
                 .filter(o -> o.phase() == InstanceObservation.Phase.PENDING || o.phase() == InstanceObservation.Phase.RUNNING)
@@ -97,13 +107,15 @@ public class SessionTracker {
         }
     }
 
-    /** Records on a Vert.x context, in the informer's order (one change at a time). */
-    private void deliver(Supplier<Uni<Void>> change, UUID session) {
+    /** Records on a Vert.x context, in the informer's order (one change at a time); whether it was recorded. */
+    private boolean deliver(Supplier<Uni<Void>> change, UUID session) {
         try {
             VertxContextSupport.subscribeAndAwait(change);
+            return true;
         } catch (Throwable e) {
             Log.warnf("Could not record a change of session %s (%s); the next resync replays it", session,
                     e.getClass().getSimpleName());
+            return false;
         }
     }
 

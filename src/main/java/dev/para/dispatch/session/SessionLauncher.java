@@ -31,6 +31,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Starts queued sessions: claims them (so that of several replicas exactly one works on each),
@@ -171,12 +172,16 @@ public class SessionLauncher {
                         : start(s).onFailure().recoverWithUni(e -> launchFailed(claim, e)));
     }
 
+    /** Mints the token while the Job is being made: the two do not wait for each other. */
     private Uni<Void> start(Session s) {
-        return tokens.mintDedicated(s.installationId, TokenNarrowing.repository(s.repositoryName(),
-                        TokenNarrowing.SESSION_PERMISSIONS))
-                .flatMap(token -> VertxContextSupport.executeBlocking(() -> runtime.launch(launchOf(s, token)))
-                        .onFailure().call(() -> tokens.revokeToken(token.token()).onFailure().recoverWithNull())
-                        .flatMap(jobName -> launched(s.id, jobName, token)));
+        CompletableFuture<InstallationToken> token = tokens.mintDedicated(s.installationId,
+                        TokenNarrowing.repository(s.repositoryName(), TokenNarrowing.SESSION_PERMISSIONS))
+                .subscribeAsCompletionStage();
+        return VertxContextSupport.executeBlocking(() -> runtime.launch(launchOf(s), token.thenApply(InstallationToken::token)))
+                .onFailure().call(() -> token.isDone() && !token.isCompletedExceptionally()
+                        ? tokens.revokeToken(token.join().token()).onFailure().recoverWithNull()
+                        : Uni.createFrom().voidItem())
+                .flatMap(jobName -> launched(s.id, jobName, token.join()));
     }
 
     private Uni<Void> launched(UUID sessionId, String jobName, InstallationToken token) {
@@ -238,15 +243,16 @@ public class SessionLauncher {
                                     reason, null))
                             .collect().last())
                     .call(instances -> transitions.session(s, SessionState.FAILED, reason))
+                    .invoke(() -> s.stopPending = true) // a Job may have been made before the failure
                     .replaceWithVoid();
         }));
     }
 
-    private SessionLaunch launchOf(Session s, InstallationToken token) {
+    private SessionLaunch launchOf(Session s) {
         String web = github.webUrl().toString().replaceAll("/+$", "");
         return new SessionLaunch(s.id, s.slug, s.repository, web + "/" + s.repository + ".git", s.sourceBranch,
                 s.branchBase, s.instanceCount, s.agentImage, s.timeoutMinutes, s.maxTurns, config.git().name(),
-                config.git().email(), s.prompt, token.token(), Map.of());
+                config.git().email(), s.prompt, Map.of());
     }
 
     private static boolean isTransient(Throwable e) {

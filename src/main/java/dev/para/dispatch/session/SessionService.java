@@ -17,6 +17,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -57,6 +58,13 @@ public class SessionService {
     public record Created(SessionView session, boolean replayed) {}
 
     private static final Duration BLOCKING_LOOKUP = Duration.ofSeconds(10);
+    private static final String GET_SQL = "SELECT s.id, s.slug, s.repository, s.state, s.reason, s.source_branch,"
+            + " s.pr_base, s.prompt_file, s.prompt, s.instance_count, s.agent_image, s.timeout_minutes, s.max_turns,"
+            + " s.recovered_from, s.trigger_issue, s.created_at, s.launched_at, s.finished_at, i.index,"
+            + " i.state AS i_state, i.reason AS i_reason, i.branch, i.head_commit, i.pushed, i.exit_code, i.cost_usd,"
+            + " i.turns, i.pr_number, i.pr_url, i.started_at, i.finished_at AS i_finished_at"
+            + " FROM sessions s LEFT JOIN session_instances i ON i.session_id = s.id"
+            + " WHERE s.id = $1 AND s.account_id = $2 ORDER BY i.index";
 
     private final SessionConfig config;
     private final Pool pool;
@@ -117,11 +125,40 @@ public class SessionService {
                         .recoverWithUni(() -> replayOf(installation.accountId, key, hash)));
     }
 
-    @WithSession
+    /**
+     * The account's session with its instances, in one query on the plain client: the hottest read
+     * of the API (clients poll it), so it skips the ORM.
+     */
     public Uni<SessionView> get(String accountId, UUID id) {
-        return Session.findForAccount(accountId, id)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Session " + id))
-                .flatMap(s -> SessionInstance.forSession(s.id).map(instances -> SessionView.of(s, instances)));
+        return pool.preparedQuery(GET_SQL).execute(Tuple.of(id, accountId)).map(rows -> {
+            if (rows.size() == 0) {
+                throw ProblemException.notFound("Session " + id);
+            }
+            Row first = null;
+            List<InstanceView> instances = new ArrayList<>();
+            for (Row row : rows) {
+                first = first == null ? row : first;
+                if (row.getInteger("index") != null) {
+                    instances.add(new InstanceView(row.getInteger("index"), InstanceState.valueOf(row.getString("i_state")),
+                            row.getString("i_reason"), row.getString("branch"), row.getString("head_commit"),
+                            row.getBoolean("pushed"), row.getInteger("exit_code"), row.getBigDecimal("cost_usd"),
+                            row.getInteger("turns"), row.getInteger("pr_number"), row.getString("pr_url"),
+                            instant(row, "started_at"), instant(row, "i_finished_at")));
+                }
+            }
+            return new SessionView(first.getUUID("id"), first.getString("slug"), first.getString("repository"),
+                    SessionState.valueOf(first.getString("state")), first.getString("reason"),
+                    first.getString("source_branch"), first.getString("pr_base"), first.getString("prompt_file"),
+                    first.getString("prompt"), first.getInteger("instance_count"), first.getString("agent_image"),
+                    first.getInteger("timeout_minutes"), first.getInteger("max_turns"), first.getUUID("recovered_from"),
+                    first.getInteger("trigger_issue"), instant(first, "created_at"), instant(first, "launched_at"),
+                    instant(first, "finished_at"), instances);
+        });
+    }
+
+    private static Instant instant(Row row, String column) {
+        var value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
     }
 
     /** A session of a page, with its sequence number for the cursor. */

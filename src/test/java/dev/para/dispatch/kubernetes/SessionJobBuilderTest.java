@@ -30,7 +30,7 @@ class SessionJobBuilderTest {
     static SessionLaunch launch(int instances, Integer maxTurns) {
         return new SessionLaunch(SESSION, "readme_20261123-101500", "acme/app", "https://github.com/acme/app.git", "main",
                 "para/readme_20261123-101500", instances, "ghcr.io/acme/agent:1.2", 45, maxTurns, "para-dispatch",
-                "bot@example.com", "Fix the README", TOKEN, Map.of());
+                "bot@example.com", "Fix the README", Map.of());
     }
 
     static Job job(Map<String, String> values, SessionLaunch launch) {
@@ -109,7 +109,6 @@ class SessionJobBuilderTest {
         assertEquals("3", env.get("PARA_INSTANCES"));
         assertEquals("25", env.get("PARA_MAX_TURNS"));
         assertEquals("claude", env.get("PARA_AGENT_COMMAND"));
-        assertFalse(Serialization.asYaml(job).contains(TOKEN));
         assertFalse(Serialization.asYaml(job).contains("Fix the README"), "the prompt belongs in the Secret");
     }
 
@@ -118,7 +117,7 @@ class SessionJobBuilderTest {
         SessionJobBuilder builder = new SessionJobBuilder(config(Map.of()));
         Job job = builder.job(launch(1, null), "x");
         job.getMetadata().setUid("uid-1");
-        var secret = builder.secret(launch(1, null), job);
+        var secret = builder.secret(launch(1, null), TOKEN, job);
         assertEquals("para-" + SESSION, secret.getMetadata().getName());
         assertEquals("uid-1", secret.getMetadata().getOwnerReferences().get(0).getUid());
         assertEquals("Job", secret.getMetadata().getOwnerReferences().get(0).getKind());

@@ -100,6 +100,16 @@ class SessionLifecycleTest {
         org.junit.jupiter.api.Assertions.assertTrue(events.indexOf("1:PENDING") < events.indexOf("1:RUNNING")
                 && events.indexOf("1:RUNNING") < events.indexOf("1:SUCCEEDED")
                 && events.indexOf("1:SUCCEEDED") < events.indexOf("1:PULL_REQUEST"), "out of order: " + events);
+
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("para_session_launch_seconds_bucket{"))
+                .body(containsString("para_session_duration_seconds_bucket{outcome=\"succeeded\""))
+                .body(containsString("para_kubernetes_request_seconds_bucket{operation=\"create_job\",outcome=\"success\""))
+                .body(containsString("para_session_transitions_total{kind=\"instance\",state=\"succeeded\"}"))
+                .body(containsString("para_github_request_seconds_bucket{operation=\"create_pull_request\",outcome=\"success\""))
+                .body(containsString("para_sessions{state=\"running\"}"))
+                .body(Matchers.not(containsString(id.toString())))
+                .body(Matchers.not(containsString(f.owner)));
     }
 
     @Test
