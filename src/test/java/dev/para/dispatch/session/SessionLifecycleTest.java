@@ -136,6 +136,29 @@ class SessionLifecycleTest {
         assertEquals(0, Db.count("SELECT count(*) FROM session_instances WHERE session_id = ? AND pr_url IS NOT NULL", id));
     }
 
+    @jakarta.inject.Inject
+    InstanceRecorder recorder;
+
+    @Test
+    void aPodPendingPastTheTimeoutFailsWithItsLastReasonAndItsJobIsStopped() {
+        SessionFixtures f = SessionFixtures.linked(github);
+        UUID id = f.create(1, "Never scheduled");
+        awaitSession(f, id, "RUNNING");
+        Kubelet.startPod(id, 1);
+        Kubelet.waiting(id, 1, "ContainerCreating", null);
+        awaitInstance(f, id, 1, "PENDING", "ContainerCreating");
+        try {
+            dev.para.dispatch.testing.TestClock.advance(java.time.Duration.ofMinutes(16));
+            SessionExactlyOnceTest.onContext(() -> recorder.failLongPending());
+        } finally {
+            dev.para.dispatch.testing.TestClock.reset();
+        }
+        awaitInstance(f, id, 1, "FAILED", "pending for more than 15 min (ContainerCreating)");
+        awaitSession(f, id, "FAILED");
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                KubernetesMock.client().batch().v1().jobs().withName("para-" + id).get() == null);
+    }
+
     static void awaitSession(SessionFixtures f, UUID id, String state) {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", f.bearer())
                 .get("/api/v1/sessions/" + id).then().statusCode(200).body("state", Matchers.equalTo(state)));
