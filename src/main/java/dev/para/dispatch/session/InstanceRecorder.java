@@ -7,9 +7,12 @@ import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +30,16 @@ public class InstanceRecorder implements InstanceObserver {
     private final PullRequestPublisher publisher;
     private final SessionLauncher launcher;
     private final SessionConfig config;
+    private final Pool pool;
     private final Clock clock;
 
     InstanceRecorder(SessionTransitions transitions, PullRequestPublisher publisher, SessionLauncher launcher,
-            SessionConfig config, Clock clock) {
+            SessionConfig config, Pool pool, Clock clock) {
         this.transitions = transitions;
         this.publisher = publisher;
         this.launcher = launcher;
         this.config = config;
+        this.pool = pool;
         this.clock = clock;
     }
 
@@ -83,10 +88,12 @@ public class InstanceRecorder implements InstanceObserver {
     @Scheduled(every = "1m", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> failLongPending() {
         Instant limit = clock.instant().minus(config.pendingTimeout());
-        return Panache.withSession(() -> Session.<Session>list("state = ?1 and launchedAt < ?2", SessionState.RUNNING, limit))
-                .flatMap(sessions -> Multi.createFrom().iterable(sessions)
-                        .onItem().transformToUniAndConcatenate(s -> Panache.withTransaction(() ->
-                                Session.lock(s.id).flatMap(locked ->
+        return pool.preparedQuery("SELECT DISTINCT s.id FROM sessions s JOIN session_instances i ON i.session_id = s.id"
+                        + " WHERE s.state = 'RUNNING' AND i.state = 'PENDING' AND s.launched_at < $1")
+                .execute(Tuple.of(limit.atOffset(ZoneOffset.UTC)))
+                .flatMap(rows -> Multi.createFrom().iterable(rows)
+                        .onItem().transformToUniAndConcatenate(row -> Panache.withTransaction(() ->
+                                Session.lock(row.getUUID("id")).flatMap(locked ->
                                         SessionInstance.forSession(locked.id).flatMap(instances -> failPending(locked, instances)))))
                         .collect().last())
                 .onFailure().invoke(e -> Log.warnf("Pending check failed: %s", e.getClass().getSimpleName()))
