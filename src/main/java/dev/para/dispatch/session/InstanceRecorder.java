@@ -66,10 +66,7 @@ public class InstanceRecorder implements InstanceObserver {
         return Panache.withTransaction(() -> Session.lock(sessionId)
                         .flatMap(s -> s == null || s.state.isTerminal() ? Uni.createFrom().item(false)
                                 : SessionInstance.forSession(s.id)
-                                        .call(instances -> Multi.createFrom().iterable(instances)
-                                                .onItem().transformToUniAndConcatenate(i -> transitions.instance(s, i,
-                                                        InstanceState.FAILED, reason, null))
-                                                .collect().last())
+                                        .call(instances -> transitions.instances(s, instances, InstanceState.FAILED, reason))
                                         .flatMap(instances -> settle(s, instances))))
                 .invoke(ended -> {
                     if (ended) {
@@ -106,6 +103,7 @@ public class InstanceRecorder implements InstanceObserver {
         if (stuck.isEmpty() || s.state.isTerminal()) {
             return Uni.createFrom().voidItem();
         }
+        // Each with its own last waiting reason: one at a time, as the Hibernate session wants.
         return Multi.createFrom().iterable(stuck)
                 .onItem().transformToUniAndConcatenate(i -> transitions.instance(s, i, InstanceState.FAILED,
                         "pending for more than " + config.pendingTimeout().toMinutes() + " min"

@@ -92,8 +92,9 @@ public class SessionLauncher {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return claim(null, config.launch().batchSize())
+                // One at a time: Hibernate Reactive keeps one session per context.
                 .flatMap(claimed -> Multi.createFrom().iterable(claimed)
-                        .onItem().transformToUniAndMerge(this::launchClaimed)
+                        .onItem().transformToUniAndConcatenate(this::launchClaimed)
                         .collect().last())
                 .flatMap(ignored -> stopPending())
                 .onFailure().invoke(e -> Log.warnf("Launch sweep failed: %s", e.getClass().getSimpleName()))
@@ -111,13 +112,8 @@ public class SessionLauncher {
                     return true;
                 })
                 .flatMap(ignored -> Panache.withTransaction(() -> Session.lock(sessionId)
-                        .flatMap(s -> {
-                            String sealed = s.sealedToken;
-                            s.sealedToken = null;
-                            s.stopPending = false;
-                            return sealed == null ? Uni.createFrom().voidItem()
-                                    : tokens.revokeToken(sealer.open(sealed, TOKEN_PURPOSE));
-                        })))
+                        .invoke(s -> s.stopPending = false)
+                        .flatMap(this::revokeToken)))
                 .onFailure().invoke(e -> Log.warnf("Stopping session %s failed (%s); the sweep retries",
                         sessionId, e.getClass().getSimpleName()))
                 .onFailure().recoverWithNull()
@@ -130,12 +126,14 @@ public class SessionLauncher {
      */
     public void releaseTokenSoon(UUID sessionId) {
         Background.run("Revoking the token of ended session " + sessionId, () -> Panache.withTransaction(() ->
-                Session.lock(sessionId).flatMap(s -> {
-                    String sealed = s.sealedToken;
-                    s.sealedToken = null;
-                    return sealed == null ? Uni.createFrom().voidItem()
-                            : tokens.revokeToken(sealer.open(sealed, TOKEN_PURPOSE));
-                })));
+                Session.lock(sessionId).flatMap(this::revokeToken)));
+    }
+
+    /** Revokes the session's token at GitHub and forgets it. */
+    private Uni<Void> revokeToken(Session s) {
+        String sealed = s.sealedToken;
+        s.sealedToken = null;
+        return sealed == null ? Uni.createFrom().voidItem() : tokens.revokeToken(sealer.open(sealed, TOKEN_PURPOSE));
     }
 
     private Uni<Void> stopPending() {
@@ -200,10 +198,7 @@ public class SessionLauncher {
                             .register(registry).record(Duration.between(s.createdAt, s.launchedAt));
                     return transitions.session(s, SessionState.RUNNING, null)
                             .flatMap(ignored -> SessionInstance.forSession(s.id))
-                            .call(instances -> Multi.createFrom().iterable(instances)
-                                    .onItem().transformToUniAndConcatenate(i -> transitions.instance(s, i,
-                                            InstanceState.PENDING, null, null))
-                                    .collect().last())
+                            .call(instances -> transitions.instances(s, instances, InstanceState.PENDING, null))
                             .call(instances -> runtimeConfig.dryRun() ? dryRunEnd(s, instances) : Uni.createFrom().voidItem())
                             .replaceWith(true);
                 }))
@@ -238,10 +233,7 @@ public class SessionLauncher {
                 return Uni.createFrom().voidItem();
             }
             return SessionInstance.forSession(s.id)
-                    .call(instances -> Multi.createFrom().iterable(instances)
-                            .onItem().transformToUniAndConcatenate(i -> transitions.instance(s, i, InstanceState.FAILED,
-                                    reason, null))
-                            .collect().last())
+                    .call(instances -> transitions.instances(s, instances, InstanceState.FAILED, reason))
                     .call(instances -> transitions.session(s, SessionState.FAILED, reason))
                     .invoke(() -> s.stopPending = true) // a Job may have been made before the failure
                     .replaceWithVoid();

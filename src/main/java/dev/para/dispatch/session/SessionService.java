@@ -15,6 +15,7 @@ import dev.para.dispatch.installation.Installation;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -221,9 +222,7 @@ public class SessionService {
 
     private Uni<Void> markCancelled(Session s, String actor) {
         return SessionInstance.forSession(s.id)
-                .call(instances -> Uni.join().all(instances.stream()
-                        .map(i -> transitions.instance(s, i, InstanceState.CANCELLED, "cancelled by " + actor, null))
-                        .toList()).andFailFast())
+                .call(instances -> transitions.instances(s, instances, InstanceState.CANCELLED, "cancelled by " + actor))
                 .call(instances -> transitions.session(s, SessionState.CANCELLED, "cancelled by " + actor))
                 .invoke(() -> s.stopPending = true)
                 .call(() -> audit.record(s.accountId, actor, "session.cancelled", OBJECT_TYPE, s.id.toString(), Map.of()))
@@ -233,9 +232,11 @@ public class SessionService {
     /** Cancels the sessions a comment thread started (the {@code stop} command). */
     public Uni<List<UUID>> cancelForIssue(String repository, int issue, String actor) {
         return Panache.withSession(() -> Session.activeForIssue(repository, issue))
-                .flatMap(sessions -> sessions.isEmpty() ? Uni.createFrom().item(List.<UUID>of())
-                        : Uni.join().all(sessions.stream().map(s -> cancel(s.accountId, actor, s.id)).toList())
-                                .andFailFast().map(views -> views.stream().map(SessionView::id).toList()));
+                // One at a time: Hibernate Reactive keeps one session per context.
+                .flatMap(sessions -> Multi.createFrom().iterable(sessions)
+                        .onItem().transformToUniAndConcatenate(s -> cancel(s.accountId, actor, s.id))
+                        .map(SessionView::id)
+                        .collect().asList());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.para.dispatch.session;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -77,6 +78,14 @@ public class SessionTransitions {
         }
         count("instance", state);
         return event(s, i.index, state.name(), reason, detail).replaceWith(true);
+    }
+
+    /** Moves each of the instances to {@code state}, one after another (one Hibernate session, one at a time). */
+    public Uni<Void> instances(Session s, List<SessionInstance> instances, InstanceState state, String reason) {
+        return Multi.createFrom().iterable(instances)
+                .onItem().transformToUniAndConcatenate(i -> instance(s, i, state, reason, null))
+                .collect().last()
+                .replaceWithVoid();
     }
 
     /** Ends the session once every instance has ended: succeeded if all did, otherwise failed. */
