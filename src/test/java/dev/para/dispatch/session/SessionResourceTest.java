@@ -231,5 +231,14 @@ class SessionResourceTest {
                 .body(containsString("cloning"), containsString("done"),
                         not(containsString("ghs_16C7e42F292c6912E7710c838347Ae178B4a")),
                         not(containsString("sk-ant-api03")), containsString("[REDACTED]"));
+        kubernetes.expect().get().withPath("/api/v1/namespaces/" + KubernetesMock.NAMESPACE + "/pods/"
+                        + Kubelet.podName(id, 1) + "/log?pretty=false&container=agent&follow=true")
+                .andReturn(200, "following\ntoken ghp_abcdefghijklmnopqrstuvwxyz0123456789\nend\n").always();
+        given().header("Authorization", f.bearer()).queryParam("follow", true)
+                .when().get("/api/v1/sessions/" + id + "/instances/1/logs").then()
+                .statusCode(200)
+                .body(containsString("following"), containsString("end"), not(containsString("ghp_abcdef")));
+        given().header("Authorization", f.bearer()).when().get("/api/v1/sessions/" + id + "/instances/9/logs").then()
+                .statusCode(404).contentType("application/problem+json");
     }
 }
