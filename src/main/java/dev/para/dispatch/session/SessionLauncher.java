@@ -48,7 +48,9 @@ public class SessionLauncher {
     private static final String CLAIM = "UPDATE sessions SET launch_claimed_until = $1,"
             + " launch_attempts = launch_attempts + 1 WHERE id IN (SELECT id FROM sessions"
             + " WHERE state = 'QUEUED' AND (launch_claimed_until IS NULL OR launch_claimed_until < $2) %s"
-            + " ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING id, launch_attempts";
+            + " ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING id, launch_attempts, installation_id,"
+            + " repository, slug, source_branch, branch_base, instance_count, agent_image, timeout_minutes, max_turns,"
+            + " prompt, created_at";
 
     private final SessionRuntime runtime;
     private final InstallationTokenService tokens;
@@ -144,7 +146,26 @@ public class SessionLauncher {
                 .replaceWithVoid();
     }
 
-    record Claim(UUID sessionId, int attempts) {}
+    /** A claimed session: what launching it needs, read by the claim itself (no second query). */
+    record Claim(UUID sessionId, int attempts, Session session) {
+
+        static Claim of(Row row) {
+            Session s = new Session(); // detached: read here, written only through Session.lock
+            s.id = row.getUUID("id");
+            s.installationId = row.getLong("installation_id");
+            s.repository = row.getString("repository");
+            s.slug = row.getString("slug");
+            s.sourceBranch = row.getString("source_branch");
+            s.branchBase = row.getString("branch_base");
+            s.instanceCount = row.getInteger("instance_count");
+            s.agentImage = row.getString("agent_image");
+            s.timeoutMinutes = row.getInteger("timeout_minutes");
+            s.maxTurns = row.getInteger("max_turns");
+            s.prompt = row.getString("prompt");
+            s.createdAt = row.getOffsetDateTime("created_at").toInstant();
+            return new Claim(s.id, row.getInteger("launch_attempts"), s);
+        }
+    }
 
     private Uni<List<Claim>> claim(UUID sessionId, int limit) {
         Instant now = clock.instant();
@@ -157,17 +178,14 @@ public class SessionLauncher {
                 .map(rows -> {
                     List<Claim> claims = new java.util.ArrayList<>();
                     for (Row row : rows) {
-                        claims.add(new Claim(row.getUUID("id"), row.getInteger("launch_attempts")));
+                        claims.add(Claim.of(row));
                     }
                     return claims;
                 });
     }
 
     private Uni<Void> launchClaimed(Claim claim) {
-        return Panache.withSession(() -> Session.<Session>findById(claim.sessionId()))
-                .flatMap(s -> s == null || s.state != SessionState.QUEUED
-                        ? Uni.createFrom().voidItem()
-                        : start(s).onFailure().recoverWithUni(e -> launchFailed(claim, e)));
+        return start(claim.session()).onFailure().recoverWithUni(e -> launchFailed(claim, e));
     }
 
     /** Mints the token while the Job is being made: the two do not wait for each other. */

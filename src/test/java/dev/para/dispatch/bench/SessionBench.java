@@ -91,28 +91,8 @@ class SessionBench {
     @Test
     @org.junit.jupiter.api.Order(2)
     void createToJob() throws Exception {
-        int sessions = 400;
-        List<UUID> ids = new ArrayList<>();
-        SessionFixtures f = null;
-        for (int i = 0; i < sessions; i++) {
-            if (i % 3 == 0) {
-                f = SessionFixtures.linked(github); // the test profile allows 3 sessions per installation
-                // A plain answer: the fake's templating would be measured, not the service.
-                github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(GitHubStubs.tokensPath(f.installationId))
-                        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(201)
-                                .withHeader("Content-Type", "application/json")
-                                .withBody(GitHubStubs.tokenAnswer("ghs_" + "b".repeat(36), java.time.Instant.now().plusSeconds(3600)))));
-            }
-            ids.add(f.create(1, "bench " + i));
-            Thread.sleep(5);
-        }
-        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> Db.count(
-                "SELECT count(*) FROM sessions WHERE id = ANY (?::uuid[]) AND launched_at IS NOT NULL", array(ids)) == sessions);
-        double[] millis = Db.query("SELECT extract(epoch FROM launched_at - created_at) * 1000 AS ms FROM sessions"
-                        + " WHERE id = ANY (?::uuid[]) ORDER BY created_at", array(ids)).stream()
-                .skip(20) // the first launches warm the JIT and the connections
-                .mapToDouble(r -> ((Number) r.get("ms")).doubleValue()).toArray();
-        report("session create -> Job created (mock API server): " + percentiles(millis));
+        createToJob(380, 5, "back to back");
+        createToJob(200, 100, "at 10 sessions/s");
         String metrics = given().get("/q/metrics").asString();
         StringBuilder breakdown = new StringBuilder("  where the time goes (mean per call):");
         for (String series : List.of("para_github_request_seconds{operation=\"create_installation_token\",outcome=\"success\"",
@@ -128,6 +108,30 @@ class SessionBench {
                     count == 0 ? 0 : sum / count * 1000));
         }
         report(breakdown.toString());
+    }
+
+    private void createToJob(int sessions, long pauseMillis, String pace) throws Exception {
+        List<UUID> ids = new ArrayList<>();
+        SessionFixtures f = null;
+        for (int i = 0; i < sessions; i++) {
+            if (i % 3 == 0) {
+                f = SessionFixtures.linked(github); // the test profile allows 3 sessions per installation
+                // A plain answer: the fake's templating would be measured, not the service.
+                github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(GitHubStubs.tokensPath(f.installationId))
+                        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(201)
+                                .withHeader("Content-Type", "application/json")
+                                .withBody(GitHubStubs.tokenAnswer("ghs_" + "b".repeat(36), java.time.Instant.now().plusSeconds(3600)))));
+            }
+            ids.add(f.create(1, "bench " + i));
+            Thread.sleep(pauseMillis);
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> Db.count(
+                "SELECT count(*) FROM sessions WHERE id = ANY (?::uuid[]) AND launched_at IS NOT NULL", array(ids)) == sessions);
+        double[] millis = Db.query("SELECT extract(epoch FROM launched_at - created_at) * 1000 AS ms FROM sessions"
+                        + " WHERE id = ANY (?::uuid[]) ORDER BY created_at", array(ids)).stream()
+                .skip(20) // the first launches warm the JIT and the connections
+                .mapToDouble(r -> ((Number) r.get("ms")).doubleValue()).toArray();
+        report("session create -> Job created (mock API server), creates " + pace + ": " + percentiles(millis));
     }
 
     /** GET /sessions/{id} at a fixed arrival rate; latency from each request's intended start. */
