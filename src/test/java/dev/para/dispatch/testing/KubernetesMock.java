@@ -34,7 +34,16 @@ public class KubernetesMock implements QuarkusTestResourceLifecycleManager {
     private static KubernetesMockServer server;
 
     @Override
-    public synchronized Map<String, String> start() {
+    public Map<String, String> start() {
+        return config();
+    }
+
+    /**
+     * The configuration that points the service at the mock server (started on first use). A test
+     * profile must give these too: it rebuilds the application, which then holds them as build-time
+     * values and refuses different ones at run time.
+     */
+    public static synchronized Map<String, String> config() {
         if (server == null) {
             Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
             server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), responses,
