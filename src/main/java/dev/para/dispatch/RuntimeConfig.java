@@ -15,4 +15,17 @@ public interface RuntimeConfig {
     @WithName("dry-run")
     @WithDefault("false")
     boolean dryRun();
+
+    /**
+     * Where sessions run: {@code kubernetes} (Jobs in the cluster), or {@code local} (the same
+     * entrypoint as local processes, for a laptop; dev mode's default when no cluster is configured).
+     */
+    @WithName("session-runtime")
+    @WithDefault("kubernetes")
+    String sessionRuntime();
+
+    /** Where the local session runtime keeps its sessions' files. */
+    @WithName("local-runtime-dir")
+    @WithDefault("target/local-sessions")
+    java.nio.file.Path localRuntimeDir();
 }

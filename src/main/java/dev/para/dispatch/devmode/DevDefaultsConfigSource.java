@@ -16,16 +16,16 @@ final class DevDefaultsConfigSource implements ConfigSource {
     private static final Set<String> JWT_KEYS = Set.of("mp.jwt.verify.publickey");
 
     private final boolean database;
-    private static final String DRY_RUN = "para.dry-run";
+    private static final String SESSION_RUNTIME = "para.session-runtime";
 
     private final boolean jwt;
-    private final boolean dryRun;
+    private final boolean localSessions;
     private final String issuer;
 
-    DevDefaultsConfigSource(boolean database, boolean jwt, boolean dryRun, String issuer) {
+    DevDefaultsConfigSource(boolean database, boolean jwt, boolean localSessions, String issuer) {
         this.database = database;
         this.jwt = jwt;
-        this.dryRun = dryRun;
+        this.localSessions = localSessions;
         this.issuer = issuer;
     }
 
@@ -38,8 +38,8 @@ final class DevDefaultsConfigSource implements ConfigSource {
         if (jwt) {
             names.addAll(JWT_KEYS);
         }
-        if (dryRun) {
-            names.add(DRY_RUN);
+        if (localSessions) {
+            names.add(SESSION_RUNTIME);
         }
         return names;
     }
@@ -67,8 +67,8 @@ final class DevDefaultsConfigSource implements ConfigSource {
         if (jwt && JWT_KEYS.contains(name)) {
             return DevJwtKey.publicKeyPem(issuer);
         }
-        if (dryRun && DRY_RUN.equals(name)) {
-            return "true";
+        if (localSessions && SESSION_RUNTIME.equals(name)) {
+            return "local";
         }
         return null;
     }

@@ -10,7 +10,8 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * Makes {@code ./mvnw quarkus:dev} work on a laptop with nothing installed: in the dev profile,
  * when no database URL is configured, an embedded PostgreSQL is started and its URLs are supplied
  * as configuration; when no JWT verification key is configured, an ephemeral key pair is made;
- * when no Kubernetes cluster is configured, {@code para.dry-run} is on.
+ * when no Kubernetes cluster is configured, sessions run as local processes
+ * ({@code para.session-runtime=local}).
  * Outside dev mode this factory contributes nothing, and the embedded server is not packaged.
  */
 public class DevDefaultsConfigSourceFactory implements ConfigSourceFactory {

@@ -160,7 +160,8 @@ public class KubernetesSessionRuntime implements SessionRuntime {
         return code == 0 || code == 409 || code == 429 || code >= 500;
     }
 
-    private static String entrypointScript() {
+    /** The entrypoint script the service ships (the same for pods and local processes). */
+    static String entrypointScript() {
         try (InputStream in = KubernetesSessionRuntime.class.getResourceAsStream(ENTRYPOINT_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("The session entrypoint " + ENTRYPOINT_RESOURCE + " is missing");

@@ -65,6 +65,21 @@ public final class PodStatusReader {
         });
     }
 
+    /**
+     * An instance whose entrypoint exited (a local process, where there is no pod): the same
+     * reasons as for a pod's container.
+     */
+    public static InstanceObservation exited(UUID session, int index, String name, int exitCode, String message) {
+        TerminationMessage report = message(message);
+        if (exitCode == 0) {
+            return new InstanceObservation(session, index, name, Phase.SUCCEEDED, report != null ? report.reason() : null,
+                    0, report);
+        }
+        ContainerStateTerminated terminated = new ContainerStateTerminated();
+        terminated.setExitCode(exitCode);
+        return failed(session, index, name, null, null, terminated, report);
+    }
+
     /** The reason the whole Job failed, when it did for a reason its pods cannot tell (its deadline). */
     public static Optional<String> jobFailure(Job job) {
         if (job.getStatus() == null || job.getStatus().getConditions() == null) {

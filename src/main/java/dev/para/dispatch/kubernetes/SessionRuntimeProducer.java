@@ -4,6 +4,7 @@ import dev.para.dispatch.RuntimeConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -13,10 +14,14 @@ public class SessionRuntimeProducer {
     @Produces
     @Singleton
     SessionRuntime runtime(RuntimeConfig runtime, KubernetesConfig config, KubernetesClient client,
-            MeterRegistry registry) {
+            MeterRegistry registry, Instance<InstanceObserver> observer) {
         if (runtime.dryRun()) {
             Log.warn("para.dry-run is on: sessions create nothing in Kubernetes and write nothing to GitHub");
             return new DryRunSessionRuntime(config);
+        }
+        if ("local".equals(runtime.sessionRuntime())) {
+            Log.infof("Sessions run as local processes under %s", runtime.localRuntimeDir().toAbsolutePath());
+            return new LocalSessionRuntime(runtime.localRuntimeDir().toAbsolutePath(), config, observer::get);
         }
         return new KubernetesSessionRuntime(client, config, registry);
     }

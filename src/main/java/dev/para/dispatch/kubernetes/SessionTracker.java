@@ -46,7 +46,7 @@ public class SessionTracker {
     }
 
     void start(@Observes StartupEvent start) {
-        if (runtime.dryRun()) {
+        if (runtime.dryRun() || !"kubernetes".equals(runtime.sessionRuntime())) {
             return;
         }
         String namespace = config.namespace().orElseGet(client::getNamespace);
@@ -70,7 +70,8 @@ public class SessionTracker {
 
     /** Whether both informers have listed what exists (for readiness). */
     public boolean isWatching() {
-        return runtime.dryRun() || (pods != null && pods.hasSynced() && jobs.hasSynced());
+        return runtime.dryRun() || !"kubernetes".equals(runtime.sessionRuntime())
+                || (pods != null && pods.hasSynced() && jobs.hasSynced());
     }
 
     private void podChanged(Pod pod) {

@@ -59,6 +59,9 @@ public interface SessionConfig {
     /** The git identity of the commits an agent makes. */
     GitIdentity git();
 
+    /** Where pods clone from: {@code <git-url>/<owner>/<repo>.git}; absent means para.github.web-url. */
+    Optional<URI> gitUrl();
+
     /** This service's public URL, for links in comments (for example https://para.example.com). */
     Optional<URI> publicUrl();
 

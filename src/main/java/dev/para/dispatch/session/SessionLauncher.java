@@ -259,7 +259,7 @@ public class SessionLauncher {
     }
 
     private SessionLaunch launchOf(Session s) {
-        String web = github.webUrl().toString().replaceAll("/+$", "");
+        String web = config.gitUrl().orElse(github.webUrl()).toString().replaceAll("/+$", "");
         return new SessionLaunch(s.id, s.slug, s.repository, web + "/" + s.repository + ".git", s.sourceBranch,
                 s.branchBase, s.instanceCount, s.agentImage, s.timeoutMinutes, s.maxTurns, config.git().name(),
                 config.git().email(), s.prompt, Map.of());

@@ -31,6 +31,7 @@ public final class GitServer implements AutoCloseable {
     private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
     private final Set<String> usedTokens = ConcurrentHashMap.newKeySet();
     private volatile boolean pushesRefused;
+    private volatile boolean anyInstallationToken;
 
     public GitServer(Path root) throws IOException {
         this.root = root;
@@ -40,13 +41,19 @@ public final class GitServer implements AutoCloseable {
         server.start();
     }
 
-    /** A bare repository {@code name}.git with one commit on {@code main}. */
+    /** The server's base URL. */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** A bare repository {@code name}.git (name may be owner/repo) with one commit on {@code main}. */
     public String createRepository(String name) throws IOException, InterruptedException {
         Path work = Files.createTempDirectory(root, "seed");
         run(work, "git", "init", "-q", "-b", "main");
         Files.writeString(work.resolve("README.md"), "# " + name + "\n");
         run(work, "git", "add", "README.md");
         run(work, "git", "-c", "user.name=seed", "-c", "user.email=seed@example.com", "commit", "-q", "-m", "seed");
+        Files.createDirectories(root.resolve(name + ".git").getParent());
         run(root, "git", "clone", "-q", "--bare", work.toString(), root.resolve(name + ".git").toString());
         run(root.resolve(name + ".git"), "git", "config", "http.receivepack", "true");
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + name + ".git";
@@ -63,6 +70,11 @@ public final class GitServer implements AutoCloseable {
     /** Tokens that were presented and accepted. */
     public Set<String> usedTokens() {
         return usedTokens;
+    }
+
+    /** Accepts every token shaped like an installation token (the GitHub fake mints random ones). */
+    public void acceptAnyInstallationToken() {
+        anyInstallationToken = true;
     }
 
     public void refusePushes(boolean refuse) {
@@ -84,7 +96,8 @@ public final class GitServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String token = token(exchange.getRequestHeaders().getFirst("Authorization"));
-            if (token == null || !validTokens.contains(token)) {
+            boolean valid = token != null && (validTokens.contains(token) || (anyInstallationToken && token.startsWith("ghs_")));
+            if (!valid) {
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"GitHub\"");
                 exchange.sendResponseHeaders(401, -1);
                 return;

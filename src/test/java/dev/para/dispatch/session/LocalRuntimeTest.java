@@ -1,0 +1,97 @@
+package dev.para.dispatch.session;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import dev.para.dispatch.testing.GitHubFake;
+import dev.para.dispatch.testing.GitHubStubs;
+import dev.para.dispatch.testing.GitServer;
+import dev.para.dispatch.testing.KubernetesMock;
+import dev.para.dispatch.testing.SessionFixtures;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A whole session on the local runtime (dev mode without a cluster): the real entrypoint as local
+ * processes, against the loopback git server, with the fake agent; the PR goes to the GitHub fake.
+ */
+@QuarkusTest
+@TestProfile(LocalRuntimeTest.Local.class)
+class LocalRuntimeTest {
+
+    static GitServer git;
+
+    static synchronized GitServer git() {
+        if (git == null) {
+            try {
+                git = new GitServer(Files.createDirectories(Path.of("target", "tmp", "local-runtime-git")).toAbsolutePath());
+                git.acceptAnyInstallationToken();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return git;
+    }
+
+    public static class Local implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = new HashMap<>(KubernetesMock.config());
+            config.put("para.session-runtime", "local");
+            config.put("para.local-runtime-dir", "target/tmp/local-sessions");
+            config.put("para.kubernetes.pod.agent-command",
+                    Path.of("src/test/resources/session/fake-agent.sh").toAbsolutePath().toString());
+            config.put("para.sessions.git-url", git().url());
+            return config;
+        }
+    }
+
+    @GitHubFake.Inject
+    WireMockServer github;
+
+    @Test
+    void aSessionRunsLocallyPushesAndGetsItsPullRequest() throws Exception {
+        SessionFixtures f = SessionFixtures.linked(github);
+        git().createRepository(f.owner + "/" + f.repo);
+        String pulls = "/repos/" + f.owner + "/" + f.repo + "/pulls";
+        github.stubFor(get(urlPathEqualTo(pulls)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("[]")));
+        github.stubFor(post(urlPathEqualTo(pulls)).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody(GitHubStubs.fixture("pull-created"))));
+
+        UUID id = f.create(1, "Write the changelog");
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().header("Authorization", f.bearer())
+                .get("/api/v1/sessions/" + id).then().statusCode(200)
+                .body("state", equalTo("SUCCEEDED"))
+                .body("instances[0].pushed", equalTo(true))
+                .body("instances[0].headCommit", notNullValue())
+                .body("instances[0].prUrl", equalTo("https://github.com/octocat/Hello-World/pull/1347")));
+        String branch = given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id).path("instances[0].branch");
+        assertNotNull(git().ref(f.owner + "/" + f.repo, "refs/heads/" + branch), "the branch is not on the git server");
+        github.verify(1, postRequestedFor(urlPathEqualTo(pulls)).withRequestBody(matchingJsonPath("$.head", WireMock.equalTo(branch)))
+                .withRequestBody(matchingJsonPath("$.draft", WireMock.equalTo("false"))));
+        given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id + "/instances/1/logs").then()
+                .statusCode(200).body(org.hamcrest.Matchers.containsString("pushed " + branch));
+    }
+}
