@@ -89,6 +89,15 @@ if [ -r "$SESSION_DIR/claude-oauth-token" ]; then
     CLAUDE_CODE_OAUTH_TOKEN=$(cat "$SESSION_DIR/claude-oauth-token"); export CLAUDE_CODE_OAUTH_TOKEN
 fi
 
+# Before anything is spent: an agent with no credential at all is a distinct failure, not a green
+# empty run. Credentials are an API key or OAuth token given as a file, or a login baked into the
+# image (Claude Code keeps it in ~/.claude/.credentials.json). PARA_AGENT_AUTH_CHECK=none skips
+# this for agents that authenticate otherwise.
+if [ "${PARA_AGENT_AUTH_CHECK:-claude}" = claude ] && [ -z "${ANTHROPIC_API_KEY:-}" ] \
+        && [ -z "${CLAUDE_CODE_OAUTH_TOKEN:-}" ] && [ ! -s "${HOME:-/nonexistent}/.claude/.credentials.json" ]; then
+    finish $EXIT_AGENT_AUTH "the agent is not authenticated: no API key, OAuth token or baked-in login"
+fi
+
 out="$para_dir/agent.json"
 err="$para_dir/agent.err"
 set -- -p --output-format json

@@ -63,6 +63,13 @@ public interface KubernetesConfig {
         /** The agent command the entrypoint runs. */
         @WithDefault("claude")
         String agentCommand();
+
+        /**
+         * How the entrypoint checks that the agent is authenticated before running it: {@code claude}
+         * (an API key or OAuth token file, or a login baked into the image), or {@code none}.
+         */
+        @WithDefault("claude")
+        String agentAuthCheck();
     }
 
     interface Toleration {

@@ -205,6 +205,7 @@ public final class SessionJobBuilder {
         add(env, "PARA_GIT_NAME", launch.gitName());
         add(env, "PARA_GIT_EMAIL", launch.gitEmail());
         add(env, "PARA_AGENT_COMMAND", config.pod().agentCommand());
+        add(env, "PARA_AGENT_AUTH_CHECK", config.pod().agentAuthCheck());
         if (launch.maxTurns() != null) {
             add(env, "PARA_MAX_TURNS", String.valueOf(launch.maxTurns()));
         }

@@ -81,6 +81,7 @@ class EntrypointTest {
         env.put("PARA_WORKSPACE", workspace.toString());
         env.put("PARA_TERMINATION_LOG", termination.toString());
         env.put("FAKE_AGENT_MODE", mode);
+        env.put("PARA_AGENT_AUTH_CHECK", "none");
         env.putAll(extra);
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -150,6 +151,22 @@ class EntrypointTest {
         assertEquals(PodStatusReader.EXIT_AGENT_AUTH, run.exit(), run.output());
         assertNull(git.ref("app", "refs/heads/para/changelog_20261123-101500-2"));
         assertFalse(run.termination().path("pushed").asBoolean());
+    }
+
+    @Test
+    void withNoCredentialAtAllTheAgentIsNeverStarted() throws Exception {
+        Run run = run("edit", Map.of("PARA_AGENT_AUTH_CHECK", "claude"));
+        assertEquals(PodStatusReader.EXIT_AGENT_AUTH, run.exit(), run.output());
+        assertFalse(Files.exists(run.workspace().resolve("repo/CHANGES.md")), "the agent ran");
+        assertNull(git.ref("app", "refs/heads/para/changelog_20261123-101500-2"));
+    }
+
+    @Test
+    void aCredentialFileCountsAsAuthenticated() throws Exception {
+        Files.writeString(session.resolve("anthropic-api-key"), "sk-ant-api03-test-key-value");
+        Run run = run("edit", Map.of("PARA_AGENT_AUTH_CHECK", "claude"));
+        assertEquals(0, run.exit(), run.output());
+        assertFalse(run.output().contains("sk-ant-api03-test-key-value"));
     }
 
     @Test

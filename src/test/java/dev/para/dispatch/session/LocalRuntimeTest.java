@@ -62,6 +62,7 @@ class LocalRuntimeTest {
             config.put("para.kubernetes.pod.agent-command",
                     Path.of("src/test/resources/session/fake-agent.sh").toAbsolutePath().toString());
             config.put("para.sessions.git-url", git().url());
+            config.put("para.kubernetes.pod.agent-auth-check", "none");
             return config;
         }
     }
