@@ -96,7 +96,8 @@ public class KubernetesSessionRuntime implements SessionRuntime {
                 : new java.io.ByteArrayInputStream(pod.getLog().getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static String await(CompletionStage<String> token) {
+    /** The minted token, as the launch waits for it; its failure is the launch's failure. */
+    static String await(CompletionStage<String> token) {
         try {
             return token.toCompletableFuture().get(TOKEN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

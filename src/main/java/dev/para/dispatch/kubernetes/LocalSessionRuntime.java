@@ -14,9 +14,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -48,7 +45,7 @@ public class LocalSessionRuntime implements SessionRuntime {
             Path session = Files.createDirectories(root.resolve(name).resolve("session"));
             Path entrypoint = root.resolve(name).resolve("entrypoint.sh");
             Files.writeString(entrypoint, KubernetesSessionRuntime.entrypointScript());
-            write(session.resolve(SessionJobBuilder.TOKEN_KEY), await(token));
+            write(session.resolve(SessionJobBuilder.TOKEN_KEY), KubernetesSessionRuntime.await(token));
             write(session.resolve(SessionJobBuilder.PROMPT_KEY), launch.prompt());
             for (Map.Entry<String, String> file : launch.agentCredentials().entrySet()) {
                 write(session.resolve(file.getKey()), file.getValue());
@@ -142,15 +139,5 @@ public class LocalSessionRuntime implements SessionRuntime {
         Files.writeString(next, content, StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(next, PosixFilePermissions.fromString("rw-------"));
         Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static String await(CompletionStage<String> token) {
-        try {
-            return token.toCompletableFuture().get(2, TimeUnit.MINUTES);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (TimeoutException | InterruptedException e) {
-            throw new SessionRuntimeException("The session token did not arrive", true, null);
-        }
     }
 }
