@@ -1,13 +1,17 @@
 package dev.para.dispatch.crypto;
 
 import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -34,12 +38,29 @@ public class Sealer {
 
     public Sealer(CryptoConfig config) {
         config.keys().forEach((id, encoded) -> keys.put(id, decodeKey(id, encoded)));
+        config.keysDir().ifPresent(dir -> readKeys(dir).forEach((id, encoded) -> keys.put(id, decodeKey(id, encoded))));
         this.activeKeyId = config.activeKey();
         activeKeyId.ifPresent(id -> {
             if (!keys.containsKey(id)) {
-                throw new SealingException("para.crypto.active-key names key '" + id + "', which is not in para.crypto.keys");
+                throw new SealingException("para.crypto.active-key names key '" + id + "', which is neither in para.crypto.keys nor in para.crypto.keys-dir");
             }
         });
+    }
+
+    /** The keys of a mounted Secret: one file per key; Kubernetes' own {@code ..data} links are skipped. */
+    private static Map<String, String> readKeys(Path dir) {
+        Map<String, String> found = new HashMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String id = file.getFileName().toString();
+                if (!id.startsWith(".")) {
+                    found.put(id, Files.readString(file, StandardCharsets.US_ASCII).strip());
+                }
+            }
+        } catch (IOException e) {
+            throw new SealingException("The sealing key directory " + dir + " cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+        return found;
     }
 
     /** The id of the key that seals new values. */

@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SealerTest {
 
@@ -18,9 +22,17 @@ class SealerTest {
     private static final String K2 = Base64.getEncoder().encodeToString("fedcba9876543210fedcba9876543210".getBytes());
 
     static Sealer sealer(Map<String, String> keys, String active) {
+        return sealer(keys, null, active);
+    }
+
+    static Sealer sealer(Map<String, String> keys, Path keysDir, String active) {
         return new Sealer(new CryptoConfig() {
             public Map<String, String> keys() {
                 return keys;
+            }
+
+            public Optional<Path> keysDir() {
+                return Optional.ofNullable(keysDir);
             }
 
             public Optional<String> activeKey() {
@@ -42,6 +54,22 @@ class SealerTest {
         assertEquals("k1", Sealer.keyIdOf(sealed));
         assertEquals("ghs_secret-token", sealer.open(sealed, "installation-token"));
         assertNotEquals(sealed, sealer.seal("ghs_secret-token", "installation-token"), "a fresh nonce each time");
+    }
+
+    /** The layout of a mounted Secret: a file per key, linked through Kubernetes' {@code ..data} directory. */
+    @Test
+    void readsTheKeyRingFromAMountedSecret(@TempDir Path mount) throws IOException {
+        Path data = Files.createDirectory(mount.resolve("..2026_11_23_10_00_00.1"));
+        Files.writeString(data.resolve("k1"), K1 + "\n");
+        Files.writeString(data.resolve("k2"), K2);
+        Files.createSymbolicLink(mount.resolve("..data"), data.getFileName());
+        Files.createSymbolicLink(mount.resolve("k1"), Path.of("..data/k1"));
+        Files.createSymbolicLink(mount.resolve("k2"), Path.of("..data/k2"));
+        String sealedWithK1 = sealer(Map.of("k1", K1), "k1").seal("value", "p");
+        Sealer fromMount = sealer(Map.of(), mount, "k2");
+        assertEquals("value", fromMount.open(sealedWithK1, "p"));
+        assertEquals("k2", Sealer.keyIdOf(fromMount.seal("value", "p")));
+        assertThrows(SealingException.class, () -> sealer(Map.of(), mount, "k3"));
     }
 
     @Test

@@ -1,0 +1,253 @@
+package dev.para.dispatch.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/** The chart operators install: lint, the objects it renders, and its values schema. */
+class HelmChartTest {
+
+    @Test
+    void lintsCleanInStrictMode() {
+        LintResult lint = new Helm(Chart.DIR).lint().strict().call();
+        assertFalse(lint.isFailed(), () -> String.join("\n", lint.getMessages()));
+    }
+
+    @Test
+    void defaultsRenderAHardenedDeploymentWithProbesAndSpread() {
+        Chart.Rendered chart = Chart.render();
+        Deployment deployment = chart.one(Deployment.class);
+        assertEquals(2, deployment.getSpec().getReplicas());
+        var pod = deployment.getSpec().getTemplate().getSpec();
+        assertTrue(pod.getSecurityContext().getRunAsNonRoot());
+        assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
+        Container container = pod.getContainers().get(0);
+        assertFalse(container.getSecurityContext().getAllowPrivilegeEscalation());
+        assertTrue(container.getSecurityContext().getReadOnlyRootFilesystem());
+        assertEquals(List.of("ALL"), container.getSecurityContext().getCapabilities().getDrop());
+        assertEquals("/q/health/live", container.getLivenessProbe().getHttpGet().getPath());
+        assertEquals("/q/health/ready", container.getReadinessProbe().getHttpGet().getPath());
+        assertEquals("/q/health/started", container.getStartupProbe().getHttpGet().getPath());
+        assertEquals("768Mi", container.getResources().getLimits().get("memory").toString());
+        assertEquals("kubernetes.io/hostname", pod.getTopologySpreadConstraints().get(0).getTopologyKey());
+        assertEquals(deployment.getSpec().getSelector().getMatchLabels(),
+                pod.getTopologySpreadConstraints().get(0).getLabelSelector().getMatchLabels());
+        assertEquals(deployment.getSpec().getSelector().getMatchLabels(),
+                chart.one(Service.class).getSpec().getSelector());
+        assertEquals(pod.getServiceAccountName(), chart.one(ServiceAccount.class).getMetadata().getName());
+        assertEquals(1, chart.one(PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal());
+        assertTrue(chart.all(ServiceMonitor.class).isEmpty());
+        assertTrue(chart.all(Ingress.class).isEmpty());
+        // The database defaults are CloudNativePG's (docs/operations.md): its Secret, not ours.
+        assertEquals("para-dispatch-db-app", secretRef(container, "QUARKUS_DATASOURCE_PASSWORD").getName());
+        assertEquals("postgresql://para-dispatch-db-rw:5432/para_dispatch?sslmode=prefer",
+                chart.applicationProperties().get("quarkus.datasource.reactive.url"));
+    }
+
+    @Test
+    void sessionRbacIsLeastPrivilegeAndLivesInTheSessionsNamespace() {
+        Chart.Rendered chart = Chart.render(Map.of("sessionsNamespace", "agents"));
+        Role role = chart.one(Role.class);
+        assertEquals("agents", role.getMetadata().getNamespace());
+        Map<String, Set<String>> verbs = role.getRules().stream().flatMap(rule -> rule.getResources().stream()
+                .map(resource -> Map.entry(resource, new TreeSet<>(rule.getVerbs()))))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        assertEquals(Map.of(
+                "jobs", Set.of("create", "delete", "get", "list", "patch", "watch"),
+                "secrets", Set.of("create", "delete", "get", "patch", "update"),
+                "configmaps", Set.of("create", "get"),
+                "pods", Set.of("get", "list", "watch"),
+                "pods/log", Set.of("get")), verbs);
+        assertTrue(role.getRules().stream().map(PolicyRule::getApiGroups).flatMap(List::stream)
+                .allMatch(group -> group.isEmpty() || group.equals("batch")));
+        RoleBinding binding = chart.one(RoleBinding.class);
+        assertEquals("agents", binding.getMetadata().getNamespace());
+        assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());
+        assertEquals(Chart.NAMESPACE, binding.getSubjects().get(0).getNamespace());
+        assertEquals(chart.one(ServiceAccount.class).getMetadata().getName(), binding.getSubjects().get(0).getName());
+        assertEquals("agents", chart.applicationProperties().get("para.kubernetes.namespace"));
+        assertEquals("agents", chart.one(NetworkPolicy.class).getMetadata().getNamespace());
+    }
+
+    @Test
+    void chartOwnedSecretsHoldTheValuesAndNothingSecretReachesTheConfigMap() {
+        String key = Base64.getEncoder().encodeToString(new byte[32]);
+        Chart.Rendered chart = Chart.render(Map.of(
+                "database.existingSecret", "", "database.password", "db-pass-123",
+                "github.appId", "4242", "github.privateKey", "-----BEGIN RSA PRIVATE KEY-----",
+                "github.webhookSecret", "hook-secret-456",
+                "sealing.keys.k7", key, "sealing.activeKey", "k7"));
+        Secret secret = chart.named(Secret.class, "para-dispatch");
+        assertEquals("db-pass-123", decode(secret, "database-password"));
+        assertEquals("hook-secret-456", decode(secret, "github-webhook-secret"));
+        assertEquals(key, decode(chart.named(Secret.class, "para-dispatch-sealing"), "k7"));
+        Map<String, String> properties = chart.applicationProperties();
+        assertEquals("4242", properties.get("para.github.app-id"));
+        assertEquals("k7", properties.get("para.crypto.active-key"));
+        String configMap = properties.toString();
+        for (String secretValue : List.of("db-pass-123", "hook-secret-456", "PRIVATE KEY", key)) {
+            assertFalse(configMap.contains(secretValue), secretValue);
+        }
+        Container container = chart.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertEquals("database-password", secretRef(container, "QUARKUS_DATASOURCE_PASSWORD").getKey());
+        assertTrue(container.getEnv().stream().allMatch(env -> env.getValue() == null || !env.getValue().contains("secret")));
+    }
+
+    /**
+     * With no key given, the sealing key is generated by a pre-install hook: made once, never
+     * rendered again by an upgrade, kept on uninstall. (The Helm library renders no hooks, so the
+     * template is read; the install's notes tell the operator to back it up.)
+     */
+    @Test
+    void generatedSealingKeyIsMadeOnceAtInstallAndKept() throws IOException {
+        Chart.Rendered chart = Chart.render();
+        assertTrue(chart.all(Secret.class).stream().noneMatch(s -> s.getMetadata().getName().endsWith("-sealing")));
+        var pod = chart.one(Deployment.class).getSpec().getTemplate().getSpec();
+        assertEquals("para-dispatch-sealing", volume(pod.getVolumes(), "sealing-keys").getSecret().getSecretName());
+        String template = Files.readString(Chart.DIR.resolve("templates/secret.yaml"));
+        assertTrue(template.contains("helm.sh/hook: pre-install") && template.contains("randBytes 32 | b64enc")
+                && template.contains("helm.sh/resource-policy: keep"));
+        String notes = new Helm(Chart.DIR).install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
+                .clientOnly().dryRun().call().getOutput();
+        assertTrue(notes.contains("The sealing key was generated into Secret para-dispatch-sealing"), notes);
+        assertTrue(notes.contains("/github/app-manifest"), notes);
+    }
+
+    @Test
+    void existingSecretsReplaceTheChartsOwn() {
+        Chart.Rendered chart = Chart.render(Map.of(
+                "github.existingSecret", "gh-app", "database.existingSecret", "pg-app",
+                "database.existingSecretPasswordKey", "pw", "sealing.existingSecret", "sealing-ring"));
+        assertTrue(chart.all(Secret.class).isEmpty());
+        var pod = chart.one(Deployment.class).getSpec().getTemplate().getSpec();
+        Container container = pod.getContainers().get(0);
+        assertEquals("pg-app", secretRef(container, "QUARKUS_DATASOURCE_PASSWORD").getName());
+        assertEquals("pw", secretRef(container, "QUARKUS_DATASOURCE_PASSWORD").getKey());
+        assertEquals("gh-app", secretRef(container, "PARA_GITHUB_WEBHOOK_SECRET").getName());
+        assertEquals("gh-app", volume(pod.getVolumes(), "github").getSecret().getSecretName());
+        assertEquals("sealing-ring", volume(pod.getVolumes(), "sealing-keys").getSecret().getSecretName());
+    }
+
+    @Test
+    void serviceMonitorScrapesMetricsWhenAsked() {
+        ServiceMonitor monitor = Chart.render(Map.of("serviceMonitor.enabled", true,
+                "serviceMonitor.labels.release", "kube-prometheus")).one(ServiceMonitor.class);
+        assertEquals("/q/metrics", monitor.getSpec().getEndpoints().get(0).getPath());
+        assertEquals("http", monitor.getSpec().getEndpoints().get(0).getPort());
+        assertEquals("kube-prometheus", monitor.getMetadata().getLabels().get("release"));
+    }
+
+    @Test
+    void networkPolicyLetsSessionPodsReachOnlyDnsAndTheAllowList() {
+        NetworkPolicy policy = Chart.render().one(NetworkPolicy.class);
+        assertEquals(Map.of("app.kubernetes.io/managed-by", "para-dispatch", "app.kubernetes.io/component", "session"),
+                policy.getSpec().getPodSelector().getMatchLabels());
+        assertEquals(List.of("Ingress", "Egress"), policy.getSpec().getPolicyTypes());
+        assertTrue(policy.getSpec().getIngress().isEmpty());
+        List<NetworkPolicyEgressRule> egress = policy.getSpec().getEgress();
+        assertEquals(53, egress.get(0).getPorts().get(0).getPort().getIntVal());
+        assertEquals("0.0.0.0/0", egress.get(1).getTo().get(0).getIpBlock().getCidr());
+        assertTrue(egress.get(1).getTo().get(0).getIpBlock().getExcept().contains("10.0.0.0/8"));
+        assertEquals(443, egress.get(1).getPorts().get(0).getPort().getIntVal());
+
+        assertTrue(Chart.render(Map.of("networkPolicy.enabled", false)).all(NetworkPolicy.class).isEmpty());
+    }
+
+    @Test
+    void ingressRoutesTheWebhookAndTheApiOnly() {
+        Ingress ingress = Chart.render(Map.of("ingress.enabled", true, "ingress.host", "para.acme.dev",
+                "ingress.tlsSecretName", "para-tls")).one(Ingress.class);
+        assertEquals(List.of("/api", "/github"), ingress.getSpec().getRules().get(0).getHttp().getPaths().stream()
+                .map(p -> p.getPath()).toList());
+        assertEquals("para-tls", ingress.getSpec().getTls().get(0).getSecretName());
+    }
+
+    @Test
+    void valuesOfTheWrongTypeAreRejected() {
+        for (Map<String, Object> wrong : List.<Map<String, Object>>of(
+                Map.of("replicaCount", "two"),
+                Map.of("config.para\\.sessions\\.max-instances", "many"),
+                Map.of("config.para\\.sessions\\.launch\\.sweep-interval", "soon"),
+                Map.of("config.para\\.sesions\\.max-instances", 3),
+                Map.of("networkPolicy.enabled", "yes please"),
+                Map.of("database.sslMode", "always"))) {
+            Exception e = assertThrows(Exception.class, () -> Chart.template(wrong), wrong::toString);
+            assertTrue(e.getMessage().contains("values don't meet the specifications of the schema"), e.getMessage());
+        }
+        assertThrows(Exception.class, () -> Chart.template(Map.of(
+                "sealing.keys.k1", Base64.getEncoder().encodeToString(new byte[32]), "sealing.activeKey", "k9")));
+    }
+
+    /** Every {@code para.*} knob of application.properties is a chart value with the same name and default. */
+    @Test
+    void configValuesMirrorApplicationPropertiesByNameAndDefault() throws IOException {
+        Properties service = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
+            service.load(in);
+        }
+        Map<String, Object> values;
+        try (Reader in = Files.newBufferedReader(Chart.DIR.resolve("values.yaml"))) {
+            values = new Yaml().load(in);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) values.get("config");
+        // Set by the chart from structured values, or meaningful only outside a cluster.
+        Set<String> notInConfig = Set.of("para.local-runtime-dir");
+        for (String key : service.stringPropertyNames()) {
+            if (key.startsWith("para.") && !notInConfig.contains(key)) {
+                assertTrue(config.containsKey(key), "values.yaml config lacks " + key);
+                assertEquals(service.getProperty(key), String.valueOf(config.get(key)), key);
+            }
+        }
+        Map<String, String> rendered = Chart.render().applicationProperties();
+        config.forEach((key, value) -> assertEquals(String.valueOf(value), rendered.get(key), key));
+        String schema = Files.readString(Chart.DIR.resolve("values.schema.json"));
+        config.keySet().forEach(key -> assertTrue(schema.contains('"' + key + '"'), "schema lacks " + key));
+    }
+
+    private static io.fabric8.kubernetes.api.model.SecretKeySelector secretRef(Container container, String env) {
+        return container.getEnv().stream().filter(e -> e.getName().equals(env)).map(EnvVar::getValueFrom)
+                .findFirst().orElseThrow().getSecretKeyRef();
+    }
+
+    private static Volume volume(List<Volume> volumes, String name) {
+        return volumes.stream().filter(v -> v.getName().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static String decode(Secret secret, String key) {
+        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    }
+}
