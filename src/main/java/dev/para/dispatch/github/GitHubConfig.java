@@ -26,6 +26,13 @@ public interface GitHubConfig {
     /** The webhook secret GitHub signs deliveries with ({@code X-Hub-Signature-256}). */
     Optional<String> webhookSecret();
 
+    /**
+     * The webhook secret before the last rotation, still accepted until it is removed: set it to
+     * the old value, change the App's secret at GitHub and {@link #webhookSecret()} together, then
+     * drop it once GitHub signs with the new one.
+     */
+    Optional<String> previousWebhookSecret();
+
     /** The App's slug, for links such as the installation page. */
     Optional<String> appSlug();
 

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Multi;
@@ -31,6 +32,7 @@ import java.util.UUID;
  * every call. A session is claimed first, so only one replica refreshes it; failures back off
  * and are counted.
  */
+@Startup
 @ApplicationScoped
 public class SessionTokenRefresher {
 
@@ -49,7 +51,9 @@ public class SessionTokenRefresher {
     private final Pool pool;
     private final SessionConfig config;
     private final Clock clock;
-    private final MeterRegistry registry;
+    private final Timer succeeded;
+    private final Timer failed;
+    private final Counter failures;
 
     SessionTokenRefresher(InstallationTokenService tokens, SessionRuntime runtime, Sealer sealer, Pool pool,
             SessionConfig config, Clock clock, MeterRegistry registry) {
@@ -59,7 +63,16 @@ public class SessionTokenRefresher {
         this.pool = pool;
         this.config = config;
         this.clock = clock;
-        this.registry = registry;
+        // Registered at start, so that alerts on refresh failures see a series from the first scrape.
+        this.succeeded = refreshTimer(registry, "success");
+        this.failed = refreshTimer(registry, "failure");
+        this.failures = Counter.builder("para.token.refresh.failures").description("Failed refreshes of session tokens")
+                .register(registry);
+    }
+
+    private static Timer refreshTimer(MeterRegistry registry, String outcome) {
+        return Timer.builder(REFRESH_TIMER).description("Refreshes of the tokens of running sessions")
+                .tag("outcome", outcome).register(registry);
     }
 
     @Scheduled(every = "${para.sessions.token-refresh.interval}", delayed = "20s",
@@ -97,7 +110,7 @@ public class SessionTokenRefresher {
     }
 
     private Uni<Boolean> refresh(Due due) {
-        Timer.Sample sample = Timer.start(registry);
+        Timer.Sample sample = Timer.start();
         String name = due.repository().substring(due.repository().indexOf('/') + 1);
         return tokens.mintDedicated(due.installationId(), TokenNarrowing.repository(name, TokenNarrowing.SESSION_PERMISSIONS))
                 .flatMap(token -> VertxContextSupport.executeBlocking(() -> {
@@ -111,14 +124,11 @@ public class SessionTokenRefresher {
                         .execute(Tuple.of(sealer.seal(token.token(), SessionLauncher.TOKEN_PURPOSE),
                                 token.expiresAt().atOffset(ZoneOffset.UTC), due.sessionId())))
                 .map(ignored -> true)
-                .onItemOrFailure().invoke((ok, e) -> sample.stop(Timer.builder(REFRESH_TIMER)
-                        .description("Refreshes of the tokens of running sessions")
-                        .tag("outcome", e == null ? "success" : "failure").register(registry)))
+                .onItemOrFailure().invoke((ok, e) -> sample.stop(e == null ? succeeded : failed))
                 .onFailure().recoverWithUni(e -> {
                     Log.warnf("Refreshing the token of session %s failed (%s); retrying in %ds", due.sessionId(),
                             e.getClass().getSimpleName(), RETRY.toSeconds());
-                    Counter.builder("para.token.refresh.failures").description("Failed refreshes of session tokens")
-                            .register(registry).increment();
+                    failures.increment();
                     return pool.preparedQuery("UPDATE sessions SET refresh_claimed_until = $1 WHERE id = $2")
                             .execute(Tuple.of(clock.instant().plus(RETRY).atOffset(ZoneOffset.UTC), due.sessionId()))
                             .replaceWith(false);

@@ -10,6 +10,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -74,11 +75,7 @@ class LocalRuntimeTest {
     void aSessionRunsLocallyPushesAndGetsItsPullRequest() throws Exception {
         SessionFixtures f = SessionFixtures.linked(github);
         git().createRepository(f.owner + "/" + f.repo);
-        String pulls = "/repos/" + f.owner + "/" + f.repo + "/pulls";
-        github.stubFor(get(urlPathEqualTo(pulls)).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("[]")));
-        github.stubFor(post(urlPathEqualTo(pulls)).willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json").withBody(GitHubStubs.fixture("pull-created"))));
+        f.stubPullRequests(github);
 
         UUID id = f.create(1, "Write the changelog");
 
@@ -87,9 +84,10 @@ class LocalRuntimeTest {
                 .body("state", equalTo("SUCCEEDED"))
                 .body("instances[0].pushed", equalTo(true))
                 .body("instances[0].headCommit", notNullValue())
-                .body("instances[0].prUrl", equalTo("https://github.com/octocat/Hello-World/pull/1347")));
+                .body("instances[0].prUrl", startsWith("https://github.com/" + f.owner + "/" + f.repo + "/pull/")));
         String branch = given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id).path("instances[0].branch");
         assertNotNull(git().ref(f.owner + "/" + f.repo, "refs/heads/" + branch), "the branch is not on the git server");
+        String pulls = "/repos/" + f.owner + "/" + f.repo + "/pulls";
         github.verify(1, postRequestedFor(urlPathEqualTo(pulls)).withRequestBody(matchingJsonPath("$.head", WireMock.equalTo(branch)))
                 .withRequestBody(matchingJsonPath("$.draft", WireMock.equalTo("false"))));
         given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id + "/instances/1/logs").then()

@@ -37,22 +37,10 @@ class SessionLifecycleTest {
     @GitHubFake.Inject
     WireMockServer github;
 
-    private void stubPulls(SessionFixtures f) {
-        String pulls = "/repos/" + f.owner + "/" + f.repo + "/pulls";
-        github.stubFor(get(urlPathEqualTo(pulls)).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("[]")));
-        github.stubFor(post(urlPathEqualTo(pulls)).willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json")
-                .withBody(GitHubStubs.fixture("pull-created")
-                        .replace("\"html_url\": \"https://github.com/octocat/Hello-World/pull/1347\"",
-                                "\"html_url\": \"https://github.com/" + f.owner + "/" + f.repo + "/pull/{{randomInt lower=1 upper=99999}}\""))
-                .withTransformers("response-template")));
-    }
-
     @Test
     void podsDriveInstancesToTheirEndAndPushedBranchesGetDraftPullRequests() {
         SessionFixtures f = SessionFixtures.linked(github);
-        stubPulls(f);
+        f.stubPullRequests(github);
         UUID id = f.create(2, "Make the tests faster");
         awaitSession(f, id, "RUNNING");
         String branch1 = given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id).path("instances[0].branch");

@@ -3,6 +3,7 @@ package dev.para.dispatch.testing;
 import static io.restassured.RestAssured.given;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -27,8 +28,8 @@ public final class SessionFixtures {
                 + " '{}', now(), now())", f.installationId, f.account, f.installationId, f.owner);
         GitHubStubs.stubMintsRandomTokens(github, f.installationId, Instant.now().plus(Duration.ofHours(1)));
         GitHubStubs.stubRepository(github, f.owner, f.repo, "main");
-        github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete("/installation/token")
-                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(204)));
+        github.stubFor(WireMock.delete("/installation/token")
+                .willReturn(WireMock.aResponse().withStatus(204)));
         return f;
     }
 
@@ -38,6 +39,19 @@ public final class SessionFixtures {
 
     public String bearer() {
         return ApiTokens.bearer(account);
+    }
+
+    /** The repository has no open pull request yet; each one created gets a number of its own. */
+    public void stubPullRequests(WireMockServer github) {
+        String pulls = "/repos/" + owner + "/" + repo + "/pulls";
+        github.stubFor(WireMock.get(WireMock.urlPathEqualTo(pulls)).willReturn(WireMock.aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("[]")));
+        github.stubFor(WireMock.post(WireMock.urlPathEqualTo(pulls)).willReturn(WireMock.aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json")
+                .withBody(GitHubStubs.fixture("pull-created")
+                        .replace("\"html_url\": \"https://github.com/octocat/Hello-World/pull/1347\"",
+                                "\"html_url\": \"https://github.com/" + owner + "/" + repo + "/pull/{{randomInt lower=1 upper=99999}}\""))
+                .withTransformers("response-template")));
     }
 
     /** Creates a session with the given instances and prompt; its id. */

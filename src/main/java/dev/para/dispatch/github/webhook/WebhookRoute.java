@@ -20,6 +20,7 @@ import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * GitHub's webhook intake: verify, store, answer. It is a plain Vert.x route rather than a REST
@@ -39,14 +40,16 @@ public class WebhookRoute {
     private static final String STORAGE_RETRY_SECONDS = "10";
 
     private final WebhookIntake intake;
-    private final Optional<WebhookSignature> signature;
+    private final List<WebhookSignature> signatures;
     private final MeterRegistry registry;
     private final ObjectMapper json;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
 
     WebhookRoute(WebhookIntake intake, GitHubConfig config, MeterRegistry registry, ObjectMapper json) {
         this.intake = intake;
-        this.signature = config.webhookSecret().filter(s -> !s.isEmpty()).map(WebhookSignature::new);
+        // The previous secret is accepted too while a rotation is under way (docs/operations.md).
+        this.signatures = Stream.of(config.webhookSecret(), config.previousWebhookSecret())
+                .flatMap(Optional::stream).filter(s -> !s.isEmpty()).map(WebhookSignature::new).toList();
         this.registry = registry;
         this.json = json;
     }
@@ -60,14 +63,15 @@ public class WebhookRoute {
 
     void receive(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        if (signature.isEmpty()) {
+        if (signatures.isEmpty()) {
             problem(ctx, 503, "webhook-not-configured", "Service Unavailable",
                     "Webhook intake is not configured: set para.github.webhook-secret", null);
             return;
         }
         Buffer buffer = ctx.body().buffer();
         byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
-        if (!signature.get().verify(body, request.getHeader("X-Hub-Signature-256"))) {
+        String header = request.getHeader("X-Hub-Signature-256");
+        if (signatures.stream().noneMatch(signature -> signature.verify(body, header))) {
             count("unverified", "rejected");
             problem(ctx, 401, "invalid-signature", "Unauthorized",
                     "X-Hub-Signature-256 is missing or does not match the body", null);

@@ -87,6 +87,18 @@ class WebhookResourceTest {
         assertEquals(0, stored(wrong) + stored(missing) + stored(tampered));
     }
 
+    /** During a rotation of the webhook secret, GitHub may still sign with the previous one. */
+    @Test
+    void thePreviousSecretIsAcceptedWhileARotationIsUnderWay() {
+        byte[] body = exampleFor("ping", 0, p -> {});
+        String delivery = newDeliveryId();
+        given().header("X-GitHub-Event", "ping").header("X-GitHub-Delivery", delivery)
+                .header("X-Hub-Signature-256", new WebhookSignature("the previous secret").header(body))
+                .contentType("application/json").body(body)
+                .when().post("/github/webhook").then().statusCode(202);
+        assertEquals(1, stored(delivery));
+    }
+
     @Test
     void aRedeliveryIsAcknowledgedButProcessedOnce() {
         long installation = newInstallationId();
