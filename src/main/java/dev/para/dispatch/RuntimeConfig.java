@@ -3,6 +3,8 @@ package dev.para.dispatch;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.net.URI;
+import java.util.Optional;
 
 /** Switches of the whole service. */
 @ConfigMapping(prefix = "para")
@@ -23,6 +25,14 @@ public interface RuntimeConfig {
     @WithName("session-runtime")
     @WithDefault("kubernetes")
     String sessionRuntime();
+
+    /**
+     * This service's public URL (for example https://para.example.com): links in comments and pull
+     * requests, and the webhook and redirect URLs of the App the manifest flow creates. Absent, the
+     * manifest flow uses the URL its page was requested at.
+     */
+    @WithName("public-url")
+    Optional<URI> publicUrl();
 
     /** Where the local session runtime keeps its sessions' files. */
     @WithName("local-runtime-dir")

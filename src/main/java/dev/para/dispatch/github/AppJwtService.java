@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 @Singleton
 public class AppJwtService {
 
-    private record SignedJwt(String value, Instant reuseUntil) {}
+    private record SignedJwt(String value, Instant reuseUntil, String appId) {}
 
     private final AppCredentials credentials;
     private final GitHubConfig config;
@@ -33,9 +33,10 @@ public class AppJwtService {
     public String jwt() {
         Instant now = clock.instant();
         SignedJwt jwt = current.get();
-        if (jwt == null || !now.isBefore(jwt.reuseUntil())) {
+        String appId = credentials.appId();
+        if (jwt == null || !now.isBefore(jwt.reuseUntil()) || !jwt.appId().equals(appId)) {
             // Two threads may both sign here once; both results are valid, so no lock is needed.
-            jwt = new SignedJwt(sign(now), now.plus(config.jwtLifetime()).minus(config.jwtReuseMargin()));
+            jwt = new SignedJwt(sign(now), now.plus(config.jwtLifetime()).minus(config.jwtReuseMargin()), appId);
             current.set(jwt);
         }
         return jwt.value();

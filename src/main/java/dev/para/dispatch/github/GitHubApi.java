@@ -2,6 +2,7 @@ package dev.para.dispatch.github;
 
 import dev.para.dispatch.github.model.AccessTokenRequest;
 import dev.para.dispatch.github.model.AccessTokenResponse;
+import dev.para.dispatch.github.model.AppManifestConversion;
 import dev.para.dispatch.github.model.CollaboratorPermission;
 import dev.para.dispatch.github.model.FileContent;
 import dev.para.dispatch.github.model.GitHubRepository;
@@ -42,6 +43,11 @@ public interface GitHubApi {
     @Consumes(MediaType.APPLICATION_JSON)
     Uni<AccessTokenResponse> createInstallationToken(@HeaderParam("Authorization") String appJwtBearer,
             @PathParam("installationId") long installationId, AccessTokenRequest narrowing);
+
+    /** Unauthenticated: the one-time code from the manifest flow is the credential. */
+    @POST
+    @Path("/app-manifests/{code}/conversions")
+    Uni<AppManifestConversion> convertAppManifest(@PathParam("code") String code);
 
     @DELETE
     @Path("/installation/token")

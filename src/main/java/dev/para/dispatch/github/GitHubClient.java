@@ -2,14 +2,15 @@ package dev.para.dispatch.github;
 
 import dev.para.dispatch.github.model.AccessTokenRequest;
 import dev.para.dispatch.github.model.AccessTokenResponse;
+import dev.para.dispatch.github.model.AppManifestConversion;
 import dev.para.dispatch.github.model.CollaboratorPermission;
 import dev.para.dispatch.github.model.FileContent;
 import dev.para.dispatch.github.model.GitHubInstallation;
 import dev.para.dispatch.github.model.GitHubRepository;
 import dev.para.dispatch.github.model.IssueComment;
 import dev.para.dispatch.github.model.NewPullRequest;
-import dev.para.dispatch.github.model.PullRequest;
 import dev.para.dispatch.github.model.OAuthTokenRequest;
+import dev.para.dispatch.github.model.PullRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
@@ -47,11 +48,13 @@ public class GitHubClient {
     private final GitHubOAuthApi oauthApi;
     private final AppJwtService appJwt;
     private final GitHubConfig config;
+    private final AppCredentials credentials;
     private final MeterRegistry registry;
     private final Guard guard;
 
-    GitHubClient(GitHubConfig config, AppJwtService appJwt, MeterRegistry registry) {
+    GitHubClient(GitHubConfig config, AppCredentials credentials, AppJwtService appJwt, MeterRegistry registry) {
         this.config = config;
+        this.credentials = credentials;
         this.appJwt = appJwt;
         this.registry = registry;
         this.api = build(config.apiUrl().toString(), GitHubApi.class);
@@ -111,6 +114,11 @@ public class GitHubClient {
                 });
     }
 
+    /** Turns the code of the App manifest flow into the App it created, with its key and secrets. */
+    public Uni<AppManifestConversion> convertAppManifest(String code) {
+        return call("convert_app_manifest", () -> api.convertAppManifest(code));
+    }
+
     /** The repository as the installation token sees it (404: it does not exist or is not granted). */
     public Uni<GitHubRepository> getRepository(String token, String owner, String repo) {
         return call("get_repository", () -> api.getRepository("Bearer " + token, owner, repo));
@@ -145,9 +153,9 @@ public class GitHubClient {
 
     /** Exchanges a user's OAuth code (from the setup redirect) for a user token. */
     public Uni<String> exchangeOAuthCode(String code) {
-        String clientId = config.oauth().clientId().orElseThrow(() -> new GitHubException(
+        String clientId = credentials.oauthClientId().orElseThrow(() -> new GitHubException(
                 GitHubError.APP_NOT_CONFIGURED, "para.github.oauth.client-id is not set", null));
-        String clientSecret = config.oauth().clientSecret().orElseThrow(() -> new GitHubException(
+        String clientSecret = credentials.oauthClientSecret().orElseThrow(() -> new GitHubException(
                 GitHubError.APP_NOT_CONFIGURED, "para.github.oauth.client-secret is not set", null));
         return call("exchange_oauth_code", () -> oauthApi.exchangeOAuthCode(new OAuthTokenRequest(clientId, clientSecret, code)))
                 .map(answer -> {

@@ -69,6 +69,9 @@ public interface GitHubConfig {
 
     Retry retry();
 
+    /** The one-click creation of the App at {@code /github/app-manifest}. */
+    AppManifestFlow appManifest();
+
     CircuitBreaker circuitBreaker();
 
     Webhook webhook();
@@ -79,6 +82,16 @@ public interface GitHubConfig {
 
         /** The App's OAuth client secret. */
         Optional<String> clientSecret();
+    }
+
+    interface AppManifestFlow {
+        /** Serve the flow while no App is configured; off, an App must be configured by hand. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The name of the App it creates (unique on GitHub); {@code ?name=} on the page overrides it. */
+        @WithDefault("para-dispatch")
+        String name();
     }
 
     interface Retry {

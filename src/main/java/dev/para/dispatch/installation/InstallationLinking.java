@@ -4,6 +4,7 @@ import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.crypto.Sealer;
 import dev.para.dispatch.crypto.SealingException;
 import dev.para.dispatch.github.GitHubClient;
+import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.GitHubConfig;
 import dev.para.dispatch.github.GitHubError;
 import dev.para.dispatch.github.GitHubException;
@@ -35,11 +36,13 @@ public class InstallationLinking {
     private final Sealer sealer;
     private final GitHubClient github;
     private final GitHubConfig config;
+    private final AppCredentials credentials;
     private final InstallationService installations;
     private final Clock clock;
 
-    InstallationLinking(Sealer sealer, GitHubClient github, GitHubConfig config, InstallationService installations,
-            Clock clock) {
+    InstallationLinking(Sealer sealer, GitHubClient github, GitHubConfig config, AppCredentials credentials,
+            InstallationService installations, Clock clock) {
+        this.credentials = credentials;
         this.sealer = sealer;
         this.github = github;
         this.config = config;
@@ -48,7 +51,7 @@ public class InstallationLinking {
     }
 
     public InstallUrl installUrl(String accountId, String actor) {
-        String slug = config.appSlug().orElseThrow(() -> ProblemException.unavailable("app-not-configured",
+        String slug = credentials.slug().orElseThrow(() -> ProblemException.unavailable("app-not-configured",
                 "para.github.app-slug is not set, so there is no installation page to send you to", null));
         Instant expiresAt = clock.instant().plus(STATE_LIFETIME);
         String state = sealer.seal(expiresAt.getEpochSecond() + "\n" + accountId + "\n" + actor, STATE_PURPOSE);

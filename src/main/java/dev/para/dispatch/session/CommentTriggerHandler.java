@@ -5,7 +5,7 @@ import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.audit.AuditLog;
 import dev.para.dispatch.github.GitHubClient;
-import dev.para.dispatch.github.GitHubConfig;
+import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.InstallationTokenService;
 import dev.para.dispatch.github.TokenNarrowing;
 import dev.para.dispatch.github.webhook.WebhookEvent;
@@ -32,17 +32,17 @@ public class CommentTriggerHandler implements WebhookHandler {
     private final GitHubClient github;
     private final InstallationTokenService tokens;
     private final SessionConfig config;
-    private final GitHubConfig githubConfig;
+    private final AppCredentials app;
     private final RuntimeConfig runtime;
     private final AuditLog audit;
 
     CommentTriggerHandler(SessionService sessions, GitHubClient github, InstallationTokenService tokens,
-            SessionConfig config, GitHubConfig githubConfig, RuntimeConfig runtime, AuditLog audit) {
+            SessionConfig config, AppCredentials app, RuntimeConfig runtime, AuditLog audit) {
         this.sessions = sessions;
         this.github = github;
         this.tokens = tokens;
         this.config = config;
-        this.githubConfig = githubConfig;
+        this.app = app;
         this.runtime = runtime;
         this.audit = audit;
     }
@@ -130,7 +130,7 @@ public class CommentTriggerHandler implements WebhookHandler {
     }
 
     private String link(SessionView session) {
-        return config.publicUrl().map(url -> ": " + url.toString().replaceAll("/+$", "") + "/api/v1/sessions/" + session.id())
+        return runtime.publicUrl().map(url -> ": " + url.toString().replaceAll("/+$", "") + "/api/v1/sessions/" + session.id())
                 .orElse(" (id " + session.id() + ")");
     }
 
@@ -143,7 +143,7 @@ public class CommentTriggerHandler implements WebhookHandler {
         JsonNode sender = p.path("sender");
         String login = sender.path("login").asText("");
         if ("Bot".equalsIgnoreCase(sender.path("type").asText()) || login.endsWith("[bot]")
-                || githubConfig.appSlug().map(slug -> login.equalsIgnoreCase(slug + "[bot]")).orElse(false)) {
+                || app.slug().map(slug -> login.equalsIgnoreCase(slug + "[bot]")).orElse(false)) {
             return null;
         }
         String body = p.path("comment").path("body").asText("").strip();

@@ -213,7 +213,7 @@ public class PullRequestPublisher {
             siblings.forEach(x -> body.append("- `").append(x.branch).append("`")
                     .append(x.prUrl != null ? " " + x.prUrl : "").append('\n'));
         }
-        config.publicUrl().ifPresent(url -> body.append("\nSession: ").append(url.toString().replaceAll("/+$", ""))
+        runtime.publicUrl().ifPresent(url -> body.append("\nSession: ").append(url.toString().replaceAll("/+$", ""))
                 .append("/api/v1/sessions/").append(s.id).append('\n'));
         return body.toString();
     }

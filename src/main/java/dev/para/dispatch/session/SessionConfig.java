@@ -62,9 +62,6 @@ public interface SessionConfig {
     /** Where pods clone from: {@code <git-url>/<owner>/<repo>.git}; absent means para.github.web-url. */
     Optional<URI> gitUrl();
 
-    /** This service's public URL, for links in comments (for example https://para.example.com). */
-    Optional<URI> publicUrl();
-
     interface Quota {
         /** Sessions not yet ended per account. */
         @WithDefault("50")

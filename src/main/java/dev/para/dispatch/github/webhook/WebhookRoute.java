@@ -2,7 +2,7 @@ package dev.para.dispatch.github.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.para.dispatch.api.Problem;
-import dev.para.dispatch.github.GitHubConfig;
+import dev.para.dispatch.github.AppCredentials;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -18,9 +18,7 @@ import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * GitHub's webhook intake: verify, store, answer. It is a plain Vert.x route rather than a REST
@@ -40,16 +38,14 @@ public class WebhookRoute {
     private static final String STORAGE_RETRY_SECONDS = "10";
 
     private final WebhookIntake intake;
-    private final List<WebhookSignature> signatures;
+    private final AppCredentials credentials;
     private final MeterRegistry registry;
     private final ObjectMapper json;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
 
-    WebhookRoute(WebhookIntake intake, GitHubConfig config, MeterRegistry registry, ObjectMapper json) {
+    WebhookRoute(WebhookIntake intake, AppCredentials credentials, MeterRegistry registry, ObjectMapper json) {
         this.intake = intake;
-        // The previous secret is accepted too while a rotation is under way (docs/operations.md).
-        this.signatures = Stream.of(config.webhookSecret(), config.previousWebhookSecret())
-                .flatMap(Optional::stream).filter(s -> !s.isEmpty()).map(WebhookSignature::new).toList();
+        this.credentials = credentials;
         this.registry = registry;
         this.json = json;
     }
@@ -63,6 +59,8 @@ public class WebhookRoute {
 
     void receive(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
+        // The previous secret is accepted too while a rotation is under way (docs/operations.md).
+        List<WebhookSignature> signatures = credentials.webhookSignatures();
         if (signatures.isEmpty()) {
             problem(ctx, 503, "webhook-not-configured", "Service Unavailable",
                     "Webhook intake is not configured: set para.github.webhook-secret", null);

@@ -1,0 +1,195 @@
+package dev.para.dispatch.github.manifest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.para.dispatch.RuntimeConfig;
+import dev.para.dispatch.api.ProblemException;
+import dev.para.dispatch.audit.AuditLog;
+import dev.para.dispatch.crypto.Sealer;
+import dev.para.dispatch.crypto.SealingException;
+import dev.para.dispatch.github.AppCredentials;
+import dev.para.dispatch.github.AppCredentials.CreatedApp;
+import dev.para.dispatch.github.GitHubClient;
+import dev.para.dispatch.github.GitHubConfig;
+import dev.para.dispatch.github.GitHubException;
+import dev.para.dispatch.github.model.AppManifestConversion;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Creating the GitHub App in one click: a page posts the {@link AppManifest} to GitHub, GitHub
+ * creates the App and redirects back with a one-time code, and the code is converted into the
+ * App's id, key and secrets, stored sealed and used at once. Other replicas pick the stored App
+ * up within seconds.
+ *
+ * <p>The flow exists only while no App is configured: once one is (by configuration or by this
+ * flow), it answers 409, so nobody can swap the service's App for their own.
+ */
+@ApplicationScoped
+public class AppManifestService {
+
+    static final String STATE_PURPOSE = "app-manifest-state";
+    static final String KEY_PURPOSE = "github-app-private-key";
+    static final String WEBHOOK_SECRET_PURPOSE = "github-app-webhook-secret";
+    static final String CLIENT_SECRET_PURPOSE = "github-app-client-secret";
+    /** GitHub's code is valid for an hour; the state as long. */
+    private static final Duration STATE_LIFETIME = Duration.ofHours(1);
+
+    private static final String INSERT = "INSERT INTO github_app (app_id, slug, name, owner_login, html_url, client_id,"
+            + " sealed_client_secret, sealed_webhook_secret, sealed_private_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            + " ON CONFLICT DO NOTHING RETURNING app_id";
+    private static final String SELECT = "SELECT app_id, slug, client_id, sealed_client_secret, sealed_webhook_secret,"
+            + " sealed_private_key FROM github_app";
+
+    private final AppCredentials credentials;
+    private final GitHubClient github;
+    private final GitHubConfig config;
+    private final RuntimeConfig runtime;
+    private final Sealer sealer;
+    private final Pool pool;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    AppManifestService(AppCredentials credentials, GitHubClient github, GitHubConfig config, RuntimeConfig runtime,
+            Sealer sealer, Pool pool, AuditLog audit, ObjectMapper json, Clock clock) {
+        this.credentials = credentials;
+        this.github = github;
+        this.config = config;
+        this.runtime = runtime;
+        this.sealer = sealer;
+        this.pool = pool;
+        this.audit = audit;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /**
+     * The page that posts the manifest to GitHub, for the App of the user who opens it, or of
+     * {@code organization}. {@code requestUrl} is where this page was asked for, used when
+     * {@code para.public-url} is not set.
+     */
+    public String page(URI requestUrl, Optional<String> organization, Optional<String> name) {
+        requireOpen();
+        URI publicUrl = runtime.publicUrl().orElse(requestUrl);
+        byte[] nonce = new byte[16];
+        random.nextBytes(nonce);
+        String state = sealer.seal(clock.instant().plus(STATE_LIFETIME).getEpochSecond() + "\n"
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(nonce), STATE_PURPOSE);
+        String manifest;
+        try {
+            manifest = json.writeValueAsString(AppManifest.of(name.orElse(config.appManifest().name()), publicUrl));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("The App manifest cannot be written", e);
+        }
+        return AppManifest.page(AppManifest.formAction(config.webUrl(), organization, state), manifest);
+    }
+
+    /**
+     * GitHub's redirect after the App was created: converts the code, stores the App sealed, and
+     * uses it. The answer is the App's installation page, the operator's next step.
+     */
+    public Uni<URI> complete(String code, String state) {
+        if (code == null || code.isBlank()) {
+            throw ProblemException.badRequest("code", "is required; GitHub sends it after creating the App");
+        }
+        openState(state);
+        requireOpen();
+        return github.convertAppManifest(code)
+                .onFailure(GitHubException.class).transform(e -> ((GitHubException) e).error().isTransient()
+                        ? ProblemException.unavailable("github-unavailable", "GitHub could not be reached; reload this page to try again",
+                                Duration.ofSeconds(10))
+                        : new ProblemException("manifest-code-rejected", "Bad Request", 400,
+                                "GitHub did not accept the code (it is valid once, for an hour): open /github/app-manifest again"))
+                .flatMap(app -> store(app).map(stored -> {
+                    if (!stored) {
+                        throw ProblemException.conflict("app-already-set-up", "Another GitHub App was set up meanwhile;"
+                                + " delete the App '" + app.slug() + "' just created at GitHub");
+                    }
+                    credentials.adopt(created(app.id(), app.slug(), app.pem(), app.webhookSecret(), app.clientId(),
+                            app.clientSecret()));
+                    return app;
+                }))
+                .call(app -> Panache.withTransaction(() -> audit.record(null,
+                        app.owner() == null ? "github" : app.owner().login(), "github-app.created", "github-app",
+                        String.valueOf(app.id()), Map.of("slug", app.slug(), "name", String.valueOf(app.name())))))
+                .map(app -> URI.create(app.htmlUrl().replaceAll("/+$", "") + "/installations/new"));
+    }
+
+    /** While no App is configured, looks for one another replica created. Cheap: one tiny row. */
+    @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> adoptStored() {
+        if (credentials.configured()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.query(SELECT).execute()
+                .invoke(rows -> {
+                    for (Row row : rows) {
+                        credentials.adopt(created(row.getLong("app_id"), row.getString("slug"),
+                                sealer.open(row.getString("sealed_private_key"), KEY_PURPOSE),
+                                Optional.ofNullable(row.getString("sealed_webhook_secret"))
+                                        .map(s -> sealer.open(s, WEBHOOK_SECRET_PURPOSE)).orElse(null),
+                                row.getString("client_id"), sealer.open(row.getString("sealed_client_secret"), CLIENT_SECRET_PURPOSE)));
+                    }
+                })
+                .onFailure().invoke(e -> Log.warnf("Looking for a created GitHub App failed: %s", e.getClass().getSimpleName()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    private Uni<Boolean> store(AppManifestConversion app) {
+        Tuple values = Tuple.tuple()
+                .addLong(app.id()).addString(app.slug()).addString(String.valueOf(app.name()))
+                .addString(app.owner() == null ? null : app.owner().login()).addString(app.htmlUrl())
+                .addString(app.clientId())
+                .addString(sealer.seal(app.clientSecret(), CLIENT_SECRET_PURPOSE))
+                .addString(app.webhookSecret() == null ? null : sealer.seal(app.webhookSecret(), WEBHOOK_SECRET_PURPOSE))
+                .addString(sealer.seal(app.pem(), KEY_PURPOSE));
+        return pool.preparedQuery(INSERT).execute(values).map(rows -> rows.rowCount() == 1);
+    }
+
+    private void requireOpen() {
+        if (!config.appManifest().enabled()) {
+            throw ProblemException.notFound("App manifest flow");
+        }
+        if (credentials.configured()) {
+            throw ProblemException.conflict("app-already-set-up",
+                    "This service already has its GitHub App; the manifest flow only sets up the first one");
+        }
+    }
+
+    private void openState(String state) {
+        if (state == null || state.isBlank()) {
+            throw ProblemException.badRequest("state", "is required; start from GET /github/app-manifest");
+        }
+        String[] parts;
+        try {
+            parts = sealer.open(state, STATE_PURPOSE).split("\n", 2);
+        } catch (SealingException e) {
+            throw ProblemException.badRequest("state", "was not issued by this service");
+        }
+        if (Instant.ofEpochSecond(Long.parseLong(parts[0])).isBefore(clock.instant())) {
+            throw ProblemException.badRequest("state", "has expired; open /github/app-manifest again");
+        }
+    }
+
+    private static CreatedApp created(long appId, String slug, String pem, String webhookSecret, String clientId,
+            String clientSecret) {
+        return new CreatedApp(appId, slug, pem, webhookSecret, clientId, clientSecret);
+    }
+}
