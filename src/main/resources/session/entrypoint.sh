@@ -58,7 +58,8 @@ agent=${PARA_AGENT_COMMAND:-claude}
 command -v "$agent" > /dev/null 2>&1 || finish $EXIT_CONFIG "the agent command '$agent' is not installed in the image"
 
 # Git reads the token through this helper on every call, so a token the service rotates during a
-# long run is used by the next push. The token never enters the remote URL or .git/config.
+# long run is used by the next push. The token never enters the remote URL or .git/config, and the
+# helper is named only on the clone and the push: the agent's own git calls get no credential.
 para_dir="$WORKSPACE/.para"
 mkdir -p "$para_dir" || finish $EXIT_CONFIG "the workspace is not writable"
 helper="$para_dir/git-credential"
@@ -70,12 +71,11 @@ HELPER
 chmod 700 "$helper"
 export GIT_CONFIG_GLOBAL="$para_dir/gitconfig"
 export GIT_TERMINAL_PROMPT=0
-git config --global credential.helper "$helper"
 git config --global user.name "${PARA_GIT_NAME:-para-dispatch}"
 git config --global user.email "${PARA_GIT_EMAIL:-para-dispatch@users.noreply.github.com}"
 
 repo="$WORKSPACE/repo"
-git clone --quiet --single-branch --branch "$PARA_SOURCE_BRANCH" "$PARA_CLONE_URL" "$repo" \
+git -c credential.helper="$helper" clone --quiet --single-branch --branch "$PARA_SOURCE_BRANCH" "$PARA_CLONE_URL" "$repo" \
     || finish $EXIT_GIT "git clone of $PARA_SOURCE_BRANCH failed"
 cd "$repo" || finish $EXIT_GIT "the clone is missing"
 base=$(git rev-parse HEAD)
@@ -126,6 +126,6 @@ head=$(git rev-parse HEAD)
 if [ "$head" = "$base" ]; then
     finish 0 "nothing to change"
 fi
-git push --quiet origin "HEAD:refs/heads/$branch" || finish $EXIT_GIT "git push of $branch failed"
+git -c credential.helper="$helper" push --quiet origin "HEAD:refs/heads/$branch" || finish $EXIT_GIT "git push of $branch failed"
 pushed=true
 finish 0 "pushed $branch"

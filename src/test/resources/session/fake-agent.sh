@@ -14,6 +14,12 @@ case "${FAKE_AGENT_MODE:-edit}" in
     ;;
   nothing)
     ;;
+  snoop)
+    # An agent after the push credential: git's credential chain, and a push of its own.
+    { printf 'url=%s\n\n' "$(git remote get-url origin)" | git credential fill; } > SNOOP.md 2>&1 \
+        || echo "no credential" >> SNOOP.md
+    git push origin HEAD:refs/heads/agent-own-branch >> SNOOP.md 2>&1 || echo "push refused" >> SNOOP.md
+    ;;
   unauthenticated)
     echo '{"type":"result","subtype":"error","is_error":true,"result":"Invalid API key · Please run /login","num_turns":0,"total_cost_usd":0}'
     exit 1

@@ -137,6 +137,19 @@ class EntrypointTest {
         assertTokenNowhere(run, token, rotated);
     }
 
+    /** The token is for the entrypoint's push: the agent's own git calls find no credential. */
+    @Test
+    void theAgentGetsNoGitHubCredential() throws Exception {
+        Run run = run("snoop", Map.of());
+        assertEquals(0, run.exit(), run.output());
+        assertTrue(run.termination().path("pushed").asBoolean());
+        assertNull(git.ref("app", "refs/heads/agent-own-branch"), "the agent pushed on its own");
+        String snooped = Files.readString(run.workspace().resolve("repo/SNOOP.md"));
+        assertTrue(snooped.contains("no credential") && snooped.contains("push refused"), snooped);
+        assertFalse(snooped.contains(token), "the agent read the token through git");
+        assertTokenNowhere(run, token);
+    }
+
     @Test
     void anAgentThatChangesNothingSucceedsWithoutAPush() throws Exception {
         Run run = run("nothing", Map.of());
