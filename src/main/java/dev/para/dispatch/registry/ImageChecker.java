@@ -1,0 +1,66 @@
+package dev.para.dispatch.registry;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Whether an image can be pulled with a credential, remembered for {@code para.registry.cache-ttl}:
+ * a found image, and a lasting refusal (wrong password, no such tag) alike, so that a burst of
+ * sessions costs the registry one check. Transient failures are not remembered. Concurrent checks
+ * of one image share one registry call.
+ */
+@ApplicationScoped
+public class ImageChecker {
+
+    /** A check's outcome: the image, or why it cannot be pulled. */
+    private record Outcome(ImageCheck image, RegistryException refusal) {}
+
+    private final RegistryClient client;
+    private final AsyncCache<String, Outcome> cache;
+    private final Counter hits;
+    private final Counter misses;
+
+    ImageChecker(RegistryClient client, RegistryConfig config, MeterRegistry registry) {
+        this.client = client;
+        this.cache = Caffeine.newBuilder().expireAfterWrite(config.cacheTtl()).maximumSize(10_000).buildAsync();
+        this.hits = cacheCounter(registry, "hit");
+        this.misses = cacheCounter(registry, "miss");
+    }
+
+    private static Counter cacheCounter(MeterRegistry registry, String result) {
+        return Counter.builder("para.registry.cache").description("Image checks answered from the cache (hit) or the registry (miss)")
+                .tag("result", result).register(registry);
+    }
+
+    /** The image's manifest, or a {@link RegistryException} saying why it cannot be pulled. */
+    public Uni<ImageCheck> check(ImageReference image, Optional<RegistryCredential> credential) {
+        String key = image + "|" + credential.map(RegistryCredential::fingerprint).orElse("anonymous");
+        CompletableFuture<Outcome> cached = cache.getIfPresent(key);
+        if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
+            hits.increment();
+            return unwrap(cached.join());
+        }
+        misses.increment();
+        CompletableFuture<Outcome> outcome = cache.get(key, (k, executor) -> client.check(image, credential)
+                .map(found -> new Outcome(found, null))
+                .onFailure(e -> e instanceof RegistryException r && !r.retryable())
+                .recoverWithItem(e -> new Outcome(null, (RegistryException) e))
+                .subscribeAsCompletionStage());
+        return Uni.createFrom().completionStage(outcome).flatMap(ImageChecker::unwrap);
+    }
+
+    private static Uni<ImageCheck> unwrap(Outcome outcome) {
+        return outcome.refusal() != null ? Uni.createFrom().failure(outcome.refusal()) : Uni.createFrom().item(outcome.image());
+    }
+
+    /** Forgets every remembered check, for example after a credential changed. */
+    public void forgetAll() {
+        cache.synchronous().invalidateAll();
+    }
+}

@@ -1,0 +1,235 @@
+package dev.para.dispatch.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Registry HTTP API v2 (OCI distribution spec) as far as a pull check needs it: the manifest
+ * of a tag or digest, with Basic auth or the {@code WWW-Authenticate: Bearer} token handshake,
+ * typed errors, timeouts, and retries with backoff on network errors, 5xx and short 429s.
+ */
+@ApplicationScoped
+public class RegistryClient {
+
+    static final String REQUEST_TIMER = "para.registry.request";
+    /** Every manifest kind a pull may meet: multi-platform indexes and single manifests, OCI and Docker. */
+    static final String ACCEPT = String.join(", ",
+            "application/vnd.oci.image.index.v1+json",
+            "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.docker.distribution.manifest.v2+json");
+    private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+
+    private final RegistryConfig config;
+    private final MeterRegistry registry;
+    private final ObjectMapper json;
+    private final HttpClient http;
+
+    RegistryClient(RegistryConfig config, MeterRegistry registry, ObjectMapper json) {
+        this.config = config;
+        this.registry = registry;
+        this.json = json;
+        this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+
+    /** The image's manifest, as the credential (if any) sees it; a typed {@link RegistryException} otherwise. */
+    public Uni<ImageCheck> check(ImageReference image, Optional<RegistryCredential> credential) {
+        return attempt(image, credential, 0);
+    }
+
+    private Uni<ImageCheck> attempt(ImageReference image, Optional<RegistryCredential> credential, int retry) {
+        return manifest(image, credential).onFailure(RegistryException.class).recoverWithUni(failure -> {
+            RegistryException e = (RegistryException) failure;
+            Optional<Duration> wait = backoff(e, retry);
+            return wait.isPresent()
+                    ? Uni.createFrom().voidItem().onItem().delayIt().by(wait.get()).flatMap(v -> attempt(image, credential, retry + 1))
+                    : Uni.createFrom().failure(e);
+        });
+    }
+
+    private Optional<Duration> backoff(RegistryException e, int retry) {
+        if (!e.retryable() || retry >= config.maxRetries()) {
+            return Optional.empty();
+        }
+        if (e.retryAfter().isPresent()) {
+            return e.retryAfter().filter(after -> after.compareTo(config.maxRetryAfter()) <= 0);
+        }
+        long base = config.retryDelay().toMillis() << retry;
+        return Optional.of(Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1)));
+    }
+
+    /** HEAD the manifest; on a 401, authenticate as the challenge says and ask again. */
+    private Uni<ImageCheck> manifest(ImageReference image, Optional<RegistryCredential> credential) {
+        URI uri = URI.create(base(image) + "/v2/" + image.repository() + "/manifests/" + image.reference());
+        return send("manifest", manifestRequest(uri, "HEAD", null))
+                .flatMap(answer -> answer.statusCode() != 401 ? Uni.createFrom().item(answer)
+                        : authorization(image, credential, answer)
+                                .flatMap(auth -> send("manifest", manifestRequest(uri, "HEAD", auth))))
+                .flatMap(answer -> answer.statusCode() != 404 ? Uni.createFrom().item(answer)
+                        // A missing manifest: the tag list says whether the repository is missing too.
+                        : send("tags", manifestRequest(URI.create(base(image) + "/v2/" + image.repository() + "/tags/list"),
+                                "GET", answer.request().headers().firstValue("Authorization").orElse(null)))
+                                .map(tags -> tags.statusCode() == 404 ? tags : answer))
+                .map(answer -> result(image, credential, answer));
+    }
+
+    private HttpRequest manifestRequest(URI uri, String method, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(config.requestTimeout())
+                .header("Accept", ACCEPT).method(method, HttpRequest.BodyPublishers.noBody());
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return request.build();
+    }
+
+    private ImageCheck result(ImageReference image, Optional<RegistryCredential> credential, HttpResponse<String> answer) {
+        int status = answer.statusCode();
+        if (status == 200) {
+            String digest = answer.headers().firstValue("Docker-Content-Digest").orElse(image.digest());
+            String mediaType = answer.headers().firstValue("Content-Type").orElse("unknown");
+            return new ImageCheck(image, digest, mediaType);
+        }
+        String detail = registryError(answer);
+        throw switch (status) {
+            // A token without the pull scope: the credential is valid, this repository is not for it
+            // (registries also answer so for repositories that do not exist, not to reveal them).
+            case 401 -> answer.headers().firstValue("WWW-Authenticate").orElse("").contains("insufficient_scope")
+                    ? new RegistryException(RegistryError.PERMISSION, "no pull access to " + image.repository()
+                            + " (or it does not exist)", null)
+                    : new RegistryException(RegistryError.AUTHENTICATION,
+                            credential.isEmpty() ? "the image is private and no credential was given" : detail, null);
+            case 403 -> new RegistryException(RegistryError.PERMISSION, detail, null);
+            case 404 -> answer.request().uri().getPath().endsWith("/tags/list")
+                    ? new RegistryException(RegistryError.REPOSITORY_NOT_FOUND, image.repository()
+                            + (detail == null ? "" : " (" + detail + ")"), null)
+                    : new RegistryException(RegistryError.MANIFEST_NOT_FOUND, image.reference(), null);
+            case 429 -> new RegistryException(RegistryError.RATE_LIMITED, detail, retryAfter(answer));
+            default -> status >= 500
+                    ? new RegistryException(RegistryError.UNREACHABLE, "HTTP " + status, retryAfter(answer))
+                    : new RegistryException(RegistryError.PROTOCOL, "HTTP " + status, null);
+        };
+    }
+
+    /** The Authorization for the challenge of a 401: Basic, or a Bearer token from the realm. */
+    private Uni<String> authorization(ImageReference image, Optional<RegistryCredential> credential,
+            HttpResponse<String> challenged) {
+        String challenge = challenged.headers().firstValue("WWW-Authenticate").orElse("");
+        if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
+            return credential.map(c -> Uni.createFrom().item(c.basicAuthorization()))
+                    .orElseGet(() -> Uni.createFrom().failure(new RegistryException(RegistryError.AUTHENTICATION,
+                            "the registry asks for a credential and none was given", null)));
+        }
+        if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
+            return Uni.createFrom().failure(new RegistryException(RegistryError.PROTOCOL,
+                    "401 without a Basic or Bearer challenge", null));
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        Matcher m = CHALLENGE_PARAM.matcher(challenge);
+        while (m.find()) {
+            params.put(m.group(1).toLowerCase(java.util.Locale.ROOT), m.group(2));
+        }
+        String realm = params.get("realm");
+        if (realm == null || !(realm.startsWith("https://") || realm.startsWith("http://"))) {
+            return Uni.createFrom().failure(new RegistryException(RegistryError.PROTOCOL, "a Bearer challenge without a realm", null));
+        }
+        String scope = params.getOrDefault("scope", "repository:" + image.repository() + ":pull");
+        StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? '&' : '?')
+                .append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        if (params.containsKey("service")) {
+            url.append("&service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8));
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString())).timeout(config.requestTimeout()).GET();
+        credential.ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
+        return send("token", request.build()).map(answer -> {
+            if (answer.statusCode() == 401 || answer.statusCode() == 403) {
+                throw new RegistryException(RegistryError.AUTHENTICATION, "the token service refused the credential", null);
+            }
+            if (answer.statusCode() == 429) {
+                throw new RegistryException(RegistryError.RATE_LIMITED, "at the token service", retryAfter(answer));
+            }
+            if (answer.statusCode() >= 500) {
+                throw new RegistryException(RegistryError.UNREACHABLE, "the token service answered HTTP " + answer.statusCode(), null);
+            }
+            try {
+                JsonNode body = json.readTree(answer.body());
+                String token = body.path("token").asText(body.path("access_token").asText(""));
+                if (answer.statusCode() != 200 || token.isEmpty()) {
+                    throw new RegistryException(RegistryError.PROTOCOL, "the token service answered HTTP "
+                            + answer.statusCode() + " without a token", null);
+                }
+                return "Bearer " + token;
+            } catch (IOException e) {
+                throw new RegistryException(RegistryError.PROTOCOL, "the token service answered no JSON", null);
+            }
+        });
+    }
+
+    private Uni<HttpResponse<String>> send(String operation, HttpRequest request) {
+        Timer.Sample sample = Timer.start();
+        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .onItemOrFailure().invoke((answer, failure) -> sample.stop(Timer.builder(REQUEST_TIMER)
+                        .description("Calls to container registries, by operation and outcome")
+                        .tags("operation", operation, "outcome", failure != null ? "network" : outcome(answer.statusCode()))
+                        .register(registry)))
+                .onFailure(e -> !(e instanceof RegistryException)).transform(e -> new RegistryException(
+                        RegistryError.UNREACHABLE, request.uri().getHost() + " (" + e.getClass().getSimpleName() + ")", null));
+    }
+
+    private static String outcome(int status) {
+        return status < 300 ? "success" : status == 401 ? "unauthorized" : status == 404 ? "not_found"
+                : status == 429 ? "rate_limited" : status >= 500 ? "server_error" : "client_error";
+    }
+
+    private String base(ImageReference image) {
+        boolean insecure = config.insecureRegistries().orElse(List.of()).contains(image.registry());
+        return (insecure ? "http://" : "https://") + image.apiHost();
+    }
+
+    /** The first error of a distribution-spec error body: {@code CODE: message}. */
+    private String registryError(HttpResponse<String> answer) {
+        try {
+            JsonNode first = json.readTree(answer.body()).path("errors").path(0);
+            if (first.isMissingNode()) {
+                return null;
+            }
+            String message = first.path("message").asText("");
+            return first.path("code").asText("UNKNOWN") + (message.isEmpty() ? "" : ": " + truncate(message));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String truncate(String text) {
+        return text.length() > 200 ? text.substring(0, 200) + "…" : text;
+    }
+
+    private static Duration retryAfter(HttpResponse<?> answer) {
+        return answer.headers().firstValue("Retry-After").flatMap(value -> {
+            try {
+                return Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }).orElse(null);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.para.dispatch.registry;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Container registries: how images are checked before a session runs them. */
+@ConfigMapping(prefix = "para.registry")
+public interface RegistryConfig {
+
+    /** How long an image check (found, or not pullable for a lasting reason) is remembered. */
+    @WithDefault("15m")
+    Duration cacheTtl();
+
+    /** Timeout for opening a connection to a registry. */
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    /** Timeout for one registry answer. */
+    @WithDefault("10s")
+    Duration requestTimeout();
+
+    /** Retries of a check that failed transiently (network, 5xx, a short rate limit). */
+    @WithDefault("2")
+    int maxRetries();
+
+    /** First backoff delay; it doubles per retry. */
+    @WithDefault("200ms")
+    Duration retryDelay();
+
+    /** A rate limit that resets sooner than this is waited out; a later one fails the check. */
+    @WithDefault("10s")
+    Duration maxRetryAfter();
+
+    /** Registries (host[:port]) spoken to over plain HTTP, for a registry inside a test or lab network. */
+    Optional<List<String>> insecureRegistries();
+}

@@ -1,0 +1,150 @@
+package dev.para.dispatch.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.para.dispatch.testing.TestRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Image checks against real registries on loopback: the CNCF distribution registry with htpasswd
+ * Basic auth, and one with token auth behind a token service, so the Bearer handshake runs for real.
+ */
+class RegistryClientTest {
+
+    static final RegistryCredential PUSHER = new RegistryCredential("pusher", "push-secret");
+    static final RegistryCredential READER = new RegistryCredential("reader", "read-secret");
+
+    static TestRegistry basic;
+    static TestRegistry token;
+    static String basicDigest;
+    static String tokenDigest;
+
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final RegistryClient client = client(meters, List.of(basic.host(), token.host(), "127.0.0.1:1"));
+
+    @BeforeAll
+    static void startRegistries() throws Exception {
+        assumeTrue(TestRegistry.available(), "docker-registry is not installed (.ci/run installs it)");
+        Path dir = Files.createTempDirectory("registries");
+        Map<String, String> users = Map.of(PUSHER.username(), PUSHER.password(), READER.username(), READER.password());
+        basic = TestRegistry.basic(Files.createDirectories(dir.resolve("basic")), users);
+        // The reader may pull team/*, nothing else; the pusher may do anything.
+        token = TestRegistry.token(Files.createDirectories(dir.resolve("token")), users,
+                (user, access) -> user.equals(PUSHER.username()) || (access.startsWith("team/") && access.endsWith(":pull")));
+        basicDigest = basic.push("team/agent", "1.0", PUSHER);
+        tokenDigest = token.push("team/agent", "1.0", PUSHER);
+        token.push("other/agent", "1.0", PUSHER);
+    }
+
+    @AfterAll
+    static void stopRegistries() {
+        if (basic != null) {
+            basic.close();
+        }
+        if (token != null) {
+            token.close();
+        }
+    }
+
+    static RegistryClient client(SimpleMeterRegistry meters, List<String> insecure) {
+        return new RegistryClient(config(Duration.ofMinutes(15), insecure), meters, new ObjectMapper());
+    }
+
+    static RegistryConfig config(Duration ttl, List<String> insecure) {
+        return new RegistryConfig() {
+            public Duration cacheTtl() { return ttl; }
+            public Duration connectTimeout() { return Duration.ofSeconds(2); }
+            public Duration requestTimeout() { return Duration.ofSeconds(5); }
+            public int maxRetries() { return 2; }
+            public Duration retryDelay() { return Duration.ofMillis(10); }
+            public Duration maxRetryAfter() { return Duration.ofSeconds(1); }
+            public Optional<List<String>> insecureRegistries() { return Optional.of(insecure); }
+        };
+    }
+
+    ImageCheck check(TestRegistry registry, String image, RegistryCredential credential) {
+        return client.check(ImageReference.parse(registry.host() + "/" + image), Optional.ofNullable(credential))
+                .await().atMost(Duration.ofSeconds(20));
+    }
+
+    RegistryError refusal(TestRegistry registry, String image, RegistryCredential credential) {
+        return assertThrows(RegistryException.class, () -> check(registry, image, credential)).error();
+    }
+
+    @Test
+    void basicAuthPresentImageWithTheRightCredentialPasses() {
+        ImageCheck found = check(basic, "team/agent:1.0", READER);
+        assertEquals(basicDigest, found.digest());
+        assertEquals("application/vnd.oci.image.manifest.v1+json", found.mediaType());
+        assertEquals(basicDigest, check(basic, "team/agent@" + basicDigest, READER).digest());
+    }
+
+    @Test
+    void basicAuthRefusalsHaveTheirOwnReasons() {
+        assertEquals(RegistryError.AUTHENTICATION, refusal(basic, "team/agent:1.0", new RegistryCredential("reader", "wrong")));
+        assertEquals(RegistryError.AUTHENTICATION, refusal(basic, "team/agent:1.0", null));
+        assertEquals(RegistryError.MANIFEST_NOT_FOUND, refusal(basic, "team/agent:9.9", READER));
+        assertEquals(RegistryError.REPOSITORY_NOT_FOUND, refusal(basic, "team/nothing-here:1.0", READER));
+    }
+
+    @Test
+    void theBearerHandshakeGetsATokenFromTheRealm() {
+        int before = token.tokenRequests();
+        assertEquals(tokenDigest, check(token, "team/agent:1.0", READER).digest());
+        assertTrue(token.tokenRequests() > before, "no token was asked for");
+    }
+
+    @Test
+    void tokenAuthRefusalsHaveTheirOwnReasons() {
+        assertEquals(RegistryError.AUTHENTICATION, refusal(token, "team/agent:1.0", new RegistryCredential("reader", "wrong")));
+        assertEquals(RegistryError.MANIFEST_NOT_FOUND, refusal(token, "team/agent:9.9", READER));
+        assertEquals(RegistryError.REPOSITORY_NOT_FOUND, refusal(token, "team/nothing-here:1.0", READER));
+        assertEquals(RegistryError.PERMISSION, refusal(token, "other/agent:1.0", READER));
+    }
+
+    @Test
+    void anUnreachableRegistryIsRetriedThenReported() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        RegistryClient local = client(meters, List.of("127.0.0.1:" + closed));
+        RegistryException e = assertThrows(RegistryException.class, () -> local.check(
+                ImageReference.parse("127.0.0.1:" + closed + "/team/agent:1.0"), Optional.of(READER)).await().atMost(Duration.ofSeconds(20)));
+        assertEquals(RegistryError.UNREACHABLE, e.error());
+        assertTrue(e.retryable());
+        assertEquals(3, meters.get(RegistryClient.REQUEST_TIMER).tag("outcome", "network").timer().count(), "1 try + 2 retries");
+    }
+
+    @Test
+    void theCacheSavesTheSecondRegistryCall() {
+        ImageChecker checker = new ImageChecker(client, config(Duration.ofMinutes(15), List.of()), meters);
+        ImageReference image = ImageReference.parse(basic.host() + "/team/agent:1.0");
+        checker.check(image, Optional.of(READER)).await().atMost(Duration.ofSeconds(10));
+        long calls = meters.get(RegistryClient.REQUEST_TIMER).timers().stream().mapToLong(t -> t.count()).sum();
+        assertEquals(basicDigest, checker.check(image, Optional.of(READER)).await().atMost(Duration.ofSeconds(10)).digest());
+        assertEquals(calls, meters.get(RegistryClient.REQUEST_TIMER).timers().stream().mapToLong(t -> t.count()).sum());
+        assertEquals(1, meters.get("para.registry.cache").tag("result", "hit").counter().count());
+        // A lasting refusal is remembered too; another credential is another check.
+        ImageReference missing = ImageReference.parse(basic.host() + "/team/agent:9.9");
+        assertThrows(RegistryException.class, () -> checker.check(missing, Optional.of(READER)).await().indefinitely());
+        assertThrows(RegistryException.class, () -> checker.check(missing, Optional.of(READER)).await().indefinitely());
+        assertEquals(2, meters.get("para.registry.cache").tag("result", "hit").counter().count());
+        assertThrows(RegistryException.class, () -> checker.check(image, Optional.of(new RegistryCredential("reader", "wrong")))
+                .await().indefinitely());
+    }
+}
