@@ -52,7 +52,7 @@ public class ImageChecker {
                 .onFailure(e -> e instanceof RegistryException r && !r.retryable())
                 .recoverWithItem(e -> new Outcome(null, (RegistryException) e))
                 .subscribeAsCompletionStage());
-        return Uni.createFrom().completionStage(outcome).flatMap(ImageChecker::unwrap);
+        return RegistryClient.onCallersContext(Uni.createFrom().completionStage(outcome)).flatMap(ImageChecker::unwrap);
     }
 
     private static Uni<ImageCheck> unwrap(Outcome outcome) {

@@ -1,10 +1,7 @@
 package dev.para.dispatch.registry;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /**
  * A username and password (or token) for a registry: Basic auth, and the credential of the Bearer
@@ -18,12 +15,7 @@ public record RegistryCredential(String username, String password) {
 
     /** Identifies the credential in caches and API answers without revealing it. */
     public String fingerprint() {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest((username + "\0" + password).getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(hash, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Fingerprints.of(username + "\0" + password);
     }
 
     @Override

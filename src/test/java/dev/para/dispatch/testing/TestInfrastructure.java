@@ -6,6 +6,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(GitHubFake.class)
 @QuarkusTestResource(KubernetesMock.class)
+@QuarkusTestResource(RegistryResource.class)
 public final class TestInfrastructure {
     private TestInfrastructure() {}
 }

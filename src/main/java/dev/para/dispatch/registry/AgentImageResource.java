@@ -1,0 +1,67 @@
+package dev.para.dispatch.registry;
+
+import dev.para.dispatch.api.CallerAccount;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The caller's named agent images, each checked at its registry when registered. */
+@Path("/api/v1/agent-images")
+@Produces(MediaType.APPLICATION_JSON)
+@Authenticated
+@Tag(name = "Agent images")
+@SecurityRequirement(name = "jwt")
+public class AgentImageResource {
+
+    private final AgentImageService images;
+    private final CallerAccount caller;
+
+    AgentImageResource(AgentImageService images, CallerAccount caller) {
+        this.images = images;
+        this.caller = caller;
+    }
+
+    @PUT
+    @Path("/{name}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Register an agent image; 201 when new, 200 when replaced",
+            description = "The image is checked at its registry with the credential named (a registry-basic credential, "
+                    + "github-app for ghcr.io images of an installation's owner, or none); 422 with the registry's "
+                    + "reason when it cannot be pulled.")
+    public Uni<Response> put(@PathParam("name") String name, AgentImageRequest request) {
+        return images.put(caller.id(), caller.actor(), name, request)
+                .map(stored -> Response.status(stored.created() ? 201 : 200).entity(stored.view()).build());
+    }
+
+    @GET
+    @Operation(summary = "The caller's agent images")
+    public Uni<List<AgentImageView>> list() {
+        return images.list(caller.id());
+    }
+
+    @GET
+    @Path("/{name}")
+    @Operation(summary = "One agent image")
+    public Uni<AgentImageView> get(@PathParam("name") String name) {
+        return images.get(caller.id(), name);
+    }
+
+    @DELETE
+    @Path("/{name}")
+    @Operation(summary = "Delete an agent image")
+    public Uni<Response> delete(@PathParam("name") String name) {
+        return images.delete(caller.id(), caller.actor(), name).map(ignored -> Response.noContent().build());
+    }
+}

@@ -1,0 +1,190 @@
+package dev.para.dispatch.registry;
+
+import dev.para.dispatch.api.Problem;
+import dev.para.dispatch.api.ProblemException;
+import dev.para.dispatch.audit.AuditLog;
+import dev.para.dispatch.github.InstallationTokenService;
+import dev.para.dispatch.github.TokenNarrowing;
+import dev.para.dispatch.installation.Installation;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * An account's named agent images. Registering one checks it at its registry with the credential
+ * it names, so a wrong name or a missing pull credential is refused at once with the registry's
+ * reason, not found minutes later as a pod in ImagePullBackOff.
+ */
+@ApplicationScoped
+public class AgentImageService {
+
+    static final String GHCR = "ghcr.io";
+    /** What a GitHub App installation token needs to pull from ghcr.io. */
+    static final Map<String, String> PACKAGES_READ = Map.of("packages", "read", "metadata", "read");
+    private static final Pattern QUANTITY = Pattern.compile("[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?");
+    private static final Pattern COMMAND = Pattern.compile("[A-Za-z0-9_./-]{1,255}");
+
+    /** An image stored, and whether it was new. */
+    public record Stored(AgentImageView view, boolean created) {}
+
+    private final ImageChecker checker;
+    private final CredentialService credentials;
+    private final InstallationTokenService tokens;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    AgentImageService(ImageChecker checker, CredentialService credentials, InstallationTokenService tokens, AuditLog audit,
+            Clock clock) {
+        this.checker = checker;
+        this.credentials = credentials;
+        this.tokens = tokens;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Checks the image at its registry, then stores it; 422 with the registry's reason if it cannot be pulled. */
+    public Uni<Stored> put(String accountId, String actor, String name, AgentImageRequest request) {
+        CredentialService.requireName(name);
+        if (request == null) {
+            throw ProblemException.badRequest("body", "is required");
+        }
+        ImageReference image = parseImage(request.image());
+        validateResources(request.resources());
+        if (request.agentCommand() != null && !COMMAND.matcher(request.agentCommand()).matches()) {
+            throw ProblemException.badRequest("agentCommand", "must be a command name or path, without spaces or arguments");
+        }
+        String credential = request.credential() == null || request.credential().isBlank() ? null : request.credential();
+        return pullCredential(accountId, image, credential)
+                .flatMap(login -> checker.check(image, login))
+                .onFailure(RegistryException.class).transform(e -> notPullable(image, (RegistryException) e))
+                .flatMap(check -> Panache.withTransaction(() -> store(accountId, actor, name, request, image, credential, check)));
+    }
+
+    @WithSession
+    public Uni<List<AgentImageView>> list(String accountId) {
+        return AgentImage.forAccount(accountId).map(all -> all.stream().map(AgentImageView::of).toList());
+    }
+
+    @WithSession
+    public Uni<AgentImageView> get(String accountId, String name) {
+        return existing(accountId, name).map(AgentImageView::of);
+    }
+
+    @WithTransaction
+    public Uni<Void> delete(String accountId, String actor, String name) {
+        return existing(accountId, name).call(i -> i.delete())
+                .call(i -> audit.record(accountId, actor, "agent-image.deleted", "agent-image", name, Map.of("image", i.image)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * The login to pull {@code image} with: none, a registry credential of the account, or for
+     * {@code github-app} an installation token with {@code packages: read} of the installation
+     * whose owner the ghcr.io image belongs to.
+     */
+    public Uni<Optional<RegistryCredential>> pullCredential(String accountId, ImageReference image, String credential) {
+        if (credential == null) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        if (!AgentImage.PULL_GITHUB_APP.equals(credential)) {
+            return Panache.withSession(() -> credentials.registryLogin(accountId, credential)).map(Optional::of);
+        }
+        if (!GHCR.equals(image.registry())) {
+            throw ProblemException.badRequest("credential", "github-app pulls only ghcr.io images; give a registry-basic credential instead");
+        }
+        String owner = image.repository().split("/")[0];
+        return Panache.withSession(() -> Installation.findForAccountAndOwner(accountId, owner))
+                .flatMap(installation -> {
+                    if (installation == null) {
+                        throw new ProblemException("credential-unusable", "Unprocessable Content", 422, "credential: no installation"
+                                + " of the GitHub App on '" + owner + "' is linked to this account");
+                    }
+                    return tokens.token(installation.installationId, TokenNarrowing.of(List.of(), PACKAGES_READ));
+                })
+                .map(token -> Optional.of(new RegistryCredential("x-access-token", token.token())));
+    }
+
+    private Uni<Stored> store(String accountId, String actor, String name, AgentImageRequest request, ImageReference image,
+            String credential, ImageCheck check) {
+        boolean makeDefault = Boolean.TRUE.equals(request.isDefault());
+        return AgentImage.named(accountId, name).flatMap(existing -> {
+            AgentImage i = existing != null ? existing : new AgentImage();
+            boolean created = existing == null;
+            if (created) {
+                i.accountId = accountId;
+                i.name = name;
+                i.createdAt = clock.instant();
+            }
+            i.image = image.toString();
+            i.pullWith = credential == null ? AgentImage.PULL_NONE
+                    : AgentImage.PULL_GITHUB_APP.equals(credential) ? AgentImage.PULL_GITHUB_APP : AgentImage.PULL_CREDENTIAL;
+            i.credentialName = AgentImage.PULL_CREDENTIAL.equals(i.pullWith) ? credential : null;
+            i.isDefault = makeDefault || (!created && request.isDefault() == null && i.isDefault);
+            AgentImageRequest.Resources r = request.resources();
+            i.cpuRequest = r == null ? null : r.cpuRequest();
+            i.memoryRequest = r == null ? null : r.memoryRequest();
+            i.cpuLimit = r == null ? null : r.cpuLimit();
+            i.memoryLimit = r == null ? null : r.memoryLimit();
+            i.agentCommand = request.agentCommand();
+            i.digest = check.digest();
+            i.checkedAt = clock.instant();
+            i.updatedAt = clock.instant();
+            Uni<Integer> others = i.isDefault ? AgentImage.clearDefault(accountId, name).call(Panache::flush)
+                    : Uni.createFrom().item(0);
+            return others.flatMap(ignored -> i.<AgentImage>persist())
+                    .call(saved -> audit.record(accountId, actor, created ? "agent-image.created" : "agent-image.replaced",
+                            "agent-image", name, Map.of("image", saved.image, "digest", String.valueOf(saved.digest))))
+                    .map(saved -> new Stored(AgentImageView.of(saved), created));
+        });
+    }
+
+    private Uni<AgentImage> existing(String accountId, String name) {
+        CredentialService.requireName(name);
+        return AgentImage.named(accountId, name).map(i -> {
+            if (i == null) {
+                throw ProblemException.notFound("Agent image " + name);
+            }
+            return i;
+        });
+    }
+
+    static ImageReference parseImage(String text) {
+        try {
+            return ImageReference.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("image", e.getMessage());
+        }
+    }
+
+    private static void validateResources(AgentImageRequest.Resources resources) {
+        if (resources == null) {
+            return;
+        }
+        Map<String, String> given = new java.util.LinkedHashMap<>();
+        given.put("resources.cpuRequest", resources.cpuRequest());
+        given.put("resources.memoryRequest", resources.memoryRequest());
+        given.put("resources.cpuLimit", resources.cpuLimit());
+        given.put("resources.memoryLimit", resources.memoryLimit());
+        given.forEach((field, value) -> {
+            if (value != null && !QUANTITY.matcher(value).matches()) {
+                throw ProblemException.badRequest(field, "must be a Kubernetes quantity such as 500m, 2 or 4Gi");
+            }
+        });
+    }
+
+    /** The registry's refusal as a 422: its own reason, the kind of failure, and when to retry if it may pass later. */
+    static ProblemException notPullable(ImageReference image, RegistryException e) {
+        String reason = e.error().name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return new ProblemException("image-not-pullable", "Unprocessable Content", 422,
+                "image: " + image + " cannot be pulled: " + e.getMessage(),
+                List.of(new Problem.FieldError("image", reason + ": " + e.getMessage())), e.retryAfter().orElse(null));
+    }
+}

@@ -1,0 +1,130 @@
+package dev.para.dispatch.registry;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.para.dispatch.testing.ApiTokens;
+import dev.para.dispatch.testing.Db;
+import dev.para.dispatch.testing.LogScan;
+import dev.para.dispatch.testing.RegistryResource;
+import dev.para.dispatch.testing.TestRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import java.net.ServerSocket;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Credentials and agent images through the API, each image checked at a real registry. */
+@QuarkusTest
+class AgentImageResourceTest {
+
+    final String account = "acct-" + UUID.randomUUID();
+
+    @BeforeEach
+    void registries() {
+        assumeTrue(TestRegistry.available(), "docker-registry is not installed (.ci/run installs it)");
+    }
+
+    ValidatableResponse put(String path, String body) {
+        return given().header("Authorization", ApiTokens.bearer(account)).contentType("application/json").body(body)
+                .when().put(path).then();
+    }
+
+    void login(String name, String password) {
+        put("/api/v1/credentials/" + name, "{\"kind\":\"registry-basic\",\"username\":\"reader\",\"password\":\"" + password + "\"}")
+                .statusCode(201);
+    }
+
+    ValidatableResponse image(String name, String image, String credential) {
+        return put("/api/v1/agent-images/" + name, "{\"image\":\"" + image + "\""
+                + (credential == null ? "" : ",\"credential\":\"" + credential + "\"") + "}");
+    }
+
+    @Test
+    void credentialsAreStoredSealedAndNeverShown() {
+        String password = RegistryResource.READER.password();
+        put("/api/v1/credentials/reg", "{\"kind\":\"registry-basic\",\"username\":\"reader\",\"password\":\"" + password + "\"}")
+                .statusCode(201).contentType("application/json")
+                .body("name", equalTo("reg")).body("kind", equalTo("registry-basic"))
+                .body("fingerprint", startsWith("sha256:")).body(not(containsString(password))).body(not(containsString("reader")));
+        put("/api/v1/credentials/reg", "{\"kind\":\"registry-basic\",\"username\":\"reader\",\"password\":\"" + password + "\"}")
+                .statusCode(200);
+        put("/api/v1/credentials/claude", "{\"kind\":\"claude-oauth-token\",\"value\":\"sk-ant-oat01-secretvalue\"}").statusCode(201);
+        given().header("Authorization", ApiTokens.bearer(account)).get("/api/v1/credentials").then().statusCode(200)
+                .body("name", hasItem("claude")).body(not(containsString("sk-ant-oat01")));
+        String stored = Db.query("SELECT sealed_value FROM credentials WHERE account_id = ?", account).toString();
+        assertFalse(stored.contains(password) || stored.contains("sk-ant-oat01"));
+        given().header("Authorization", ApiTokens.bearer("someone-else")).get("/api/v1/credentials/reg").then().statusCode(404);
+        LogScan.assertNoSecrets(password, "sk-ant-oat01-secretvalue");
+    }
+
+    @Test
+    void aPullableImageIsRegisteredWithItsDigest() {
+        login("reg", RegistryResource.READER.password());
+        String image = RegistryResource.basic().host() + "/team/agent:1.0";
+        put("/api/v1/agent-images/python", "{\"image\":\"" + image + "\",\"credential\":\"reg\",\"default\":true,"
+                + "\"resources\":{\"memoryLimit\":\"8Gi\"},\"agentCommand\":\"claude\"}")
+                .statusCode(201).body("image", equalTo(image)).body("credential", equalTo("reg"))
+                .body("default", equalTo(true)).body("digest", equalTo(RegistryResource.digest()))
+                .body("resources.memoryLimit", equalTo("8Gi"));
+        image("via-token", RegistryResource.token().host() + "/team/agent:1.0", "reg").statusCode(201);
+        given().header("Authorization", ApiTokens.bearer(account)).get("/api/v1/agent-images").then().statusCode(200)
+                .body("name", hasItem("via-token"));
+        given().header("Authorization", ApiTokens.bearer("someone-else")).get("/api/v1/agent-images/python").then().statusCode(404);
+
+        // In use: the credential stays until its images are gone.
+        given().header("Authorization", ApiTokens.bearer(account)).delete("/api/v1/credentials/reg").then().statusCode(409);
+        given().header("Authorization", ApiTokens.bearer(account)).delete("/api/v1/agent-images/python").then().statusCode(204);
+        given().header("Authorization", ApiTokens.bearer(account)).delete("/api/v1/agent-images/via-token").then().statusCode(204);
+        given().header("Authorization", ApiTokens.bearer(account)).delete("/api/v1/credentials/reg").then().statusCode(204);
+    }
+
+    @Test
+    void anImageThatCannotBePulledIsRefusedWithTheRegistrysReason() throws Exception {
+        login("reg", RegistryResource.READER.password());
+        login("wrong", "not-the-password");
+        String basic = RegistryResource.basic().host();
+        String token = RegistryResource.token().host();
+        refused(image("a", basic + "/team/agent:1.0", "wrong"), "authentication");
+        refused(image("b", token + "/team/agent:1.0", "wrong"), "authentication");
+        refused(image("c", basic + "/team/agent:9.9", "reg"), "manifest-not-found");
+        refused(image("d", basic + "/team/nothing-here:1.0", "reg"), "repository-not-found");
+        refused(image("e", basic + "/team/agent:1.0", null), "authentication");
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        refused(image("f", "127.0.0.1:" + closed + "/team/agent:1.0", "reg"), "unreachable");
+        given().header("Authorization", ApiTokens.bearer(account)).get("/api/v1/agent-images").then().statusCode(200)
+                .body("size()", equalTo(0));
+    }
+
+    @Test
+    void badInputIsAProblemAndChangesNothing() {
+        image("x", "ghcr.io/Acme/agent", null).statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("image"));
+        image("Bad Name", "ghcr.io/acme/agent:1", null).statusCode(400);
+        image("x", RegistryResource.basic().host() + "/team/agent:1.0", "no-such-credential").statusCode(422)
+                .body("type", equalTo("urn:para-dispatch:problem:credential-unusable"));
+        image("x", RegistryResource.basic().host() + "/team/agent:1.0", "github-app").statusCode(400)
+                .body("errors[0].field", equalTo("credential"));
+        put("/api/v1/credentials/k", "{\"kind\":\"password\",\"value\":\"x\"}").statusCode(400).body("errors[0].field", equalTo("kind"));
+        put("/api/v1/credentials/k", "{\"kind\":\"registry-basic\",\"username\":\"u\"}").statusCode(400)
+                .body("errors[0].field", equalTo("password"));
+        given().header("Authorization", ApiTokens.bearer(account)).get("/api/v1/credentials").then().body("size()", equalTo(0));
+    }
+
+    private static void refused(ValidatableResponse response, String reason) {
+        response.statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo("urn:para-dispatch:problem:image-not-pullable"))
+                .body("errors[0].field", equalTo("image"))
+                .body("errors[0].message", startsWith(reason + ":"));
+    }
+}

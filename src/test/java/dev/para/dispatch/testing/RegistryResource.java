@@ -1,0 +1,61 @@
+package dev.para.dispatch.testing;
+
+import dev.para.dispatch.registry.RegistryCredential;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Two real registries for the whole test run (see {@link TestRegistry}): one with Basic auth, one
+ * with token auth, each holding {@code team/agent:1.0}; the service speaks plain HTTP to them. Where
+ * docker-registry is not installed, none start and the registry tests are skipped.
+ */
+public class RegistryResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final RegistryCredential PUSHER = new RegistryCredential("pusher", "push-secret");
+    public static final RegistryCredential READER = new RegistryCredential("reader", "read-secret-4b1d");
+
+    private static TestRegistry basic;
+    private static TestRegistry token;
+    private static String digest;
+
+    @Override
+    public synchronized Map<String, String> start() {
+        if (!TestRegistry.available()) {
+            return Map.of();
+        }
+        if (basic == null) {
+            try {
+                Path dir = Files.createTempDirectory("registries");
+                Map<String, String> users = Map.of(PUSHER.username(), PUSHER.password(), READER.username(), READER.password());
+                basic = TestRegistry.basic(Files.createDirectories(dir.resolve("basic")), users);
+                token = TestRegistry.token(Files.createDirectories(dir.resolve("token")), users,
+                        (user, access) -> user.equals(PUSHER.username()) || access.startsWith("team/") && access.endsWith(":pull"));
+                digest = basic.push("team/agent", "1.0", PUSHER);
+                token.push("team/agent", "1.0", PUSHER);
+            } catch (Exception e) {
+                throw new IllegalStateException("The test registries did not start", e);
+            }
+        }
+        return Map.of("para.registry.insecure-registries", basic.host() + "," + token.host());
+    }
+
+    public static TestRegistry basic() {
+        return basic;
+    }
+
+    public static TestRegistry token() {
+        return token;
+    }
+
+    /** The digest of team/agent:1.0 in the Basic-auth registry. */
+    public static String digest() {
+        return digest;
+    }
+
+    @Override
+    public void stop() {
+        // shared by every test class of the run; the processes end with the JVM
+    }
+}
