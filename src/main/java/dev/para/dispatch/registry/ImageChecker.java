@@ -26,7 +26,7 @@ public class ImageChecker {
     private final Counter hits;
     private final Counter misses;
 
-    ImageChecker(RegistryClient client, RegistryConfig config, MeterRegistry registry) {
+    public ImageChecker(RegistryClient client, RegistryConfig config, MeterRegistry registry) {
         this.client = client;
         this.cache = Caffeine.newBuilder().expireAfterWrite(config.cacheTtl()).maximumSize(10_000).buildAsync();
         this.hits = cacheCounter(registry, "hit");

@@ -46,7 +46,7 @@ public class RegistryClient {
     private final ObjectMapper json;
     private final HttpClient http;
 
-    RegistryClient(RegistryConfig config, MeterRegistry registry, ObjectMapper json) {
+    public RegistryClient(RegistryConfig config, MeterRegistry registry, ObjectMapper json) {
         this.config = config;
         this.registry = registry;
         this.json = json;

@@ -88,6 +88,8 @@ public final class TestRegistry implements AutoCloseable {
         Files.writeString(dir.resolve("token-ca.pem"), "-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n");
 
+        // Headers and body are two writes: without TCP_NODELAY, Nagle and delayed ACKs add 40 ms.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer tokens = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         TestRegistry[] self = new TestRegistry[1];
         tokens.createContext("/token", exchange -> {

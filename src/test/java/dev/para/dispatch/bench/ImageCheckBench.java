@@ -1,0 +1,109 @@
+package dev.para.dispatch.bench;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.para.dispatch.registry.ImageChecker;
+import dev.para.dispatch.registry.ImageReference;
+import dev.para.dispatch.registry.RegistryClient;
+import dev.para.dispatch.registry.RegistryConfig;
+import dev.para.dispatch.registry.RegistryCredential;
+import dev.para.dispatch.testing.TestRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Image check latency against real registries on loopback (bench/registry.sh): a warm check (the
+ * cache answers) and a cold one (the registry answers: HEAD, and for token auth the 401, the token
+ * service and the HEAD again). Results: bench/results/registry.txt.
+ */
+@Tag("bench")
+class ImageCheckBench {
+
+    static final RegistryCredential PUSHER = new RegistryCredential("pusher", "push-secret");
+    static final RegistryCredential READER = new RegistryCredential("reader", "read-secret");
+
+    @Test
+    void imageChecks() throws Exception {
+        assumeTrue(TestRegistry.available(), "docker-registry is not installed");
+        Path dir = Files.createTempDirectory("registry-bench");
+        Map<String, String> users = Map.of(PUSHER.username(), PUSHER.password(), READER.username(), READER.password());
+        StringBuilder out = new StringBuilder("# image checks, " + java.time.Instant.now() + "\n");
+        try (TestRegistry basic = TestRegistry.basic(Files.createDirectories(dir.resolve("basic")), users);
+                TestRegistry token = TestRegistry.token(Files.createDirectories(dir.resolve("token")), users, (u, a) -> true)) {
+            int tags = 400;
+            for (int i = 0; i < tags; i++) {
+                basic.push("team/agent", "t" + i, PUSHER);
+                token.push("team/agent", "t" + i, PUSHER);
+            }
+            for (TestRegistry registry : List.of(basic, token)) {
+                String kind = registry == basic ? "basic auth" : "token auth (Bearer handshake)";
+                RegistryConfig config = config(List.of(registry.host()));
+                ImageChecker checker = new ImageChecker(new RegistryClient(config, new SimpleMeterRegistry(), new ObjectMapper()),
+                        config, new SimpleMeterRegistry());
+                // Warm-up of the JIT and the connections on other tags, then every tag once cold.
+                for (int i = 0; i < 100; i++) {
+                    check(checker, registry, "t" + i);
+                }
+                long[] cold = new long[tags - 100];
+                for (int i = 100; i < tags; i++) {
+                    long start = System.nanoTime();
+                    check(checker, registry, "t" + i);
+                    cold[i - 100] = System.nanoTime() - start;
+                }
+                long[] warm = new long[100_000];
+                for (int i = 0; i < warm.length; i++) {
+                    long start = System.nanoTime();
+                    check(checker, registry, "t" + (100 + i % (tags - 100)));
+                    warm[i] = System.nanoTime() - start;
+                }
+                out.append(line("cold, " + kind, cold)).append(line("warm (cache), " + kind, warm));
+            }
+        }
+        write(out.toString());
+    }
+
+    private static void check(ImageChecker checker, TestRegistry registry, String tag) {
+        checker.check(ImageReference.parse(registry.host() + "/team/agent:" + tag), Optional.of(READER))
+                .await().atMost(Duration.ofSeconds(10));
+    }
+
+    private static String line(String what, long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return String.format("%-40s n=%-7d p50 %8.3f ms  p90 %8.3f ms  p99 %8.3f ms  max %8.3f ms%n", what, sorted.length,
+                ms(sorted, 0.50), ms(sorted, 0.90), ms(sorted, 0.99), sorted[sorted.length - 1] / 1e6);
+    }
+
+    private static double ms(long[] sorted, double q) {
+        return sorted[(int) Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))] / 1e6;
+    }
+
+    private static void write(String text) throws IOException {
+        System.out.print(text);
+        Path results = Path.of("bench/results");
+        Files.createDirectories(results);
+        Files.writeString(results.resolve("registry.txt"), text);
+    }
+
+    private static RegistryConfig config(List<String> insecure) {
+        return new RegistryConfig() {
+            public Duration cacheTtl() { return Duration.ofMinutes(15); }
+            public Duration connectTimeout() { return Duration.ofSeconds(2); }
+            public Duration requestTimeout() { return Duration.ofSeconds(5); }
+            public int maxRetries() { return 0; }
+            public Duration retryDelay() { return Duration.ofMillis(10); }
+            public Duration maxRetryAfter() { return Duration.ofSeconds(1); }
+            public Optional<List<String>> insecureRegistries() { return Optional.of(insecure); }
+        };
+    }
+}
