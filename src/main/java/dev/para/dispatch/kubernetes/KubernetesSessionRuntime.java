@@ -64,6 +64,10 @@ public class KubernetesSessionRuntime implements SessionRuntime {
         String minted = await(token);
         call("apply_secret", () -> client.secrets().inNamespace(namespace)
                 .resource(builder.secret(launch, minted, job)).createOr(NonDeletingOperation::update));
+        if (launch.pullSecret() != null) {
+            call("apply_pull_secret", () -> client.secrets().inNamespace(namespace)
+                    .resource(builder.pullSecret(launch, job)).createOr(NonDeletingOperation::update));
+        }
         if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
             call("resume_job", () -> client.batch().v1().jobs().inNamespace(namespace).withName(job.getMetadata().getName())
                     .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":false}}"));
@@ -87,6 +91,8 @@ public class KubernetesSessionRuntime implements SessionRuntime {
                 .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
         // Owned by the Job, but deleted at once: a cancelled session's token should not linger.
         call("delete_secret", () -> client.secrets().inNamespace(namespace).withName(name).delete());
+        call("delete_pull_secret", () -> client.secrets().inNamespace(namespace)
+                .withName(SessionJobBuilder.pullSecretName(sessionId)).delete());
     }
 
     @Override

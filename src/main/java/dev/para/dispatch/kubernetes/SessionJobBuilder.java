@@ -1,10 +1,13 @@
 package dev.para.dispatch.kubernetes;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -42,6 +45,7 @@ public final class SessionJobBuilder {
     public static final String ENTRYPOINT_DIR = "/var/run/para/entrypoint";
     public static final String WORKSPACE = "/workspace";
     public static final String TOKEN_KEY = "token";
+    private static final ObjectMapper JSON = new ObjectMapper();
     public static final String PROMPT_KEY = "prompt";
 
     private final KubernetesConfig config;
@@ -116,8 +120,7 @@ public final class SessionJobBuilder {
                             .withRuntimeClassName(pod.runtimeClassName().orElse(null))
                             .withNodeSelector(pod.nodeSelector().isEmpty() ? null : new LinkedHashMap<>(pod.nodeSelector()))
                             .withTolerations(tolerations(pod.tolerations()))
-                            .withImagePullSecrets(pod.imagePullSecrets().orElse(List.of()).stream()
-                                    .map(LocalObjectReference::new).toList())
+                            .withImagePullSecrets(imagePullSecrets(launch))
                             .withNewSecurityContext()
                                 .withRunAsNonRoot(true)
                                 .withRunAsUser(pod.runAsUser())
@@ -177,14 +180,58 @@ public final class SessionJobBuilder {
                 .withNewMetadata()
                     .withName(jobName(launch.sessionId()))
                     .withLabels(labels(launch.sessionId()))
-                    .withOwnerReferences(new OwnerReferenceBuilder()
-                            .withApiVersion("batch/v1").withKind("Job")
-                            .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
-                            .withBlockOwnerDeletion(false).withController(false)
-                            .build())
+                    .withOwnerReferences(ownedBy(owner))
                 .endMetadata()
                 .withType("Opaque")
                 .withData(base64(data))
+                .build();
+    }
+
+    /** The name of the session's pull Secret. */
+    public static String pullSecretName(UUID sessionId) {
+        return jobName(sessionId) + "-pull";
+    }
+
+    /**
+     * The session's image pull Secret ({@code kubernetes.io/dockerconfigjson}), owned by its Job
+     * like the session Secret, so the login lives exactly as long as the pods that need it.
+     */
+    public Secret pullSecret(SessionLaunch launch, Job owner) {
+        PullSecret login = launch.pullSecret();
+        String auth = Base64.getEncoder().encodeToString((login.username() + ":" + login.password()).getBytes(StandardCharsets.UTF_8));
+        String dockerConfig;
+        try {
+            dockerConfig = JSON.writeValueAsString(Map.of("auths", Map.of(login.registry(),
+                    Map.of("username", login.username(), "password", login.password(), "auth", auth))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("The pull secret cannot be written", e);
+        }
+        return new SecretBuilder()
+                .withNewMetadata()
+                    .withName(pullSecretName(launch.sessionId()))
+                    .withLabels(labels(launch.sessionId()))
+                    .withOwnerReferences(ownedBy(owner))
+                .endMetadata()
+                .withType("kubernetes.io/dockerconfigjson")
+                .withData(base64(Map.of(".dockerconfigjson", dockerConfig)))
+                .build();
+    }
+
+    /** The configured cluster-wide pull secrets, and the session's own when its image needs a login. */
+    private List<LocalObjectReference> imagePullSecrets(SessionLaunch launch) {
+        List<LocalObjectReference> secrets = new ArrayList<>(config.pod().imagePullSecrets().orElse(List.of()).stream()
+                .map(LocalObjectReference::new).toList());
+        if (launch.pullSecret() != null) {
+            secrets.add(new LocalObjectReference(pullSecretName(launch.sessionId())));
+        }
+        return secrets;
+    }
+
+    private static OwnerReference ownedBy(Job owner) {
+        return new OwnerReferenceBuilder()
+                .withApiVersion("batch/v1").withKind("Job")
+                .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
+                .withBlockOwnerDeletion(false).withController(false)
                 .build();
     }
 

@@ -8,6 +8,7 @@ import java.util.UUID;
  * the Job is being made). Holds the prompt, so {@link #toString()} does not show it.
  *
  * @param agentCredentials files for the agent (name → content), e.g. {@code anthropic-api-key}
+ * @param pullSecret the login the pods pull the image with, when the image needs one
  */
 public record SessionLaunch(
         UUID sessionId,
@@ -23,7 +24,8 @@ public record SessionLaunch(
         String gitName,
         String gitEmail,
         String prompt,
-        Map<String, String> agentCredentials) {
+        Map<String, String> agentCredentials,
+        PullSecret pullSecret) {
 
     @Override
     public String toString() {

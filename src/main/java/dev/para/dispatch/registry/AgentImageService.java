@@ -36,14 +36,16 @@ public class AgentImageService {
     public record Stored(AgentImageView view, boolean created) {}
 
     private final ImageChecker checker;
+    private final RegistryConfig config;
     private final CredentialService credentials;
     private final InstallationTokenService tokens;
     private final AuditLog audit;
     private final Clock clock;
 
-    AgentImageService(ImageChecker checker, CredentialService credentials, InstallationTokenService tokens, AuditLog audit,
-            Clock clock) {
+    AgentImageService(ImageChecker checker, RegistryConfig config, CredentialService credentials,
+            InstallationTokenService tokens, AuditLog audit, Clock clock) {
         this.checker = checker;
+        this.config = config;
         this.credentials = credentials;
         this.tokens = tokens;
         this.audit = audit;
@@ -83,6 +85,41 @@ public class AgentImageService {
         return existing(accountId, name).call(i -> i.delete())
                 .call(i -> audit.record(accountId, actor, "agent-image.deleted", "agent-image", name, Map.of("image", i.image)))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Before a session's Job is made: checks its image (cached) and gives the login its pods pull
+     * with. {@code imageName} names the account's agent image the session runs (null for the
+     * configuration's images, which are checked anonymously and pulled with the cluster-wide pull
+     * secrets). For {@code github-app} images the pods get a token of their own, minted now and
+     * valid an hour: longer than a pod may stay pending.
+     */
+    public Uni<Optional<PullLogin>> forLaunch(String accountId, String imageName, String image) {
+        if (!config.checkAtLaunch() && imageName == null) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        ImageReference reference = ImageReference.parse(image);
+        Uni<AgentImage> named = imageName == null ? Uni.createFrom().nullItem()
+                : Panache.withSession(() -> AgentImage.named(accountId, imageName));
+        return named.flatMap(registered -> {
+            // An image deleted since the session was made is pulled as it was recorded, without a login.
+            String credential = registered == null ? null
+                    : AgentImage.PULL_GITHUB_APP.equals(registered.pullWith) ? AgentImage.PULL_GITHUB_APP : registered.credentialName;
+            Uni<Optional<RegistryCredential>> login = pullCredential(accountId, reference, credential);
+            Uni<ImageCheck> checked = config.checkAtLaunch()
+                    ? login.flatMap(l -> checker.check(reference, l)) : Uni.createFrom().nullItem();
+            return checked.flatMap(ignored -> AgentImage.PULL_GITHUB_APP.equals(credential)
+                    ? podToken(accountId, reference).map(Optional::of)
+                    : login).map(l -> l.map(c -> new PullLogin(reference.authKey(), c)));
+        });
+    }
+
+    /** A token of the pods' own for a ghcr.io image of an installation's owner. */
+    private Uni<RegistryCredential> podToken(String accountId, ImageReference image) {
+        String owner = image.repository().split("/")[0];
+        return Panache.withSession(() -> Installation.findForAccountAndOwner(accountId, owner))
+                .flatMap(installation -> tokens.mintDedicated(installation.installationId, TokenNarrowing.of(List.of(), PACKAGES_READ)))
+                .map(token -> new RegistryCredential("x-access-token", token.token()));
     }
 
     /**

@@ -80,9 +80,9 @@ public record ImageReference(String registry, String repository, String tag, Str
         return registry.equals(DOCKER_HUB) ? "registry-1.docker.io" : registry;
     }
 
-    /** The host name without a port, as pull secrets and credentials name it. */
-    public String registryHost() {
-        return registry.replaceFirst(":[0-9]+$", "");
+    /** The key of this registry in a pull secret's {@code auths}, as the kubelet matches it (port included). */
+    public String authKey() {
+        return registry.equals(DOCKER_HUB) ? "https://index.docker.io/v1/" : registry;
     }
 
     public Optional<String> tagName() {

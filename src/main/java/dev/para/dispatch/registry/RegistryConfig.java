@@ -14,6 +14,13 @@ public interface RegistryConfig {
     @WithDefault("15m")
     Duration cacheTtl();
 
+    /**
+     * Check every session's image before its Job is made (cached), so an image that cannot be
+     * pulled fails the session at once instead of leaving a pod in ImagePullBackOff.
+     */
+    @WithDefault("true")
+    boolean checkAtLaunch();
+
     /** Timeout for opening a connection to a registry. */
     @WithDefault("5s")
     Duration connectTimeout();

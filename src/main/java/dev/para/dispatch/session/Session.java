@@ -67,6 +67,10 @@ public class Session extends PanacheEntityBase {
     @Column(name = "agent_image", nullable = false)
     public String agentImage;
 
+    /** The account's named agent image this session runs, if it is one (its pull credential applies). */
+    @Column(name = "agent_image_name")
+    public String agentImageName;
+
     @Column(name = "timeout_minutes", nullable = false)
     public int timeoutMinutes;
 

@@ -2,15 +2,20 @@ package dev.para.dispatch.session;
 
 import dev.para.dispatch.Background;
 import dev.para.dispatch.RuntimeConfig;
+import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.crypto.Sealer;
 import dev.para.dispatch.github.GitHubConfig;
 import dev.para.dispatch.github.GitHubException;
 import dev.para.dispatch.github.InstallationToken;
 import dev.para.dispatch.github.InstallationTokenService;
 import dev.para.dispatch.github.TokenNarrowing;
+import dev.para.dispatch.kubernetes.PullSecret;
 import dev.para.dispatch.kubernetes.SessionLaunch;
 import dev.para.dispatch.kubernetes.SessionRuntime;
 import dev.para.dispatch.kubernetes.SessionRuntimeException;
+import dev.para.dispatch.registry.AgentImageService;
+import dev.para.dispatch.registry.PullLogin;
+import dev.para.dispatch.registry.RegistryException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -30,6 +35,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -50,7 +56,7 @@ public class SessionLauncher {
             + " WHERE state = 'QUEUED' AND (launch_claimed_until IS NULL OR launch_claimed_until < $2) %s"
             + " ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING id, launch_attempts, installation_id,"
             + " repository, slug, source_branch, branch_base, instance_count, agent_image, timeout_minutes, max_turns,"
-            + " prompt, created_at";
+            + " prompt, created_at, account_id, agent_image_name";
 
     private final SessionRuntime runtime;
     private final InstallationTokenService tokens;
@@ -62,10 +68,12 @@ public class SessionLauncher {
     private final RuntimeConfig runtimeConfig;
     private final Clock clock;
     private final MeterRegistry registry;
+    private final AgentImageService agentImages;
 
     SessionLauncher(SessionRuntime runtime, InstallationTokenService tokens, SessionTransitions transitions, Sealer sealer,
             Pool pool, SessionConfig config, GitHubConfig github, RuntimeConfig runtimeConfig, Clock clock,
-            MeterRegistry registry) {
+            MeterRegistry registry, AgentImageService agentImages) {
+        this.agentImages = agentImages;
         this.runtime = runtime;
         this.tokens = tokens;
         this.transitions = transitions;
@@ -159,6 +167,8 @@ public class SessionLauncher {
             s.branchBase = row.getString("branch_base");
             s.instanceCount = row.getInteger("instance_count");
             s.agentImage = row.getString("agent_image");
+            s.agentImageName = row.getString("agent_image_name");
+            s.accountId = row.getString("account_id");
             s.timeoutMinutes = row.getInteger("timeout_minutes");
             s.maxTurns = row.getInteger("max_turns");
             s.prompt = row.getString("prompt");
@@ -188,12 +198,19 @@ public class SessionLauncher {
         return start(claim.session()).onFailure().recoverWithUni(e -> launchFailed(claim, e));
     }
 
-    /** Mints the token while the Job is being made: the two do not wait for each other. */
+    /**
+     * Checks the image (cached), then mints the token while the Job is being made: the two do not
+     * wait for each other.
+     */
     private Uni<Void> start(Session s) {
+        return agentImages.forLaunch(s.accountId, s.agentImageName, s.agentImage).flatMap(pull -> start(s, pull));
+    }
+
+    private Uni<Void> start(Session s, Optional<PullLogin> pull) {
         CompletableFuture<InstallationToken> token = tokens.mintDedicated(s.installationId,
                         TokenNarrowing.repository(s.repositoryName(), TokenNarrowing.SESSION_PERMISSIONS))
                 .subscribeAsCompletionStage();
-        return VertxContextSupport.executeBlocking(() -> runtime.launch(launchOf(s), token.thenApply(InstallationToken::token)))
+        return VertxContextSupport.executeBlocking(() -> runtime.launch(launchOf(s, pull), token.thenApply(InstallationToken::token)))
                 .onFailure().call(() -> token.isDone() && !token.isCompletedExceptionally()
                         ? tokens.revokeToken(token.join().token()).onFailure().recoverWithNull()
                         : Uni.createFrom().voidItem())
@@ -258,11 +275,12 @@ public class SessionLauncher {
         }));
     }
 
-    private SessionLaunch launchOf(Session s) {
+    private SessionLaunch launchOf(Session s, Optional<PullLogin> pull) {
         String web = config.gitUrl().orElse(github.webUrl()).toString().replaceAll("/+$", "");
         return new SessionLaunch(s.id, s.slug, s.repository, web + "/" + s.repository + ".git", s.sourceBranch,
                 s.branchBase, s.instanceCount, s.agentImage, s.timeoutMinutes, s.maxTurns, config.git().name(),
-                config.git().email(), s.prompt, Map.of());
+                config.git().email(), s.prompt, Map.of(), pull.map(p -> new PullSecret(p.registry(),
+                        p.credential().username(), p.credential().password())).orElse(null));
     }
 
     private static boolean isTransient(Throwable e) {
@@ -271,6 +289,9 @@ public class SessionLauncher {
         }
         if (e instanceof SessionRuntimeException r) {
             return r.isTransient();
+        }
+        if (e instanceof RegistryException r) {
+            return r.retryable();
         }
         return true; // PostgreSQL away, a timeout: try again
     }
@@ -281,6 +302,12 @@ public class SessionLauncher {
         }
         if (e instanceof SessionRuntimeException r) {
             return r.getMessage();
+        }
+        if (e instanceof RegistryException r) {
+            return "the agent image cannot be pulled: " + r.getMessage();
+        }
+        if (e instanceof ProblemException p) {
+            return p.getMessage();
         }
         return "launch failed: " + e.getClass().getSimpleName();
     }

@@ -12,6 +12,7 @@ import dev.para.dispatch.github.TokenNarrowing;
 import dev.para.dispatch.github.model.GitHubRepository;
 import dev.para.dispatch.installation.GrantedRepository;
 import dev.para.dispatch.installation.Installation;
+import dev.para.dispatch.registry.AgentImage;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -52,8 +53,11 @@ public class SessionService {
     /** A request checked and completed with defaults and GitHub's answers, ready to be written. */
     record Plan(UUID id, String accountId, String actor, Installation installation, String repository,
             String sourceBranch, String prBase, String branchBase, String slug, String prompt, String promptFile,
-            int instances, String agentImage, int timeoutMinutes, Integer maxTurns, String idempotencyKey,
+            int instances, AgentImageChoice agentImage, int timeoutMinutes, Integer maxTurns, String idempotencyKey,
             String requestHash, UUID recoveredFrom, Integer triggerIssue, Long triggerComment) {}
+
+    /** The image a session runs, and the name of the account's agent image it is, if it is one. */
+    record AgentImageChoice(String image, String name) {}
 
     /** The answer to a create: the session, and whether it was an earlier create replayed. */
     public record Created(SessionView session, boolean replayed) {}
@@ -267,7 +271,8 @@ public class SessionService {
         Instant now = clock.instant();
         String branchBase = "para/recovered-" + s.slug + "-" + RECOVER_TIME.format(now);
         return new Plan(UUID.randomUUID(), s.accountId, actor, installation, s.repository, i.branch, s.prBase, branchBase,
-                slug("recovered-" + s.slug, now), continuation, null, 1, s.agentImage, s.timeoutMinutes, s.maxTurns,
+                slug("recovered-" + s.slug, now), continuation, null, 1, new AgentImageChoice(s.agentImage, s.agentImageName),
+                s.timeoutMinutes, s.maxTurns,
                 null, null, s.id, s.triggerIssue, null);
     }
 
@@ -275,34 +280,39 @@ public class SessionService {
     private Uni<Plan> plan(String accountId, String actor, CreateSessionRequest r, String idempotencyKey, String hash) {
         String owner = r.repository().substring(0, r.repository().indexOf('/'));
         String name = r.repository().substring(r.repository().indexOf('/') + 1);
-        return Panache.withSession(() -> Installation.findForAccountAndOwner(accountId, owner)
-                        .flatMap(installation -> {
-                            if (installation == null) {
-                                throw new ProblemException("no-installation", "Repository not accessible", 422,
-                                        "The App is not installed on " + owner + " for this account");
-                            }
-                            requireActive(installation);
-                            return "selected".equals(installation.repositorySelection)
-                                    ? GrantedRepository.isGranted(installation.installationId, r.repository())
-                                            .map(granted -> {
-                                                if (!granted) {
-                                                    throw notAccessible(r.repository());
-                                                }
-                                                return installation;
-                                            })
-                                    : Uni.createFrom().item(installation);
-                        }))
+        return agentImage(accountId, r.agentImage()).flatMap(image -> installationFor(accountId, owner, r.repository())
                 .flatMap(installation -> tokens.token(installation.installationId,
                                 TokenNarrowing.repository(name, TokenNarrowing.SERVICE_PERMISSIONS))
                         .flatMap(token -> github.getRepository(token.token(), owner, name)
                                 .flatMap(repo -> promptOf(r, token.token(), owner, name, sourceBranch(r, repo))
-                                        .map(prompt -> completed(accountId, actor, installation, repo, r, prompt,
-                                                idempotencyKey, hash))))
-                        .onFailure(GitHubException.class).transform(e -> asProblem((GitHubException) e, r.repository())));
+                                        .map(prompt -> completed(accountId, actor, installation, repo, r, image,
+                                                prompt, idempotencyKey, hash))))
+                        .onFailure(GitHubException.class).transform(e -> asProblem((GitHubException) e, r.repository()))));
+    }
+
+    /** The account's active installation on the owner, with the repository granted to it. */
+    private Uni<Installation> installationFor(String accountId, String owner, String repository) {
+        return Panache.withSession(() -> Installation.findForAccountAndOwner(accountId, owner)
+                .flatMap(installation -> {
+                    if (installation == null) {
+                        throw new ProblemException("no-installation", "Repository not accessible", 422,
+                                "The App is not installed on " + owner + " for this account");
+                    }
+                    requireActive(installation);
+                    return "selected".equals(installation.repositorySelection)
+                            ? GrantedRepository.isGranted(installation.installationId, repository)
+                                    .map(granted -> {
+                                        if (!granted) {
+                                            throw notAccessible(repository);
+                                        }
+                                        return installation;
+                                    })
+                            : Uni.createFrom().item(installation);
+                }));
     }
 
     private Plan completed(String accountId, String actor, Installation installation, GitHubRepository repo,
-            CreateSessionRequest r, String prompt, String idempotencyKey, String hash) {
+            CreateSessionRequest r, AgentImageChoice image, String prompt, String idempotencyKey, String hash) {
         Instant now = clock.instant();
         UUID id = UUID.randomUUID();
         String sourceBranch = sourceBranch(r, repo);
@@ -310,7 +320,7 @@ public class SessionService {
         String slug = slug(name, now);
         return new Plan(id, accountId, actor, installation, repo.fullName() != null ? repo.fullName() : r.repository(),
                 sourceBranch, r.prBase() != null ? r.prBase() : sourceBranch, "para/" + slug, slug, prompt,
-                r.promptFile(), r.instances() != null ? r.instances() : 1, agentImage(r.agentImage()),
+                r.promptFile(), r.instances() != null ? r.instances() : 1, image,
                 r.timeoutMinutes() != null ? r.timeoutMinutes() : config.defaultTimeoutMinutes(),
                 r.maxTurns() != null ? r.maxTurns() : config.defaultMaxTurns().orElse(null),
                 idempotencyKey, hash, null, null, null);
@@ -392,7 +402,8 @@ public class SessionService {
         s.prompt = p.prompt();
         s.promptFile = p.promptFile();
         s.instanceCount = p.instances();
-        s.agentImage = p.agentImage();
+        s.agentImage = p.agentImage().image();
+        s.agentImageName = p.agentImage().name();
         s.timeoutMinutes = p.timeoutMinutes();
         s.maxTurns = p.maxTurns();
         s.state = SessionState.QUEUED;
@@ -457,7 +468,6 @@ public class SessionService {
         if (r.timeoutMinutes() != null && r.timeoutMinutes() > config.maxTimeoutMinutes()) {
             throw ProblemException.badRequest("timeoutMinutes", "must be at most " + config.maxTimeoutMinutes());
         }
-        agentImage(r.agentImage());
     }
 
     private void checkPromptSize(String prompt, String field) {
@@ -466,16 +476,26 @@ public class SessionService {
         }
     }
 
-    private String agentImage(String name) {
-        if (name == null) {
-            return config.defaultAgentImage();
-        }
-        String image = config.agentImages().get(name);
-        if (image == null) {
-            throw new ProblemException("unknown-agent-image", "Unknown agent image", 422,
-                    "No agent image is named '" + name + "'");
-        }
-        return image;
+    /**
+     * The image a request names: one of the account's agent images, else one of the configuration's.
+     * Naming none: the account's default image, else the configuration's.
+     */
+    private Uni<AgentImageChoice> agentImage(String accountId, String name) {
+        return Panache.withSession(() -> name == null ? AgentImage.defaultFor(accountId) : AgentImage.named(accountId, name))
+                .map(own -> {
+                    if (own != null) {
+                        return new AgentImageChoice(own.image, own.name);
+                    }
+                    if (name == null) {
+                        return new AgentImageChoice(config.defaultAgentImage(), null);
+                    }
+                    String image = config.agentImages().get(name);
+                    if (image == null) {
+                        throw new ProblemException("unknown-agent-image", "Unknown agent image", 422,
+                                "No agent image is named '" + name + "'");
+                    }
+                    return new AgentImageChoice(image, null);
+                });
     }
 
     private static String sourceBranch(CreateSessionRequest r, GitHubRepository repo) {

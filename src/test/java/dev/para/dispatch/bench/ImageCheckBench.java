@@ -47,7 +47,7 @@ class ImageCheckBench {
             }
             for (TestRegistry registry : List.of(basic, token)) {
                 String kind = registry == basic ? "basic auth" : "token auth (Bearer handshake)";
-                RegistryConfig config = config(List.of(registry.host()));
+                RegistryConfig config = TestRegistry.clientConfig(0, List.of(registry.host()));
                 ImageChecker checker = new ImageChecker(new RegistryClient(config, new SimpleMeterRegistry(), new ObjectMapper()),
                         config, new SimpleMeterRegistry());
                 // Warm-up of the JIT and the connections on other tags, then every tag once cold.
@@ -95,15 +95,4 @@ class ImageCheckBench {
         Files.writeString(results.resolve("registry.txt"), text);
     }
 
-    private static RegistryConfig config(List<String> insecure) {
-        return new RegistryConfig() {
-            public Duration cacheTtl() { return Duration.ofMinutes(15); }
-            public Duration connectTimeout() { return Duration.ofSeconds(2); }
-            public Duration requestTimeout() { return Duration.ofSeconds(5); }
-            public int maxRetries() { return 0; }
-            public Duration retryDelay() { return Duration.ofMillis(10); }
-            public Duration maxRetryAfter() { return Duration.ofSeconds(1); }
-            public Optional<List<String>> insecureRegistries() { return Optional.of(insecure); }
-        };
-    }
 }

@@ -30,7 +30,7 @@ class SessionJobBuilderTest {
     static SessionLaunch launch(int instances, Integer maxTurns) {
         return new SessionLaunch(SESSION, "readme_20261123-101500", "acme/app", "https://github.com/acme/app.git", "main",
                 "para/readme_20261123-101500", instances, "ghcr.io/acme/agent:1.2", 45, maxTurns, "para-dispatch",
-                "bot@example.com", "Fix the README", Map.of());
+                "bot@example.com", "Fix the README", Map.of(), null);
     }
 
     static Job job(Map<String, String> values, SessionLaunch launch) {
@@ -123,6 +123,29 @@ class SessionJobBuilderTest {
         assertEquals("Job", secret.getMetadata().getOwnerReferences().get(0).getKind());
         assertEquals(TOKEN, new String(java.util.Base64.getDecoder().decode(secret.getData().get("token"))));
         assertEquals("Fix the README", new String(java.util.Base64.getDecoder().decode(secret.getData().get("prompt"))));
+    }
+
+    @Test
+    void aPrivateImageGetsAPullSecretOfItsOwnOwnedByTheJob() throws Exception {
+        SessionLaunch base = launch(1, null);
+        SessionLaunch launch = new SessionLaunch(base.sessionId(), base.slug(), base.repository(), base.cloneUrl(),
+                base.sourceBranch(), base.branchBase(), 1, "ghcr.io/acme/agent:1.2", 45, null, base.gitName(), base.gitEmail(),
+                base.prompt(), Map.of(), new PullSecret("ghcr.io", "x-access-token", "ghs_pullToken\"quoted"));
+        Job job = job(Map.of("para.kubernetes.pod.image-pull-secrets", "cluster-wide"), launch);
+        job.getMetadata().setUid("uid-1");
+        assertEquals(List.of("cluster-wide", SessionJobBuilder.pullSecretName(SESSION)),
+                job.getSpec().getTemplate().getSpec().getImagePullSecrets().stream().map(r -> r.getName()).toList());
+        var secret = new SessionJobBuilder(config(Map.of())).pullSecret(launch, job);
+        assertEquals("kubernetes.io/dockerconfigjson", secret.getType());
+        assertEquals("uid-1", secret.getMetadata().getOwnerReferences().get(0).getUid());
+        var config = new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.util.Base64.getDecoder()
+                .decode(secret.getData().get(".dockerconfigjson")));
+        assertEquals("ghs_pullToken\"quoted", config.at("/auths/ghcr.io/password").asText());
+        assertEquals(java.util.Base64.getEncoder().encodeToString("x-access-token:ghs_pullToken\"quoted".getBytes()),
+                config.at("/auths/ghcr.io/auth").asText());
+        assertFalse(launch.toString().contains("ghs_pullToken"));
+        assertNull(job(Map.of(), launch(1, null)).getSpec().getTemplate().getSpec().getImagePullSecrets().stream()
+                .filter(r -> r.getName().endsWith("-pull")).findFirst().orElse(null));
     }
 
     @Test

@@ -25,7 +25,8 @@ class ImageReferenceTest {
 
         ImageReference pinned = ImageReference.parse("localhost:5000/team/agent:1.0@" + DIGEST);
         assertEquals("localhost:5000", pinned.registry());
-        assertEquals("localhost", pinned.registryHost());
+        assertEquals("localhost:5000", pinned.authKey());
+        assertEquals("https://index.docker.io/v1/", hub.authKey());
         assertEquals(DIGEST, pinned.reference(), "a digest pins the image, whatever the tag says");
         assertEquals("localhost:5000/team/agent:1.0@" + DIGEST, pinned.toString());
     }

@@ -61,20 +61,9 @@ class RegistryClientTest {
     }
 
     static RegistryClient client(SimpleMeterRegistry meters, List<String> insecure) {
-        return new RegistryClient(config(Duration.ofMinutes(15), insecure), meters, new ObjectMapper());
+        return new RegistryClient(TestRegistry.clientConfig(2, insecure), meters, new ObjectMapper());
     }
 
-    static RegistryConfig config(Duration ttl, List<String> insecure) {
-        return new RegistryConfig() {
-            public Duration cacheTtl() { return ttl; }
-            public Duration connectTimeout() { return Duration.ofSeconds(2); }
-            public Duration requestTimeout() { return Duration.ofSeconds(5); }
-            public int maxRetries() { return 2; }
-            public Duration retryDelay() { return Duration.ofMillis(10); }
-            public Duration maxRetryAfter() { return Duration.ofSeconds(1); }
-            public Optional<List<String>> insecureRegistries() { return Optional.of(insecure); }
-        };
-    }
 
     ImageCheck check(TestRegistry registry, String image, RegistryCredential credential) {
         return client.check(ImageReference.parse(registry.host() + "/" + image), Optional.ofNullable(credential))
@@ -132,7 +121,7 @@ class RegistryClientTest {
 
     @Test
     void theCacheSavesTheSecondRegistryCall() {
-        ImageChecker checker = new ImageChecker(client, config(Duration.ofMinutes(15), List.of()), meters);
+        ImageChecker checker = new ImageChecker(client, TestRegistry.clientConfig(2, List.of()), meters);
         ImageReference image = ImageReference.parse(basic.host() + "/team/agent:1.0");
         checker.check(image, Optional.of(READER)).await().atMost(Duration.ofSeconds(10));
         long calls = meters.get(RegistryClient.REQUEST_TIMER).timers().stream().mapToLong(t -> t.count()).sum();

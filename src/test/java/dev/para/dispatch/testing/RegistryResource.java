@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Two real registries for the whole test run (see {@link TestRegistry}): one with Basic auth, one
- * with token auth, each holding {@code team/agent:1.0}; the service speaks plain HTTP to them. Where
- * docker-registry is not installed, none start and the registry tests are skipped.
+ * Real registries for the whole test run (see {@link TestRegistry}): one with Basic auth and one
+ * with token auth, each holding {@code team/agent:1.0}, and an open one holding the service's
+ * default agent image, which every launch checks. The service speaks plain HTTP to them. Where
+ * docker-registry is not installed, none start, launches skip the check and the registry tests
+ * are skipped.
  */
 public class RegistryResource implements QuarkusTestResourceLifecycleManager {
 
@@ -18,12 +20,13 @@ public class RegistryResource implements QuarkusTestResourceLifecycleManager {
 
     private static TestRegistry basic;
     private static TestRegistry token;
+    private static TestRegistry open;
     private static String digest;
 
     @Override
     public synchronized Map<String, String> start() {
         if (!TestRegistry.available()) {
-            return Map.of();
+            return Map.of("para.registry.check-at-launch", "false");
         }
         if (basic == null) {
             try {
@@ -34,11 +37,14 @@ public class RegistryResource implements QuarkusTestResourceLifecycleManager {
                         (user, access) -> user.equals(PUSHER.username()) || access.startsWith("team/") && access.endsWith(":pull"));
                 digest = basic.push("team/agent", "1.0", PUSHER);
                 token.push("team/agent", "1.0", PUSHER);
+                open = TestRegistry.open(Files.createDirectories(dir.resolve("open")));
+                open.push("para-dispatch/agent", "latest", PUSHER);
             } catch (Exception e) {
                 throw new IllegalStateException("The test registries did not start", e);
             }
         }
-        return Map.of("para.registry.insecure-registries", basic.host() + "," + token.host());
+        return Map.of("para.registry.insecure-registries", basic.host() + "," + token.host() + "," + open.host(),
+                "para.sessions.default-agent-image", open.host() + "/para-dispatch/agent:latest");
     }
 
     public static TestRegistry basic() {

@@ -2,8 +2,11 @@ package dev.para.dispatch.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.para.dispatch.registry.RegistryConfig;
 import dev.para.dispatch.registry.RegistryCredential;
 import io.quarkus.elytron.security.common.BcryptUtil;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 import java.io.IOException;
@@ -61,6 +64,11 @@ public final class TestRegistry implements AutoCloseable {
 
     public static boolean available() {
         return Files.isExecutable(Path.of(BINARY));
+    }
+
+    /** A registry anyone may pull from and push to. */
+    public static TestRegistry open(Path dir) throws Exception {
+        return start(dir, "", null);
     }
 
     /** A registry with htpasswd Basic auth for these users (name to password). */
@@ -128,7 +136,7 @@ public final class TestRegistry implements AutoCloseable {
         Path config = dir.resolve("config.yml");
         Files.writeString(config, "version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\n"
                 + "storage:\n  filesystem:\n    rootdirectory: " + Files.createDirectories(dir.resolve("data")) + "\n"
-                + "http:\n  addr: 127.0.0.1:" + port + "\nauth:\n" + auth);
+                + "http:\n  addr: 127.0.0.1:" + port + "\n" + (auth.isEmpty() ? "" : "auth:\n" + auth));
         Process process = new ProcessBuilder(BINARY, "serve", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
         TestRegistry registry = new TestRegistry(process, port, tokens);
@@ -145,6 +153,16 @@ public final class TestRegistry implements AutoCloseable {
                 Thread.sleep(50);
             }
         }
+    }
+
+    /** The client's configuration for tests: plain HTTP to these registries, quick retries. */
+    public static RegistryConfig clientConfig(int maxRetries, List<String> insecure) {
+        return new SmallRyeConfigBuilder().withMapping(RegistryConfig.class)
+                .withConverter(Duration.class, 100, new DurationConverter()).withDefaultValues(Map.of(
+                        "para.registry.connect-timeout", "2s", "para.registry.request-timeout", "5s",
+                        "para.registry.max-retries", String.valueOf(maxRetries), "para.registry.retry-delay", "10ms",
+                        "para.registry.max-retry-after", "1s", "para.registry.insecure-registries", String.join(",", insecure)))
+                .build().getConfigMapping(RegistryConfig.class);
     }
 
     /** {@code 127.0.0.1:<port>}: the registry part of image references. */

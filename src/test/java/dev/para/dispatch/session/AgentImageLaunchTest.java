@@ -1,0 +1,103 @@
+package dev.para.dispatch.session;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.para.dispatch.kubernetes.SessionJobBuilder;
+import dev.para.dispatch.testing.GitHubFake;
+import dev.para.dispatch.testing.KubernetesMock;
+import dev.para.dispatch.testing.LogScan;
+import dev.para.dispatch.testing.RegistryResource;
+import dev.para.dispatch.testing.SessionFixtures;
+import dev.para.dispatch.testing.TestRegistry;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A session on an account's private agent image: checked before its Job is made, pulled with a
+ * Secret of its own; an image that cannot be pulled fails the session at once with the reason.
+ */
+@QuarkusTest
+class AgentImageLaunchTest {
+
+    @GitHubFake.Inject
+    WireMockServer github;
+
+    @BeforeEach
+    void registries() {
+        assumeTrue(TestRegistry.available(), "docker-registry is not installed (.ci/run installs it)");
+    }
+
+    private static void put(SessionFixtures f, String path, String body, int status) {
+        given().header("Authorization", f.bearer()).contentType("application/json").body(body).when().put(path).then()
+                .statusCode(status);
+    }
+
+    private static UUID create(SessionFixtures f, String agentImage) {
+        String id = given().header("Authorization", f.bearer()).contentType("application/json")
+                .body("{\"repository\":\"" + f.repository() + "\",\"prompt\":\"Lint\",\"agentImage\":\"" + agentImage + "\"}")
+                .when().post("/api/v1/sessions").then().statusCode(202).extract().path("id");
+        return UUID.fromString(id);
+    }
+
+    @Test
+    void aPrivateImageIsPulledWithASecretOfTheSessionsOwn() throws Exception {
+        SessionFixtures f = SessionFixtures.linked(github);
+        String password = RegistryResource.READER.password();
+        put(f, "/api/v1/credentials/reg", "{\"kind\":\"registry-basic\",\"username\":\"reader\",\"password\":\"" + password + "\"}", 201);
+        String image = RegistryResource.basic().host() + "/team/agent:1.0";
+        put(f, "/api/v1/agent-images/private", "{\"image\":\"" + image + "\",\"credential\":\"reg\"}", 201);
+
+        UUID id = create(f, "private");
+        SessionLifecycleTest.awaitSession(f, id, "RUNNING");
+        Job job = KubernetesMock.client().batch().v1().jobs().withName(SessionJobBuilder.jobName(id)).get();
+        assertEquals(image, job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+        assertTrue(job.getSpec().getTemplate().getSpec().getImagePullSecrets().stream().map(LocalObjectReference::getName)
+                .anyMatch(SessionJobBuilder.pullSecretName(id)::equals));
+        Secret pull = KubernetesMock.client().secrets().withName(SessionJobBuilder.pullSecretName(id)).get();
+        assertEquals("kubernetes.io/dockerconfigjson", pull.getType());
+        assertEquals(job.getMetadata().getName(), pull.getMetadata().getOwnerReferences().get(0).getName());
+        JsonNode auths = new ObjectMapper().readTree(Base64.getDecoder().decode(pull.getData().get(".dockerconfigjson")))
+                .path("auths").path(RegistryResource.basic().host());
+        assertEquals("reader", auths.path("username").asText());
+        assertEquals(password, auths.path("password").asText());
+
+        // The pull credential is nowhere else: not in the API's answers, not in the log.
+        given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id).then()
+                .body(Matchers.not(Matchers.containsString(password)));
+        LogScan.assertNoSecrets(password);
+    }
+
+    @Test
+    void anImageThatCannotBePulledFailsTheSessionAtOnce() {
+        SessionFixtures f = SessionFixtures.linked(github);
+        put(f, "/api/v1/credentials/reg", "{\"kind\":\"registry-basic\",\"username\":\"reader\",\"password\":\""
+                + RegistryResource.READER.password() + "\"}", 201);
+        put(f, "/api/v1/agent-images/private", "{\"image\":\"" + RegistryResource.basic().host() + "/team/agent:1.0\","
+                + "\"credential\":\"reg\"}", 201);
+        // The password changes after the image was registered: the launch finds out, not a kubelet.
+        put(f, "/api/v1/credentials/reg", "{\"kind\":\"registry-basic\",\"username\":\"reader\",\"password\":\"rotated-away\"}", 200);
+
+        UUID id = create(f, "private");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", f.bearer())
+                .get("/api/v1/sessions/" + id).then()
+                .body("state", Matchers.equalTo("FAILED"))
+                .body("reason", Matchers.startsWith("the agent image cannot be pulled: the registry refused the credential")));
+        assertEquals(null, KubernetesMock.client().batch().v1().jobs().withName(SessionJobBuilder.jobName(id)).get(),
+                "no Job for an image that cannot be pulled");
+    }
+}
