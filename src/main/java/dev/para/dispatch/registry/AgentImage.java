@@ -60,6 +60,10 @@ public class AgentImage extends PanacheEntityBase {
     @Column(name = "agent_command")
     public String agentCommand;
 
+    /** The credential the agent runs with (anthropic-api-key or claude-oauth-token), if the image has no login baked in. */
+    @Column(name = "agent_credential_name")
+    public String agentCredentialName;
+
     /** The manifest digest the registry answered at the last check. */
     public String digest;
 
@@ -84,9 +88,10 @@ public class AgentImage extends PanacheEntityBase {
         return list("accountId = ?1 order by name", accountId);
     }
 
-    /** The names of the account's images that pull with the credential. */
+    /** The names of the account's images that pull or run with the credential. */
     public static Uni<List<String>> usingCredential(String accountId, String credentialName) {
-        return find("accountId = ?1 and credentialName = ?2", accountId, credentialName).<AgentImage>list()
+        return find("accountId = ?1 and (credentialName = ?2 or agentCredentialName = ?2)", accountId, credentialName)
+                .<AgentImage>list()
                 .map(images -> images.stream().map(i -> i.name).toList());
     }
 

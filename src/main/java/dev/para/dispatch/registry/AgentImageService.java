@@ -64,7 +64,9 @@ public class AgentImageService {
             throw ProblemException.badRequest("agentCommand", "must be a command name or path, without spaces or arguments");
         }
         String credential = request.credential() == null || request.credential().isBlank() ? null : request.credential();
-        return pullCredential(accountId, image, credential)
+        Uni<Void> agentKey = request.agentCredential() == null ? Uni.createFrom().voidItem()
+                : Panache.withSession(() -> credentials.agentKey(accountId, request.agentCredential())).replaceWithVoid();
+        return agentKey.flatMap(ignored -> pullCredential(accountId, image, credential))
                 .flatMap(login -> checker.check(image, login))
                 .onFailure(RegistryException.class).transform(e -> notPullable(image, (RegistryException) e))
                 .flatMap(check -> Panache.withTransaction(() -> store(accountId, actor, name, request, image, credential, check)));
@@ -94,9 +96,9 @@ public class AgentImageService {
      * secrets). For {@code github-app} images the pods get a token of their own, minted now and
      * valid an hour: longer than a pod may stay pending.
      */
-    public Uni<Optional<PullLogin>> forLaunch(String accountId, String imageName, String image) {
+    public Uni<LaunchImage> forLaunch(String accountId, String imageName, String image) {
         if (!config.checkAtLaunch() && imageName == null) {
-            return Uni.createFrom().item(Optional.empty());
+            return Uni.createFrom().item(new LaunchImage(Optional.empty(), Map.of()));
         }
         ImageReference reference = ImageReference.parse(image);
         Uni<AgentImage> named = imageName == null ? Uni.createFrom().nullItem()
@@ -108,10 +110,20 @@ public class AgentImageService {
             Uni<Optional<RegistryCredential>> login = pullCredential(accountId, reference, credential);
             Uni<ImageCheck> checked = config.checkAtLaunch()
                     ? login.flatMap(l -> checker.check(reference, l)) : Uni.createFrom().nullItem();
-            return checked.flatMap(ignored -> AgentImage.PULL_GITHUB_APP.equals(credential)
+            Uni<Optional<PullLogin>> pull = checked.flatMap(ignored -> AgentImage.PULL_GITHUB_APP.equals(credential)
                     ? podToken(accountId, reference).map(Optional::of)
                     : login).map(l -> l.map(c -> new PullLogin(reference.authKey(), c)));
+            return pull.flatMap(p -> agentFiles(accountId, registered).map(files -> new LaunchImage(p, files)));
         });
+    }
+
+    /** The agent's credential as the session file the entrypoint reads, when the image names one. */
+    private Uni<Map<String, String>> agentFiles(String accountId, AgentImage registered) {
+        if (registered == null || registered.agentCredentialName == null) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return Panache.withSession(() -> credentials.agentKey(accountId, registered.agentCredentialName))
+                .map(key -> Map.of(key.getKey(), key.getValue()));
     }
 
     /** A token of the pods' own for a ghcr.io image of an installation's owner. */
@@ -171,6 +183,7 @@ public class AgentImageService {
             i.cpuLimit = r == null ? null : r.cpuLimit();
             i.memoryLimit = r == null ? null : r.memoryLimit();
             i.agentCommand = request.agentCommand();
+            i.agentCredentialName = request.agentCredential();
             i.digest = check.digest();
             i.checkedAt = clock.instant();
             i.updatedAt = clock.instant();

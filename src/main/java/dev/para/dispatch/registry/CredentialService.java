@@ -103,6 +103,21 @@ public class CredentialService {
                 .replaceWithVoid();
     }
 
+    /**
+     * The agent's credential named {@code name}, opened, as the session file it becomes
+     * ({@code anthropic-api-key} or {@code claude-oauth-token} → its value); 422 when it does not
+     * exist or is another kind.
+     */
+    public Uni<Map.Entry<String, String>> agentKey(String accountId, String name) {
+        return Credential.named(accountId, name).map(c -> {
+            if (c == null || CredentialKind.REGISTRY_BASIC.wire().equals(c.kind)) {
+                throw new ProblemException("credential-unusable", "Unprocessable Content", 422, "agentCredential: '" + name
+                        + "' is not an anthropic-api-key or claude-oauth-token credential of this account");
+            }
+            return Map.entry(c.kind, sealer.open(c.sealedValue, PURPOSE));
+        });
+    }
+
     /** The registry login named {@code name}, opened; 422 when it does not exist or is another kind. */
     public Uni<RegistryCredential> registryLogin(String accountId, String name) {
         return Credential.named(accountId, name).map(c -> {

@@ -14,7 +14,7 @@ import dev.para.dispatch.kubernetes.SessionLaunch;
 import dev.para.dispatch.kubernetes.SessionRuntime;
 import dev.para.dispatch.kubernetes.SessionRuntimeException;
 import dev.para.dispatch.registry.AgentImageService;
-import dev.para.dispatch.registry.PullLogin;
+import dev.para.dispatch.registry.LaunchImage;
 import dev.para.dispatch.registry.RegistryException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -35,7 +35,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -203,14 +202,14 @@ public class SessionLauncher {
      * wait for each other.
      */
     private Uni<Void> start(Session s) {
-        return agentImages.forLaunch(s.accountId, s.agentImageName, s.agentImage).flatMap(pull -> start(s, pull));
+        return agentImages.forLaunch(s.accountId, s.agentImageName, s.agentImage).flatMap(image -> start(s, image));
     }
 
-    private Uni<Void> start(Session s, Optional<PullLogin> pull) {
+    private Uni<Void> start(Session s, LaunchImage image) {
         CompletableFuture<InstallationToken> token = tokens.mintDedicated(s.installationId,
                         TokenNarrowing.repository(s.repositoryName(), TokenNarrowing.SESSION_PERMISSIONS))
                 .subscribeAsCompletionStage();
-        return VertxContextSupport.executeBlocking(() -> runtime.launch(launchOf(s, pull), token.thenApply(InstallationToken::token)))
+        return VertxContextSupport.executeBlocking(() -> runtime.launch(launchOf(s, image), token.thenApply(InstallationToken::token)))
                 .onFailure().call(() -> token.isDone() && !token.isCompletedExceptionally()
                         ? tokens.revokeToken(token.join().token()).onFailure().recoverWithNull()
                         : Uni.createFrom().voidItem())
@@ -275,11 +274,11 @@ public class SessionLauncher {
         }));
     }
 
-    private SessionLaunch launchOf(Session s, Optional<PullLogin> pull) {
+    private SessionLaunch launchOf(Session s, LaunchImage image) {
         String web = config.gitUrl().orElse(github.webUrl()).toString().replaceAll("/+$", "");
         return new SessionLaunch(s.id, s.slug, s.repository, web + "/" + s.repository + ".git", s.sourceBranch,
                 s.branchBase, s.instanceCount, s.agentImage, s.timeoutMinutes, s.maxTurns, config.git().name(),
-                config.git().email(), s.prompt, Map.of(), pull.map(p -> new PullSecret(p.registry(),
+                config.git().email(), s.prompt, image.agentFiles(), image.pull().map(p -> new PullSecret(p.registry(),
                         p.credential().username(), p.credential().password())).orElse(null));
     }
 

@@ -1,5 +1,8 @@
 package dev.para.dispatch.registry;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,7 +12,11 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.para.dispatch.testing.ApiTokens;
+import dev.para.dispatch.testing.GitHubFake;
+import dev.para.dispatch.testing.SessionFixtures;
 import dev.para.dispatch.testing.Db;
 import dev.para.dispatch.testing.LogScan;
 import dev.para.dispatch.testing.RegistryResource;
@@ -26,6 +33,9 @@ import org.junit.jupiter.api.Test;
 class AgentImageResourceTest {
 
     final String account = "acct-" + UUID.randomUUID();
+
+    @GitHubFake.Inject
+    WireMockServer github;
 
     @BeforeEach
     void registries() {
@@ -113,12 +123,34 @@ class AgentImageResourceTest {
         image("Bad Name", "ghcr.io/acme/agent:1", null).statusCode(400);
         image("x", RegistryResource.basic().host() + "/team/agent:1.0", "no-such-credential").statusCode(422)
                 .body("type", equalTo("urn:para-dispatch:problem:credential-unusable"));
+        login("reg", RegistryResource.READER.password());
+        put("/api/v1/agent-images/x", "{\"image\":\"" + RegistryResource.basic().host() + "/team/agent:1.0\","
+                + "\"credential\":\"reg\",\"agentCredential\":\"reg\"}").statusCode(422)
+                .body("detail", containsString("agentCredential"));
         image("x", RegistryResource.basic().host() + "/team/agent:1.0", "github-app").statusCode(400)
                 .body("errors[0].field", equalTo("credential"));
         put("/api/v1/credentials/k", "{\"kind\":\"password\",\"value\":\"x\"}").statusCode(400).body("errors[0].field", equalTo("kind"));
         put("/api/v1/credentials/k", "{\"kind\":\"registry-basic\",\"username\":\"u\"}").statusCode(400)
                 .body("errors[0].field", equalTo("password"));
-        given().header("Authorization", ApiTokens.bearer(account)).get("/api/v1/credentials").then().body("size()", equalTo(0));
+        given().header("Authorization", ApiTokens.bearer(account)).get("/api/v1/credentials").then().body("size()", equalTo(1));
+        given().header("Authorization", ApiTokens.bearer(account)).get("/api/v1/agent-images").then().body("size()", equalTo(0));
+    }
+
+    /** ghcr.io images of an installation's owner are pulled with an installation token that may read packages. */
+    @Test
+    void githubAppPullsUseAnInstallationTokenThatMayReadPackages() {
+        SessionFixtures f = SessionFixtures.linked(github);
+        given().header("Authorization", f.bearer()).contentType("application/json")
+                .body("{\"image\":\"ghcr.io/" + f.owner + "/agent:1.0\",\"credential\":\"github-app\"}")
+                .when().put("/api/v1/agent-images/ghcr").then()
+                // ghcr.io itself is out of reach of the build machines (or, with internet, refuses the fake token).
+                .statusCode(422).body("type", equalTo("urn:para-dispatch:problem:image-not-pullable"));
+        github.verify(postRequestedFor(urlEqualTo("/app/installations/" + f.installationId + "/access_tokens"))
+                .withRequestBody(matchingJsonPath("$.permissions.packages", WireMock.equalTo("read"))));
+        given().header("Authorization", f.bearer()).contentType("application/json")
+                .body("{\"image\":\"ghcr.io/someone-else/agent:1.0\",\"credential\":\"github-app\"}")
+                .when().put("/api/v1/agent-images/ghcr").then()
+                .statusCode(422).body("type", equalTo("urn:para-dispatch:problem:credential-unusable"));
     }
 
     private static void refused(ValidatableResponse response, String reason) {

@@ -1,11 +1,19 @@
 package dev.para.dispatch.registry;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.head;
+import static com.github.tomakehurst.wiremock.client.WireMock.headRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.para.dispatch.testing.TestRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ServerSocket;
@@ -117,6 +125,41 @@ class RegistryClientTest {
         assertEquals(RegistryError.UNREACHABLE, e.error());
         assertTrue(e.retryable());
         assertEquals(3, meters.get(RegistryClient.REQUEST_TIMER).tag("outcome", "network").timer().count(), "1 try + 2 retries");
+    }
+
+    /** A registry that asks us to slow down, or stumbles, is waited for and asked again. */
+    @Test
+    void rateLimitsAreHonouredAndServerErrorsRetried() {
+        WireMockServer fake = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        fake.start();
+        try {
+            String manifest = "/v2/team/agent/manifests/1.0";
+            fake.stubFor(head(urlEqualTo(manifest)).inScenario("busy").whenScenarioStateIs(Scenario.STARTED)
+                    .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")).willSetStateTo("server error"));
+            fake.stubFor(head(urlEqualTo(manifest)).inScenario("busy").whenScenarioStateIs("server error")
+                    .willReturn(aResponse().withStatus(503)).willSetStateTo("fine"));
+            fake.stubFor(head(urlEqualTo(manifest)).inScenario("busy").whenScenarioStateIs("fine")
+                    .willReturn(aResponse().withStatus(200).withHeader("Docker-Content-Digest", "sha256:" + "cd".repeat(32))
+                            .withHeader("Content-Type", "application/vnd.oci.image.index.v1+json")));
+            RegistryClient local = client(meters, List.of("127.0.0.1:" + fake.port()));
+            long start = System.nanoTime();
+            ImageCheck found = local.check(ImageReference.parse("127.0.0.1:" + fake.port() + "/team/agent:1.0"), Optional.empty())
+                    .await().atMost(Duration.ofSeconds(10));
+            assertEquals("sha256:" + "cd".repeat(32), found.digest());
+            assertEquals("application/vnd.oci.image.index.v1+json", found.mediaType());
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(1)) >= 0, "Retry-After was not waited for");
+            fake.verify(3, headRequestedFor(urlEqualTo(manifest)).withHeader("Accept", containing("application/vnd.oci.image.index.v1+json")));
+
+            // A rate limit longer than we wait fails the check, retryable, with its Retry-After.
+            fake.resetAll();
+            fake.stubFor(head(urlEqualTo(manifest)).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "120")));
+            RegistryException limited = assertThrows(RegistryException.class, () -> local.check(
+                    ImageReference.parse("127.0.0.1:" + fake.port() + "/team/agent:1.0"), Optional.empty()).await().atMost(Duration.ofSeconds(10)));
+            assertEquals(RegistryError.RATE_LIMITED, limited.error());
+            assertEquals(Optional.of(Duration.ofSeconds(120)), limited.retryAfter());
+        } finally {
+            fake.stop();
+        }
     }
 
     @Test

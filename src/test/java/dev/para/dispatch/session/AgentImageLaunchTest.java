@@ -60,7 +60,9 @@ class AgentImageLaunchTest {
         String password = RegistryResource.READER.password();
         put(f, "/api/v1/credentials/reg", "{\"kind\":\"registry-basic\",\"username\":\"reader\",\"password\":\"" + password + "\"}", 201);
         String image = RegistryResource.basic().host() + "/team/agent:1.0";
-        put(f, "/api/v1/agent-images/private", "{\"image\":\"" + image + "\",\"credential\":\"reg\"}", 201);
+        put(f, "/api/v1/credentials/claude", "{\"kind\":\"claude-oauth-token\",\"value\":\"sk-ant-oat01-launchTest\"}", 201);
+        put(f, "/api/v1/agent-images/private", "{\"image\":\"" + image + "\",\"credential\":\"reg\","
+                + "\"agentCredential\":\"claude\"}", 201);
 
         UUID id = create(f, "private");
         SessionLifecycleTest.awaitSession(f, id, "RUNNING");
@@ -76,10 +78,16 @@ class AgentImageLaunchTest {
         assertEquals("reader", auths.path("username").asText());
         assertEquals(password, auths.path("password").asText());
 
+        // The agent's credential is a file of the session Secret, never an env value of the pod spec.
+        Secret files = KubernetesMock.client().secrets().withName(SessionJobBuilder.jobName(id)).get();
+        assertEquals("sk-ant-oat01-launchTest", new String(Base64.getDecoder().decode(files.getData().get("claude-oauth-token"))));
+        assertTrue(job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .noneMatch(e -> String.valueOf(e.getValue()).contains("sk-ant-oat01")));
+
         // The pull credential is nowhere else: not in the API's answers, not in the log.
         given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id).then()
                 .body(Matchers.not(Matchers.containsString(password)));
-        LogScan.assertNoSecrets(password);
+        LogScan.assertNoSecrets(password, "sk-ant-oat01-launchTest");
     }
 
     @Test
