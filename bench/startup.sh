@@ -30,21 +30,19 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-rm -f target/bench-pg-port
-java -Djava.io.tmpdir=target/tmp -cp "target/test-classes:$(cat target/bench-classpath.txt)" \
-  dev.para.dispatch.bench.BenchPostgres target/bench-pg-port > "$results/postgres.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 60); do [ -s target/bench-pg-port ] && break; sleep 0.5; done
-pg_port=$(cat target/bench-pg-port)
+# shellcheck source=bench/postgres.sh
+. bench/postgres.sh
+start_bench_postgres "$results/postgres.log"
 
 # Kubernetes: none here, so the readiness check of the session informers is served by the dry run.
+sealing_key=$(head -c 32 /dev/urandom | base64)
 export QUARKUS_HTTP_PORT=$PORT \
   QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://localhost:$pg_port/postgres" \
   QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://localhost:$pg_port/postgres" \
   QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
   PARA_GITHUB_APP_ID=123456 PARA_GITHUB_PRIVATE_KEY_FILE="$PWD/src/test/resources/github/app-private-key-pkcs1.pem" \
   PARA_GITHUB_WEBHOOK_SECRET=bench PARA_DRY_RUN=true \
-  PARA_CRYPTO_KEYS_BENCH="$(head -c 32 /dev/urandom | base64)" PARA_CRYPTO_ACTIVE_KEY=bench \
+  PARA_CRYPTO_KEYS_BENCH="$sealing_key" PARA_CRYPTO_ACTIVE_KEY=bench \
   MP_JWT_VERIFY_PUBLICKEY_LOCATION="$PWD/src/test/resources/jwt/public-key.pem"
 
 now_ms() { date +%s%3N; }
@@ -62,7 +60,7 @@ for run in $(seq 1 "$RUNS"); do
     java ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$results/startup-service.log" 2>&1 &
   fi
   service=$!
-  pids+=($service)
+  pids+=("$service")
   until curl -fs "localhost:$PORT/q/health/ready" >/dev/null 2>&1; do
     kill -0 "$service" 2>/dev/null || { cat "$results/startup-service.log" >&2; exit 1; }
     sleep 0.02

@@ -28,12 +28,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 2; for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-rm -f target/bench-pg-port
-java -Djava.io.tmpdir=target/tmp -cp "target/test-classes:$(cat target/bench-classpath.txt)" \
-  dev.para.dispatch.bench.BenchPostgres target/bench-pg-port > "$results/postgres.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 60); do [ -s target/bench-pg-port ] && break; sleep 0.5; done
-pg_port=$(cat target/bench-pg-port)
+# shellcheck source=bench/postgres.sh
+. bench/postgres.sh
+start_bench_postgres "$results/postgres.log"
 
 QUARKUS_HTTP_PORT=$PORT \
 QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://localhost:$pg_port/postgres" \
