@@ -17,12 +17,20 @@ import java.util.List;
 @ApplicationScoped
 public class ResealJob {
 
-    /** A table with a sealed column, its key id column, and the purpose its values are sealed for. */
+    /**
+     * A table with a sealed column, its key id column (null where the key id is read from the
+     * value itself, {@code v1:<key id>:…}), and the purpose its values are sealed for.
+     */
     record SealedColumn(String table, String valueColumn, String keyColumn, String purpose) {}
 
+    /** Every sealed column of the schema: a retired key may be dropped only when none holds it. */
     static final List<SealedColumn> SEALED_COLUMNS = List.of(
             new SealedColumn("installation_tokens", "sealed_token", "key_id", "installation-token"),
-            new SealedColumn("credentials", "sealed_value", "key_id", "credential"));
+            new SealedColumn("credentials", "sealed_value", "key_id", "credential"),
+            new SealedColumn("sessions", "sealed_token", null, "session-token"),
+            new SealedColumn("github_app", "sealed_private_key", null, "github-app-private-key"),
+            new SealedColumn("github_app", "sealed_webhook_secret", null, "github-app-webhook-secret"),
+            new SealedColumn("github_app", "sealed_client_secret", null, "github-app-client-secret"));
 
     private static final int BATCH = 100;
 
@@ -63,16 +71,19 @@ public class ResealJob {
 
     private Uni<Integer> resealBatch(SealedColumn c, String active) {
         // ctid is stable while the row is locked, which makes one statement pair fit every table.
-        String select = "SELECT ctid, " + c.valueColumn() + " FROM " + c.table()
-                + " WHERE " + c.keyColumn() + " <> $1 LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED";
-        String update = "UPDATE " + c.table() + " SET " + c.valueColumn() + " = $1, " + c.keyColumn()
-                + " = $2 WHERE ctid = $3::tid";
+        String keyOf = c.keyColumn() != null ? c.keyColumn() : "split_part(" + c.valueColumn() + ", ':', 2)";
+        String select = "SELECT ctid, " + c.valueColumn() + " FROM " + c.table() + " WHERE " + c.valueColumn()
+                + " IS NOT NULL AND " + keyOf + " <> $1 LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED";
+        String update = c.keyColumn() != null
+                ? "UPDATE " + c.table() + " SET " + c.valueColumn() + " = $1, " + c.keyColumn() + " = $2 WHERE ctid = $3::tid"
+                : "UPDATE " + c.table() + " SET " + c.valueColumn() + " = $1 WHERE ctid = $2::tid";
         return pool.withTransaction(conn -> conn.preparedQuery(select).execute(Tuple.of(active))
                 .flatMap(rows -> {
                     List<Tuple> updates = new ArrayList<>();
                     for (Row row : rows) {
                         String resealed = sealer.seal(sealer.open(row.getString(1), c.purpose()), c.purpose());
-                        updates.add(Tuple.of(resealed, active, row.getValue(0).toString()));
+                        String ctid = row.getValue(0).toString();
+                        updates.add(c.keyColumn() != null ? Tuple.of(resealed, active, ctid) : Tuple.of(resealed, ctid));
                     }
                     return updates.isEmpty()
                             ? Uni.createFrom().item(0)

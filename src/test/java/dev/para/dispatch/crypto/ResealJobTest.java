@@ -40,4 +40,23 @@ class ResealJobTest {
         assertEquals(token, sealer.open((String) row.get("sealed_token"), "installation-token"));
         assertEquals(0, Db.count("SELECT count(*) FROM installation_tokens WHERE key_id <> 'k2'"));
     }
+
+    /** Columns whose key id is read from the value: the App the manifest flow stored, session tokens. */
+    @Test
+    void valuesThatNameTheirKeyMoveToo() {
+        Sealer withOldKey = SealerTest.sealer(Map.of("k1", "dGVzdC1zZWFsaW5nLWtleS1udW1iZXItb25lLTMyYiE="), "k1");
+        Db.query("DELETE FROM github_app");
+        Db.query("INSERT INTO github_app (app_id, slug, name, html_url, client_id, sealed_client_secret, sealed_webhook_secret,"
+                        + " sealed_private_key) VALUES (7, 'reseal-app', 'Reseal', 'https://github.com/apps/reseal-app', 'Iv1.x', ?, NULL, ?)",
+                withOldKey.seal("client-secret", "github-app-client-secret"), withOldKey.seal("pem", "github-app-private-key"));
+
+        reseal.resealAll().await().atMost(Duration.ofSeconds(20));
+
+        var row = Db.query("SELECT sealed_client_secret, sealed_private_key, sealed_webhook_secret FROM github_app").get(0);
+        assertEquals("k2", Sealer.keyIdOf((String) row.get("sealed_private_key")));
+        assertEquals("pem", sealer.open((String) row.get("sealed_private_key"), "github-app-private-key"));
+        assertEquals("client-secret", sealer.open((String) row.get("sealed_client_secret"), "github-app-client-secret"));
+        assertEquals(null, row.get("sealed_webhook_secret"));
+        Db.query("DELETE FROM github_app");
+    }
 }
