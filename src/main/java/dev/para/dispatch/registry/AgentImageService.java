@@ -100,7 +100,12 @@ public class AgentImageService {
         if (!config.checkAtLaunch() && imageName == null) {
             return Uni.createFrom().item(new LaunchImage(Optional.empty(), Map.of()));
         }
-        ImageReference reference = ImageReference.parse(image);
+        ImageReference reference;
+        try {
+            reference = ImageReference.parse(image);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().failure(new RegistryException(RegistryError.INVALID_REFERENCE, "'" + image + "' " + e.getMessage(), null));
+        }
         Uni<AgentImage> named = imageName == null ? Uni.createFrom().nullItem()
                 : Panache.withSession(() -> AgentImage.named(accountId, imageName));
         return named.flatMap(registered -> {

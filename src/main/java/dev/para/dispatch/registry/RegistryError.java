@@ -4,6 +4,8 @@ package dev.para.dispatch.registry;
 public enum RegistryError {
     /** The registry refused the credential (or asked for one and none was given). */
     AUTHENTICATION(false, "the registry refused the credential"),
+    /** The image reference itself is not valid (a configured image with a typo). */
+    INVALID_REFERENCE(false, "the image reference is not valid"),
     /** The credential is valid but may not pull this repository. */
     PERMISSION(false, "the credential may not pull this repository"),
     /** No such repository at the registry (or it is private and the credential cannot see it). */
