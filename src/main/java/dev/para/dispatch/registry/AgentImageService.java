@@ -94,11 +94,21 @@ public class AgentImageService {
      * with. {@code imageName} names the account's agent image the session runs (null for the
      * configuration's images, which are checked anonymously and pulled with the cluster-wide pull
      * secrets). For {@code github-app} images the pods get a token of their own, minted now and
-     * valid an hour: longer than a pod may stay pending.
+     * valid an hour: longer than a pod may stay pending. {@code pulledByCluster} is false where
+     * nothing pulls the image (the local runtime, a dry run): then only the agent's files are given.
      */
-    public Uni<LaunchImage> forLaunch(String accountId, String imageName, String image) {
-        if (!config.checkAtLaunch() && imageName == null) {
-            return Uni.createFrom().item(new LaunchImage(Optional.empty(), Map.of()));
+    public Uni<LaunchImage> forLaunch(String accountId, String imageName, String image, boolean pulledByCluster) {
+        Uni<AgentImage> named = imageName == null ? Uni.createFrom().nullItem()
+                : Panache.withSession(() -> AgentImage.named(accountId, imageName));
+        return named.flatMap(registered -> (pulledByCluster ? pullLogin(accountId, registered, image)
+                        : Uni.createFrom().item(Optional.<PullLogin>empty()))
+                .flatMap(pull -> agentFiles(accountId, registered).map(files -> new LaunchImage(pull, files))));
+    }
+
+    /** Checks the image (cached) with its login, and gives the login the pods pull with. */
+    private Uni<Optional<PullLogin>> pullLogin(String accountId, AgentImage registered, String image) {
+        if (registered == null && !config.checkAtLaunch()) {
+            return Uni.createFrom().item(Optional.empty());
         }
         ImageReference reference;
         try {
@@ -106,20 +116,14 @@ public class AgentImageService {
         } catch (IllegalArgumentException e) {
             return Uni.createFrom().failure(new RegistryException(RegistryError.INVALID_REFERENCE, "'" + image + "' " + e.getMessage(), null));
         }
-        Uni<AgentImage> named = imageName == null ? Uni.createFrom().nullItem()
-                : Panache.withSession(() -> AgentImage.named(accountId, imageName));
-        return named.flatMap(registered -> {
-            // An image deleted since the session was made is pulled as it was recorded, without a login.
-            String credential = registered == null ? null
-                    : AgentImage.PULL_GITHUB_APP.equals(registered.pullWith) ? AgentImage.PULL_GITHUB_APP : registered.credentialName;
-            Uni<Optional<RegistryCredential>> login = pullCredential(accountId, reference, credential);
-            Uni<ImageCheck> checked = config.checkAtLaunch()
-                    ? login.flatMap(l -> checker.check(reference, l)) : Uni.createFrom().nullItem();
-            Uni<Optional<PullLogin>> pull = checked.flatMap(ignored -> AgentImage.PULL_GITHUB_APP.equals(credential)
-                    ? podToken(accountId, reference).map(Optional::of)
-                    : login).map(l -> l.map(c -> new PullLogin(reference.authKey(), c)));
-            return pull.flatMap(p -> agentFiles(accountId, registered).map(files -> new LaunchImage(p, files)));
-        });
+        // An image deleted since the session was made is pulled as it was recorded, without a login.
+        String credential = registered == null ? null
+                : AgentImage.PULL_GITHUB_APP.equals(registered.pullWith) ? AgentImage.PULL_GITHUB_APP : registered.credentialName;
+        return pullCredential(accountId, reference, credential)
+                .call(login -> config.checkAtLaunch() ? checker.check(reference, login) : Uni.createFrom().voidItem())
+                .flatMap(login -> AgentImage.PULL_GITHUB_APP.equals(credential)
+                        ? podToken(accountId, reference).map(Optional::of) : Uni.createFrom().item(login))
+                .map(login -> login.map(c -> new PullLogin(reference.authKey(), c)));
     }
 
     /** The agent's credential as the session file the entrypoint reads, when the image names one. */

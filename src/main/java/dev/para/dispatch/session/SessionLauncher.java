@@ -202,7 +202,9 @@ public class SessionLauncher {
      * wait for each other.
      */
     private Uni<Void> start(Session s) {
-        return agentImages.forLaunch(s.accountId, s.agentImageName, s.agentImage).flatMap(image -> start(s, image));
+        boolean pulledByCluster = "kubernetes".equals(runtimeConfig.sessionRuntime()) && !runtimeConfig.dryRun();
+        return agentImages.forLaunch(s.accountId, s.agentImageName, s.agentImage, pulledByCluster)
+                .flatMap(image -> start(s, image));
     }
 
     private Uni<Void> start(Session s, LaunchImage image) {
