@@ -15,7 +15,8 @@ final class DevPostgres {
 
     static final String USER = "postgres";
     static final String PASSWORD = "postgres";
-    private static final String PORT_PROPERTY = "para.dev.postgres-port";
+    // Outside the para.* namespace, which the configuration mappings own and validate.
+    private static final String PORT_PROPERTY = "para-dispatch.dev.postgres-port";
 
     private DevPostgres() {}
 
