@@ -2,6 +2,8 @@ package dev.para.dispatch.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
@@ -16,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,11 +43,19 @@ public class RegistryClient {
             "application/vnd.docker.distribution.manifest.list.v2+json",
             "application/vnd.docker.distribution.manifest.v2+json");
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    /** How long an Authorization is reused at most; a Bearer token's own {@code expires_in} may shorten it. */
+    private static final Duration AUTHORIZATION_REUSE = Duration.ofMinutes(5);
+
+    /** An Authorization header for a repository, and until when it may be sent again. */
+    private record Authorization(String header, Instant reuseUntil) {}
 
     private final RegistryConfig config;
     private final MeterRegistry registry;
     private final ObjectMapper json;
     private final HttpClient http;
+    /** Per registry, repository and credential: the next check of another tag skips the 401 and the token service. */
+    private final Cache<String, Authorization> authorizations = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(AUTHORIZATION_REUSE).build();
 
     public RegistryClient(RegistryConfig config, MeterRegistry registry, ObjectMapper json) {
         this.config = config;
@@ -92,10 +103,14 @@ public class RegistryClient {
     /** HEAD the manifest; on a 401, authenticate as the challenge says and ask again. */
     private Uni<ImageCheck> manifest(ImageReference image, Optional<RegistryCredential> credential) {
         URI uri = URI.create(base(image) + "/v2/" + image.repository() + "/manifests/" + image.reference());
-        return send("manifest", manifestRequest(uri, "HEAD", null))
+        String key = image.registry() + "|" + image.repository() + "|" + credential.map(RegistryCredential::fingerprint).orElse("-");
+        Authorization reused = authorizations.getIfPresent(key);
+        String first = reused != null && Instant.now().isBefore(reused.reuseUntil()) ? reused.header() : null;
+        return send("manifest", manifestRequest(uri, "HEAD", first))
                 .flatMap(answer -> answer.statusCode() != 401 ? Uni.createFrom().item(answer)
                         : authorization(image, credential, answer)
-                                .flatMap(auth -> send("manifest", manifestRequest(uri, "HEAD", auth))))
+                                .invoke(auth -> authorizations.put(key, auth))
+                                .flatMap(auth -> send("manifest", manifestRequest(uri, "HEAD", auth.header()))))
                 .flatMap(answer -> answer.statusCode() != 404 ? Uni.createFrom().item(answer)
                         // A missing manifest: the tag list says whether the repository is missing too.
                         : send("tags", manifestRequest(URI.create(base(image) + "/v2/" + image.repository() + "/tags/list"),
@@ -142,11 +157,12 @@ public class RegistryClient {
     }
 
     /** The Authorization for the challenge of a 401: Basic, or a Bearer token from the realm. */
-    private Uni<String> authorization(ImageReference image, Optional<RegistryCredential> credential,
+    private Uni<Authorization> authorization(ImageReference image, Optional<RegistryCredential> credential,
             HttpResponse<String> challenged) {
         String challenge = challenged.headers().firstValue("WWW-Authenticate").orElse("");
         if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
-            return credential.map(c -> Uni.createFrom().item(c.basicAuthorization()))
+            return credential.map(c -> Uni.createFrom().item(new Authorization(c.basicAuthorization(),
+                            Instant.now().plus(AUTHORIZATION_REUSE))))
                     .orElseGet(() -> Uni.createFrom().failure(new RegistryException(RegistryError.AUTHENTICATION,
                             "the registry asks for a credential and none was given", null)));
         }
@@ -188,7 +204,9 @@ public class RegistryClient {
                     throw new RegistryException(RegistryError.PROTOCOL, "the token service answered HTTP "
                             + answer.statusCode() + " without a token", null);
                 }
-                return "Bearer " + token;
+                // Reused until shortly before the token expires (60 s when the service does not say).
+                long lifetime = body.path("expires_in").asLong(60);
+                return new Authorization("Bearer " + token, Instant.now().plusSeconds(Math.max(0, lifetime - 10)));
             } catch (IOException e) {
                 throw new RegistryException(RegistryError.PROTOCOL, "the token service answered no JSON", null);
             }

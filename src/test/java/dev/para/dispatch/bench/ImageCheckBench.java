@@ -41,46 +41,61 @@ class ImageCheckBench {
         try (TestRegistry basic = TestRegistry.basic(Files.createDirectories(dir.resolve("basic")), users);
                 TestRegistry token = TestRegistry.token(Files.createDirectories(dir.resolve("token")), users, (u, a) -> true)) {
             int tags = 400;
+            int repositories = 300;
             for (int i = 0; i < tags; i++) {
                 basic.push("team/agent", "t" + i, PUSHER);
                 token.push("team/agent", "t" + i, PUSHER);
             }
+            for (int i = 0; i < repositories; i++) {
+                basic.push("team/r" + i, "1.0", PUSHER);
+                token.push("team/r" + i, "1.0", PUSHER);
+            }
             for (TestRegistry registry : List.of(basic, token)) {
-                String kind = registry == basic ? "basic auth" : "token auth (Bearer handshake)";
+                String kind = registry == basic ? "basic auth" : "token auth";
                 RegistryConfig config = TestRegistry.clientConfig(0, List.of(registry.host()));
                 ImageChecker checker = new ImageChecker(new RegistryClient(config, new SimpleMeterRegistry(), new ObjectMapper()),
                         config, new SimpleMeterRegistry());
                 // Warm-up of the JIT and the connections on other tags, then every tag once cold.
                 for (int i = 0; i < 100; i++) {
-                    check(checker, registry, "t" + i);
+                    check(checker, registry, "team/agent:t" + i);
                 }
+                // A repository never seen: the 401, the credential (for token auth the token service), the HEAD again.
+                long[] handshake = new long[repositories];
+                for (int i = 0; i < repositories; i++) {
+                    long start = System.nanoTime();
+                    check(checker, registry, "team/r" + i + ":1.0");
+                    handshake[i] = System.nanoTime() - start;
+                }
+                // Another tag of a repository checked before: its authorization is reused, one HEAD.
                 long[] cold = new long[tags - 100];
                 for (int i = 100; i < tags; i++) {
                     long start = System.nanoTime();
-                    check(checker, registry, "t" + i);
+                    check(checker, registry, "team/agent:t" + i);
                     cold[i - 100] = System.nanoTime() - start;
                 }
                 long[] warm = new long[100_000];
                 for (int i = 0; i < warm.length; i++) {
                     long start = System.nanoTime();
-                    check(checker, registry, "t" + (100 + i % (tags - 100)));
+                    check(checker, registry, "team/agent:t" + (100 + i % (tags - 100)));
                     warm[i] = System.nanoTime() - start;
                 }
-                out.append(line("cold, " + kind, cold)).append(line("warm (cache), " + kind, warm));
+                out.append(line("cold, new repository, " + kind, handshake))
+                        .append(line("cold, new tag, " + kind, cold))
+                        .append(line("warm (cache), " + kind, warm));
             }
         }
         write(out.toString());
     }
 
-    private static void check(ImageChecker checker, TestRegistry registry, String tag) {
-        checker.check(ImageReference.parse(registry.host() + "/team/agent:" + tag), Optional.of(READER))
+    private static void check(ImageChecker checker, TestRegistry registry, String image) {
+        checker.check(ImageReference.parse(registry.host() + "/" + image), Optional.of(READER))
                 .await().atMost(Duration.ofSeconds(10));
     }
 
     private static String line(String what, long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
-        return String.format("%-40s n=%-7d p50 %8.3f ms  p90 %8.3f ms  p99 %8.3f ms  max %8.3f ms%n", what, sorted.length,
+        return String.format("%-36s n=%-7d p50 %8.3f ms  p90 %8.3f ms  p99 %8.3f ms  max %8.3f ms%n", what, sorted.length,
                 ms(sorted, 0.50), ms(sorted, 0.90), ms(sorted, 0.99), sorted[sorted.length - 1] / 1e6);
     }
 

@@ -103,6 +103,10 @@ class RegistryClientTest {
         int before = token.tokenRequests();
         assertEquals(tokenDigest, check(token, "team/agent:1.0", READER).digest());
         assertTrue(token.tokenRequests() > before, "no token was asked for");
+        // Another image of the same repository within the token's life: no second handshake.
+        int after = token.tokenRequests();
+        assertEquals(RegistryError.MANIFEST_NOT_FOUND, refusal(token, "team/agent:2.0", READER));
+        assertEquals(after, token.tokenRequests(), "the token was not reused");
     }
 
     @Test
