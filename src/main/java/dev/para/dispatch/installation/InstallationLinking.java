@@ -1,8 +1,7 @@
 package dev.para.dispatch.installation;
 
 import dev.para.dispatch.api.ProblemException;
-import dev.para.dispatch.crypto.Sealer;
-import dev.para.dispatch.crypto.SealingException;
+import dev.para.dispatch.crypto.SealedState;
 import dev.para.dispatch.github.GitHubClient;
 import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.GitHubConfig;
@@ -12,8 +11,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.time.Instant;
 
 /**
@@ -33,31 +32,28 @@ public class InstallationLinking {
 
     private record State(String accountId, String actor) {}
 
-    private final Sealer sealer;
+    private final SealedState states;
     private final GitHubClient github;
     private final GitHubConfig config;
     private final AppCredentials credentials;
     private final InstallationService installations;
-    private final Clock clock;
 
-    InstallationLinking(Sealer sealer, GitHubClient github, GitHubConfig config, AppCredentials credentials,
-            InstallationService installations, Clock clock) {
+    InstallationLinking(SealedState states, GitHubClient github, GitHubConfig config, AppCredentials credentials,
+            InstallationService installations) {
         this.credentials = credentials;
-        this.sealer = sealer;
+        this.states = states;
         this.github = github;
         this.config = config;
         this.installations = installations;
-        this.clock = clock;
     }
 
     public InstallUrl installUrl(String accountId, String actor) {
         String slug = credentials.slug().orElseThrow(() -> ProblemException.unavailable("app-not-configured",
                 "para.github.app-slug is not set, so there is no installation page to send you to", null));
-        Instant expiresAt = clock.instant().plus(STATE_LIFETIME);
-        String state = sealer.seal(expiresAt.getEpochSecond() + "\n" + accountId + "\n" + actor, STATE_PURPOSE);
+        SealedState.Issued state = states.issue(STATE_PURPOSE, STATE_LIFETIME, accountId, actor);
         String url = config.webUrl().toString().replaceAll("/$", "") + "/apps/" + slug + "/installations/new?state="
-                + URLEncoder.encode(state, StandardCharsets.UTF_8);
-        return new InstallUrl(url, expiresAt);
+                + URLEncoder.encode(state.value(), StandardCharsets.UTF_8);
+        return new InstallUrl(url, state.expiresAt());
     }
 
     /** Completes the setup redirect: proves the user's access through GitHub, then links. */
@@ -76,18 +72,15 @@ public class InstallationLinking {
     }
 
     private State openState(String state) {
-        if (state == null || state.isBlank()) {
-            throw ProblemException.badRequest("state", "is required; start from GET /api/v1/installations/install-url");
-        }
-        String[] parts;
         try {
-            parts = sealer.open(state, STATE_PURPOSE).split("\n", 3);
-        } catch (SealingException e) {
-            throw ProblemException.badRequest("state", "was not issued by this service");
+            List<String> fields = states.open(state, STATE_PURPOSE, 2);
+            return new State(fields.get(0), fields.get(1));
+        } catch (SealedState.Refused e) {
+            throw ProblemException.badRequest("state", switch (e.refusal()) {
+                case MISSING -> "is required; start from GET /api/v1/installations/install-url";
+                case FOREIGN -> "was not issued by this service";
+                case EXPIRED -> "has expired; start the installation again";
+            });
         }
-        if (parts.length != 3 || Instant.ofEpochSecond(Long.parseLong(parts[0])).isBefore(clock.instant())) {
-            throw ProblemException.badRequest("state", "has expired; start the installation again");
-        }
-        return new State(parts[1], parts[2]);
     }
 }

@@ -8,6 +8,7 @@ import dev.para.dispatch.registry.ImageReference;
 import dev.para.dispatch.registry.RegistryClient;
 import dev.para.dispatch.registry.RegistryConfig;
 import dev.para.dispatch.registry.RegistryCredential;
+import dev.para.dispatch.testing.RegistryResource;
 import dev.para.dispatch.testing.TestRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -29,17 +29,16 @@ import org.junit.jupiter.api.Test;
 @Tag("bench")
 class ImageCheckBench {
 
-    static final RegistryCredential PUSHER = new RegistryCredential("pusher", "push-secret");
-    static final RegistryCredential READER = new RegistryCredential("reader", "read-secret");
+    static final RegistryCredential PUSHER = RegistryResource.PUSHER;
+    static final RegistryCredential READER = RegistryResource.READER;
 
     @Test
     void imageChecks() throws Exception {
         assumeTrue(TestRegistry.available(), "docker-registry is not installed");
         Path dir = Files.createTempDirectory("registry-bench");
-        Map<String, String> users = Map.of(PUSHER.username(), PUSHER.password(), READER.username(), READER.password());
         StringBuilder out = new StringBuilder("# image checks, " + java.time.Instant.now() + "\n");
-        try (TestRegistry basic = TestRegistry.basic(Files.createDirectories(dir.resolve("basic")), users);
-                TestRegistry token = TestRegistry.token(Files.createDirectories(dir.resolve("token")), users, (u, a) -> true)) {
+        try (TestRegistry basic = TestRegistry.basic(Files.createDirectories(dir.resolve("basic")), RegistryResource.USERS);
+                TestRegistry token = TestRegistry.token(Files.createDirectories(dir.resolve("token")), RegistryResource.USERS, (u, a) -> true)) {
             int tags = 400;
             int repositories = 300;
             for (int i = 0; i < tags; i++) {

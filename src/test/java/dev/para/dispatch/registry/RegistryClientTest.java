@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.para.dispatch.testing.RegistryResource;
 import dev.para.dispatch.testing.TestRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ServerSocket;
@@ -21,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
  */
 class RegistryClientTest {
 
-    static final RegistryCredential PUSHER = new RegistryCredential("pusher", "push-secret");
-    static final RegistryCredential READER = new RegistryCredential("reader", "read-secret");
+    static final RegistryCredential PUSHER = RegistryResource.PUSHER;
+    static final RegistryCredential READER = RegistryResource.READER;
 
     static TestRegistry basic;
     static TestRegistry token;
@@ -48,11 +48,9 @@ class RegistryClientTest {
     static void startRegistries() throws Exception {
         assumeTrue(TestRegistry.available(), "docker-registry is not installed (.ci/run installs it)");
         Path dir = Files.createTempDirectory("registries");
-        Map<String, String> users = Map.of(PUSHER.username(), PUSHER.password(), READER.username(), READER.password());
-        basic = TestRegistry.basic(Files.createDirectories(dir.resolve("basic")), users);
+        basic = TestRegistry.basic(Files.createDirectories(dir.resolve("basic")), RegistryResource.USERS);
         // The reader may pull team/*, nothing else; the pusher may do anything.
-        token = TestRegistry.token(Files.createDirectories(dir.resolve("token")), users,
-                (user, access) -> user.equals(PUSHER.username()) || (access.startsWith("team/") && access.endsWith(":pull")));
+        token = TestRegistry.token(Files.createDirectories(dir.resolve("token")), RegistryResource.USERS, RegistryResource.ACCESS);
         basicDigest = basic.push("team/agent", "1.0", PUSHER);
         tokenDigest = token.push("team/agent", "1.0", PUSHER);
         token.push("other/agent", "1.0", PUSHER);

@@ -5,6 +5,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.BiPredicate;
 
 /**
  * Real registries for the whole test run (see {@link TestRegistry}): one with Basic auth and one
@@ -17,6 +18,12 @@ public class RegistryResource implements QuarkusTestResourceLifecycleManager {
 
     public static final RegistryCredential PUSHER = new RegistryCredential("pusher", "push-secret");
     public static final RegistryCredential READER = new RegistryCredential("reader", "read-secret-4b1d");
+    /** The users of the test registries: name to password. */
+    public static final Map<String, String> USERS = Map.of(PUSHER.username(), PUSHER.password(),
+            READER.username(), READER.password());
+    /** What the token service grants: the pusher anything, the reader pulls of team/* only. */
+    public static final BiPredicate<String, String> ACCESS = (user, access) -> user.equals(PUSHER.username())
+            || access.startsWith("team/") && access.endsWith(":pull");
 
     private static TestRegistry basic;
     private static TestRegistry token;
@@ -31,10 +38,8 @@ public class RegistryResource implements QuarkusTestResourceLifecycleManager {
         if (basic == null) {
             try {
                 Path dir = Files.createTempDirectory("registries");
-                Map<String, String> users = Map.of(PUSHER.username(), PUSHER.password(), READER.username(), READER.password());
-                basic = TestRegistry.basic(Files.createDirectories(dir.resolve("basic")), users);
-                token = TestRegistry.token(Files.createDirectories(dir.resolve("token")), users,
-                        (user, access) -> user.equals(PUSHER.username()) || access.startsWith("team/") && access.endsWith(":pull"));
+                basic = TestRegistry.basic(Files.createDirectories(dir.resolve("basic")), USERS);
+                token = TestRegistry.token(Files.createDirectories(dir.resolve("token")), USERS, ACCESS);
                 digest = basic.push("team/agent", "1.0", PUSHER);
                 token.push("team/agent", "1.0", PUSHER);
                 open = TestRegistry.open(Files.createDirectories(dir.resolve("open")));

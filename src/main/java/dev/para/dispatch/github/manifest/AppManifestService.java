@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.audit.AuditLog;
+import dev.para.dispatch.crypto.SealedState;
 import dev.para.dispatch.crypto.Sealer;
-import dev.para.dispatch.crypto.SealingException;
 import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.AppCredentials.CreatedApp;
 import dev.para.dispatch.github.GitHubClient;
@@ -22,11 +22,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 
@@ -60,23 +56,22 @@ public class AppManifestService {
     private final GitHubConfig config;
     private final RuntimeConfig runtime;
     private final Sealer sealer;
+    private final SealedState states;
     private final Pool pool;
     private final AuditLog audit;
     private final ObjectMapper json;
-    private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
 
     AppManifestService(AppCredentials credentials, GitHubClient github, GitHubConfig config, RuntimeConfig runtime,
-            Sealer sealer, Pool pool, AuditLog audit, ObjectMapper json, Clock clock) {
+            Sealer sealer, SealedState states, Pool pool, AuditLog audit, ObjectMapper json) {
         this.credentials = credentials;
         this.github = github;
         this.config = config;
         this.runtime = runtime;
         this.sealer = sealer;
+        this.states = states;
         this.pool = pool;
         this.audit = audit;
         this.json = json;
-        this.clock = clock;
     }
 
     /**
@@ -87,10 +82,8 @@ public class AppManifestService {
     public String page(URI requestUrl, Optional<String> organization, Optional<String> name) {
         requireOpen();
         URI publicUrl = runtime.publicUrl().orElse(requestUrl);
-        byte[] nonce = new byte[16];
-        random.nextBytes(nonce);
-        String state = sealer.seal(clock.instant().plus(STATE_LIFETIME).getEpochSecond() + "\n"
-                + Base64.getUrlEncoder().withoutPadding().encodeToString(nonce), STATE_PURPOSE);
+        // Every sealed value is unique (a fresh GCM nonce), so the state needs no field but its expiry.
+        String state = states.issue(STATE_PURPOSE, STATE_LIFETIME).value();
         String manifest;
         try {
             manifest = json.writeValueAsString(AppManifest.of(name.orElse(config.appManifest().name()), publicUrl));
@@ -174,17 +167,14 @@ public class AppManifestService {
     }
 
     private void openState(String state) {
-        if (state == null || state.isBlank()) {
-            throw ProblemException.badRequest("state", "is required; start from GET /github/app-manifest");
-        }
-        String[] parts;
         try {
-            parts = sealer.open(state, STATE_PURPOSE).split("\n", 2);
-        } catch (SealingException e) {
-            throw ProblemException.badRequest("state", "was not issued by this service");
-        }
-        if (Instant.ofEpochSecond(Long.parseLong(parts[0])).isBefore(clock.instant())) {
-            throw ProblemException.badRequest("state", "has expired; open /github/app-manifest again");
+            states.open(state, STATE_PURPOSE, 0);
+        } catch (SealedState.Refused e) {
+            throw ProblemException.badRequest("state", switch (e.refusal()) {
+                case MISSING -> "is required; start from GET /github/app-manifest";
+                case FOREIGN -> "was not issued by this service";
+                case EXPIRED -> "has expired; open /github/app-manifest again";
+            });
         }
     }
 
