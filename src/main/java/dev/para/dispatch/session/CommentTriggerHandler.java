@@ -8,6 +8,7 @@ import dev.para.dispatch.github.GitHubClient;
 import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.InstallationTokenService;
 import dev.para.dispatch.github.TokenNarrowing;
+import dev.para.dispatch.github.webhook.PayloadPeek;
 import dev.para.dispatch.github.webhook.WebhookEvent;
 import dev.para.dispatch.github.webhook.WebhookHandler;
 import dev.para.dispatch.installation.Installation;
@@ -15,7 +16,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -63,6 +63,26 @@ public class CommentTriggerHandler implements WebhookHandler {
         boolean isStop() {
             return command.equalsIgnoreCase("stop");
         }
+    }
+
+    /**
+     * Only a new comment that starts with the handle can be a command: every other comment on
+     * every issue of every installation (nearly all of them) is recorded at intake and never parsed.
+     */
+    @Override
+    public boolean wants(String event, byte[] payload) {
+        if (!"created".equals(PayloadPeek.action(payload))) {
+            return false;
+        }
+        String body = PayloadPeek.text(payload, "comment", "body");
+        return body != null && isAddressedToUs(body.strip());
+    }
+
+    /** Whether a (stripped) comment body starts with the handle, as a word of its own. */
+    private boolean isAddressedToUs(String body) {
+        String handle = config.comments().handle();
+        return body.regionMatches(true, 0, handle, 0, handle.length())
+                && (body.length() == handle.length() || Character.isWhitespace(body.charAt(handle.length())));
     }
 
     @Override
@@ -147,12 +167,10 @@ public class CommentTriggerHandler implements WebhookHandler {
             return null;
         }
         String body = p.path("comment").path("body").asText("").strip();
-        String handle = config.comments().handle();
-        if (!body.toLowerCase(Locale.ROOT).startsWith(handle.toLowerCase(Locale.ROOT))
-                || (body.length() > handle.length() && !Character.isWhitespace(body.charAt(handle.length())))) {
+        if (!isAddressedToUs(body)) {
             return null;
         }
-        String command = body.substring(handle.length()).strip();
+        String command = body.substring(config.comments().handle().length()).strip();
         String fullName = p.path("repository").path("full_name").asText("");
         int slash = fullName.indexOf('/');
         if (command.isEmpty() || slash < 0) {

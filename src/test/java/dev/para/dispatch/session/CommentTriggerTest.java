@@ -47,8 +47,12 @@ class CommentTriggerTest {
     }
 
     private static String comment(SessionFixtures f, String user, String userType, String body) {
+        return comment(f, "created", user, userType, body);
+    }
+
+    private static String comment(SessionFixtures f, String action, String user, String userType, String body) {
         String delivery = newDeliveryId();
-        deliver("issue_comment", delivery, exampleFor("issue_comment.created", f.installationId, p -> {
+        deliver("issue_comment", delivery, exampleFor("issue_comment." + action, f.installationId, p -> {
             p.putObject("installation").put("id", f.installationId);
             ((ObjectNode) p.get("repository")).put("full_name", f.repository()).put("name", f.repo);
             ((ObjectNode) p.get("comment")).put("body", body).put("id", COMMENTS.incrementAndGet());
@@ -107,6 +111,29 @@ class CommentTriggerTest {
         comment(f, "dependabot[bot]", "Bot", "@para bump everything");
         comment(f, "writer", "User", "@paranoid is not our handle");
         comment(f, "writer", "User", "thanks @para");
+        assertEquals(0, sessionsOf(f));
+    }
+
+    /**
+     * Nearly every comment GitHub sends is not for us: those are recorded at intake, in the
+     * statement that stores them (processed_at = received_at), and never parsed or processed.
+     */
+    @Test
+    void commentsNotAddressedToUsAreSettledAtIntake() {
+        SessionFixtures f = SessionFixtures.linked(github);
+        for (String body : java.util.List.of("@paranoid is not our handle", "thanks @para", "", "para fix it")) {
+            String delivery = comment(f, "writer", "User", body);
+            assertEquals(1, Db.count("SELECT count(*) FROM webhook_processing WHERE delivery_id = ?"
+                    + " AND processed_at = received_at AND outcome = 'ignored' AND action = 'created'", delivery), body);
+        }
+        String edited = comment(f, "edited", "writer", "User", "@para now fix it");
+        assertEquals(1, Db.count("SELECT count(*) FROM webhook_processing WHERE delivery_id = ?"
+                + " AND processed_at = received_at AND outcome = 'ignored' AND action = 'edited'", edited));
+
+        // Addressed to us (any case, leading blanks): processed after the answer, then ignored as a bot's.
+        String addressed = comment(f, "dependabot[bot]", "Bot", "  @PARA bump everything");
+        assertEquals(1, Db.count("SELECT count(*) FROM webhook_processing WHERE delivery_id = ?"
+                + " AND processed_at > received_at AND outcome = 'ignored'", addressed));
         assertEquals(0, sessionsOf(f));
     }
 }

@@ -19,5 +19,15 @@ public interface WebhookHandler {
     /** The events ({@code X-GitHub-Event}) this handler takes. */
     Set<String> events();
 
+    /**
+     * A cheap look at the raw payload, made at intake before anything is parsed: false when the
+     * delivery certainly needs nothing from this handler, so it is recorded ignored as it is
+     * stored and never processed. Must take microseconds and agree with {@link #handle}: it may
+     * say true for a delivery that turns out to be ignored, never false for one that is not.
+     */
+    default boolean wants(String event, byte[] payload) {
+        return true;
+    }
+
     Uni<Outcome> handle(WebhookEvent event);
 }

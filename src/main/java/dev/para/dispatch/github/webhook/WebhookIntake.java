@@ -40,8 +40,11 @@ public class WebhookIntake {
             + " USING (delivery_id)"
             + " RETURNING delivery_id";
 
-    /** A delivery waiting for its batch; completes with true when stored, false for a redelivery. */
-    private record Pending(String deliveryId, String event, byte[] payload, byte[] deflated,
+    /**
+     * A delivery waiting for its batch; completes with true when stored, false for a redelivery.
+     * {@code process}: whether it needs processing, or is recorded done as it is stored.
+     */
+    private record Pending(String deliveryId, String event, byte[] payload, byte[] deflated, boolean process,
             CompletableFuture<Boolean> stored) {}
 
     private final Pool pool;
@@ -64,8 +67,9 @@ public class WebhookIntake {
      */
     public CompletableFuture<Boolean> store(String deliveryId, String event, byte[] payload) {
         CompletableFuture<Boolean> stored = new CompletableFuture<>();
-        // deflated here, on the caller's event loop, so the work spreads over all of them
-        queue.add(new Pending(deliveryId, event, payload, PayloadCodec.deflate(payload), stored));
+        // deflated and looked at here, on the caller's event loop, so the work spreads over all of them
+        queue.add(new Pending(deliveryId, event, payload, PayloadCodec.deflate(payload),
+                processor.wants(event, payload), stored));
         drain();
         return stored;
     }
@@ -113,9 +117,9 @@ public class WebhookIntake {
             ids[i] = p.deliveryId();
             events[i] = p.event();
             payloads[i] = Buffer.buffer(p.deflated());
-            if (!processor.handles(p.event())) {
-                outcomes[i] = WebhookProcessor.outcomeWithoutHandler(p.event());
-                actions[i] = WebhookProcessor.peekAction(p.payload());
+            if (!p.process()) {
+                outcomes[i] = WebhookProcessor.outcomeUnprocessed(p.event());
+                actions[i] = PayloadPeek.action(p.payload());
             }
         }
         pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {ids, events, payloads, outcomes, actions}))
@@ -128,10 +132,10 @@ public class WebhookIntake {
             List<WebhookProcessor.Delivery> fresh = new ArrayList<>(inserted.size());
             for (Pending p : batch) {
                 boolean isNew = inserted.contains(p.deliveryId());
-                if (isNew && processor.handles(p.event())) {
+                if (isNew && p.process()) {
                     fresh.add(new WebhookProcessor.Delivery(p.deliveryId(), p.event(), p.payload(), 1));
                 } else if (isNew) {
-                    processor.countWithoutHandler(p.event());
+                    processor.countUnprocessed(p.event());
                 }
                 p.stored().complete(isNew);
             }

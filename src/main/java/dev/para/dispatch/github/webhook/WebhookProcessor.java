@@ -1,8 +1,5 @@
 package dev.para.dispatch.github.webhook;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.github.GitHubConfig;
@@ -74,8 +71,6 @@ public class WebhookProcessor {
             + "   WHERE received_at < now() - make_interval(secs => $1) AND processed_at IS NOT NULL LIMIT 10000)"
             + " RETURNING delivery_id)"
             + " DELETE FROM webhook_deliveries WHERE delivery_id IN (SELECT delivery_id FROM old)";
-
-    private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
     private final Pool pool;
     private final io.vertx.core.Vertx vertx;
@@ -197,31 +192,36 @@ public class WebhookProcessor {
         return claimed.stream().map(Claimed::delivery).toList();
     }
 
-    /** Whether some handler takes this event; deliveries of other events are recorded done at intake. */
-    boolean handles(String event) {
-        return handlers.containsKey(event);
+    /**
+     * Whether the delivery needs processing: some handler takes its event and, at a cheap look at
+     * the raw payload, wants it. Any other delivery is recorded done at intake (no parse, no
+     * second write).
+     */
+    boolean wants(String event, byte[] payload) {
+        WebhookHandler handler = handlers.get(event);
+        return handler != null && handler.wants(event, payload);
     }
 
-    /** What a delivery no handler takes is recorded as: a ping is answered, anything else ignored. */
-    static String outcomeWithoutHandler(String event) {
+    /** What a delivery that needs no processing is recorded as: a ping is answered, anything else ignored. */
+    static String outcomeUnprocessed(String event) {
         return "ping".equals(event) ? "processed" : "ignored";
     }
 
-    void countWithoutHandler(String event) {
-        count(event, outcomeWithoutHandler(event));
+    void countUnprocessed(String event) {
+        count(event, outcomeUnprocessed(event));
     }
 
     private Uni<Void> process(List<Delivery> batch) {
         List<Result> results = new ArrayList<>(batch.size());
         List<Delivery> handled = new ArrayList<>();
         for (Delivery delivery : batch) {
-            if (handles(delivery.event())) {
+            if (wants(delivery.event(), delivery.payload())) {
                 handled.add(delivery);
             } else {
                 // stored before its handler was gone (an older version): nothing to do, not even a parse
-                countWithoutHandler(delivery.event());
-                results.add(new Result(delivery.deliveryId(), outcomeWithoutHandler(delivery.event()),
-                        peekAction(delivery.payload()), null));
+                countUnprocessed(delivery.event());
+                results.add(new Result(delivery.deliveryId(), outcomeUnprocessed(delivery.event()),
+                        PayloadPeek.action(delivery.payload()), null));
             }
         }
         return Multi.createFrom().iterable(handled)
@@ -251,26 +251,6 @@ public class WebhookProcessor {
                             event.installationId().orElse(null));
                 })
                 .onFailure().recoverWithUni(failure -> recordFailure(delivery, failure).replaceWith((Result) null));
-    }
-
-    /** The top-level {@code action} of a payload; GitHub puts it first, so this reads a few bytes. */
-    static String peekAction(byte[] payload) {
-        try (JsonParser parser = JSON_FACTORY.createParser(payload)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            for (int fields = 0; fields < 4 && parser.nextToken() == JsonToken.FIELD_NAME; fields++) {
-                boolean isAction = "action".equals(parser.currentName());
-                JsonToken value = parser.nextToken();
-                if (isAction) {
-                    return value == JsonToken.VALUE_STRING ? parser.getText() : null;
-                }
-                parser.skipChildren();
-            }
-            return null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     private Uni<Void> recordFailure(Delivery delivery, Throwable failure) {
