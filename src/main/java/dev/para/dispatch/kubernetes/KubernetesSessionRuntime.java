@@ -47,7 +47,7 @@ public class KubernetesSessionRuntime implements SessionRuntime {
         this.client = client;
         this.builder = new SessionJobBuilder(config);
         this.registry = registry;
-        this.namespace = config.namespace().orElseGet(client::getNamespace);
+        this.namespace = sessionsNamespace(config, client);
         this.script = entrypointScript();
     }
 
@@ -56,21 +56,40 @@ public class KubernetesSessionRuntime implements SessionRuntime {
         return namespace;
     }
 
+    /**
+     * The configured sessions namespace, else the client's own (in a cluster: the service's).
+     * Outside a cluster with neither, there is nowhere to run sessions: say so rather than fail
+     * somewhere in the client.
+     */
+    static String sessionsNamespace(KubernetesConfig config, KubernetesClient client) {
+        return config.namespace().or(() -> java.util.Optional.ofNullable(client.getNamespace()))
+                .orElseThrow(() -> new IllegalStateException("No namespace for session Jobs: set para.kubernetes.namespace,"
+                        + " run the service in a cluster or with a kubeconfig that names a namespace,"
+                        + " or choose para.session-runtime=local or para.dry-run=true"));
+    }
+
+    /**
+     * Two writes in a row in the common case: the Job, made while the token is minted, then its
+     * Secret. A private image's pull Secret comes first, because the kubelet pulls only once
+     * before backing off; it is handed to the Job as owner afterwards. Every step finds what an
+     * earlier, interrupted try made, so a retry never makes a second Job.
+     */
     @Override
     public String launch(SessionLaunch launch, CompletionStage<String> token) {
         String entrypoint = ensureEntrypoint();
+        if (launch.pullSecret() != null) {
+            call("apply_pull_secret", () -> client.secrets().inNamespace(namespace)
+                    .resource(builder.pullSecret(launch)).createOr(NonDeletingOperation::update));
+        }
         Job job = call("create_job", () -> createOrFind(
                 client.batch().v1().jobs().inNamespace(namespace).resource(builder.job(launch, entrypoint))));
         String minted = await(token);
         call("apply_secret", () -> client.secrets().inNamespace(namespace)
                 .resource(builder.secret(launch, minted, job)).createOr(NonDeletingOperation::update));
         if (launch.pullSecret() != null) {
-            call("apply_pull_secret", () -> client.secrets().inNamespace(namespace)
-                    .resource(builder.pullSecret(launch, job)).createOr(NonDeletingOperation::update));
-        }
-        if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
-            call("resume_job", () -> client.batch().v1().jobs().inNamespace(namespace).withName(job.getMetadata().getName())
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":false}}"));
+            call("own_pull_secret", () -> client.secrets().inNamespace(namespace)
+                    .withName(SessionJobBuilder.pullSecretName(launch.sessionId()))
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), SessionJobBuilder.ownerReferencePatch(job)));
         }
         return job.getMetadata().getName();
     }

@@ -88,8 +88,9 @@ public final class SessionJobBuilder {
     }
 
     /**
-     * The session's Job, created suspended: the launcher resumes it once the Secret it mounts
-     * exists, so no pod ever starts without its files.
+     * The session's Job. Its Secret is made right after it (it is owned by the Job, so it needs
+     * the Job's uid): the Secret volume is not optional, so the kubelet starts no container before
+     * the Secret exists — a pod made in between waits in ContainerCreating, as for any volume.
      */
     public Job job(SessionLaunch launch, String entrypointConfigMap) {
         KubernetesConfig.Pod pod = config.pod();
@@ -103,7 +104,6 @@ public final class SessionJobBuilder {
                             "para-dispatch.dev/slug", launch.slug()))
                 .endMetadata()
                 .withNewSpec()
-                    .withSuspend(true)
                     .withCompletionMode("Indexed")
                     .withCompletions(launch.instances())
                     .withParallelism(launch.instances())
@@ -193,10 +193,11 @@ public final class SessionJobBuilder {
     }
 
     /**
-     * The session's image pull Secret ({@code kubernetes.io/dockerconfigjson}), owned by its Job
-     * like the session Secret, so the login lives exactly as long as the pods that need it.
+     * The session's image pull Secret ({@code kubernetes.io/dockerconfigjson}). The kubelet reads it
+     * once, when it pulls, so it is made before the Job, and owned by the Job once that exists
+     * ({@link #ownerReferencePatch}), so the login lives exactly as long as the pods that need it.
      */
-    public Secret pullSecret(SessionLaunch launch, Job owner) {
+    public Secret pullSecret(SessionLaunch launch) {
         PullSecret login = launch.pullSecret();
         String auth = Base64.getEncoder().encodeToString((login.username() + ":" + login.password()).getBytes(StandardCharsets.UTF_8));
         String dockerConfig;
@@ -210,7 +211,6 @@ public final class SessionJobBuilder {
                 .withNewMetadata()
                     .withName(pullSecretName(launch.sessionId()))
                     .withLabels(labels(launch.sessionId()))
-                    .withOwnerReferences(ownedBy(owner))
                 .endMetadata()
                 .withType("kubernetes.io/dockerconfigjson")
                 .withData(base64(Map.of(".dockerconfigjson", dockerConfig)))
@@ -225,6 +225,15 @@ public final class SessionJobBuilder {
             secrets.add(new LocalObjectReference(pullSecretName(launch.sessionId())));
         }
         return secrets;
+    }
+
+    /** A JSON merge patch that makes an object owned by the Job. */
+    public static String ownerReferencePatch(Job owner) {
+        try {
+            return JSON.writeValueAsString(Map.of("metadata", Map.of("ownerReferences", List.of(ownedBy(owner)))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("The owner reference cannot be written", e);
+        }
     }
 
     private static OwnerReference ownedBy(Job owner) {

@@ -49,7 +49,7 @@ public class SessionTracker {
         if (runtime.dryRun() || !"kubernetes".equals(runtime.sessionRuntime())) {
             return;
         }
-        String namespace = config.namespace().orElseGet(client::getNamespace);
+        String namespace = KubernetesSessionRuntime.sessionsNamespace(config, client);
         Map<String, String> selector = Map.of(SessionJobBuilder.MANAGED_BY_LABEL, SessionJobBuilder.MANAGED_BY,
                 SessionJobBuilder.COMPONENT_LABEL, "session");
         pods = client.pods().inNamespace(namespace).withLabels(selector).runnableInformer(RESYNC_MILLIS);

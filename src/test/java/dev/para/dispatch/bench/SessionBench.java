@@ -1,5 +1,8 @@
 package dev.para.dispatch.bench;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -15,6 +18,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -45,6 +52,7 @@ import org.junit.jupiter.api.Test;
 class SessionBench {
 
     static final Path RESULTS = Path.of("bench", "results", "sessions.txt");
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @GitHubFake.Inject
     WireMockServer github;
@@ -87,14 +95,28 @@ class SessionBench {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
     }
 
-    /** Create → Job created, as the service records it (launched_at is written right after the Job is made). */
+    /**
+     * Create → Job created, as the service records it ({@code launched_at}, written once the Job
+     * and its Secret are made). The load generator is kept light: a plain HTTP client, a GitHub
+     * fake with two stubs for every installation (WireMock matches each request against every
+     * stub), and a warm-up that is not counted, as the JIT of a long-running service has settled.
+     */
     @Test
     @org.junit.jupiter.api.Order(2)
     void createToJob() throws Exception {
-        createToJob(380, 5, "back to back");
-        createToJob(200, 100, "at 10 sessions/s");
+        String owner = "org-bench";
+        github.stubFor(post(urlPathMatching("/app/installations/[0-9]+/access_tokens"))
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                        .withBody(GitHubStubs.tokenAnswer("ghs_" + "b".repeat(36), java.time.Instant.now().plusSeconds(3600)))));
+        GitHubStubs.stubRepository(github, owner, "hello-world", "main");
+        github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete("/installation/token")
+                .willReturn(aResponse().withStatus(204)));
+        HttpClient http = HttpClient.newHttpClient();
+        createToJob(http, owner, 300, 5, null);
+        createToJob(http, owner, 400, 5, "back to back");
+        createToJob(http, owner, 200, 100, "at 10 sessions/s");
         String metrics = given().get("/q/metrics").asString();
-        StringBuilder breakdown = new StringBuilder("  where the time goes (mean per call):");
+        StringBuilder breakdown = new StringBuilder("  where the time goes (mean per call, warm-up included):");
         for (String series : List.of("para_github_request_seconds{operation=\"create_installation_token\",outcome=\"success\"",
                 "para_github_request_seconds{operation=\"get_repository\",outcome=\"success\"",
                 "para_kubernetes_request_seconds{operation=\"create_job\",outcome=\"success\"",
@@ -108,30 +130,81 @@ class SessionBench {
                     count == 0 ? 0 : sum / count * 1000));
         }
         report(breakdown.toString());
+        probe(http);
     }
 
-    private void createToJob(int sessions, long pauseMillis, String pace) throws Exception {
+    /** What the fakes take themselves, at rest, from the test's own clients: the floor under the numbers above. */
+    private void probe(HttpClient http) throws Exception {
+        endEarlierSessions();
+        var k8s = KubernetesMock.client();
+        int calls = 200;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            k8s.secrets().resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+                    .withName("probe-" + i).endMetadata().build()).create();
+        }
+        long t1 = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            k8s.secrets().withName("probe-" + i).get();
+        }
+        long t2 = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            http.send(HttpRequest.newBuilder(URI.create(github.baseUrl() + "/repos/org-bench/hello-world")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        }
+        long t3 = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            k8s.secrets().withName("probe-" + i).delete();
+        }
+        report(String.format("  the fakes alone, at rest (mean of %d calls): mock API server create %.1f ms, get %.1f ms;"
+                + " GitHub fake GET %.1f ms", calls, (t1 - t0) / 1e6 / calls, (t2 - t1) / 1e6 / calls, (t3 - t2) / 1e6 / calls));
+    }
+
+    /**
+     * The mock API server answers each request after a scan of every object it holds (unlike a
+     * real one, which looks objects up by key), so its latency grows with what earlier runs left:
+     * the sessions of an earlier run are ended the way a cluster ends them (their Jobs deleted,
+     * the Secrets with them), and each run starts from a store of the same size.
+     */
+    private static void endEarlierSessions() throws InterruptedException {
+        var k8s = KubernetesMock.client();
+        k8s.batch().v1().jobs().withLabel(SessionJobBuilder.MANAGED_BY_LABEL, SessionJobBuilder.MANAGED_BY).delete();
+        k8s.secrets().withLabel(SessionJobBuilder.MANAGED_BY_LABEL, SessionJobBuilder.MANAGED_BY).delete();
+        Thread.sleep(3000); // the informers see the deletions and the service records them
+    }
+
+    /** Creates the sessions one after the other, {@code pauseMillis} apart; reports unless {@code pace} is null. */
+    private void createToJob(HttpClient http, String owner, int sessions, long pauseMillis, String pace) throws Exception {
+        endEarlierSessions();
+        URI endpoint = URI.create("http://localhost:" + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class)
+                + "/api/v1/sessions");
         List<UUID> ids = new ArrayList<>();
         SessionFixtures f = null;
         for (int i = 0; i < sessions; i++) {
             if (i % 3 == 0) {
-                f = SessionFixtures.linked(github); // the test profile allows 3 sessions per installation
-                // A plain answer: the fake's templating would be measured, not the service.
-                github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(GitHubStubs.tokensPath(f.installationId))
-                        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(201)
-                                .withHeader("Content-Type", "application/json")
-                                .withBody(GitHubStubs.tokenAnswer("ghs_" + "b".repeat(36), java.time.Instant.now().plusSeconds(3600)))));
+                f = SessionFixtures.inDatabase(owner); // the test profile allows 3 sessions per installation
             }
-            ids.add(f.create(1, "bench " + i));
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(endpoint)
+                    .header("Authorization", f.bearer()).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"repository\":\"" + f.repository()
+                            + "\",\"prompt\":\"bench " + i + "\",\"instances\":1}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (created.statusCode() != 202) {
+                throw new IllegalStateException("create answered " + created.statusCode() + ": " + created.body());
+            }
+            ids.add(UUID.fromString(JSON.readTree(created.body()).get("id").asText()));
             Thread.sleep(pauseMillis);
         }
         org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> Db.count(
                 "SELECT count(*) FROM sessions WHERE id = ANY (?::uuid[]) AND launched_at IS NOT NULL", array(ids)) == sessions);
+        if (pace == null) {
+            return;
+        }
         double[] millis = Db.query("SELECT extract(epoch FROM launched_at - created_at) * 1000 AS ms FROM sessions"
                         + " WHERE id = ANY (?::uuid[]) ORDER BY created_at", array(ids)).stream()
-                .skip(20) // the first launches warm the JIT and the connections
                 .mapToDouble(r -> ((Number) r.get("ms")).doubleValue()).toArray();
-        report("session create -> Job created (mock API server), creates " + pace + ": " + percentiles(millis));
+        report("session create -> Job created (mock API server), creates " + pace + ", after " + 300
+                + " not counted: " + percentiles(millis));
     }
 
     /** GET /sessions/{id} at a fixed arrival rate; latency from each request's intended start. */
@@ -141,7 +214,7 @@ class SessionBench {
         SessionFixtures f = SessionFixtures.linked(github);
         UUID id = f.create(3, "read me often");
         int rate = 1000;
-        int warmUpSeconds = 15;
+        int warmUpSeconds = 30;
         int seconds = warmUpSeconds + 20;
         int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
         Vertx vertx = Vertx.vertx();
@@ -189,6 +262,10 @@ class SessionBench {
     @org.junit.jupiter.api.Order(3)
     void thousandRunningSessionsTracked() throws Exception {
         int sessions = 1000;
+        // What the benches before left in the fakes is not the service's: the mock API server's
+        // sessions are ended, and the GitHub fake forgets the requests it recorded.
+        endEarlierSessions();
+        github.resetRequests();
         SessionFixtures f = SessionFixtures.linked(github);
         List<UUID> ids = new ArrayList<>();
         var config = ConfigProvider.getConfig();

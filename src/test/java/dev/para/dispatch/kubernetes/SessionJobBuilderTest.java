@@ -2,6 +2,7 @@ package dev.para.dispatch.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,7 +53,7 @@ class SessionJobBuilderTest {
         assertEquals(0, job.getSpec().getBackoffLimitPerIndex());
         assertEquals(45 * 60L, job.getSpec().getActiveDeadlineSeconds());
         assertEquals(3600, job.getSpec().getTtlSecondsAfterFinished());
-        assertTrue(job.getSpec().getSuspend(), "created suspended until its Secret exists");
+        assertNotEquals(Boolean.TRUE, job.getSpec().getSuspend(), "runs as it is made: the Secret volume holds the pod back");
         assertEquals("Never", job.getSpec().getTemplate().getSpec().getRestartPolicy());
         Map<String, String> labels = job.getSpec().getTemplate().getMetadata().getLabels();
         assertEquals("para-dispatch", labels.get("app.kubernetes.io/managed-by"));
@@ -135,9 +136,14 @@ class SessionJobBuilderTest {
         job.getMetadata().setUid("uid-1");
         assertEquals(List.of("cluster-wide", SessionJobBuilder.pullSecretName(SESSION)),
                 job.getSpec().getTemplate().getSpec().getImagePullSecrets().stream().map(r -> r.getName()).toList());
-        var secret = new SessionJobBuilder(config(Map.of())).pullSecret(launch, job);
+        var secret = new SessionJobBuilder(config(Map.of())).pullSecret(launch);
         assertEquals("kubernetes.io/dockerconfigjson", secret.getType());
-        assertEquals("uid-1", secret.getMetadata().getOwnerReferences().get(0).getUid());
+        assertTrue(secret.getMetadata().getOwnerReferences().isEmpty(), "made before the Job, owned by it afterwards");
+        var owner = new com.fasterxml.jackson.databind.ObjectMapper().readTree(SessionJobBuilder.ownerReferencePatch(job))
+                .at("/metadata/ownerReferences/0");
+        assertEquals("uid-1", owner.path("uid").asText());
+        assertEquals("Job", owner.path("kind").asText());
+        assertEquals("batch/v1", owner.path("apiVersion").asText());
         var config = new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.util.Base64.getDecoder()
                 .decode(secret.getData().get(".dockerconfigjson")));
         assertEquals("ghs_pullToken\"quoted", config.at("/auths/ghcr.io/password").asText());

@@ -57,10 +57,8 @@ class SessionLaunchTest {
         assertEquals(3, job.getSpec().getParallelism());
         assertEquals(0, job.getSpec().getBackoffLimitPerIndex());
         assertEquals(30 * 60L, job.getSpec().getActiveDeadlineSeconds());
-        await().atMost(Duration.ofSeconds(10)).until(() -> Boolean.FALSE.equals(
-                KubernetesMock.client().batch().v1().jobs().withName("para-" + id).get().getSpec().getSuspend()));
-
-        Secret secret = KubernetesMock.client().secrets().withName("para-" + id).get();
+        Secret secret = await().atMost(Duration.ofSeconds(10)).until(
+                () -> KubernetesMock.client().secrets().withName("para-" + id).get(), s -> s != null);
         assertNotNull(secret);
         assertEquals(job.getMetadata().getUid(), secret.getMetadata().getOwnerReferences().get(0).getUid());
         assertEquals("Fix the README", decode(secret, SessionJobBuilder.PROMPT_KEY));

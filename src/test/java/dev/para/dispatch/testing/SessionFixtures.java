@@ -15,21 +15,34 @@ public final class SessionFixtures {
     private static final AtomicLong IDS = new AtomicLong(System.nanoTime() % 1_000_000_000L * 1000 + 500_000_000_000L);
 
     public final String account = "acct-" + UUID.randomUUID();
-    public final String owner = "org-" + UUID.randomUUID().toString().substring(0, 8);
+    public final String owner;
     public final String repo = "hello-world";
     public final long installationId = IDS.incrementAndGet();
 
+    private SessionFixtures(String owner) {
+        this.owner = owner;
+    }
+
     /** A new account whose installation (selection all) is linked and whose GitHub answers. */
     public static SessionFixtures linked(WireMockServer github) {
-        SessionFixtures f = new SessionFixtures();
-        Db.query("INSERT INTO github_installations (installation_id, account_id, github_account_id, github_account_login,"
-                + " github_account_type, repository_selection, permissions, events, created_at, updated_at)"
-                + " VALUES (?, ?, ?, ?, 'Organization', 'all', '{\"contents\":\"write\",\"pull_requests\":\"write\"}',"
-                + " '{}', now(), now())", f.installationId, f.account, f.installationId, f.owner);
+        SessionFixtures f = inDatabase("org-" + UUID.randomUUID().toString().substring(0, 8));
         GitHubStubs.stubMintsRandomTokens(github, f.installationId, Instant.now().plus(Duration.ofHours(1)));
         GitHubStubs.stubRepository(github, f.owner, f.repo, "main");
         github.stubFor(WireMock.delete("/installation/token")
                 .willReturn(WireMock.aResponse().withStatus(204)));
+        return f;
+    }
+
+    /**
+     * A new account with its installation (selection all) on the given owner, linked in the
+     * database only: the caller makes GitHub answer (benchmarks share a few stubs between many).
+     */
+    public static SessionFixtures inDatabase(String owner) {
+        SessionFixtures f = new SessionFixtures(owner);
+        Db.query("INSERT INTO github_installations (installation_id, account_id, github_account_id, github_account_login,"
+                + " github_account_type, repository_selection, permissions, events, created_at, updated_at)"
+                + " VALUES (?, ?, ?, ?, 'Organization', 'all', '{\"contents\":\"write\",\"pull_requests\":\"write\"}',"
+                + " '{}', now(), now())", f.installationId, f.account, f.installationId, f.owner);
         return f;
     }
 
