@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -52,9 +53,11 @@ public class SessionTracker {
         String namespace = KubernetesSessionRuntime.sessionsNamespace(config, client);
         Map<String, String> selector = Map.of(SessionJobBuilder.MANAGED_BY_LABEL, SessionJobBuilder.MANAGED_BY,
                 SessionJobBuilder.COMPONENT_LABEL, "session");
-        pods = client.pods().inNamespace(namespace).withLabels(selector).runnableInformer(RESYNC_MILLIS);
+        pods = client.pods().inNamespace(namespace).withLabels(selector).runnableInformer(RESYNC_MILLIS)
+                .itemStore(reducedStore(Pod.class, "metadata.labels", "metadata.annotations", "status"));
         pods.addEventHandler(handler(this::podChanged, this::podDeleted));
-        jobs = client.batch().v1().jobs().inNamespace(namespace).withLabels(selector).runnableInformer(RESYNC_MILLIS);
+        jobs = client.batch().v1().jobs().inNamespace(namespace).withLabels(selector).runnableInformer(RESYNC_MILLIS)
+                .itemStore(reducedStore(Job.class, "metadata.labels", "status"));
         jobs.addEventHandler(handler(this::jobChanged, this::jobDeleted));
         // Started in the background: an API server that is away at start delays tracking, not the service.
         pods.start().whenComplete((ok, e) -> logStart("pods", namespace, e));
@@ -118,6 +121,18 @@ public class SessionTracker {
                     e.getClass().getSimpleName());
             return false;
         }
+    }
+
+    /**
+     * The informers' cache keeps only what the handlers read (labels, annotations, status): a pod
+     * or Job holds its whole pod spec besides, several times the size, and a replica may track
+     * thousands. Handlers get full objects from the watch; only a deletion noticed on a relist
+     * hands over the reduced one, which is all {@link PodStatusReader} needs.
+     */
+    private <T extends io.fabric8.kubernetes.api.model.HasMetadata> ReducedStateItemStore<T> reducedStore(Class<T> type,
+            String... fields) {
+        return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type, client.getKubernetesSerialization(),
+                fields);
     }
 
     private static void logStart(String kind, String namespace, Throwable e) {

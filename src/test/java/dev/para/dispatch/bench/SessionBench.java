@@ -13,7 +13,11 @@ import dev.para.dispatch.testing.GitHubStubs;
 import dev.para.dispatch.testing.KubernetesMock;
 import dev.para.dispatch.testing.Kubelet;
 import dev.para.dispatch.testing.SessionFixtures;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import dev.para.dispatch.kubernetes.KubernetesConfig;
+import dev.para.dispatch.kubernetes.SessionLaunch;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -56,6 +60,9 @@ class SessionBench {
 
     @GitHubFake.Inject
     WireMockServer github;
+
+    @jakarta.inject.Inject
+    KubernetesConfig kubernetesConfig;
 
     static void report(String line) throws IOException {
         System.out.println("BENCH " + line);
@@ -257,6 +264,37 @@ class SessionBench {
                 + ", failures " + failures.get());
     }
 
+    /** A pod of the Job's template, with the status a kubelet reports for a running container. */
+    private static Pod runningPod(Job job, String name) {
+        var template = job.getSpec().getTemplate();
+        return new PodBuilder()
+                .withNewMetadata()
+                    .withName(name)
+                    .withLabels(template.getMetadata().getLabels())
+                    .addToLabels("batch.kubernetes.io/job-name", job.getMetadata().getName())
+                    .addToLabels("batch.kubernetes.io/controller-uid", job.getMetadata().getUid())
+                    .withAnnotations(java.util.Map.of(SessionJobBuilder.COMPLETION_INDEX_ANNOTATION, "0"))
+                    .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(job.getMetadata().getName())
+                        .withUid(job.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).endOwnerReference()
+                .endMetadata()
+                .withSpec(template.getSpec())
+                .editSpec().withNodeName("node-1").withHostname(name).endSpec()
+                .withNewStatus()
+                    .withPhase("Running").withHostIP("10.0.0.11").withPodIP("10.244.1.17").withQosClass("Burstable")
+                    .withStartTime("2026-11-23T10:00:00Z")
+                    .addNewCondition().withType("Initialized").withStatus("True").withLastTransitionTime("2026-11-23T10:00:00Z").endCondition()
+                    .addNewCondition().withType("Ready").withStatus("True").withLastTransitionTime("2026-11-23T10:00:05Z").endCondition()
+                    .addNewCondition().withType("ContainersReady").withStatus("True").withLastTransitionTime("2026-11-23T10:00:05Z").endCondition()
+                    .addNewCondition().withType("PodScheduled").withStatus("True").withLastTransitionTime("2026-11-23T10:00:00Z").endCondition()
+                    .addNewContainerStatus().withName(SessionJobBuilder.CONTAINER).withImage("ghcr.io/acme/agent:1.0")
+                        .withImageID("ghcr.io/acme/agent@sha256:" + "0".repeat(64))
+                        .withContainerID("containerd://" + "1".repeat(64)).withReady(true).withStarted(true).withRestartCount(0)
+                        .withNewState().withNewRunning().withStartedAt("2026-11-23T10:00:04Z").endRunning().endState()
+                    .endContainerStatus()
+                .endStatus()
+                .build();
+    }
+
     /** 1,000 running sessions whose pods the informers track; heap after the work, after a GC. */
     @Test
     @org.junit.jupiter.api.Order(3)
@@ -303,25 +341,15 @@ class SessionBench {
         github.resetRequests(); // the fake's request journal is not the service's memory
         long baseline = heapAfterGc();
         long started = System.nanoTime();
+        // Objects as a cluster holds them: the Job the service builds, and its pod as the Job
+        // controller and the kubelet make it (the whole pod spec, a running status).
+        SessionJobBuilder builder = new SessionJobBuilder(kubernetesConfig);
         for (UUID id : ids) {
-            KubernetesMock.client().batch().v1().jobs().resource(new JobBuilder().withNewMetadata()
-                    .withName(SessionJobBuilder.jobName(id))
-                    .withLabels(java.util.Map.of(SessionJobBuilder.MANAGED_BY_LABEL, SessionJobBuilder.MANAGED_BY,
-                            SessionJobBuilder.COMPONENT_LABEL, "session", SessionJobBuilder.SESSION_LABEL, id.toString()))
-                    .endMetadata().withNewSpec().withNewTemplate().withNewMetadata()
-                    .withLabels(java.util.Map.of(SessionJobBuilder.MANAGED_BY_LABEL, SessionJobBuilder.MANAGED_BY,
-                            SessionJobBuilder.COMPONENT_LABEL, "session", SessionJobBuilder.SESSION_LABEL, id.toString()))
-                    .endMetadata().withNewSpec().addNewContainer().withName("agent").withImage("img").endContainer()
-                    .endSpec().endTemplate().endSpec().build()).create();
-            KubernetesMock.client().pods().resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
-                    .withName(Kubelet.podName(id, 1))
-                    .withLabels(java.util.Map.of(SessionJobBuilder.MANAGED_BY_LABEL, SessionJobBuilder.MANAGED_BY,
-                            SessionJobBuilder.COMPONENT_LABEL, "session", SessionJobBuilder.SESSION_LABEL, id.toString()))
-                    .addToAnnotations(SessionJobBuilder.COMPLETION_INDEX_ANNOTATION, "0").endMetadata()
-                    .withNewSpec().addNewContainer().withName("agent").withImage("img").endContainer().endSpec()
-                    .withNewStatus().withPhase("Running").addNewContainerStatus().withName("agent").withNewState()
-                    .withNewRunning().withStartedAt("2026-11-23T10:00:00Z").endRunning().endState().endContainerStatus()
-                    .endStatus().build()).create();
+            Job job = KubernetesMock.client().batch().v1().jobs().resource(builder.job(new SessionLaunch(id, "bench",
+                    f.repository(), "https://github.com/" + f.repository() + ".git", "main", "para/bench-" + id, 1,
+                    "ghcr.io/acme/agent:1.0", 60, 30, "para-dispatch[bot]", "bot@users.noreply.github.com", "bench",
+                    java.util.Map.of(), null), "para-entrypoint-bench")).create();
+            KubernetesMock.client().pods().resource(runningPod(job, Kubelet.podName(id, 1))).create();
         }
         long made = System.nanoTime();
         org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100)).until(() ->

@@ -64,9 +64,17 @@ public class KubernetesMock implements QuarkusTestResourceLifecycleManager {
                 "kubernetes.auth.tryServiceAccount", "false");
     }
 
-    /** A client of the mock server, for tests that play the kubelet and the Job controller. */
-    public static NamespacedKubernetesClient client() {
-        return server.createClient().inNamespace(NAMESPACE);
+    private static NamespacedKubernetesClient client;
+
+    /**
+     * The client of the mock server for tests that play the kubelet and the Job controller: one
+     * for the run (each client holds its own connection pool).
+     */
+    public static synchronized NamespacedKubernetesClient client() {
+        if (client == null) {
+            client = server.createClient().inNamespace(NAMESPACE);
+        }
+        return client;
     }
 
     @Override
