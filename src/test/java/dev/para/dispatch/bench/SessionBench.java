@@ -127,8 +127,7 @@ class SessionBench {
         for (String series : List.of("para_github_request_seconds{operation=\"create_installation_token\",outcome=\"success\"",
                 "para_github_request_seconds{operation=\"get_repository\",outcome=\"success\"",
                 "para_kubernetes_request_seconds{operation=\"create_job\",outcome=\"success\"",
-                "para_kubernetes_request_seconds{operation=\"apply_secret\",outcome=\"success\"",
-                "para_kubernetes_request_seconds{operation=\"resume_job\",outcome=\"success\"")) {
+                "para_kubernetes_request_seconds{operation=\"apply_secret\",outcome=\"success\"")) {
             String name = series.substring(0, series.indexOf('{'));
             String labels = series.substring(series.indexOf('{'));
             double sum = metric(metrics, name + "_sum" + labels);

@@ -86,7 +86,7 @@ class HelmChartTest {
                 .map(resource -> Map.entry(resource, new TreeSet<>(rule.getVerbs()))))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         assertEquals(Map.of(
-                "jobs", Set.of("create", "delete", "get", "list", "patch", "watch"),
+                "jobs", Set.of("create", "delete", "get", "list", "watch"),
                 "secrets", Set.of("create", "delete", "get", "patch", "update"),
                 "configmaps", Set.of("create", "get"),
                 "pods", Set.of("get", "list", "watch"),
