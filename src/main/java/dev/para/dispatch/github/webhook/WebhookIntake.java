@@ -30,7 +30,7 @@ public class WebhookIntake {
      * processing and no second write.
      */
     private static final String INSERT = "WITH stored AS ("
-            + " INSERT INTO webhook_deliveries (delivery_id, event, payload_deflated)"
+            + " INSERT INTO webhook_deliveries (delivery_id, event, payload_lz4)"
             + " SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])"
             + " ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id, received_at)"
             + " INSERT INTO webhook_processing (delivery_id, received_at, processed_at, outcome, action)"
@@ -44,7 +44,7 @@ public class WebhookIntake {
      * A delivery waiting for its batch; completes with true when stored, false for a redelivery.
      * {@code process}: whether it needs processing, or is recorded done as it is stored.
      */
-    private record Pending(String deliveryId, String event, byte[] payload, byte[] deflated, boolean process,
+    private record Pending(String deliveryId, String event, byte[] payload, byte[] compressed, boolean process,
             CompletableFuture<Boolean> stored) {}
 
     private final Pool pool;
@@ -67,8 +67,8 @@ public class WebhookIntake {
      */
     public CompletableFuture<Boolean> store(String deliveryId, String event, byte[] payload) {
         CompletableFuture<Boolean> stored = new CompletableFuture<>();
-        // deflated and looked at here, on the caller's event loop, so the work spreads over all of them
-        queue.add(new Pending(deliveryId, event, payload, PayloadCodec.deflate(payload),
+        // compressed and looked at here, on the caller's event loop, so the work spreads over all of them
+        queue.add(new Pending(deliveryId, event, payload, PayloadCodec.compress(payload),
                 processor.wants(event, payload), stored));
         drain();
         return stored;
@@ -116,7 +116,7 @@ public class WebhookIntake {
             Pending p = batch.get(i);
             ids[i] = p.deliveryId();
             events[i] = p.event();
-            payloads[i] = Buffer.buffer(p.deflated());
+            payloads[i] = Buffer.buffer(p.compressed());
             if (!p.process()) {
                 outcomes[i] = WebhookProcessor.outcomeUnprocessed(p.event());
                 actions[i] = PayloadPeek.action(p.payload());

@@ -55,7 +55,7 @@ public class WebhookProcessor {
             + "   AND (locked_until IS NULL OR locked_until < now())"
             + "   ORDER BY received_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
             + " RETURNING p.delivery_id, p.attempts, p.received_at)"
-            + " SELECT c.delivery_id, d.event, d.payload_deflated, c.attempts, c.received_at"
+            + " SELECT c.delivery_id, d.event, d.payload_lz4, d.payload_deflated, c.attempts, c.received_at"
             + " FROM claimed c JOIN webhook_deliveries d USING (delivery_id)";
     private static final String DONE = "UPDATE webhook_processing p SET processed_at = now(), outcome = u.outcome,"
             + " action = u.action, installation_id = u.installation_id, locked_until = NULL, last_error = NULL"
@@ -184,12 +184,27 @@ public class WebhookProcessor {
         record Claimed(Delivery delivery, java.time.OffsetDateTime receivedAt) {}
         List<Claimed> claimed = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            claimed.add(new Claimed(new Delivery(row.getString("delivery_id"), row.getString("event"),
-                    PayloadCodec.inflate(row.getBuffer("payload_deflated").getBytes()), row.getInteger("attempts")), row.getOffsetDateTime("received_at")));
+            claimed.add(new Claimed(new Delivery(row.getString("delivery_id"), row.getString("event"), payloadOf(row),
+                    row.getInteger("attempts")), row.getOffsetDateTime("received_at")));
         }
         // RETURNING has no order; GitHub's order matters for one installation's events
         claimed.sort(java.util.Comparator.comparing(Claimed::receivedAt));
         return claimed.stream().map(Claimed::delivery).toList();
+    }
+
+    /**
+     * The stored payload, LZ4 or (written before LZ4) DEFLATE; null when it cannot be read, so
+     * that one damaged row is recorded malformed instead of failing every sweep after it.
+     */
+    private static byte[] payloadOf(Row row) {
+        var lz4 = row.getBuffer("payload_lz4");
+        var deflated = row.getBuffer("payload_deflated");
+        try {
+            return lz4 != null ? PayloadCodec.decompress(lz4.getBytes()) : PayloadCodec.inflate(deflated.getBytes());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            Log.warnf("Delivery %s has a payload that cannot be read; recorded as malformed", row.getString("delivery_id"));
+            return null;
+        }
     }
 
     /**
@@ -215,7 +230,10 @@ public class WebhookProcessor {
         List<Result> results = new ArrayList<>(batch.size());
         List<Delivery> handled = new ArrayList<>();
         for (Delivery delivery : batch) {
-            if (wants(delivery.event(), delivery.payload())) {
+            if (delivery.payload() == null) {
+                count(delivery.event(), "malformed");
+                results.add(new Result(delivery.deliveryId(), "malformed", null, null));
+            } else if (wants(delivery.event(), delivery.payload())) {
                 handled.add(delivery);
             } else {
                 // stored before its handler was gone (an older version): nothing to do, not even a parse

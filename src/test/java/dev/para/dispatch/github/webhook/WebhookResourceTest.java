@@ -213,11 +213,45 @@ class WebhookResourceTest {
         String delivery = newDeliveryId();
         byte[] body = exampleFor("installation.created", installation, p -> {});
         // as if the service stored it, answered, and died before processing
-        Db.query("INSERT INTO webhook_deliveries (delivery_id, event, payload_deflated, received_at)"
-                + " VALUES (?, 'installation', ?, now() - interval '1 minute')", delivery, PayloadCodec.deflate(body));
-        Db.query("INSERT INTO webhook_processing (delivery_id, received_at) VALUES (?, now() - interval '1 minute')", delivery);
+        storedUnprocessed(delivery, "payload_lz4", PayloadCodec.compress(body));
         awaitProcessed(delivery);
         assertEquals(1, Db.count("SELECT count(*) FROM github_installations WHERE installation_id = ?", installation));
+    }
+
+    @Test
+    void aDeliveryStoredByThePreviousVersionIsStillRead() {
+        long installation = newInstallationId();
+        String delivery = newDeliveryId();
+        byte[] body = exampleFor("installation.created", installation, p -> {});
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_SPEED, true);
+        deflater.setInput(body);
+        deflater.finish();
+        byte[] deflated = new byte[body.length + 64];
+        deflated = java.util.Arrays.copyOf(deflated, deflater.deflate(deflated));
+        storedUnprocessed(delivery, "payload_deflated", deflated);
+        awaitProcessed(delivery);
+        assertEquals(1, Db.count("SELECT count(*) FROM github_installations WHERE installation_id = ?", installation));
+    }
+
+    @Test
+    void aDamagedPayloadIsRecordedMalformedAndHoldsUpNoOther() {
+        String damaged = newDeliveryId();
+        storedUnprocessed(damaged, "payload_lz4", new byte[] {0, 0, 1, 0, 7, 7, 7});
+        long installation = newInstallationId();
+        String healthy = newDeliveryId();
+        storedUnprocessed(healthy, "payload_lz4", PayloadCodec.compress(exampleFor("installation.created", installation, p -> {})));
+        awaitProcessed(damaged);
+        awaitProcessed(healthy);
+        assertEquals("malformed", Db.query("SELECT outcome FROM webhook_processing WHERE delivery_id = ?", damaged)
+                .get(0).get("outcome"));
+        assertEquals(1, Db.count("SELECT count(*) FROM github_installations WHERE installation_id = ?", installation));
+    }
+
+    /** A delivery stored and acknowledged a minute ago and never processed, its payload in the given column. */
+    private static void storedUnprocessed(String delivery, String column, byte[] payload) {
+        Db.query("INSERT INTO webhook_deliveries (delivery_id, event, " + column + ", received_at)"
+                + " VALUES (?, 'installation', ?, now() - interval '1 minute')", delivery, payload);
+        Db.query("INSERT INTO webhook_processing (delivery_id, received_at) VALUES (?, now() - interval '1 minute')", delivery);
     }
 
     @Test
