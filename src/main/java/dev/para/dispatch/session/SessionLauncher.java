@@ -211,16 +211,22 @@ public class SessionLauncher {
         CompletableFuture<InstallationToken> token = tokens.mintDedicated(s.installationId,
                         TokenNarrowing.repository(s.repositoryName(), TokenNarrowing.SESSION_PERMISSIONS))
                 .subscribeAsCompletionStage();
-        return VertxContextSupport.executeBlocking(() -> runtime.launch(launchOf(s, image), token.thenApply(InstallationToken::token)))
+        return VertxContextSupport.executeBlocking(() -> {
+                    String jobName = runtime.launch(launchOf(s, image), token.thenApply(InstallationToken::token));
+                    return new Launched(jobName, clock.instant());
+                })
                 .onFailure().call(() -> token.isDone() && !token.isCompletedExceptionally()
                         ? tokens.revokeToken(token.join().token()).onFailure().recoverWithNull()
                         : Uni.createFrom().voidItem())
-                .flatMap(jobName -> launched(s.id, jobName, token.join()));
+                .flatMap(launched -> launched(s.id, launched, token.join()));
     }
 
-    private Uni<Void> launched(UUID sessionId, String jobName, InstallationToken token) {
+    /** The session's Job, and when it and its Secret were in place. */
+    private record Launched(String jobName, Instant at) {}
+
+    private Uni<Void> launched(UUID sessionId, Launched launched, InstallationToken token) {
         return Panache.withTransaction(() -> Session.lock(sessionId).flatMap(s -> {
-                    s.jobName = jobName;
+                    s.jobName = launched.jobName();
                     s.sealedToken = sealer.seal(token.token(), TOKEN_PURPOSE);
                     s.tokenExpiresAt = token.expiresAt();
                     s.launchClaimedUntil = null;
@@ -229,7 +235,7 @@ public class SessionLauncher {
                         s.stopPending = true;
                         return Uni.createFrom().item(false);
                     }
-                    s.launchedAt = clock.instant();
+                    s.launchedAt = launched.at();
                     Timer.builder(LAUNCH_TIMER).description("Sessions from create to their Job created")
                             .register(registry).record(Duration.between(s.createdAt, s.launchedAt));
                     return transitions.session(s, SessionState.RUNNING, null)
