@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.time.Duration;
@@ -62,7 +63,7 @@ public class KubernetesSessionRuntime implements SessionRuntime {
      * somewhere in the client.
      */
     static String sessionsNamespace(KubernetesConfig config, KubernetesClient client) {
-        return config.namespace().or(() -> java.util.Optional.ofNullable(client.getNamespace()))
+        return config.namespace().or(() -> Optional.ofNullable(client.getNamespace()))
                 .orElseThrow(() -> new IllegalStateException("No namespace for session Jobs: set para.kubernetes.namespace,"
                         + " run the service in a cluster or with a kubeconfig that names a namespace,"
                         + " or choose para.session-runtime=local or para.dry-run=true"));

@@ -1,6 +1,7 @@
 package dev.para.dispatch.kubernetes;
 
 import dev.para.dispatch.RuntimeConfig;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -129,7 +130,7 @@ public class SessionTracker {
      * thousands. Handlers get full objects from the watch; only a deletion noticed on a relist
      * hands over the reduced one, which is all {@link PodStatusReader} needs.
      */
-    private <T extends io.fabric8.kubernetes.api.model.HasMetadata> ReducedStateItemStore<T> reducedStore(Class<T> type,
+    private <T extends HasMetadata> ReducedStateItemStore<T> reducedStore(Class<T> type,
             String... fields) {
         return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type, client.getKubernetesSerialization(),
                 fields);
