@@ -20,18 +20,7 @@ public final class PayloadPeek {
     /** The top-level {@code action}; GitHub puts it first, so this reads a few bytes. */
     public static String action(byte[] payload) {
         try (JsonParser parser = JSON.createParser(payload)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            for (int fields = 0; fields < 4 && parser.nextToken() == JsonToken.FIELD_NAME; fields++) {
-                boolean isAction = "action".equals(parser.currentName());
-                JsonToken value = parser.nextToken();
-                if (isAction) {
-                    return value == JsonToken.VALUE_STRING ? parser.getText() : null;
-                }
-                parser.skipChildren();
-            }
-            return null;
+            return parser.nextToken() == JsonToken.START_OBJECT ? stringField(parser, "action", 4) : null;
         } catch (IOException e) {
             return null;
         }
@@ -47,7 +36,7 @@ public final class PayloadPeek {
                 boolean isObject = object.equals(parser.currentName());
                 JsonToken value = parser.nextToken();
                 if (isObject) {
-                    return value == JsonToken.START_OBJECT ? textField(parser, field) : null;
+                    return value == JsonToken.START_OBJECT ? stringField(parser, field, Integer.MAX_VALUE) : null;
                 }
                 parser.skipChildren();
             }
@@ -57,8 +46,12 @@ public final class PayloadPeek {
         }
     }
 
-    private static String textField(JsonParser parser, String field) throws IOException {
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+    /**
+     * The string {@code field} of the object the parser is in, looked for among its first
+     * {@code maxFields} fields; the others' values are skipped.
+     */
+    private static String stringField(JsonParser parser, String field, int maxFields) throws IOException {
+        for (int fields = 0; fields < maxFields && parser.nextToken() == JsonToken.FIELD_NAME; fields++) {
             boolean isField = field.equals(parser.currentName());
             JsonToken value = parser.nextToken();
             if (isField) {

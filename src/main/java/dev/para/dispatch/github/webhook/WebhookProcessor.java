@@ -200,11 +200,17 @@ public class WebhookProcessor {
         var lz4 = row.getBuffer("payload_lz4");
         var deflated = row.getBuffer("payload_deflated");
         try {
-            return lz4 != null ? PayloadCodec.decompress(lz4.getBytes()) : PayloadCodec.inflate(deflated.getBytes());
-        } catch (IllegalArgumentException | NullPointerException e) {
-            Log.warnf("Delivery %s has a payload that cannot be read; recorded as malformed", row.getString("delivery_id"));
-            return null;
+            if (lz4 != null) {
+                return PayloadCodec.decompress(lz4.getBytes());
+            }
+            if (deflated != null) {
+                return PayloadCodec.inflate(deflated.getBytes());
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
         }
+        Log.warnf("Delivery %s has a payload that cannot be read; recorded as malformed", row.getString("delivery_id"));
+        return null;
     }
 
     /**
