@@ -127,8 +127,8 @@ public class SessionTracker {
     /**
      * The informers' cache keeps only what the handlers read (labels, annotations, status): a pod
      * or Job holds its whole pod spec besides, several times the size, and a replica may track
-     * thousands. Handlers get full objects from the watch; only a deletion noticed on a relist
-     * hands over the reduced one, which is all {@link PodStatusReader} needs.
+     * thousands. Handlers get full objects from the watch; the periodic resync and a deletion
+     * noticed on a relist hand over reduced ones, which hold all {@link PodStatusReader} reads.
      */
     private <T extends HasMetadata> ReducedStateItemStore<T> reducedStore(Class<T> type,
             String... fields) {
