@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -55,10 +56,10 @@ public class SessionTracker {
         Map<String, String> selector = Map.of(SessionJobBuilder.MANAGED_BY_LABEL, SessionJobBuilder.MANAGED_BY,
                 SessionJobBuilder.COMPONENT_LABEL, "session");
         pods = client.pods().inNamespace(namespace).withLabels(selector).runnableInformer(RESYNC_MILLIS)
-                .itemStore(reducedStore(Pod.class, "metadata.labels", "metadata.annotations", "status"));
+                .itemStore(reducedStore(Pod.class, client.getKubernetesSerialization()));
         pods.addEventHandler(handler(this::podChanged, this::podDeleted));
         jobs = client.batch().v1().jobs().inNamespace(namespace).withLabels(selector).runnableInformer(RESYNC_MILLIS)
-                .itemStore(reducedStore(Job.class, "metadata.labels", "status"));
+                .itemStore(reducedStore(Job.class, client.getKubernetesSerialization()));
         jobs.addEventHandler(handler(this::jobChanged, this::jobDeleted));
         // Started in the background: an API server that is away at start delays tracking, not the service.
         pods.start().whenComplete((ok, e) -> logStart("pods", namespace, e));
@@ -130,10 +131,9 @@ public class SessionTracker {
      * thousands. Handlers get full objects from the watch; the periodic resync and a deletion
      * noticed on a relist hand over reduced ones, which hold all {@link PodStatusReader} reads.
      */
-    private <T extends HasMetadata> ReducedStateItemStore<T> reducedStore(Class<T> type,
-            String... fields) {
-        return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type, client.getKubernetesSerialization(),
-                fields);
+    static <T extends HasMetadata> ReducedStateItemStore<T> reducedStore(Class<T> type, KubernetesSerialization serialization) {
+        return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type, serialization,
+                "metadata.labels", "metadata.annotations", "status");
     }
 
     private static void logStart(String kind, String namespace, Throwable e) {

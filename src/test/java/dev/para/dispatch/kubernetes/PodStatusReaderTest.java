@@ -83,4 +83,33 @@ class PodStatusReaderTest {
         assertEquals(Phase.PENDING, o.phase());
         assertEquals("ContainerCreating", o.reason());
     }
+
+    /** The tracker's informers cache reduced pods and Jobs; what the resync hands over must read the same. */
+    @Test
+    void aPodOrJobFromTheTrackersReducedCacheReadsTheSame() {
+        var serialization = new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+        var pods = SessionTracker.reducedStore(Pod.class, serialization);
+        Pod pod = new PodBuilder(pod("Failed", null, exited(1, "Error",
+                "{\"branch\":\"para/x-3\",\"head\":\"abc\",\"pushed\":true,\"reason\":\"agent failed\"}")))
+                .editMetadata().withNamespace("sessions").endMetadata()
+                .withNewSpec().addNewContainer().withName("agent").withImage("ghcr.io/acme/agent:1").endContainer().endSpec()
+                .build();
+        pods.put(pods.getKey(pod), pod);
+        Pod cached = pods.get(pods.getKey(pod));
+        assertEquals(null, cached.getSpec(), "the spec is not kept");
+        assertEquals(read(pod), read(cached));
+
+        var jobs = SessionTracker.reducedStore(io.fabric8.kubernetes.api.model.batch.v1.Job.class, serialization);
+        var job = new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder().withNewMetadata().withName("para-x")
+                .withNamespace("sessions").withLabels(pod.getMetadata().getLabels()).endMetadata()
+                .withNewSpec().withCompletions(3).endSpec()
+                .withNewStatus().addNewCondition().withType("Failed").withStatus("True").withReason("DeadlineExceeded")
+                .endCondition().endStatus().build();
+        jobs.put(jobs.getKey(job), job);
+        var cachedJob = jobs.get(jobs.getKey(job));
+        assertEquals(SessionJobBuilder.sessionOf(job.getMetadata().getLabels()),
+                SessionJobBuilder.sessionOf(cachedJob.getMetadata().getLabels()));
+        assertEquals(PodStatusReader.jobFailure(job), PodStatusReader.jobFailure(cachedJob));
+        assertTrue(PodStatusReader.jobFailure(cachedJob).isPresent());
+    }
 }
