@@ -1,10 +1,12 @@
 package dev.para.dispatch.bench;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.para.dispatch.kubernetes.SessionJobBuilder;
 import dev.para.dispatch.testing.Db;
@@ -17,6 +19,7 @@ import dev.para.dispatch.kubernetes.KubernetesConfig;
 import dev.para.dispatch.kubernetes.SessionLaunch;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
@@ -56,7 +59,9 @@ import org.junit.jupiter.api.Test;
 class SessionBench {
 
     static final Path RESULTS = Path.of("bench", "results", "sessions.txt");
-    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** Sessions created before the create → Job runs, not counted: the JIT's and the pools' warm-up. */
+    static final int WARM_UP_SESSIONS = 300;
 
     @GitHubFake.Inject
     WireMockServer github;
@@ -105,7 +110,7 @@ class SessionBench {
     /**
      * Create → Job created, as the service records it ({@code launched_at}, written once the Job
      * and its Secret are made). The load generator is kept light: a plain HTTP client, a GitHub
-     * fake with two stubs for every installation (WireMock matches each request against every
+     * fake whose few stubs every installation shares (WireMock matches each request against every
      * stub), and a warm-up that is not counted, as the JIT of a long-running service has settled.
      */
     @Test
@@ -116,10 +121,10 @@ class SessionBench {
                 .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
                         .withBody(GitHubStubs.tokenAnswer("ghs_" + "b".repeat(36), java.time.Instant.now().plusSeconds(3600)))));
         GitHubStubs.stubRepository(github, owner, "hello-world", "main");
-        github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete("/installation/token")
+        github.stubFor(delete("/installation/token")
                 .willReturn(aResponse().withStatus(204)));
         HttpClient http = HttpClient.newHttpClient();
-        createToJob(http, owner, 300, 5, null);
+        createToJob(http, owner, WARM_UP_SESSIONS, 5, null);
         createToJob(http, owner, 400, 5, "back to back");
         createToJob(http, owner, 200, 100, "at 10 sessions/s");
         String metrics = given().get("/q/metrics").asString();
@@ -146,7 +151,7 @@ class SessionBench {
         int calls = 200;
         long t0 = System.nanoTime();
         for (int i = 0; i < calls; i++) {
-            k8s.secrets().resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+            k8s.secrets().resource(new SecretBuilder().withNewMetadata()
                     .withName("probe-" + i).endMetadata().build()).create();
         }
         long t1 = System.nanoTime();
@@ -209,7 +214,7 @@ class SessionBench {
         double[] millis = Db.query("SELECT extract(epoch FROM launched_at - created_at) * 1000 AS ms FROM sessions"
                         + " WHERE id = ANY (?::uuid[]) ORDER BY created_at", array(ids)).stream()
                 .mapToDouble(r -> ((Number) r.get("ms")).doubleValue()).toArray();
-        report("session create -> Job created (mock API server), creates " + pace + ", after " + 300
+        report("session create -> Job created (mock API server), creates " + pace + ", after " + WARM_UP_SESSIONS
                 + " not counted: " + percentiles(millis));
     }
 
