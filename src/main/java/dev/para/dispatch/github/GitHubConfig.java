@@ -168,5 +168,14 @@ public interface GitHubConfig {
         /** How long a processed delivery (and its payload) is kept for redelivery checks and audit. */
         @WithDefault("7d")
         Duration retention();
+
+        /**
+         * Whether the payload of a delivery no handler takes (a push, a comment not addressed to
+         * {@code @para}) is stored too. By default only its record is (id, event, action, outcome),
+         * which is all redelivery checks and audit need: nothing would ever read the payload, and it
+         * holds other people's code and comments.
+         */
+        @WithDefault("false")
+        boolean keepIgnoredPayloads();
     }
 }

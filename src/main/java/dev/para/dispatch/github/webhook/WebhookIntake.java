@@ -20,6 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * one multi-row {@code INSERT … ON CONFLICT DO NOTHING} and one commit for all of them. Under light
  * load a delivery is inserted at once (no timer, no added latency); under heavy load batches grow
  * by themselves. A delivery id seen before (a redelivery) is reported as a duplicate.
+ *
+ * <p>A delivery no handler takes is recorded without its payload unless
+ * {@code para.github.webhook.keep-ignored-payloads} is set: nothing would ever read it, and it
+ * holds other people's code and comments.
  */
 @Singleton
 public class WebhookIntake {
@@ -42,15 +46,22 @@ public class WebhookIntake {
 
     /**
      * A delivery waiting for its batch; completes with true when stored, false for a redelivery.
-     * {@code process}: whether it needs processing, or is recorded done as it is stored.
+     * {@code outcome} is null for a delivery to be processed; otherwise it is recorded done as it is
+     * stored, with that outcome, and needs neither its payload nor, unless it is kept, the compressed one.
      */
-    private record Pending(String deliveryId, String event, byte[] payload, byte[] compressed, boolean process,
-            CompletableFuture<Boolean> stored) {}
+    private record Pending(String deliveryId, String event, byte[] payload, byte[] compressed, String outcome,
+            String action, CompletableFuture<Boolean> stored) {
+
+        boolean process() {
+            return outcome == null;
+        }
+    }
 
     private final Pool pool;
     private final WebhookProcessor processor;
     private final int batchSize;
     private final int maxInFlight;
+    private final boolean keepIgnoredPayloads;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -59,6 +70,7 @@ public class WebhookIntake {
         this.processor = processor;
         this.batchSize = config.webhook().batchSize();
         this.maxInFlight = config.webhook().maxInFlightBatches();
+        this.keepIgnoredPayloads = config.webhook().keepIgnoredPayloads();
     }
 
     /**
@@ -67,9 +79,13 @@ public class WebhookIntake {
      */
     public CompletableFuture<Boolean> store(String deliveryId, String event, byte[] payload) {
         CompletableFuture<Boolean> stored = new CompletableFuture<>();
-        // compressed and looked at here, on the caller's event loop, so the work spreads over all of them
-        queue.add(new Pending(deliveryId, event, payload, PayloadCodec.compress(payload),
-                processor.wants(event, payload), stored));
+        // looked at and compressed here, on the caller's event loop, so the work spreads over all of them
+        boolean process = processor.wants(event, payload);
+        byte[] compressed = process || keepIgnoredPayloads ? PayloadCodec.compress(payload) : null;
+        queue.add(process
+                ? new Pending(deliveryId, event, payload, compressed, null, null, stored)
+                : new Pending(deliveryId, event, null, compressed, WebhookProcessor.outcomeUnprocessed(event),
+                        PayloadPeek.action(payload), stored));
         drain();
         return stored;
     }
@@ -116,11 +132,9 @@ public class WebhookIntake {
             Pending p = batch.get(i);
             ids[i] = p.deliveryId();
             events[i] = p.event();
-            payloads[i] = Buffer.buffer(p.compressed());
-            if (!p.process()) {
-                outcomes[i] = WebhookProcessor.outcomeUnprocessed(p.event());
-                actions[i] = PayloadPeek.action(p.payload());
-            }
+            payloads[i] = p.compressed() == null ? null : Buffer.buffer(p.compressed());
+            outcomes[i] = p.outcome();
+            actions[i] = p.action();
         }
         pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {ids, events, payloads, outcomes, actions}))
                 .subscribe().with(rows -> {

@@ -7,6 +7,8 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -39,6 +41,17 @@ class WebhookResourceTest {
         return Db.count("SELECT count(*) FROM webhook_deliveries WHERE delivery_id = ?", deliveryId);
     }
 
+    /** Whether the delivery's row holds its payload, exactly as it came. */
+    static boolean payloadKept(String deliveryId, byte[] body) {
+        byte[] lz4 = (byte[]) Db.query("SELECT payload_lz4 FROM webhook_deliveries WHERE delivery_id = ?", deliveryId)
+                .get(0).get("payload_lz4");
+        if (lz4 != null) {
+            assertEquals(new String(body, StandardCharsets.UTF_8),
+                    new String(PayloadCodec.decompress(lz4), StandardCharsets.UTF_8));
+        }
+        return lz4 != null;
+    }
+
     static void awaitProcessed(String deliveryId) {
         await().atMost(Duration.ofSeconds(20)).until(() -> !Db.query(
                 "SELECT 1 FROM webhook_processing WHERE delivery_id = ? AND processed_at IS NOT NULL", deliveryId).isEmpty());
@@ -48,8 +61,10 @@ class WebhookResourceTest {
     void storesAndProcessesASignedInstallationCreated() {
         long installation = newInstallationId();
         String delivery = newDeliveryId();
-        deliver("installation", delivery, exampleFor("installation.created", installation, p -> {}))
+        byte[] body = exampleFor("installation.created", installation, p -> {});
+        deliver("installation", delivery, body)
                 .statusCode(202).body("delivery", equalTo(delivery)).body("status", equalTo("accepted"));
+        assertTrue(payloadKept(delivery, body), "stored with its payload before the answer, to be processed from");
         awaitProcessed(delivery);
         var row = Db.query("SELECT * FROM webhook_processing WHERE delivery_id = ?", delivery).get(0);
         assertEquals("processed", row.get("outcome"));
@@ -147,13 +162,20 @@ class WebhookResourceTest {
     @Test
     void pingIsProcessedAndUnknownEventsAreKeptAsIgnored() {
         String ping = newDeliveryId();
-        deliver("ping", ping, exampleFor("ping", 0, p -> {})).statusCode(202);
+        byte[] pingBody = exampleFor("ping", 0, p -> {});
+        deliver("ping", ping, pingBody).statusCode(202);
         String push = newDeliveryId();
-        deliver("push", push, exampleFor("push", newInstallationId(), p -> {})).statusCode(202);
+        byte[] pushBody = exampleFor("push", newInstallationId(), p -> {});
+        deliver("push", push, pushBody).statusCode(202);
         awaitProcessed(ping);
         awaitProcessed(push);
         assertEquals("processed", Db.query("SELECT outcome FROM webhook_processing WHERE delivery_id = ?", ping).get(0).get("outcome"));
         assertEquals("ignored", Db.query("SELECT outcome FROM webhook_processing WHERE delivery_id = ?", push).get(0).get("outcome"));
+        // recorded (redelivery checks, audit) but without the payload nothing will read
+        assertEquals(1, stored(push));
+        assertFalse(payloadKept(ping, pingBody));
+        assertFalse(payloadKept(push, pushBody));
+        deliver("push", push, pushBody).statusCode(200).body("status", equalTo("duplicate"));
     }
 
     @Test
