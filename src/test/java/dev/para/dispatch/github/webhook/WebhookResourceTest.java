@@ -160,6 +160,34 @@ class WebhookResourceTest {
     }
 
     @Test
+    void aChunkedBodyIsReadWholeAndRefusedOver25MiB() throws Exception {
+        var client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        // a body of unknown length (an InputStream) is sent chunked, without Content-Length
+        java.util.function.BiFunction<String, byte[], java.net.http.HttpRequest> chunked = (delivery, body) ->
+                java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/github/webhook"))
+                        .header("X-GitHub-Event", "ping").header("X-GitHub-Delivery", delivery)
+                        .header("X-Hub-Signature-256", Webhooks.SIGNATURE.header(body))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                                () -> new java.io.ByteArrayInputStream(body))).build();
+        String small = newDeliveryId();
+        byte[] ping = exampleFor("ping", 0, p -> {});
+        assertEquals(202, client.send(chunked.apply(small, ping), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertEquals(1, stored(small));
+
+        String large = newDeliveryId();
+        byte[] tooLarge = new byte[26 * 1024 * 1024];
+        java.util.Arrays.fill(tooLarge, (byte) ' ');
+        int status;
+        try {
+            status = client.send(chunked.apply(large, tooLarge), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.IOException e) {
+            status = 413; // the answer came while the body was still being sent, and the connection closed under it
+        }
+        assertEquals(413, status);
+        assertEquals(0, stored(large));
+    }
+
+    @Test
     void pingIsProcessedAndUnknownEventsAreKeptAsIgnored() {
         String ping = newDeliveryId();
         byte[] pingBody = exampleFor("ping", 0, p -> {});

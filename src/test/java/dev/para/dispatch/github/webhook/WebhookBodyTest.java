@@ -1,0 +1,58 @@
+package dev.para.dispatch.github.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class WebhookBodyTest {
+
+    private static final byte[] PAYLOAD = "{\"zen\":\"Keep it logically awesome.\",\"hook_id\":1}"
+            .getBytes(StandardCharsets.UTF_8);
+
+    private static WebhookBody readInChunks(long declared, long limit, byte[] payload, int chunk) {
+        WebhookBody body = new WebhookBody(declared, limit);
+        for (int i = 0; i < payload.length; i += chunk) {
+            body.append(Buffer.buffer(Arrays.copyOfRange(payload, i, Math.min(payload.length, i + chunk))));
+        }
+        return body;
+    }
+
+    @Test
+    void aBodyOfItsDeclaredLengthIsReadIntoOneArrayAndHandedOverAsIs() {
+        WebhookBody body = readInChunks(PAYLOAD.length, 1024, PAYLOAD, 7);
+        byte[] bytes = body.bytes();
+        assertArrayEquals(PAYLOAD, bytes);
+        assertSame(bytes, body.bytes(), "no copy when the Content-Length was right");
+    }
+
+    @Test
+    void aBodyWithoutOrWithAWrongLengthIsReadWhole() {
+        assertArrayEquals(PAYLOAD, readInChunks(-1, 1024, PAYLOAD, 5).bytes(), "chunked: no Content-Length");
+        assertArrayEquals(PAYLOAD, readInChunks(3, 1024, PAYLOAD, 5).bytes(), "declared too short");
+        assertArrayEquals(PAYLOAD, readInChunks(500, 1024, PAYLOAD, 5).bytes(), "declared too long");
+        assertArrayEquals(new byte[0], new WebhookBody(0, 1024).bytes());
+    }
+
+    @Test
+    void aBodyOverTheLimitIsDropped() {
+        WebhookBody body = readInChunks(-1, PAYLOAD.length - 1, PAYLOAD, 10);
+        assertTrue(body.overLimit());
+        assertFalse(body.append(Buffer.buffer("x")), "and stays dropped");
+        assertFalse(readInChunks(-1, PAYLOAD.length, PAYLOAD, 10).overLimit(), "exactly the limit is fine");
+    }
+
+    @Test
+    void aLyingContentLengthReservesNoMoreThanTheFirstAllocation() {
+        WebhookBody body = new WebhookBody(WebhookRoute.MAX_BODY_BYTES, WebhookRoute.MAX_BODY_BYTES);
+        assertEquals(WebhookBody.MAX_FIRST_ALLOCATION, body.capacity());
+        body.append(Buffer.buffer("{}"));
+        assertArrayEquals("{}".getBytes(StandardCharsets.UTF_8), body.bytes());
+    }
+}
