@@ -11,7 +11,6 @@ import dev.para.dispatch.testing.SessionFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -24,9 +23,7 @@ class DryRunTest {
     public static class DryRun implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(KubernetesMock.config());
-            config.put("para.dry-run", "true");
-            return config;
+            return KubernetesMock.configWith(Map.of("para.dry-run", "true"));
         }
     }
 

@@ -27,7 +27,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -57,14 +56,13 @@ class LocalRuntimeTest {
     public static class Local implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(KubernetesMock.config());
-            config.put("para.session-runtime", "local");
-            config.put("para.local-runtime-dir", "target/tmp/local-sessions");
-            config.put("para.kubernetes.pod.agent-command",
-                    Path.of("src/test/resources/session/fake-agent.sh").toAbsolutePath().toString());
-            config.put("para.sessions.git-url", git().url());
-            config.put("para.kubernetes.pod.agent-auth-check", "none");
-            return config;
+            return KubernetesMock.configWith(Map.of(
+                    "para.session-runtime", "local",
+                    "para.local-runtime-dir", "target/tmp/local-sessions",
+                    "para.kubernetes.pod.agent-command",
+                    Path.of("src/test/resources/session/fake-agent.sh").toAbsolutePath().toString(),
+                    "para.sessions.git-url", git().url(),
+                    "para.kubernetes.pod.agent-auth-check", "none"));
         }
     }
 

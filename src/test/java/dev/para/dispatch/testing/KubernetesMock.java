@@ -64,6 +64,13 @@ public class KubernetesMock implements QuarkusTestResourceLifecycleManager {
                 "kubernetes.auth.tryServiceAccount", "false");
     }
 
+    /** {@link #config()} with a test profile's own settings on top. */
+    public static Map<String, String> configWith(Map<String, String> overrides) {
+        Map<String, String> config = new HashMap<>(config());
+        config.putAll(overrides);
+        return config;
+    }
+
     private static NamespacedKubernetesClient client;
 
     /**

@@ -46,13 +46,12 @@ class AppManifestFlowTest {
     public static class NoApp implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(KubernetesMock.config());
+            Map<String, String> overrides = new HashMap<>(Map.of("para.public-url", "https://para.example.test"));
             for (String key : List.of("app-id", "private-key-file", "webhook-secret", "previous-webhook-secret",
                     "app-slug", "oauth.client-id", "oauth.client-secret")) {
-                config.put("para.github." + key, "");
+                overrides.put("para.github." + key, "");
             }
-            config.put("para.public-url", "https://para.example.test");
-            return config;
+            return KubernetesMock.configWith(overrides);
         }
     }
 

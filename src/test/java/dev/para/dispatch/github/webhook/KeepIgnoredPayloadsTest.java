@@ -11,7 +11,6 @@ import dev.para.dispatch.testing.KubernetesMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -23,9 +22,7 @@ class KeepIgnoredPayloadsTest {
     public static class KeepIgnoredPayloads implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(KubernetesMock.config());
-            config.put("para.github.webhook.keep-ignored-payloads", "true");
-            return config;
+            return KubernetesMock.configWith(Map.of("para.github.webhook.keep-ignored-payloads", "true"));
         }
     }
 
