@@ -2,6 +2,8 @@
 # Webhook intake benchmark: the packaged service (JVM mode) against an embedded PostgreSQL on
 # this machine, driven by wrk with real signed GitHub payloads and a fresh delivery id per request.
 # Every delivery answered 2xx must be in PostgreSQL: the script counts the rows afterwards.
+# wrk's latency percentiles are corrected for coordinated omission (bench/README.md, fourth session):
+# a stall counts for the requests a steady sender would have sent during it.
 #
 #   bench/webhook-intake.sh                       # 32 connections, 30 s after a 10 s warm-up
 #   CONNECTIONS=64 DURATION=60s bench/webhook-intake.sh
