@@ -1,6 +1,7 @@
 package dev.para.dispatch;
 
-import static dev.para.dispatch.testing.Webhooks.example;
+import static dev.para.dispatch.testing.Webhooks.deliver;
+import static dev.para.dispatch.testing.Webhooks.exampleFor;
 import static dev.para.dispatch.testing.Webhooks.newDeliveryId;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -15,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,11 +50,8 @@ class DevModeIT {
 
             service.when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
 
-            byte[] ping = example("ping").toString().getBytes(StandardCharsets.UTF_8);
-            given().spec(service).header("X-GitHub-Event", "ping").header("X-GitHub-Delivery", newDeliveryId())
-                    .header("X-Hub-Signature-256", new WebhookSignature("dev-webhook-secret").header(ping))
-                    .contentType("application/json").body(ping)
-                    .when().post("/github/webhook").then().statusCode(202);
+            deliver(service, new WebhookSignature("dev-webhook-secret"), "ping", newDeliveryId(),
+                    exampleFor("ping", 0, p -> {})).statusCode(202);
 
             assertTrue(Files.exists(TOKEN), "dev mode writes a token for the account dev to " + TOKEN);
             given().spec(service).header("Authorization", "Bearer " + Files.readString(TOKEN).trim())

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.para.dispatch.github.webhook.WebhookSignature;
 import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,8 +51,14 @@ public final class Webhooks {
     }
 
     public static ValidatableResponse deliver(String event, String deliveryId, byte[] body) {
-        return given().header("X-GitHub-Event", event).header("X-GitHub-Delivery", deliveryId)
-                .header("X-Hub-Signature-256", SIGNATURE.header(body))
+        return deliver(given(), SIGNATURE, event, deliveryId, body);
+    }
+
+    /** Delivers to another service than the test's own (its address in {@code to}), signed with its secret. */
+    public static ValidatableResponse deliver(RequestSpecification to, WebhookSignature signature, String event,
+            String deliveryId, byte[] body) {
+        return given().spec(to).header("X-GitHub-Event", event).header("X-GitHub-Delivery", deliveryId)
+                .header("X-Hub-Signature-256", signature.header(body))
                 .header("X-GitHub-Hook-ID", "292430182")
                 .contentType("application/json").body(body)
                 .when().post("/github/webhook").then();
