@@ -48,15 +48,18 @@ public final class PayloadPeek {
 
     /**
      * The string {@code field} of the object the parser is in, looked for among its first
-     * {@code maxFields} fields; the others' values are skipped.
+     * {@code maxFields} fields. The values before it are skipped; nothing after the last field
+     * looked at is read (a push's fourth field is its whole repository).
      */
     private static String stringField(JsonParser parser, String field, int maxFields) throws IOException {
-        for (int fields = 0; fields < maxFields && parser.nextToken() == JsonToken.FIELD_NAME; fields++) {
-            boolean isField = field.equals(parser.currentName());
-            JsonToken value = parser.nextToken();
-            if (isField) {
-                return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+        for (int fields = 1; parser.nextToken() == JsonToken.FIELD_NAME; fields++) {
+            if (field.equals(parser.currentName())) {
+                return parser.nextToken() == JsonToken.VALUE_STRING ? parser.getText() : null;
             }
+            if (fields == maxFields) {
+                return null;
+            }
+            parser.nextToken();
             parser.skipChildren();
         }
         return null;
