@@ -43,11 +43,9 @@ public class InstallationResource {
     @Operation(summary = "List the caller's installations", description = "Cursor-paged, oldest installation first.")
     public Uni<Page<InstallationView>> list(@QueryParam("limit") @Min(1) @Max(1000) Integer limit,
             @QueryParam("cursor") String cursor) {
-        int size = Math.min(limit == null ? config.maxPageSize() : limit, config.maxPageSize());
-        long after = Cursor.decodeLong(cursor);
-        return installations.page(caller.id(), after, size + 1).map(items -> items.size() > size
-                ? new Page<>(items.subList(0, size), Cursor.encode(items.get(size - 1).id()))
-                : new Page<>(items, null));
+        int size = Page.size(limit, config);
+        return installations.page(caller.id(), Cursor.decodeLong(cursor, Long.MIN_VALUE), size + 1)
+                .map(items -> Page.of(items, size, last -> Cursor.encode(last.id())));
     }
 
     @GET

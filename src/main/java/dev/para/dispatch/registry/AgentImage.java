@@ -1,6 +1,7 @@
 package dev.para.dispatch.registry;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -84,8 +85,9 @@ public class AgentImage extends PanacheEntityBase {
         return find("accountId = ?1 and isDefault = true", accountId).firstResult();
     }
 
-    public static Uni<List<AgentImage>> forAccount(String accountId) {
-        return list("accountId = ?1 order by name", accountId);
+    /** One page of the account's agent images, by name, after the given name. */
+    public static Uni<List<AgentImage>> pageForAccount(String accountId, String afterName, int limit) {
+        return find("accountId = ?1 and name > ?2", Sort.by("name"), accountId, afterName).page(0, limit).list();
     }
 
     /** The names of the account's images that pull or run with the credential. */

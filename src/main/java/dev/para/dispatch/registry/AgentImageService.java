@@ -73,8 +73,8 @@ public class AgentImageService {
     }
 
     @WithSession
-    public Uni<List<AgentImageView>> list(String accountId) {
-        return AgentImage.forAccount(accountId).map(all -> all.stream().map(AgentImageView::of).toList());
+    public Uni<List<AgentImageView>> page(String accountId, String afterName, int limit) {
+        return AgentImage.pageForAccount(accountId, afterName, limit).map(all -> all.stream().map(AgentImageView::of).toList());
     }
 
     @WithSession

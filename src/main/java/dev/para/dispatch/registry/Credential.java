@@ -1,6 +1,7 @@
 package dev.para.dispatch.registry;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -51,7 +52,8 @@ public class Credential extends PanacheEntityBase {
         return find("accountId = ?1 and name = ?2", accountId, name).firstResult();
     }
 
-    public static Uni<List<Credential>> forAccount(String accountId) {
-        return list("accountId = ?1 order by name", accountId);
+    /** One page of the account's credentials, by name, after the given name. */
+    public static Uni<List<Credential>> pageForAccount(String accountId, String afterName, int limit) {
+        return find("accountId = ?1 and name > ?2", Sort.by("name"), accountId, afterName).page(0, limit).list();
     }
 }

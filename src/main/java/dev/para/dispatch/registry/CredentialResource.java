@@ -1,8 +1,13 @@
 package dev.para.dispatch.registry;
 
+import dev.para.dispatch.api.ApiConfig;
 import dev.para.dispatch.api.CallerAccount;
+import dev.para.dispatch.api.Cursor;
+import dev.para.dispatch.api.Page;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -10,9 +15,9 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -27,10 +32,12 @@ public class CredentialResource {
 
     private final CredentialService credentials;
     private final CallerAccount caller;
+    private final ApiConfig config;
 
-    CredentialResource(CredentialService credentials, CallerAccount caller) {
+    CredentialResource(CredentialService credentials, CallerAccount caller, ApiConfig config) {
         this.credentials = credentials;
         this.caller = caller;
+        this.config = config;
     }
 
     @PUT
@@ -45,9 +52,13 @@ public class CredentialResource {
     }
 
     @GET
-    @Operation(summary = "The caller's credentials: kind, fingerprint and timestamps, never values")
-    public Uni<List<CredentialView>> list() {
-        return credentials.list(caller.id());
+    @Operation(summary = "The caller's credentials: kind, fingerprint and timestamps, never values",
+            description = "Cursor-paged, by name.")
+    public Uni<Page<CredentialView>> list(@QueryParam("limit") @Min(1) @Max(1000) Integer limit,
+            @QueryParam("cursor") String cursor) {
+        int size = Page.size(limit, config);
+        return credentials.page(caller.id(), Cursor.decodeName(cursor), size + 1)
+                .map(items -> Page.of(items, size, last -> Cursor.encode(last.name())));
     }
 
     @GET

@@ -80,8 +80,8 @@ public class CredentialService {
     }
 
     @WithSession
-    public Uni<List<CredentialView>> list(String accountId) {
-        return Credential.forAccount(accountId).map(all -> all.stream().map(CredentialView::of).toList());
+    public Uni<List<CredentialView>> page(String accountId, String afterName, int limit) {
+        return Credential.pageForAccount(accountId, afterName, limit).map(all -> all.stream().map(CredentialView::of).toList());
     }
 
     @WithSession

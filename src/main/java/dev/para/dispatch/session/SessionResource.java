@@ -79,13 +79,10 @@ public class SessionResource {
     public Uni<Page<SessionView>> list(@QueryParam("state") List<String> states,
             @QueryParam("repository") String repository,
             @QueryParam("limit") @Min(1) @Max(1000) Integer limit, @QueryParam("cursor") String cursor) {
-        int size = Math.min(limit == null ? config.maxPageSize() : limit, config.maxPageSize());
-        long before = cursor == null || cursor.isEmpty() ? Long.MAX_VALUE : Cursor.decodeLong(cursor);
+        int size = Page.size(limit, config);
+        long before = Cursor.decodeLong(cursor, Long.MAX_VALUE);
         return sessions.seqPage(caller.id(), before, states(states), repository, size + 1)
-                .map(items -> items.size() > size
-                        ? new Page<>(items.subList(0, size).stream().map(SessionService.Paged::view).toList(),
-                                Cursor.encode(items.get(size - 1).seq()))
-                        : new Page<>(items.stream().map(SessionService.Paged::view).toList(), null));
+                .map(items -> Page.of(items, size, last -> Cursor.encode(last.seq())).map(SessionService.Paged::view));
     }
 
     @GET

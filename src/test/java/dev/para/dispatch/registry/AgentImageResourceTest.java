@@ -4,10 +4,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -68,7 +70,7 @@ class AgentImageResourceTest {
                 .statusCode(200);
         put("/api/v1/credentials/claude", "{\"kind\":\"claude-oauth-token\",\"value\":\"sk-ant-oat01-secretvalue\"}").statusCode(201);
         given().header("Authorization", ApiTokens.bearer(account)).get("/api/v1/credentials").then().statusCode(200)
-                .body("name", hasItem("claude")).body(not(containsString("sk-ant-oat01")));
+                .body("items.name", hasItem("claude")).body(not(containsString("sk-ant-oat01")));
         String stored = Db.query("SELECT sealed_value FROM credentials WHERE account_id = ?", account).toString();
         assertFalse(stored.contains(password) || stored.contains("sk-ant-oat01"));
         given().header("Authorization", ApiTokens.bearer("someone-else")).get("/api/v1/credentials/reg").then().statusCode(404);
@@ -86,7 +88,11 @@ class AgentImageResourceTest {
                 .body("resources.memoryLimit", equalTo("8Gi"));
         image("via-token", RegistryResource.token().host() + "/team/agent:1.0", "reg").statusCode(201);
         given().header("Authorization", ApiTokens.bearer(account)).get("/api/v1/agent-images").then().statusCode(200)
-                .body("name", hasItem("via-token"));
+                .body("items.name", contains("python", "via-token"));
+        String next = given().header("Authorization", ApiTokens.bearer(account)).queryParam("limit", 1).get("/api/v1/agent-images")
+                .then().statusCode(200).body("items.name", contains("python")).extract().path("next");
+        given().header("Authorization", ApiTokens.bearer(account)).queryParam("limit", 1).queryParam("cursor", next)
+                .get("/api/v1/agent-images").then().statusCode(200).body("items.name", contains("via-token")).body("next", nullValue());
         given().header("Authorization", ApiTokens.bearer("someone-else")).get("/api/v1/agent-images/python").then().statusCode(404);
 
         // In use: the credential stays until its images are gone.
@@ -113,7 +119,7 @@ class AgentImageResourceTest {
         }
         refused(image("f", "127.0.0.1:" + closed + "/team/agent:1.0", "reg"), "unreachable");
         given().header("Authorization", ApiTokens.bearer(account)).get("/api/v1/agent-images").then().statusCode(200)
-                .body("size()", equalTo(0));
+                .body("items.size()", equalTo(0));
     }
 
     @Test
@@ -132,8 +138,8 @@ class AgentImageResourceTest {
         put("/api/v1/credentials/k", "{\"kind\":\"password\",\"value\":\"x\"}").statusCode(400).body("errors[0].field", equalTo("kind"));
         put("/api/v1/credentials/k", "{\"kind\":\"registry-basic\",\"username\":\"u\"}").statusCode(400)
                 .body("errors[0].field", equalTo("password"));
-        given().header("Authorization", ApiTokens.bearer(account)).get("/api/v1/credentials").then().body("size()", equalTo(1));
-        given().header("Authorization", ApiTokens.bearer(account)).get("/api/v1/agent-images").then().body("size()", equalTo(0));
+        given().header("Authorization", ApiTokens.bearer(account)).get("/api/v1/credentials").then().body("items.size()", equalTo(1));
+        given().header("Authorization", ApiTokens.bearer(account)).get("/api/v1/agent-images").then().body("items.size()", equalTo(0));
     }
 
     /** ghcr.io images of an installation's owner are pulled with an installation token that may read packages. */
