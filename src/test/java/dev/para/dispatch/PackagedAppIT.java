@@ -7,9 +7,22 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.para.dispatch.testing.ApiTokens;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +48,61 @@ class PackagedAppIT {
                 .statusCode(200);
         given().when().get("/api/v1/sessions").then()
                 .statusCode(401).contentType("application/problem+json");
+    }
+
+    /**
+     * Production logs one JSON object per console line (DESIGN §7), which is what a cluster collects.
+     * Checked on a start of the packaged application with the production profile (the tests' own
+     * start above runs the test profile) that fails because its database is away: even then every
+     * line is JSON, the stack trace inside its line rather than over many.
+     */
+    @Test
+    void logsJsonOnTheConsoleEvenWhenItCannotStart() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(java, "-jar", "target/quarkus-app/quarkus-run.jar")
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("PARA_") || name.startsWith("MP_JWT_"));
+        env.put("QUARKUS_HTTP_PORT", "0");
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + closed + "/para");
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + closed + "/para");
+        env.put("PARA_DRY_RUN", "true");
+        Process process = builder.start();
+        List<String> lines;
+        try (BufferedReader out = process.inputReader()) {
+            assertTrue(process.waitFor(90, TimeUnit.SECONDS), "the service neither started nor gave up");
+            lines = out.lines().toList();
+        } finally {
+            process.destroyForcibly();
+        }
+        List<JsonNode> entries = jsonLines(lines);
+        assertTrue(entries.stream().anyMatch(e -> e.path("level").asText().equals("ERROR")
+                        && e.path("stackTrace").asText().contains("\tat ")),
+                () -> "no ERROR line with its stack trace in: " + lines);
+    }
+
+    private static List<JsonNode> jsonLines(List<String> lines) throws IOException {
+        List<String> written = lines.stream().filter(line -> !line.isBlank()).toList();
+        assertFalse(written.isEmpty(), "nothing was logged");
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> entries = new ArrayList<>();
+        for (String line : written) {
+            JsonNode entry;
+            try {
+                entry = json.readTree(line);
+            } catch (JsonProcessingException e) {
+                throw new AssertionError("not a JSON log line: " + line);
+            }
+            assertTrue(entry.isObject() && entry.hasNonNull("timestamp") && entry.hasNonNull("level")
+                    && entry.hasNonNull("loggerName") && entry.has("message"), () -> "not a log entry: " + line);
+            entries.add(entry);
+        }
+        return entries;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.para.dispatch.kubernetes;
 
+import dev.para.dispatch.LogFields;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.VertxContextSupport;
 import java.io.IOException;
@@ -68,7 +69,9 @@ public class LocalSessionRuntime implements SessionRuntime {
                 processes.put(index, process);
                 follow(launch.sessionId(), index, podName(launch.sessionId(), index), process, termination);
             }
-            Log.infof("Session %s runs locally under %s", launch.sessionId(), root.resolve(name));
+            try (LogFields ignored = LogFields.session(launch.sessionId())) {
+                Log.infof("Session %s runs locally under %s", launch.sessionId(), root.resolve(name));
+            }
             return name;
         } catch (IOException e) {
             throw new SessionRuntimeException("Could not start the session locally: " + e.getClass().getSimpleName(),
@@ -129,7 +132,9 @@ public class LocalSessionRuntime implements SessionRuntime {
         try {
             VertxContextSupport.subscribeAndAwait(() -> observer.get().observed(o));
         } catch (Throwable e) {
-            Log.warnf("Could not record a change of local session %s: %s", o.sessionId(), e.getClass().getSimpleName());
+            try (LogFields ignored = LogFields.session(o.sessionId())) {
+                Log.warnf("Could not record a change of local session %s: %s", o.sessionId(), e.getClass().getSimpleName());
+            }
         }
     }
 

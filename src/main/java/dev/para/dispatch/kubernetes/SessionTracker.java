@@ -1,5 +1,6 @@
 package dev.para.dispatch.kubernetes;
 
+import dev.para.dispatch.LogFields;
 import dev.para.dispatch.RuntimeConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -119,8 +120,10 @@ public class SessionTracker {
             VertxContextSupport.subscribeAndAwait(change);
             return true;
         } catch (Throwable e) {
-            Log.warnf("Could not record a change of session %s (%s); the next resync replays it", session,
-                    e.getClass().getSimpleName());
+            try (LogFields ignored = LogFields.session(session)) {
+                Log.warnf("Could not record a change of session %s (%s); the next resync replays it", session,
+                        e.getClass().getSimpleName());
+            }
             return false;
         }
     }

@@ -1,6 +1,7 @@
 package dev.para.dispatch.session;
 
 import dev.para.dispatch.Background;
+import dev.para.dispatch.LogFields;
 import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.github.GitHubClient;
 import dev.para.dispatch.github.InstallationTokenService;
@@ -110,8 +111,10 @@ public class PullRequestPublisher {
                 .flatMap(work -> runtime.dryRun() ? dryRun(work) : openAtGitHub(work)
                         .flatMap(pr -> recorded(work, pr)))
                 .onFailure().call(e -> {
-                    Log.warnf("Opening the PR of session %s instance %d failed (%s); retrying later", c.sessionId(),
-                            c.index(), e.getClass().getSimpleName());
+                    try (LogFields ignored = LogFields.session(c.sessionId())) {
+                        Log.warnf("Opening the PR of session %s instance %d failed (%s); retrying later", c.sessionId(),
+                                c.index(), e.getClass().getSimpleName());
+                    }
                     return release(c);
                 });
     }
@@ -158,8 +161,11 @@ public class PullRequestPublisher {
         return tokens.token(s.installationId, TokenNarrowing.repository(s.repositoryName(), TokenNarrowing.SERVICE_PERMISSIONS))
                 .flatMap(token -> github.commentOnIssue(token.token(), s.owner(), s.repositoryName(), s.triggerIssue,
                         "Session `" + s.slug + "` finished. Pull request" + (s.instanceCount > 1 ? "s" : "") + ":\n" + links))
-                .onFailure().invoke(e -> Log.warnf("Could not announce the PRs of session %s on its issue: %s",
-                        s.id, e.getClass().getSimpleName()))
+                .onFailure().invoke(e -> {
+                    try (LogFields ignored = LogFields.session(s.id)) {
+                        Log.warnf("Could not announce the PRs of session %s on its issue: %s", s.id, e.getClass().getSimpleName());
+                    }
+                })
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }

@@ -1,6 +1,7 @@
 package dev.para.dispatch.session;
 
 import dev.para.dispatch.Background;
+import dev.para.dispatch.LogFields;
 import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.crypto.Sealer;
@@ -123,8 +124,11 @@ public class SessionLauncher {
                 .flatMap(ignored -> Panache.withTransaction(() -> Session.lock(sessionId)
                         .invoke(s -> s.stopPending = false)
                         .flatMap(this::revokeToken)))
-                .onFailure().invoke(e -> Log.warnf("Stopping session %s failed (%s); the sweep retries",
-                        sessionId, e.getClass().getSimpleName()))
+                .onFailure().invoke(e -> {
+                    try (LogFields ignored = LogFields.session(sessionId)) {
+                        Log.warnf("Stopping session %s failed (%s); the sweep retries", sessionId, e.getClass().getSimpleName());
+                    }
+                })
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }
@@ -263,8 +267,10 @@ public class SessionLauncher {
     private Uni<Void> launchFailed(Claim claim, Throwable e) {
         boolean retry = isTransient(e) && claim.attempts() < config.launch().maxAttempts();
         String reason = reasonOf(e);
-        Log.warnf("Launch of session %s failed (attempt %d): %s%s", claim.sessionId(), claim.attempts(), reason,
-                retry ? "; retrying" : "");
+        try (LogFields ignored = LogFields.session(claim.sessionId())) {
+            Log.warnf("Launch of session %s failed (attempt %d): %s%s", claim.sessionId(), claim.attempts(), reason,
+                    retry ? "; retrying" : "");
+        }
         return Panache.withTransaction(() -> Session.lock(claim.sessionId()).flatMap(s -> {
             if (s.state != SessionState.QUEUED) {
                 return Uni.createFrom().voidItem(); // cancelled meanwhile

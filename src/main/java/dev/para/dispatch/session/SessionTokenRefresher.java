@@ -1,5 +1,6 @@
 package dev.para.dispatch.session;
 
+import dev.para.dispatch.LogFields;
 import dev.para.dispatch.crypto.Sealer;
 import dev.para.dispatch.github.InstallationTokenService;
 import dev.para.dispatch.github.TokenNarrowing;
@@ -126,8 +127,10 @@ public class SessionTokenRefresher {
                 .map(ignored -> true)
                 .onItemOrFailure().invoke((ok, e) -> sample.stop(e == null ? succeeded : failed))
                 .onFailure().recoverWithUni(e -> {
-                    Log.warnf("Refreshing the token of session %s failed (%s); retrying in %ds", due.sessionId(),
-                            e.getClass().getSimpleName(), RETRY.toSeconds());
+                    try (LogFields ignored = LogFields.session(due.sessionId())) {
+                        Log.warnf("Refreshing the token of session %s failed (%s); retrying in %ds", due.sessionId(),
+                                e.getClass().getSimpleName(), RETRY.toSeconds());
+                    }
                     failures.increment();
                     return pool.preparedQuery("UPDATE sessions SET refresh_claimed_until = $1 WHERE id = $2")
                             .execute(Tuple.of(clock.instant().plus(RETRY).atOffset(ZoneOffset.UTC), due.sessionId()))

@@ -1,6 +1,7 @@
 package dev.para.dispatch.github.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.para.dispatch.LogFields;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.github.GitHubConfig;
 import dev.para.dispatch.github.GitHubException;
@@ -26,7 +27,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jboss.logging.MDC;
 
 /**
  * Processes stored deliveries after GitHub has its answer.
@@ -209,7 +209,10 @@ public class WebhookProcessor {
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        Log.warnf("Delivery %s has a payload that cannot be read; recorded as malformed", row.getString("delivery_id"));
+        String deliveryId = row.getString("delivery_id");
+        try (LogFields ignored = LogFields.delivery(deliveryId)) {
+            Log.warnf("Delivery %s has a payload that cannot be read; recorded as malformed", deliveryId);
+        }
         return null;
     }
 
@@ -281,11 +284,11 @@ public class WebhookProcessor {
         boolean last = delivery.attempt() >= config.maxAttempts();
         count(delivery.event(), last ? "failed" : "retry");
         String reason = describe(failure);
-        MDC.put("delivery", delivery.deliveryId());
-        Log.warnf("Delivery %s (%s) failed on attempt %d: %s", delivery.deliveryId(), delivery.event(),
-                delivery.attempt(), reason);
-        Log.debugf(failure, "Delivery %s failure detail", delivery.deliveryId());
-        MDC.remove("delivery");
+        try (LogFields ignored = LogFields.delivery(delivery.deliveryId())) {
+            Log.warnf("Delivery %s (%s) failed on attempt %d: %s", delivery.deliveryId(), delivery.event(),
+                    delivery.attempt(), reason);
+            Log.debugf(failure, "Delivery %s failure detail", delivery.deliveryId());
+        }
         double backoff = Math.min(config.lease().toSeconds(), Math.pow(2, delivery.attempt()));
         return pool.preparedQuery(FAILED)
                 .execute(Tuple.from(new Object[] {delivery.deliveryId(), reason, backoff, config.maxAttempts(),

@@ -1,6 +1,7 @@
 package dev.para.dispatch.github.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.para.dispatch.LogFields;
 import dev.para.dispatch.api.Problem;
 import dev.para.dispatch.github.AppCredentials;
 import io.micrometer.core.instrument.Counter;
@@ -117,7 +118,9 @@ public class WebhookRoute {
             if (failure != null) {
                 // Not stored means not acknowledged: GitHub shows the failure and the delivery can be redelivered.
                 count(event, "unavailable");
-                Log.warnf("Delivery %s could not be stored: %s", deliveryId, describe(failure));
+                try (LogFields ignored = LogFields.delivery(deliveryId)) {
+                    Log.warnf("Delivery %s could not be stored: %s", deliveryId, describe(failure));
+                }
                 ctx.response().putHeader(HttpHeaders.RETRY_AFTER, STORAGE_RETRY_SECONDS);
                 problem(ctx, 503, "storage-unavailable", "Service Unavailable",
                         "The delivery could not be stored; redeliver it shortly", null);
