@@ -1,24 +1,24 @@
 package dev.para.dispatch.api;
 
+import io.smallrye.mutiny.Uni;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /** One page of a list: the items and an opaque cursor for the next page (null on the last). */
 public record Page<T>(List<T> items, String next) {
 
-    /** The page size for a request: its {@code limit}, at most the configured largest page, which is also the default. */
-    public static int size(Integer limit, ApiConfig config) {
-        return limit == null ? config.maxPageSize() : Math.min(limit, config.maxPageSize());
-    }
-
     /**
-     * The page out of {@code fetched}, read with a limit of {@code size + 1}: the one extra item only
-     * tells that there is a next page, which starts after the last item shown ({@code cursorOf}).
+     * Reads one page of at most {@code limit} items (the configured largest page when absent or
+     * larger). {@code fetch} is asked for one item more than that: the extra one only tells that
+     * there is a next page, which starts after the last item shown ({@code cursorOf}).
      */
-    public static <T> Page<T> of(List<T> fetched, int size, Function<T, String> cursorOf) {
-        return fetched.size() > size
+    public static <T> Uni<Page<T>> read(Integer limit, ApiConfig config, IntFunction<Uni<List<T>>> fetch,
+            Function<T, String> cursorOf) {
+        int size = limit == null ? config.maxPageSize() : Math.min(limit, config.maxPageSize());
+        return fetch.apply(size + 1).map(fetched -> fetched.size() > size
                 ? new Page<>(fetched.subList(0, size), cursorOf.apply(fetched.get(size - 1)))
-                : new Page<>(fetched, null);
+                : new Page<>(fetched, null));
     }
 
     public <R> Page<R> map(Function<T, R> view) {

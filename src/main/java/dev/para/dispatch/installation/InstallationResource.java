@@ -43,9 +43,8 @@ public class InstallationResource {
     @Operation(summary = "List the caller's installations", description = "Cursor-paged, oldest installation first.")
     public Uni<Page<InstallationView>> list(@QueryParam("limit") @Min(1) @Max(1000) Integer limit,
             @QueryParam("cursor") String cursor) {
-        int size = Page.size(limit, config);
-        return installations.page(caller.id(), Cursor.decodeLong(cursor, Long.MIN_VALUE), size + 1)
-                .map(items -> Page.of(items, size, last -> Cursor.encode(last.id())));
+        long after = Cursor.decodeLong(cursor, Long.MIN_VALUE);
+        return Page.read(limit, config, n -> installations.page(caller.id(), after, n), last -> Cursor.encode(last.id()));
     }
 
     @GET

@@ -56,9 +56,8 @@ public class AgentImageResource {
     @Operation(summary = "The caller's agent images", description = "Cursor-paged, by name.")
     public Uni<Page<AgentImageView>> list(@QueryParam("limit") @Min(1) @Max(1000) Integer limit,
             @QueryParam("cursor") String cursor) {
-        int size = Page.size(limit, config);
-        return images.page(caller.id(), Cursor.decodeName(cursor), size + 1)
-                .map(items -> Page.of(items, size, last -> Cursor.encode(last.name())));
+        String after = Cursor.decodeName(cursor);
+        return Page.read(limit, config, n -> images.page(caller.id(), after, n), last -> Cursor.encode(last.name()));
     }
 
     @GET

@@ -56,9 +56,8 @@ public class CredentialResource {
             description = "Cursor-paged, by name.")
     public Uni<Page<CredentialView>> list(@QueryParam("limit") @Min(1) @Max(1000) Integer limit,
             @QueryParam("cursor") String cursor) {
-        int size = Page.size(limit, config);
-        return credentials.page(caller.id(), Cursor.decodeName(cursor), size + 1)
-                .map(items -> Page.of(items, size, last -> Cursor.encode(last.name())));
+        String after = Cursor.decodeName(cursor);
+        return Page.read(limit, config, n -> credentials.page(caller.id(), after, n), last -> Cursor.encode(last.name()));
     }
 
     @GET

@@ -79,10 +79,11 @@ public class SessionResource {
     public Uni<Page<SessionView>> list(@QueryParam("state") List<String> states,
             @QueryParam("repository") String repository,
             @QueryParam("limit") @Min(1) @Max(1000) Integer limit, @QueryParam("cursor") String cursor) {
-        int size = Page.size(limit, config);
         long before = Cursor.decodeLong(cursor, Long.MAX_VALUE);
-        return sessions.seqPage(caller.id(), before, states(states), repository, size + 1)
-                .map(items -> Page.of(items, size, last -> Cursor.encode(last.seq())).map(SessionService.Paged::view));
+        List<SessionState> wanted = states(states);
+        return Page.read(limit, config, n -> sessions.seqPage(caller.id(), before, wanted, repository, n),
+                        last -> Cursor.encode(last.seq()))
+                .map(page -> page.map(SessionService.Paged::view));
     }
 
     @GET
