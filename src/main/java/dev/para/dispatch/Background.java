@@ -26,6 +26,6 @@ public final class Background {
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);
         context.runOnContext(ignored -> work.get().subscribe().with(done -> { },
-                e -> Log.warnf("%s failed (%s); it is retried later", what, e.getClass().getSimpleName())));
+                e -> Log.warnf("%s failed (%s); it is retried later", what, Redactor.describe(e))));
     }
 }

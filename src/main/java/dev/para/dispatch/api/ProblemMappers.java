@@ -1,6 +1,10 @@
 package dev.para.dispatch.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.para.dispatch.Redactor;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -42,6 +46,26 @@ public class ProblemMappers {
                 .reduce((a, b) -> a + "; " + b).orElse("The request is not valid");
         return respond(new Problem(Problem.TYPE_PREFIX + "validation", "Invalid request", 400, detail,
                 uri.getPath(), errors)).build();
+    }
+
+    /** Declared for this exact type so that it, not Quarkus' built-in mapper (plain JSON), answers. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        return mismatchedJson(e, uri);
+    }
+
+    /** A body that is JSON but not of the request's shape: names the field and what it must be. */
+    @ServerExceptionMapper
+    public Response mismatchedJson(JsonMappingException e, UriInfo uri) {
+        String field = fieldPath(e.getPath());
+        if (field.isEmpty()) {
+            return malformedJson(e, uri);
+        }
+        String message = e instanceof UnrecognizedPropertyException ? "is not a field of this request"
+                : e instanceof MismatchedInputException m && m.getTargetType() != null ? "must be " + jsonTypeOf(m.getTargetType())
+                : "is not valid here";
+        return respond(new Problem(Problem.TYPE_PREFIX + "validation", "Invalid request", 400, field + ": " + message,
+                uri.getPath(), List.of(new Problem.FieldError(field, message)))).build();
     }
 
     @ServerExceptionMapper
@@ -88,10 +112,53 @@ public class ProblemMappers {
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response internal(Throwable e, UriInfo uri) {
         String errorId = UUID.randomUUID().toString();
-        // The class name helps an operator; the message may carry request data, so it stays out.
-        Log.errorf("Internal error %s on %s: %s", errorId, uri.getPath(), e.getClass().getName());
+        // Enough for an operator to diagnose (the messages, secrets redacted, and where it was thrown);
+        // the stack trace itself is not logged, as it would carry the messages unredacted.
+        Log.errorf("Internal error %s on %s: %s%s", errorId, uri.getPath(), Redactor.describe(e), topFrames(e));
         return respond(problem("internal", "Internal Server Error", 500,
                 "Something went wrong on our side; quote error id " + errorId, uri)).build();
+    }
+
+    private static String topFrames(Throwable e) {
+        StringBuilder frames = new StringBuilder();
+        StackTraceElement[] trace = e.getStackTrace();
+        for (int i = 0; i < Math.min(5, trace.length); i++) {
+            frames.append("\n\tat ").append(trace[i]);
+        }
+        return frames.toString();
+    }
+
+    /** {@code agentImage.resources.cpuLimit}, {@code tags[2]}: the field as the client wrote it. */
+    private static String fieldPath(List<JsonMappingException.Reference> path) {
+        StringBuilder field = new StringBuilder();
+        for (JsonMappingException.Reference step : path) {
+            if (step.getFieldName() != null) {
+                field.append(field.isEmpty() ? "" : ".").append(step.getFieldName());
+            } else if (step.getIndex() >= 0) {
+                field.append('[').append(step.getIndex()).append(']');
+            }
+        }
+        return field.toString();
+    }
+
+    /** The JSON type a Java type is read from, in the words of the API's documentation. */
+    private static String jsonTypeOf(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "an integer";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (CharSequence.class.isAssignableFrom(type) || type.isEnum()) {
+            return "a string";
+        }
+        if (Iterable.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        return "an object";
     }
 
     private static Problem problem(String slug, String title, int status, String detail, UriInfo uri) {

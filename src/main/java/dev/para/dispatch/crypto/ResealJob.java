@@ -1,5 +1,6 @@
 package dev.para.dispatch.crypto;
 
+import dev.para.dispatch.Redactor;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -45,7 +46,7 @@ public class ResealJob {
     @Scheduled(every = "${para.crypto.reseal-interval}", delayed = "30s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return resealAll().onFailure().invoke(e -> Log.warnf("Re-sealing failed: %s", e.getClass().getSimpleName()))
+        return resealAll().onFailure().invoke(e -> Log.warnf("Re-sealing failed: %s", Redactor.describe(e)))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 

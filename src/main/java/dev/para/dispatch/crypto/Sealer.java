@@ -1,5 +1,6 @@
 package dev.para.dispatch.crypto;
 
+import dev.para.dispatch.Redactor;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ public class Sealer {
                 }
             }
         } catch (IOException e) {
-            throw new SealingException("The sealing key directory " + dir + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new SealingException("The sealing key directory " + dir + " cannot be read (" + Redactor.describe(e) + ")");
         }
         return found;
     }
@@ -83,7 +84,7 @@ public class Sealer {
             System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
             return VERSION + ":" + keyId + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
         } catch (GeneralSecurityException e) {
-            throw new SealingException("Sealing failed (" + e.getClass().getSimpleName() + ")");
+            throw new SealingException("Sealing failed (" + Redactor.describe(e) + ")");
         }
     }
 

@@ -2,6 +2,8 @@ package dev.para.dispatch.github;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.para.dispatch.Contexts;
+import dev.para.dispatch.Redactor;
 import dev.para.dispatch.crypto.Sealer;
 import dev.para.dispatch.github.model.AccessTokenRequest;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,9 +57,12 @@ public class InstallationTokenService {
         CaffeineCacheMetrics.monitor(registry, cache, "installation_tokens");
     }
 
-    /** A token for the installation with the narrowing, fresh for at least the refresh buffer. */
+    /**
+     * A token for the installation with the narrowing, fresh for at least the refresh buffer. The
+     * caller carries on on its own context even when it joined another caller's mint.
+     */
     public Uni<InstallationToken> token(long installationId, TokenNarrowing narrowing) {
-        return Uni.createFrom().completionStage(() -> tokenAsync(installationId, narrowing));
+        return Contexts.onCallersContext(Uni.createFrom().completionStage(() -> tokenAsync(installationId, narrowing)));
     }
 
     /** The same as {@link #token}, as a future: the cache-hit path allocates nothing else. */
@@ -108,7 +113,7 @@ public class InstallationTokenService {
     private Uni<InstallationToken> load(Key key, Instant freshUntil) {
         return loadStored(key)
                 .onFailure().recoverWithItem(e -> {
-                    Log.warnf("Stored tokens unavailable (%s); minting a new one", e.getClass().getSimpleName());
+                    Log.warnf("Stored tokens unavailable (%s); minting a new one", Redactor.describe(e));
                     return Optional.empty();
                 })
                 .flatMap(stored -> stored.filter(t -> t.freshAt(freshUntil))
@@ -138,7 +143,7 @@ public class InstallationTokenService {
         return mintAtGitHub(key)
                 // Stored in the background: the callers need not wait for it, and losing it costs a mint.
                 .invoke(token -> store(key, token).subscribe().with(stored -> { }, e -> Log.warnf(
-                        "Could not store a minted token (%s); it stays in memory only", e.getClass().getSimpleName())));
+                        "Could not store a minted token (%s); it stays in memory only", Redactor.describe(e))));
     }
 
     private Uni<InstallationToken> mintAtGitHub(Key key) {

@@ -64,6 +64,11 @@ public class GrantedRepository extends PanacheEntityBase {
                 : delete("installationId = ?1 and repositoryId in ?2", installationId, repositoryIds);
     }
 
+    /** Stores the grants; none is nothing to do (Panache refuses an empty list). */
+    public static Uni<Void> persistAll(List<GrantedRepository> grants) {
+        return grants.isEmpty() ? Uni.createFrom().voidItem() : persist(grants);
+    }
+
     /** Whether the installation was granted the repository {@code owner/name} (case-insensitive). */
     public static Uni<Boolean> isGranted(long installationId, String fullName) {
         return count("installationId = ?1 and lower(fullName) = ?2", installationId,

@@ -72,7 +72,7 @@ public class InstallationService {
                     .map(GitHubRepository::id).toList();
             return i.persist()
                     .call(() -> GrantedRepository.deleteSome(i.installationId, changed))
-                    .call(() -> GrantedRepository.persist(added.stream().map(r -> grant(i, r)).toList()))
+                    .call(() -> GrantedRepository.persistAll(added.stream().map(r -> grant(i, r)).toList()))
                     .call(() -> audit.record(i.accountId, AuditLog.GITHUB, "installation_repositories.changed",
                             OBJECT_TYPE, String.valueOf(i.installationId),
                             Map.of("added", added.stream().map(GitHubRepository::fullName).toList(),
@@ -146,7 +146,7 @@ public class InstallationService {
 
     private Uni<Void> replaceGrants(Installation i, List<GitHubRepository> repositories) {
         return GrantedRepository.deleteForInstallation(i.installationId)
-                .call(() -> GrantedRepository.persist(repositories.stream().map(r -> grant(i, r)).toList()))
+                .call(() -> GrantedRepository.persistAll(repositories.stream().map(r -> grant(i, r)).toList()))
                 .replaceWithVoid();
     }
 

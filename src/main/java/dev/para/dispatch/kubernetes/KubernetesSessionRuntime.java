@@ -1,5 +1,6 @@
 package dev.para.dispatch.kubernetes;
 
+import dev.para.dispatch.Redactor;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -17,11 +18,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -175,7 +176,7 @@ public class KubernetesSessionRuntime implements SessionRuntime {
                     isTransient(e.getCode()), null);
         } catch (RuntimeException e) {
             outcome = "error";
-            throw new SessionRuntimeException("Kubernetes " + operation + " failed: " + e.getClass().getSimpleName(),
+            throw new SessionRuntimeException("Kubernetes " + operation + " failed: " + Redactor.describe(e),
                     true, null);
         } finally {
             sample.stop(Timer.builder(REQUEST_TIMER).description("Calls to the Kubernetes API")

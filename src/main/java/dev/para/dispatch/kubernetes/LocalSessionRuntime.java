@@ -1,6 +1,7 @@
 package dev.para.dispatch.kubernetes;
 
 import dev.para.dispatch.LogFields;
+import dev.para.dispatch.Redactor;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.VertxContextSupport;
 import java.io.IOException;
@@ -74,7 +75,7 @@ public class LocalSessionRuntime implements SessionRuntime {
             }
             return name;
         } catch (IOException e) {
-            throw new SessionRuntimeException("Could not start the session locally: " + e.getClass().getSimpleName(),
+            throw new SessionRuntimeException("Could not start the session locally: " + Redactor.describe(e),
                     false, null);
         }
     }
@@ -133,7 +134,7 @@ public class LocalSessionRuntime implements SessionRuntime {
             VertxContextSupport.subscribeAndAwait(() -> observer.get().observed(o));
         } catch (Throwable e) {
             try (LogFields ignored = LogFields.session(o.sessionId())) {
-                Log.warnf("Could not record a change of local session %s: %s", o.sessionId(), e.getClass().getSimpleName());
+                Log.warnf("Could not record a change of local session %s: %s", o.sessionId(), Redactor.describe(e));
             }
         }
     }

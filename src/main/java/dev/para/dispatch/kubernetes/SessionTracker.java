@@ -1,6 +1,7 @@
 package dev.para.dispatch.kubernetes;
 
 import dev.para.dispatch.LogFields;
+import dev.para.dispatch.Redactor;
 import dev.para.dispatch.RuntimeConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -122,7 +123,7 @@ public class SessionTracker {
         } catch (Throwable e) {
             try (LogFields ignored = LogFields.session(session)) {
                 Log.warnf("Could not record a change of session %s (%s); the next resync replays it", session,
-                        e.getClass().getSimpleName());
+                        Redactor.describe(e));
             }
             return false;
         }
@@ -141,7 +142,7 @@ public class SessionTracker {
 
     private static void logStart(String kind, String namespace, Throwable e) {
         if (e != null) {
-            Log.errorf("Watching session %s in namespace %s failed: %s", kind, namespace, e.getClass().getSimpleName());
+            Log.errorf("Watching session %s in namespace %s failed: %s", kind, namespace, Redactor.describe(e));
         } else {
             Log.infof("Watching session %s in namespace %s", kind, namespace);
         }

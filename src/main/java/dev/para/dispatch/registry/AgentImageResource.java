@@ -4,6 +4,8 @@ import dev.para.dispatch.api.ApiConfig;
 import dev.para.dispatch.api.CallerAccount;
 import dev.para.dispatch.api.Cursor;
 import dev.para.dispatch.api.Page;
+import dev.para.dispatch.api.StrictJson;
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Max;
@@ -25,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** The caller's named agent images, each checked at its registry when registered. */
 @Path("/api/v1/agent-images")
 @Produces(MediaType.APPLICATION_JSON)
+@CustomDeserialization(StrictJson.class)
 @Authenticated
 @Tag(name = "Agent images")
 @SecurityRequirement(name = "jwt")

@@ -4,6 +4,8 @@ import dev.para.dispatch.api.ApiConfig;
 import dev.para.dispatch.api.CallerAccount;
 import dev.para.dispatch.api.Cursor;
 import dev.para.dispatch.api.Page;
+import dev.para.dispatch.api.StrictJson;
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Max;
@@ -25,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** The caller's sealed credentials: registry logins and the agent's keys. Values go in, never out. */
 @Path("/api/v1/credentials")
 @Produces(MediaType.APPLICATION_JSON)
+@CustomDeserialization(StrictJson.class)
 @Authenticated
 @Tag(name = "Credentials")
 @SecurityRequirement(name = "jwt")

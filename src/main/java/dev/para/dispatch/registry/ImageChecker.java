@@ -2,6 +2,7 @@ package dev.para.dispatch.registry;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.para.dispatch.Contexts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -52,7 +53,7 @@ public class ImageChecker {
                 .onFailure(e -> e instanceof RegistryException r && !r.retryable())
                 .recoverWithItem(e -> new Outcome(null, (RegistryException) e))
                 .subscribeAsCompletionStage());
-        return RegistryClient.onCallersContext(Uni.createFrom().completionStage(outcome)).flatMap(ImageChecker::unwrap);
+        return Contexts.onCallersContext(outcome).flatMap(ImageChecker::unwrap);
     }
 
     private static Uni<ImageCheck> unwrap(Outcome outcome) {

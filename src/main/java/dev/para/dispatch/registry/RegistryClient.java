@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.para.dispatch.Contexts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -67,16 +66,7 @@ public class RegistryClient {
 
     /** The image's manifest, as the credential (if any) sees it; a typed {@link RegistryException} otherwise. */
     public Uni<ImageCheck> check(ImageReference image, Optional<RegistryCredential> credential) {
-        return onCallersContext(attempt(image, credential, 0));
-    }
-
-    /**
-     * The HTTP client answers on its own threads; the caller (a request, a transaction of Hibernate
-     * Reactive) carries on on the Vert.x context it called from.
-     */
-    static <T> Uni<T> onCallersContext(Uni<T> work) {
-        Context context = Vertx.currentContext();
-        return context == null ? work : work.emitOn(command -> context.runOnContext(ignored -> command.run()));
+        return Contexts.onCallersContext(attempt(image, credential, 0));
     }
 
     private Uni<ImageCheck> attempt(ImageReference image, Optional<RegistryCredential> credential, int retry) {

@@ -1,5 +1,6 @@
 package dev.para.dispatch.session;
 
+import dev.para.dispatch.Redactor;
 import dev.para.dispatch.kubernetes.InstanceObservation;
 import dev.para.dispatch.kubernetes.InstanceObserver;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -93,7 +94,7 @@ public class InstanceRecorder implements InstanceObserver {
                                 Session.lock(row.getUUID("id")).flatMap(locked ->
                                         SessionInstance.forSession(locked.id).flatMap(instances -> failPending(locked, instances)))))
                         .collect().last())
-                .onFailure().invoke(e -> Log.warnf("Pending check failed: %s", e.getClass().getSimpleName()))
+                .onFailure().invoke(e -> Log.warnf("Pending check failed: %s", Redactor.describe(e)))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }

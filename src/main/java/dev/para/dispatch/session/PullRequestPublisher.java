@@ -2,6 +2,7 @@ package dev.para.dispatch.session;
 
 import dev.para.dispatch.Background;
 import dev.para.dispatch.LogFields;
+import dev.para.dispatch.Redactor;
 import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.github.GitHubClient;
 import dev.para.dispatch.github.InstallationTokenService;
@@ -81,7 +82,7 @@ public class PullRequestPublisher {
         return claim(null, 0, 20)
                 .flatMap(claimed -> Multi.createFrom().iterable(claimed)
                         .onItem().transformToUniAndConcatenate(this::open).collect().last())
-                .onFailure().invoke(e -> Log.warnf("PR sweep failed: %s", e.getClass().getSimpleName()))
+                .onFailure().invoke(e -> Log.warnf("PR sweep failed: %s", Redactor.describe(e)))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }
@@ -113,7 +114,7 @@ public class PullRequestPublisher {
                 .onFailure().call(e -> {
                     try (LogFields ignored = LogFields.session(c.sessionId())) {
                         Log.warnf("Opening the PR of session %s instance %d failed (%s); retrying later", c.sessionId(),
-                                c.index(), e.getClass().getSimpleName());
+                                c.index(), Redactor.describe(e));
                     }
                     return release(c);
                 });
@@ -163,7 +164,7 @@ public class PullRequestPublisher {
                         "Session `" + s.slug + "` finished. Pull request" + (s.instanceCount > 1 ? "s" : "") + ":\n" + links))
                 .onFailure().invoke(e -> {
                     try (LogFields ignored = LogFields.session(s.id)) {
-                        Log.warnf("Could not announce the PRs of session %s on its issue: %s", s.id, e.getClass().getSimpleName());
+                        Log.warnf("Could not announce the PRs of session %s on its issue: %s", s.id, Redactor.describe(e));
                     }
                 })
                 .onFailure().recoverWithNull()

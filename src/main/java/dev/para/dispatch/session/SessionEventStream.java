@@ -1,22 +1,23 @@
 package dev.para.dispatch.session;
 
+import dev.para.dispatch.Redactor;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnectOptions;
-import java.util.ArrayList;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -69,7 +70,7 @@ public class SessionEventStream {
         });
         subscriber.connect().subscribe().with(ok -> Log.debug("Listening for session events"),
                 e -> Log.warnf("Could not LISTEN for session events (%s); streams fall back to polling",
-                        e.getClass().getSimpleName()));
+                        Redactor.describe(e)));
     }
 
     void stop(@Observes ShutdownEvent stop) {

@@ -2,6 +2,7 @@ package dev.para.dispatch.session;
 
 import dev.para.dispatch.Background;
 import dev.para.dispatch.LogFields;
+import dev.para.dispatch.Redactor;
 import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.crypto.Sealer;
@@ -107,7 +108,7 @@ public class SessionLauncher {
                         .onItem().transformToUniAndConcatenate(this::launchClaimed)
                         .collect().last())
                 .flatMap(ignored -> stopPending())
-                .onFailure().invoke(e -> Log.warnf("Launch sweep failed: %s", e.getClass().getSimpleName()))
+                .onFailure().invoke(e -> Log.warnf("Launch sweep failed: %s", Redactor.describe(e)))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }
@@ -126,7 +127,7 @@ public class SessionLauncher {
                         .flatMap(this::revokeToken)))
                 .onFailure().invoke(e -> {
                     try (LogFields ignored = LogFields.session(sessionId)) {
-                        Log.warnf("Stopping session %s failed (%s); the sweep retries", sessionId, e.getClass().getSimpleName());
+                        Log.warnf("Stopping session %s failed (%s); the sweep retries", sessionId, Redactor.describe(e));
                     }
                 })
                 .onFailure().recoverWithNull()
@@ -212,27 +213,38 @@ public class SessionLauncher {
     }
 
     private Uni<Void> start(Session s, LaunchImage image) {
+        if (runtimeConfig.dryRun()) {
+            // Nothing runs, so nothing needs a token: dry run mints none (and so revokes none).
+            return VertxContextSupport.executeBlocking(() -> new Launched(
+                            runtime.launch(launchOf(s, image), CompletableFuture.completedFuture("")), clock.instant()))
+                    .flatMap(launched -> launched(s.id, launched, null));
+        }
         CompletableFuture<InstallationToken> token = tokens.mintDedicated(s.installationId,
                         TokenNarrowing.repository(s.repositoryName(), TokenNarrowing.SESSION_PERMISSIONS))
                 .subscribeAsCompletionStage();
+        Uni<InstallationToken> minted = Uni.createFrom().completionStage(token);
         return VertxContextSupport.executeBlocking(() -> {
                     String jobName = runtime.launch(launchOf(s, image), token.thenApply(InstallationToken::token));
                     return new Launched(jobName, clock.instant());
                 })
-                .onFailure().call(() -> token.isDone() && !token.isCompletedExceptionally()
-                        ? tokens.revokeToken(token.join().token()).onFailure().recoverWithNull()
-                        : Uni.createFrom().voidItem())
-                .flatMap(launched -> launched(s.id, launched, token.join()));
+                // The token is awaited, never joined: this continues on the event loop.
+                .onFailure().call(() -> minted.onFailure().recoverWithNull()
+                        .flatMap(t -> t == null ? Uni.createFrom().voidItem()
+                                : tokens.revokeToken(t.token()).onFailure().recoverWithNull()))
+                .flatMap(launched -> minted.flatMap(t -> launched(s.id, launched, t)));
     }
 
     /** The session's Job, and when it and its Secret were in place. */
     private record Launched(String jobName, Instant at) {}
 
+    /** Records the launch; {@code token} is null in dry run, where none was minted. */
     private Uni<Void> launched(UUID sessionId, Launched launched, InstallationToken token) {
         return Panache.withTransaction(() -> Session.lock(sessionId).flatMap(s -> {
                     s.jobName = launched.jobName();
-                    s.sealedToken = sealer.seal(token.token(), TOKEN_PURPOSE);
-                    s.tokenExpiresAt = token.expiresAt();
+                    if (token != null) {
+                        s.sealedToken = sealer.seal(token.token(), TOKEN_PURPOSE);
+                        s.tokenExpiresAt = token.expiresAt();
+                    }
                     s.launchClaimedUntil = null;
                     if (s.state.isTerminal()) {
                         // Cancelled while the Job was being made: stop what was just created.
@@ -322,7 +334,7 @@ public class SessionLauncher {
         if (e instanceof ProblemException p) {
             return p.getMessage();
         }
-        return "launch failed: " + e.getClass().getSimpleName();
+        return "launch failed: " + Redactor.describe(e);
     }
 
     private static OffsetDateTime utc(Instant instant) {

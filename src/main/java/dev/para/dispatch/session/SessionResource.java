@@ -1,20 +1,18 @@
 package dev.para.dispatch.session;
 
+import dev.para.dispatch.Redactor;
 import dev.para.dispatch.api.ApiConfig;
 import dev.para.dispatch.api.CallerAccount;
 import dev.para.dispatch.api.Cursor;
 import dev.para.dispatch.api.Page;
 import dev.para.dispatch.api.ProblemException;
-import io.quarkus.security.Authenticated;
-import dev.para.dispatch.kubernetes.LogRedactor;
+import dev.para.dispatch.api.StrictJson;
 import dev.para.dispatch.kubernetes.SessionRuntime;
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
+import io.quarkus.security.Authenticated;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
-import org.jboss.resteasy.reactive.RestStreamElementType;
-import io.smallrye.common.annotation.Blocking;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -28,19 +26,24 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /** Sessions of the caller's account. */
 @Path("/api/v1/sessions")
 @Produces(MediaType.APPLICATION_JSON)
+@CustomDeserialization(StrictJson.class)
 @Authenticated
 @Tag(name = "Sessions")
 @SecurityRequirement(name = "jwt")
@@ -146,7 +149,7 @@ public class SessionResource {
                             runtime.log(pod, follow), java.nio.charset.StandardCharsets.UTF_8))) {
                         String line;
                         while (!emitter.isCancelled() && (line = reader.readLine()) != null) {
-                            emitter.emit(LogRedactor.redact(line) + "\n");
+                            emitter.emit(Redactor.redact(line) + "\n");
                         }
                         emitter.complete();
                     } catch (java.io.IOException | RuntimeException e) {

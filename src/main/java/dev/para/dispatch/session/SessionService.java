@@ -2,6 +2,7 @@ package dev.para.dispatch.session;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.audit.AuditLog;
 import dev.para.dispatch.github.GitHubClient;
@@ -16,6 +17,7 @@ import dev.para.dispatch.registry.AgentImage;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -80,9 +82,12 @@ public class SessionService {
     private final AuditLog audit;
     private final ObjectMapper json;
     private final Clock clock;
+    private final RuntimeConfig runtime;
 
     SessionService(SessionConfig config, Pool pool, GitHubClient github, InstallationTokenService tokens,
-            SessionTransitions transitions, SessionLauncher launcher, AuditLog audit, ObjectMapper json, Clock clock) {
+            SessionTransitions transitions, SessionLauncher launcher, AuditLog audit, ObjectMapper json, Clock clock,
+            RuntimeConfig runtime) {
+        this.runtime = runtime;
         this.config = config;
         this.pool = pool;
         this.github = github;
@@ -280,6 +285,11 @@ public class SessionService {
     private Uni<Plan> plan(String accountId, String actor, CreateSessionRequest r, String idempotencyKey, String hash) {
         String owner = r.repository().substring(0, r.repository().indexOf('/'));
         String name = r.repository().substring(r.repository().indexOf('/') + 1);
+        if (runtime.dryRun()) {
+            return agentImage(accountId, r.agentImage()).flatMap(image -> installationFor(accountId, owner, r.repository())
+                    .map(installation -> completed(accountId, actor, installation, dryRunRepository(r), r, image,
+                            r.prompt(), idempotencyKey, hash)));
+        }
         return agentImage(accountId, r.agentImage()).flatMap(image -> installationFor(accountId, owner, r.repository())
                 .flatMap(installation -> tokens.token(installation.installationId,
                                 TokenNarrowing.repository(name, TokenNarrowing.SERVICE_PERMISSIONS))
@@ -288,6 +298,20 @@ public class SessionService {
                                         .map(prompt -> completed(accountId, actor, installation, repo, r, image,
                                                 prompt, idempotencyKey, hash))))
                         .onFailure(GitHubException.class).transform(e -> asProblem((GitHubException) e, r.repository()))));
+    }
+
+    /**
+     * In dry run nothing is asked of GitHub, not even a token to read with: the repository is taken
+     * as named, on the requested branch or {@code main}; a prompt file, which only GitHub has, is refused.
+     */
+    private GitHubRepository dryRunRepository(CreateSessionRequest r) {
+        if (r.promptFile() != null) {
+            throw ProblemException.badRequest("promptFile", "cannot be read in dry run, which makes no call to GitHub");
+        }
+        Log.infof("[dry-run] would read %s at GitHub; taken as named, on branch %s", r.repository(),
+                r.sourceBranch() != null ? r.sourceBranch() : "main");
+        return new GitHubRepository(0, r.repository().substring(r.repository().indexOf('/') + 1), r.repository(), false,
+                "main");
     }
 
     /** The account's active installation on the owner, with the repository granted to it. */

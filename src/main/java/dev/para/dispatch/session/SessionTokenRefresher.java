@@ -1,6 +1,7 @@
 package dev.para.dispatch.session;
 
 import dev.para.dispatch.LogFields;
+import dev.para.dispatch.Redactor;
 import dev.para.dispatch.crypto.Sealer;
 import dev.para.dispatch.github.InstallationTokenService;
 import dev.para.dispatch.github.TokenNarrowing;
@@ -80,7 +81,7 @@ public class SessionTokenRefresher {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return refreshDue()
-                .onFailure().invoke(e -> Log.warnf("Token refresh pass failed: %s", e.getClass().getSimpleName()))
+                .onFailure().invoke(e -> Log.warnf("Token refresh pass failed: %s", Redactor.describe(e)))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }
@@ -129,7 +130,7 @@ public class SessionTokenRefresher {
                 .onFailure().recoverWithUni(e -> {
                     try (LogFields ignored = LogFields.session(due.sessionId())) {
                         Log.warnf("Refreshing the token of session %s failed (%s); retrying in %ds", due.sessionId(),
-                                e.getClass().getSimpleName(), RETRY.toSeconds());
+                                Redactor.describe(e), RETRY.toSeconds());
                     }
                     failures.increment();
                     return pool.preparedQuery("UPDATE sessions SET refresh_claimed_until = $1 WHERE id = $2")

@@ -38,6 +38,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 @QuarkusTest
 class SessionResourceTest {
@@ -87,6 +89,38 @@ class SessionResourceTest {
             }
         }
         assertEquals(0, Db.count("SELECT count(*) FROM sessions WHERE account_id = ?", f.account));
+    }
+
+    /** Bodies are strict: a wrong JSON type or an unknown field is a 400 that names it, not a guess. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "\"instances\":\"3\"          | instances      | must be an integer",
+            "\"instances\":2.5              | instances      | must be an integer",
+            "\"maxTurns\":true              | maxTurns       | must be an integer",
+            "\"name\":7                     | name           | must be a string",
+            "\"instance\":3                 | instance       | is not a field of this request",
+            "\"extra\":{\"x\":1}          | extra          | is not a field of this request",
+    })
+    void wrongTypesAndUnknownFieldsAreRefusedByName(String field, String name, String message) {
+        SessionFixtures f = SessionFixtures.linked(github);
+        given().header("Authorization", f.bearer()).contentType("application/json")
+                .body("{\"repository\":\"" + f.repository() + "\",\"prompt\":\"x\"," + field + "}")
+                .when().post("/api/v1/sessions").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:para-dispatch:problem:validation"))
+                .body("errors[0].field", equalTo(name))
+                .body("errors[0].message", equalTo(message))
+                .body(not(containsString("Exception")));
+        assertEquals(0, Db.count("SELECT count(*) FROM sessions WHERE account_id = ?", f.account));
+    }
+
+    @Test
+    void theOpenApiSaysBodiesAreStrictAndShowsTheConfiguredLimits() {
+        given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
+                .body("components.schemas.CreateSessionRequest.additionalProperties", equalTo(false))
+                .body("components.schemas.RecoverRequest.additionalProperties", equalTo(false))
+                .body("components.schemas.CreateSessionRequest.properties.instances.maximum", equalTo(10))
+                .body("components.schemas.CreateSessionRequest.properties.timeoutMinutes.maximum", equalTo(1440));
     }
 
     @Test

@@ -2,13 +2,14 @@ package dev.para.dispatch.github.manifest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.para.dispatch.Redactor;
 import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.audit.AuditLog;
 import dev.para.dispatch.crypto.SealedState;
 import dev.para.dispatch.crypto.Sealer;
-import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.AppCredentials.CreatedApp;
+import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.GitHubClient;
 import dev.para.dispatch.github.GitHubConfig;
 import dev.para.dispatch.github.GitHubException;
@@ -140,7 +141,7 @@ public class AppManifestService {
                                 row.getString("client_id"), sealer.open(row.getString("sealed_client_secret"), CLIENT_SECRET_PURPOSE)));
                     }
                 })
-                .onFailure().invoke(e -> Log.warnf("Looking for a created GitHub App failed: %s", e.getClass().getSimpleName()))
+                .onFailure().invoke(e -> Log.warnf("Looking for a created GitHub App failed: %s", Redactor.describe(e)))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }

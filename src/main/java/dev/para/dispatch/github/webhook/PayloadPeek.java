@@ -17,6 +17,22 @@ public final class PayloadPeek {
 
     private PayloadPeek() {}
 
+    /**
+     * Whether the payload is one JSON object and nothing else, read to its end token by token (no
+     * tree is built): GitHub sends JSON deliveries only, and anything else is not stored.
+     */
+    public static boolean isJsonObject(byte[] payload) {
+        try (JsonParser parser = JSON.createParser(payload)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            parser.skipChildren();
+            return parser.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The top-level {@code action}; GitHub puts it first, so this reads a few bytes. */
     public static String action(byte[] payload) {
         try (JsonParser parser = JSON.createParser(payload)) {

@@ -2,6 +2,7 @@ package dev.para.dispatch.github.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.para.dispatch.LogFields;
+import dev.para.dispatch.Redactor;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.github.GitHubConfig;
 import dev.para.dispatch.github.GitHubException;
@@ -140,7 +141,7 @@ public class WebhookProcessor {
                     }
                 })
                 .onFailure().invoke(e -> Log.warnf("Processing deliveries failed: %s; the sweep retries them",
-                        e.getClass().getSimpleName()))
+                        Redactor.describe(e)))
                 .onFailure().recoverWithNull();
     }
 
@@ -164,7 +165,7 @@ public class WebhookProcessor {
     Uni<Void> sweep() {
         return sweepBatches()
                 .call(() -> pool.preparedQuery(PURGE).execute(Tuple.of((double) config.retention().toSeconds())))
-                .onFailure().invoke(e -> Log.warnf("Webhook sweep failed: %s", e.getClass().getSimpleName()))
+                .onFailure().invoke(e -> Log.warnf("Webhook sweep failed: %s", Redactor.describe(e)))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
@@ -324,6 +325,6 @@ public class WebhookProcessor {
         if (failure instanceof GitHubException || failure instanceof ProblemException) {
             return failure.getMessage();
         }
-        return failure.getClass().getSimpleName();
+        return Redactor.describe(failure);
     }
 }

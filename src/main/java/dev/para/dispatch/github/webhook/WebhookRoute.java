@@ -2,6 +2,7 @@ package dev.para.dispatch.github.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.para.dispatch.LogFields;
+import dev.para.dispatch.Redactor;
 import dev.para.dispatch.api.Problem;
 import dev.para.dispatch.github.AppCredentials;
 import io.micrometer.core.instrument.Counter;
@@ -74,7 +75,7 @@ public class WebhookRoute {
             }
         });
         // a body cut short (the sender went away) is not stored and not answered: GitHub shows it failed
-        request.exceptionHandler(failure -> Log.debugf("Delivery body not read: %s", failure.getClass().getSimpleName()));
+        request.exceptionHandler(failure -> Log.debugf("Delivery body not read: %s", Redactor.describe(failure)));
         request.endHandler(end -> {
             if (!body.overLimit()) {
                 receive(ctx, body.bytes());
@@ -111,6 +112,12 @@ public class WebhookRoute {
             count(event, "rejected");
             problem(ctx, 400, "validation", "Invalid request", "X-GitHub-Delivery: must be the delivery's GUID",
                     new Problem.FieldError("X-GitHub-Delivery", "must be the delivery's GUID"));
+            return;
+        }
+        if (!PayloadPeek.isJsonObject(body)) {
+            count(event, "rejected");
+            problem(ctx, 400, "malformed-payload", "Malformed payload",
+                    "The delivery's body is not a JSON object; set the webhook's content type to application/json", null);
             return;
         }
         Context context = Vertx.currentContext();
@@ -209,6 +216,6 @@ public class WebhookRoute {
     private static String describe(Throwable failure) {
         return failure instanceof PgException pg
                 ? "PostgreSQL " + pg.getSqlState() + " " + pg.getErrorMessage()
-                : failure.getClass().getSimpleName();
+                : Redactor.describe(failure);
     }
 }

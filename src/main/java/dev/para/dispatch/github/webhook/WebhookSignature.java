@@ -9,7 +9,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Verifies {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>} in constant time,
- * as GitHub documents under "Validating webhook deliveries". One {@link Mac} per thread, because
+ * as GitHub documents under "Validating webhook deliveries". Exactly what GitHub sends is accepted:
+ * the {@code sha256=} prefix and 64 lower-case hex digits; any other spelling of the same digest
+ * (upper case, another prefix) is refused. One {@link Mac} per thread, because
  * a Mac is not thread-safe and creating one per request costs more than the HMAC itself.
  */
 public final class WebhookSignature {
@@ -37,12 +39,13 @@ public final class WebhookSignature {
         if (header == null || !header.startsWith(PREFIX) || header.length() != PREFIX.length() + 2 * HMAC_BYTES) {
             return false;
         }
-        byte[] claimed;
-        try {
-            claimed = HexFormat.of().parseHex(header, PREFIX.length(), header.length());
-        } catch (IllegalArgumentException e) {
-            return false;
+        for (int i = PREFIX.length(); i < header.length(); i++) {
+            char c = header.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
         }
+        byte[] claimed = HexFormat.of().parseHex(header, PREFIX.length(), header.length());
         return MessageDigest.isEqual(sign(body), claimed);
     }
 

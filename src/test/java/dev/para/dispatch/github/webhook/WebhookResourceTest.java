@@ -26,6 +26,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @QuarkusTest
 class WebhookResourceTest {
@@ -100,6 +102,39 @@ class WebhookResourceTest {
                 .contentType("application/json").body(changed)
                 .when().post("/github/webhook").then().statusCode(401);
         assertEquals(0, stored(wrong) + stored(missing) + stored(tampered));
+    }
+
+    /** GitHub sends {@code sha256=} and lower-case hex; the same digest spelled otherwise is refused. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"upper-case hex", "SHA256= prefix", "sha1 prefix"})
+    void onlyTheSignatureSpellingGitHubSendsIsAccepted(String spelling) {
+        byte[] body = exampleFor("ping", 0, p -> {});
+        String hex = Webhooks.SIGNATURE.header(body).substring("sha256=".length());
+        String header = switch (spelling) {
+            case "upper-case hex" -> "sha256=" + hex.toUpperCase(java.util.Locale.ROOT);
+            case "SHA256= prefix" -> "SHA256=" + hex;
+            default -> "sha1=" + hex;
+        };
+        String delivery = newDeliveryId();
+        given().header("X-GitHub-Event", "ping").header("X-GitHub-Delivery", delivery)
+                .header("X-Hub-Signature-256", header)
+                .contentType("application/json").body(body)
+                .when().post("/github/webhook").then()
+                .statusCode(401).body("type", equalTo("urn:para-dispatch:problem:invalid-signature"));
+        assertEquals(0, stored(delivery));
+    }
+
+    /** A signed body that is not one JSON object is refused and not stored. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"payload=%7B%7D", "not json at all", "[1,2]", "{\"action\":\"created\"", "{} {}",
+            "{\"a\":[}", "\"text\"", ""})
+    void aBodyThatIsNotAJsonObjectIsRefused(String text) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        String delivery = newDeliveryId();
+        deliver("installation", delivery, body)
+                .statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:para-dispatch:problem:malformed-payload"));
+        assertEquals(0, stored(delivery));
     }
 
     /** During a rotation of the webhook secret, GitHub may still sign with the previous one. */

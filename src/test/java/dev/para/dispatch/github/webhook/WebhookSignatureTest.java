@@ -34,8 +34,10 @@ class WebhookSignatureTest {
         assertFalse(new WebhookSignature("another secret").verify(BODY, EXPECTED));
     }
 
+    /** GitHub sends lower-case hex; the same digest in upper case is not what GitHub sends, and is refused. */
     @Test
-    void acceptsUppercaseHex() {
-        assertTrue(signature.verify(BODY, "sha256=" + EXPECTED.substring(7).toUpperCase()));
+    void refusesUppercaseHex() {
+        assertFalse(signature.verify(BODY, "sha256=" + EXPECTED.substring(7).toUpperCase()));
+        assertTrue(signature.verify(BODY, EXPECTED));
     }
 }
