@@ -14,15 +14,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.para.dispatch.testing.ApiTokens;
+import dev.para.dispatch.testing.ProductionStart;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,23 +60,13 @@ class PackagedAppIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-jar", "target/quarkus-app/quarkus-run.jar")
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("PARA_") || name.startsWith("MP_JWT_"));
-        env.put("QUARKUS_HTTP_PORT", "0");
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + closed + "/para");
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + closed + "/para");
-        env.put("PARA_DRY_RUN", "true");
-        Process process = builder.start();
         List<String> lines;
-        try (BufferedReader out = process.inputReader()) {
-            assertTrue(process.waitFor(90, TimeUnit.SECONDS), "the service neither started nor gave up");
-            lines = out.lines().toList();
-        } finally {
-            process.destroyForcibly();
+        try (ProductionStart service = ProductionStart.start(Map.of(
+                "QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + closed + "/para",
+                "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + closed + "/para",
+                "PARA_DRY_RUN", "true"))) {
+            service.awaitExit(90);
+            lines = service.lines();
         }
         List<JsonNode> entries = jsonLines(lines);
         assertTrue(entries.stream().anyMatch(e -> e.path("level").asText().equals("ERROR")

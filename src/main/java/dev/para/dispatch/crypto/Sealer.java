@@ -1,6 +1,7 @@
 package dev.para.dispatch.crypto;
 
 import dev.para.dispatch.Redactor;
+import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import javax.crypto.spec.SecretKeySpec;
  * older key still open. The purpose string is bound as associated data, so a value sealed for one
  * purpose (say, an installation token) cannot be passed off as another (a registry password).
  */
+@Startup
 @Singleton
 public class Sealer {
 
@@ -33,19 +35,60 @@ public class Sealer {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
 
-    private final Map<String, SecretKey> keys = new HashMap<>();
+    private final CryptoConfig config;
     private final Optional<String> activeKeyId;
     private final SecureRandom random = new SecureRandom();
+    /** The ring in use; replaced whole when a re-read of the key directory finds a sound one. */
+    private volatile Map<String, SecretKey> keys;
 
+    /**
+     * Reads and checks the key ring, at start ({@link Startup}): a missing, malformed or absent
+     * active key stops the service from starting, with the reason, instead of failing its first
+     * request that seals something.
+     */
     public Sealer(CryptoConfig config) {
-        config.keys().forEach((id, encoded) -> keys.put(id, decodeKey(id, encoded)));
-        config.keysDir().ifPresent(dir -> readKeys(dir).forEach((id, encoded) -> keys.put(id, decodeKey(id, encoded))));
+        this.config = config;
         this.activeKeyId = config.activeKey();
-        activeKeyId.ifPresent(id -> {
-            if (!keys.containsKey(id)) {
-                throw new SealingException("para.crypto.active-key names key '" + id + "', which is neither in para.crypto.keys nor in para.crypto.keys-dir");
-            }
-        });
+        Map<String, SecretKey> ring = readRing();
+        check(ring);
+        this.keys = ring;
+    }
+
+    /**
+     * Reads the ring again (a mounted key directory may have changed) and checks that the active key
+     * seals and opens. A sound ring replaces the one in use; otherwise the old one stays and the
+     * problem is returned, for readiness to report.
+     */
+    public Optional<String> recheck() {
+        try {
+            Map<String, SecretKey> ring = readRing();
+            check(ring);
+            keys = ring;
+            return Optional.empty();
+        } catch (SealingException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    private Map<String, SecretKey> readRing() {
+        Map<String, SecretKey> ring = new HashMap<>();
+        config.keys().forEach((id, encoded) -> ring.put(id, decodeKey(id, encoded)));
+        config.keysDir().ifPresent(dir -> readKeys(dir).forEach((id, encoded) -> ring.put(id, decodeKey(id, encoded))));
+        return Map.copyOf(ring);
+    }
+
+    /** The active key is named, in the ring, and seals a value that opens again. */
+    private void check(Map<String, SecretKey> ring) {
+        String id = activeKeyId.orElseThrow(() -> new SealingException(
+                "No sealing key configured: set para.crypto.keys.<id> (or para.crypto.keys-dir) and para.crypto.active-key"));
+        if (!ring.containsKey(id)) {
+            throw new SealingException("para.crypto.active-key names key '" + id
+                    + "', which is neither in para.crypto.keys nor in para.crypto.keys-dir");
+        }
+        String probe = "key ring check";
+        if (!probe.equals(open(ring, seal(ring, probe, "key-ring-check"), "key-ring-check"))) {
+            throw new SealingException("The active sealing key '" + id + "' does not open what it sealed");
+        }
     }
 
     /** The keys of a mounted Secret: one file per key; Kubernetes' own {@code ..data} links are skipped. */
@@ -71,12 +114,16 @@ public class Sealer {
     }
 
     public String seal(String plaintext, String purpose) {
+        return seal(keys, plaintext, purpose);
+    }
+
+    private String seal(Map<String, SecretKey> ring, String plaintext, String purpose) {
         String keyId = activeKeyId();
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, keys.get(keyId), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.init(Cipher.ENCRYPT_MODE, ring.get(keyId), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             byte[] out = new byte[NONCE_BYTES + sealed.length];
@@ -89,11 +136,15 @@ public class Sealer {
     }
 
     public String open(String sealedValue, String purpose) {
+        return open(keys, sealedValue, purpose);
+    }
+
+    private static String open(Map<String, SecretKey> ring, String sealedValue, String purpose) {
         String[] parts = sealedValue.split(":", 3);
         if (parts.length != 3 || !VERSION.equals(parts[0])) {
             throw new SealingException("Not a sealed value of a known version");
         }
-        SecretKey key = keys.get(parts[1]);
+        SecretKey key = ring.get(parts[1]);
         if (key == null) {
             throw new SealingException("Sealed with key '" + parts[1] + "', which is not in the key ring");
         }

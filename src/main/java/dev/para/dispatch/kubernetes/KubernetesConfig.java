@@ -16,6 +16,15 @@ public interface KubernetesConfig {
     /** Pod settings of every session. */
     Pod pod();
 
+    /**
+     * How the service reaches the Kubernetes API, read at start (Quarkus' own
+     * {@code quarkus.kubernetes-client.*} keys are fixed when the application is built). Absent
+     * values keep what the client finds itself: in a pod, its service account and namespace;
+     * elsewhere {@code KUBECONFIG} or {@code ~/.kube/config}, and fabric8's {@code KUBERNETES_MASTER},
+     * {@code KUBERNETES_NAMESPACE}, {@code KUBERNETES_TRUST_CERTIFICATES} variables.
+     */
+    Client client();
+
     /** Seconds a finished Job (and its Secret and pods) is kept before Kubernetes deletes it. */
     @WithDefault("3600")
     int ttlSecondsAfterFinished();
@@ -70,6 +79,20 @@ public interface KubernetesConfig {
          */
         @WithDefault("claude")
         String agentAuthCheck();
+    }
+
+    interface Client {
+        /** The API server, for example {@code https://kubernetes.default.svc} or {@code https://10.0.0.1:6443}. */
+        Optional<String> apiServerUrl();
+
+        /** The service's own namespace (the default namespace of session Jobs too). */
+        Optional<String> namespace();
+
+        /** Accept any server certificate: for test clusters only. */
+        Optional<Boolean> trustCertificates();
+
+        /** A PEM file of the CA that signed the API server's certificate. */
+        Optional<String> caCertFile();
     }
 
     interface Toleration {

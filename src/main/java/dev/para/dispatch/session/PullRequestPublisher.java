@@ -183,17 +183,20 @@ public class PullRequestPublisher {
                 .replaceWithVoid();
     }
 
+    /** The PR's title: the prompt's first line, secrets redacted. */
     String title(Work w) {
         Session s = w.session();
-        String first = s.prompt.strip().lines().findFirst().orElse("agent changes");
+        String first = Redactor.redact(s.prompt).strip().lines().findFirst().orElse("agent changes");
         if (first.length() > 60) {
             first = first.substring(0, 60) + "…";
         }
         return "para: " + first + (s.instanceCount > 1 ? " (" + w.index() + "/" + s.instanceCount + ")" : "");
     }
 
+    /** The PR's body: the session, the prompt's first lines (secrets redacted), the agent's figures, siblings. */
     String body(Work w) {
         Session s = w.session();
+        String prompt = Redactor.redact(s.prompt).strip();
         StringBuilder body = new StringBuilder();
         body.append("Opened by para-dispatch for session `").append(s.slug).append("` (").append(s.id).append(")");
         if (s.instanceCount > 1) {
@@ -204,8 +207,8 @@ public class PullRequestPublisher {
             body.append(" (from `").append(s.promptFile).append("`)");
         }
         body.append(":\n\n");
-        s.prompt.strip().lines().limit(config.publish().promptLines()).forEach(line -> body.append("> ").append(line).append('\n'));
-        if (s.prompt.strip().lines().count() > config.publish().promptLines()) {
+        prompt.lines().limit(config.publish().promptLines()).forEach(line -> body.append("> ").append(line).append('\n'));
+        if (prompt.lines().count() > config.publish().promptLines()) {
             body.append("> …\n");
         }
         SessionInstance i = w.instance();

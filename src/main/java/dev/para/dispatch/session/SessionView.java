@@ -1,11 +1,15 @@
 package dev.para.dispatch.session;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.para.dispatch.Redactor;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A session as the API shows it, with its instances. Never carries its token. */
+/**
+ * A session as the API shows it, with its instances. Never carries its token, and its prompt is
+ * shown with anything shaped like a credential redacted (the agent gets it as written).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SessionView(
         UUID id,
@@ -27,6 +31,10 @@ public record SessionView(
         Instant launchedAt,
         Instant finishedAt,
         List<InstanceView> instances) {
+
+    public SessionView {
+        prompt = Redactor.redact(prompt);
+    }
 
     static SessionView of(Session s, List<SessionInstance> instances) {
         return new SessionView(s.id, s.slug, s.repository, s.state, s.reason, s.sourceBranch, s.prBase, s.promptFile,

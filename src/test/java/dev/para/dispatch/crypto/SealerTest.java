@@ -99,4 +99,24 @@ class SealerTest {
         SealingException missing = assertThrows(SealingException.class, () -> sealer(Map.of(), null).seal("v", "p"));
         assertTrue(missing.getMessage().contains("para.crypto.active-key"));
     }
+
+    /** A key directory that changes under a running service is re-read; losing the active key is reported. */
+    @Test
+    void aKeyDirectoryThatLosesTheActiveKeyIsReportedAndTheRingInUseKept(@TempDir Path mount) throws IOException {
+        Files.writeString(mount.resolve("k1"), K1);
+        Sealer sealer = sealer(Map.of(), mount, "k1");
+        String sealed = sealer.seal("value", "p");
+        assertEquals(Optional.empty(), sealer.recheck());
+
+        Files.writeString(mount.resolve("k2"), K2);
+        assertEquals(Optional.empty(), sealer.recheck(), "a key added by a rotation is taken");
+
+        Files.delete(mount.resolve("k1"));
+        Optional<String> problem = sealer.recheck();
+        assertTrue(problem.isPresent() && problem.get().contains("'k1'"), problem.toString());
+        assertEquals("value", sealer.open(sealed, "p"), "the ring read before stays in use");
+
+        Files.writeString(mount.resolve("k1"), "bm90IGEga2V5");
+        assertTrue(sealer.recheck().orElseThrow().contains("32 bytes"));
+    }
 }

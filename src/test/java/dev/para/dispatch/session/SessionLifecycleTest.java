@@ -147,6 +147,38 @@ class SessionLifecycleTest {
                 KubernetesMock.client().batch().v1().jobs().withName("para-" + id).get() == null);
     }
 
+    /**
+     * A prompt may carry a secret pasted by mistake: the agent gets it as written, but the API's
+     * answers and the pull request at GitHub show it redacted.
+     */
+    @Test
+    void secretsInThePromptAreRedactedInAnswersAndPullRequests() {
+        SessionFixtures f = SessionFixtures.linked(github);
+        f.stubPullRequests(github);
+        String token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
+        String key = "sk-ant-api03-" + "Zz9Yy8Xx7Ww6Vv5Uu4";
+        UUID id = f.create(1, "Use " + token + " to fetch\\nand " + key + " for the model");
+        given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id).then().statusCode(200)
+                .body("prompt", Matchers.equalTo("Use [REDACTED] to fetch\nand [REDACTED] for the model"));
+        awaitSession(f, id, "RUNNING");
+        String prompt = new String(java.util.Base64.getDecoder().decode(KubernetesMock.client().secrets()
+                .withName("para-" + id).get().getData().get("prompt")), java.nio.charset.StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assertions.assertTrue(prompt.contains(token) && prompt.contains(key),
+                "the agent gets the prompt as written");
+
+        String branch = given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id).path("instances[0].branch");
+        Kubelet.startPod(id, 1);
+        Kubelet.terminated(id, 1, 0, "Completed", Kubelet.report(branch, "6dcb09b5b57875f334f61aebed695e2e4193db5e", true, "pushed"));
+        awaitSession(f, id, "SUCCEEDED");
+        String pulls = "/repos/" + f.owner + "/" + f.repo + "/pulls";
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> github.verify(1, postRequestedFor(urlPathEqualTo(pulls))
+                .withRequestBody(matchingJsonPath("$.head", equalTo(branch)))));
+        var sent = github.findAll(postRequestedFor(urlPathEqualTo(pulls)).withRequestBody(matchingJsonPath("$.head", equalTo(branch))));
+        String body = sent.get(0).getBodyAsString();
+        org.junit.jupiter.api.Assertions.assertFalse(body.contains(token) || body.contains(key), body);
+        org.junit.jupiter.api.Assertions.assertTrue(body.contains("para: Use [REDACTED] to fetch"), body);
+    }
+
     static void awaitSession(SessionFixtures f, UUID id, String state) {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", f.bearer())
                 .get("/api/v1/sessions/" + id).then().statusCode(200).body("state", Matchers.equalTo(state)));
