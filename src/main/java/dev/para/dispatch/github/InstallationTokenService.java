@@ -22,6 +22,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Installation tokens, narrowed per use, served from a cache that is single-flight: concurrent
@@ -63,6 +64,39 @@ public class InstallationTokenService {
      */
     public Uni<InstallationToken> token(long installationId, TokenNarrowing narrowing) {
         return Contexts.onCallersContext(Uni.createFrom().completionStage(() -> tokenAsync(installationId, narrowing)));
+    }
+
+    /**
+     * Makes a call with a token for the narrowing. A token GitHub refuses (401: revoked, or voided
+     * before its time) is forgotten, here and in PostgreSQL, and the call is made once more with a
+     * token minted anew; a second refusal is the caller's failure, as GitHub gave it.
+     */
+    public <T> Uni<T> withToken(long installationId, TokenNarrowing narrowing, Function<String, Uni<T>> call) {
+        return token(installationId, narrowing).flatMap(token -> call.apply(token.token())
+                .onFailure(InstallationTokenService::refusesTheToken).recoverWithUni(refused -> {
+                    Log.infof("GitHub refused a token of installation %d (%s); minting a new one", installationId,
+                            narrowing);
+                    return forget(new Key(installationId, narrowing), token)
+                            .flatMap(ignored -> token(installationId, narrowing))
+                            .flatMap(fresh -> call.apply(fresh.token()));
+                }));
+    }
+
+    private static boolean refusesTheToken(Throwable e) {
+        return e instanceof GitHubException g && g.error() == GitHubError.BAD_CREDENTIALS;
+    }
+
+    /** Forgets this token (and no newer one another caller may have put in its place meanwhile). */
+    private Uni<Void> forget(Key key, InstallationToken refused) {
+        CompletableFuture<InstallationToken> cached = cache.getIfPresent(key);
+        if (cached != null && cached.isDone() && !cached.isCompletedExceptionally() && refused.equals(cached.getNow(null))) {
+            cache.asMap().remove(key, cached);
+        }
+        return pool.preparedQuery("DELETE FROM installation_tokens WHERE installation_id = $1 AND narrowing = $2"
+                        + " AND expires_at = $3")
+                .execute(Tuple.of(key.installationId(), key.narrowing().key(), utc(refused.expiresAt())))
+                .replaceWithVoid()
+                .onFailure().recoverWithNull();
     }
 
     /** The same as {@link #token}, as a future: the cache-hit path allocates nothing else. */

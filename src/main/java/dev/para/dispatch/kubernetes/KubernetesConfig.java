@@ -54,6 +54,14 @@ public interface KubernetesConfig {
         @WithDefault("4Gi")
         String memoryLimit();
 
+        /** The most CPU an agent image may ask for its container (request or limit). */
+        @WithDefault("8")
+        String maxCpu();
+
+        /** The most memory an agent image may ask for its container (request or limit). */
+        @WithDefault("16Gi")
+        String maxMemory();
+
         @WithDefault("IfNotPresent")
         String imagePullPolicy();
 
@@ -69,7 +77,7 @@ public interface KubernetesConfig {
         /** Names of existing pull secrets in the sessions namespace for the agent images. */
         Optional<List<String>> imagePullSecrets();
 
-        /** The agent command the entrypoint runs. */
+        /** The agent command the entrypoint runs, unless the session's agent image names its own. */
         @WithDefault("claude")
         String agentCommand();
 

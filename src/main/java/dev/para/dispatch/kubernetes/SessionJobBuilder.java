@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -137,12 +139,7 @@ public final class SessionJobBuilder {
                                 .withWorkingDir(WORKSPACE)
                                 .withTerminationMessagePath("/dev/termination-log")
                                 .withTerminationMessagePolicy("File")
-                                .withNewResources()
-                                    .withRequests(Map.of("cpu", new Quantity(pod.cpuRequest()),
-                                            "memory", new Quantity(pod.memoryRequest())))
-                                    .withLimits(Map.of("cpu", new Quantity(pod.cpuLimit()),
-                                            "memory", new Quantity(pod.memoryLimit())))
-                                .endResources()
+                                .withResources(resources(launch.agent(), pod))
                                 .withNewSecurityContext()
                                     .withAllowPrivilegeEscalation(false)
                                     .withPrivileged(false)
@@ -249,6 +246,21 @@ public final class SessionJobBuilder {
         return base64(Map.of(TOKEN_KEY, token));
     }
 
+    /**
+     * The agent container's resources: the agent image's where it gives them, the configured ones
+     * otherwise, none beyond the configured ceilings, and no request above its limit.
+     */
+    static ResourceRequirements resources(AgentSettings agent, KubernetesConfig.Pod pod) {
+        Quantity cpuLimit = AgentSettings.within(agent.cpuLimit(), pod.cpuLimit(), pod.maxCpu());
+        Quantity memoryLimit = AgentSettings.within(agent.memoryLimit(), pod.memoryLimit(), pod.maxMemory());
+        Quantity cpuRequest = AgentSettings.within(agent.cpuRequest(), pod.cpuRequest(), cpuLimit.toString());
+        Quantity memoryRequest = AgentSettings.within(agent.memoryRequest(), pod.memoryRequest(), memoryLimit.toString());
+        return new ResourceRequirementsBuilder()
+                .withRequests(Map.of("cpu", cpuRequest, "memory", memoryRequest))
+                .withLimits(Map.of("cpu", cpuLimit, "memory", memoryLimit))
+                .build();
+    }
+
     private List<EnvVar> env(SessionLaunch launch) {
         List<EnvVar> env = new ArrayList<>();
         add(env, "PARA_SESSION_ID", launch.sessionId().toString());
@@ -260,7 +272,7 @@ public final class SessionJobBuilder {
         add(env, "PARA_INSTANCES", String.valueOf(launch.instances()));
         add(env, "PARA_GIT_NAME", launch.gitName());
         add(env, "PARA_GIT_EMAIL", launch.gitEmail());
-        add(env, "PARA_AGENT_COMMAND", config.pod().agentCommand());
+        add(env, "PARA_AGENT_COMMAND", launch.agent().command() != null ? launch.agent().command() : config.pod().agentCommand());
         add(env, "PARA_AGENT_AUTH_CHECK", config.pod().agentAuthCheck());
         if (launch.maxTurns() != null) {
             add(env, "PARA_MAX_TURNS", String.valueOf(launch.maxTurns()));

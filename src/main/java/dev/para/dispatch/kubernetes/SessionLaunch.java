@@ -9,6 +9,7 @@ import java.util.UUID;
  *
  * @param agentCredentials files for the agent (name → content), e.g. {@code anthropic-api-key}
  * @param pullSecret the login the pods pull the image with, when the image needs one
+ * @param agent the agent image's own command and resources, within the configured ceilings
  */
 public record SessionLaunch(
         UUID sessionId,
@@ -25,7 +26,8 @@ public record SessionLaunch(
         String gitEmail,
         String prompt,
         Map<String, String> agentCredentials,
-        PullSecret pullSecret) {
+        PullSecret pullSecret,
+        AgentSettings agent) {
 
     @Override
     public String toString() {

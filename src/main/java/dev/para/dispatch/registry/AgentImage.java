@@ -21,6 +21,10 @@ public class AgentImage extends PanacheEntityBase {
     /** How the image is pulled. */
     public static final String PULL_NONE = "none";
     public static final String PULL_CREDENTIAL = "credential";
+    /**
+     * Pulled with an App installation token: refused since GitHub's Container registry does not
+     * take them; kept so that rows registered before read, and fail at launch with the reason.
+     */
     public static final String PULL_GITHUB_APP = "github-app";
 
     @Id

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * The body of {@code PUT /api/v1/agent-images/{name}}. {@code credential}: absent for a public
- * image, the name of a {@code registry-basic} credential, or {@code github-app} for ghcr.io images
- * of an installation's owner. {@code agentCredential}: a credential of kind {@code anthropic-api-key} or
+ * image, or the name of a {@code registry-basic} credential ({@code github-app} is refused: ghcr.io
+ * does not take App installation tokens). {@code agentCredential}: a credential of kind {@code anthropic-api-key} or
  * {@code claude-oauth-token} the agent runs with, for images without a baked-in login.
  */
 public record AgentImageRequest(String image, String credential, @JsonProperty("default") Boolean isDefault, Resources resources,

@@ -48,8 +48,8 @@ public class AgentImageResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Register an agent image; 201 when new, 200 when replaced",
             description = "The image is checked at its registry with the credential named (a registry-basic credential, "
-                    + "github-app for ghcr.io images of an installation's owner, or none); 422 with the registry's "
-                    + "reason when it cannot be pulled.")
+                    + "or none); 422 with the registry's reason when it cannot be pulled. github-app is refused (422): "
+                    + "ghcr.io takes a personal access token (classic) with read:packages, not App installation tokens.")
     public Uni<Response> put(@PathParam("name") String name, AgentImageRequest request) {
         return images.put(caller.id(), caller.actor(), name, request)
                 .map(stored -> Response.status(stored.created() ? 201 : 200).entity(stored.view()).build());

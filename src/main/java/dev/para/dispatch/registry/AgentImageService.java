@@ -3,9 +3,8 @@ package dev.para.dispatch.registry;
 import dev.para.dispatch.api.Problem;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.audit.AuditLog;
-import dev.para.dispatch.github.InstallationTokenService;
-import dev.para.dispatch.github.TokenNarrowing;
-import dev.para.dispatch.installation.Installation;
+import dev.para.dispatch.kubernetes.AgentSettings;
+import dev.para.dispatch.kubernetes.KubernetesConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -26,9 +25,14 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class AgentImageService {
 
-    static final String GHCR = "ghcr.io";
-    /** What a GitHub App installation token needs to pull from ghcr.io. */
-    static final Map<String, String> PACKAGES_READ = Map.of("packages", "read", "metadata", "read");
+    /**
+     * Why {@code github-app} pulls nothing: GitHub documents that its Container registry (ghcr.io)
+     * authenticates with a personal access token (classic) with {@code read:packages}, and with
+     * GitHub Actions' own GITHUB_TOKEN; GitHub App installation tokens are not accepted.
+     */
+    static final String GITHUB_APP_PULLS = "GitHub's Container registry (ghcr.io) does not accept GitHub App"
+            + " installation tokens; store a personal access token (classic) with read:packages as a registry-basic"
+            + " credential (username: its owner's login) and name that credential, or make the image public";
     private static final Pattern QUANTITY = Pattern.compile("[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?");
     private static final Pattern COMMAND = Pattern.compile("[A-Za-z0-9_./-]{1,255}");
 
@@ -38,16 +42,16 @@ public class AgentImageService {
     private final ImageChecker checker;
     private final RegistryConfig config;
     private final CredentialService credentials;
-    private final InstallationTokenService tokens;
+    private final KubernetesConfig kubernetes;
     private final AuditLog audit;
     private final Clock clock;
 
     AgentImageService(ImageChecker checker, RegistryConfig config, CredentialService credentials,
-            InstallationTokenService tokens, AuditLog audit, Clock clock) {
+            KubernetesConfig kubernetes, AuditLog audit, Clock clock) {
+        this.kubernetes = kubernetes;
         this.checker = checker;
         this.config = config;
         this.credentials = credentials;
-        this.tokens = tokens;
         this.audit = audit;
         this.clock = clock;
     }
@@ -60,6 +64,14 @@ public class AgentImageService {
         }
         ImageReference image = parseImage(request.image());
         validateResources(request.resources());
+        if (request.resources() != null) {
+            AgentImageRequest.Resources r = request.resources();
+            new AgentSettings(null, r.cpuRequest(), r.memoryRequest(), r.cpuLimit(), r.memoryLimit())
+                    .beyond(kubernetes.pod()).forEach((field, ceiling) -> {
+                        throw ProblemException.badRequest("resources." + field, "must be at most " + ceiling
+                                + " (para.kubernetes.pod.max-" + (field.startsWith("cpu") ? "cpu" : "memory") + ")");
+                    });
+        }
         if (request.agentCommand() != null && !COMMAND.matcher(request.agentCommand()).matches()) {
             throw ProblemException.badRequest("agentCommand", "must be a command name or path, without spaces or arguments");
         }
@@ -93,8 +105,7 @@ public class AgentImageService {
      * Before a session's Job is made: checks its image (cached) and gives the login its pods pull
      * with. {@code imageName} names the account's agent image the session runs (null for the
      * configuration's images, which are checked anonymously and pulled with the cluster-wide pull
-     * secrets). For {@code github-app} images the pods get a token of their own, minted now and
-     * valid an hour: longer than a pod may stay pending. {@code pulledByCluster} is false where
+     * secrets). {@code pulledByCluster} is false where
      * nothing pulls the image (the local runtime, a dry run): then only the agent's files are given.
      */
     public Uni<LaunchImage> forLaunch(String accountId, String imageName, String image, boolean pulledByCluster) {
@@ -102,7 +113,14 @@ public class AgentImageService {
                 : Panache.withSession(() -> AgentImage.named(accountId, imageName));
         return named.flatMap(registered -> (pulledByCluster ? pullLogin(accountId, registered, image)
                         : Uni.createFrom().item(Optional.<PullLogin>empty()))
-                .flatMap(pull -> agentFiles(accountId, registered).map(files -> new LaunchImage(pull, files))));
+                .flatMap(pull -> agentFiles(accountId, registered)
+                        .map(files -> new LaunchImage(pull, files, agentSettings(registered)))));
+    }
+
+    /** The image's own agent command and resources; the service's defaults for an image of the configuration. */
+    static AgentSettings agentSettings(AgentImage registered) {
+        return registered == null ? AgentSettings.DEFAULTS : new AgentSettings(registered.agentCommand,
+                registered.cpuRequest, registered.memoryRequest, registered.cpuLimit, registered.memoryLimit);
     }
 
     /** Checks the image (cached) with its login, and gives the login the pods pull with. */
@@ -116,13 +134,14 @@ public class AgentImageService {
         } catch (IllegalArgumentException e) {
             return Uni.createFrom().failure(new RegistryException(RegistryError.INVALID_REFERENCE, "'" + image + "' " + e.getMessage(), null));
         }
+        if (registered != null && AgentImage.PULL_GITHUB_APP.equals(registered.pullWith)) {
+            // registered before github-app pulls were refused: it cannot be pulled as registered
+            return Uni.createFrom().failure(new RegistryException(RegistryError.AUTHENTICATION, GITHUB_APP_PULLS, null));
+        }
         // An image deleted since the session was made is pulled as it was recorded, without a login.
-        String credential = registered == null ? null
-                : AgentImage.PULL_GITHUB_APP.equals(registered.pullWith) ? AgentImage.PULL_GITHUB_APP : registered.credentialName;
+        String credential = registered == null ? null : registered.credentialName;
         return pullCredential(accountId, reference, credential)
                 .call(login -> config.checkAtLaunch() ? checker.check(reference, login) : Uni.createFrom().voidItem())
-                .flatMap(login -> AgentImage.PULL_GITHUB_APP.equals(credential)
-                        ? podToken(accountId, reference).map(Optional::of) : Uni.createFrom().item(login))
                 .map(login -> login.map(c -> new PullLogin(reference.authKey(), c)));
     }
 
@@ -135,39 +154,16 @@ public class AgentImageService {
                 .map(key -> Map.of(key.getKey(), key.getValue()));
     }
 
-    /** A token of the pods' own for a ghcr.io image of an installation's owner. */
-    private Uni<RegistryCredential> podToken(String accountId, ImageReference image) {
-        String owner = image.repository().split("/")[0];
-        return Panache.withSession(() -> Installation.findForAccountAndOwner(accountId, owner))
-                .flatMap(installation -> tokens.mintDedicated(installation.installationId, TokenNarrowing.of(List.of(), PACKAGES_READ)))
-                .map(token -> new RegistryCredential("x-access-token", token.token()));
-    }
-
-    /**
-     * The login to pull {@code image} with: none, a registry credential of the account, or for
-     * {@code github-app} an installation token with {@code packages: read} of the installation
-     * whose owner the ghcr.io image belongs to.
-     */
+    /** The login to pull {@code image} with: none, or a registry credential of the account. */
     public Uni<Optional<RegistryCredential>> pullCredential(String accountId, ImageReference image, String credential) {
         if (credential == null) {
             return Uni.createFrom().item(Optional.empty());
         }
-        if (!AgentImage.PULL_GITHUB_APP.equals(credential)) {
-            return Panache.withSession(() -> credentials.registryLogin(accountId, credential)).map(Optional::of);
+        if (AgentImage.PULL_GITHUB_APP.equals(credential)) {
+            throw new ProblemException("credential-unusable", "Unprocessable Content", 422, "credential: " + GITHUB_APP_PULLS,
+                    List.of(new Problem.FieldError("credential", GITHUB_APP_PULLS)), null);
         }
-        if (!GHCR.equals(image.registry())) {
-            throw ProblemException.badRequest("credential", "github-app pulls only ghcr.io images; give a registry-basic credential instead");
-        }
-        String owner = image.repository().split("/")[0];
-        return Panache.withSession(() -> Installation.findForAccountAndOwner(accountId, owner))
-                .flatMap(installation -> {
-                    if (installation == null) {
-                        throw new ProblemException("credential-unusable", "Unprocessable Content", 422, "credential: no installation"
-                                + " of the GitHub App on '" + owner + "' is linked to this account");
-                    }
-                    return tokens.token(installation.installationId, TokenNarrowing.of(List.of(), PACKAGES_READ));
-                })
-                .map(token -> Optional.of(new RegistryCredential("x-access-token", token.token())));
+        return Panache.withSession(() -> credentials.registryLogin(accountId, credential)).map(Optional::of);
     }
 
     private Uni<Stored> store(String accountId, String actor, String name, AgentImageRequest request, ImageReference image,
@@ -182,9 +178,8 @@ public class AgentImageService {
                 i.createdAt = clock.instant();
             }
             i.image = image.toString();
-            i.pullWith = credential == null ? AgentImage.PULL_NONE
-                    : AgentImage.PULL_GITHUB_APP.equals(credential) ? AgentImage.PULL_GITHUB_APP : AgentImage.PULL_CREDENTIAL;
-            i.credentialName = AgentImage.PULL_CREDENTIAL.equals(i.pullWith) ? credential : null;
+            i.pullWith = credential == null ? AgentImage.PULL_NONE : AgentImage.PULL_CREDENTIAL;
+            i.credentialName = credential;
             i.isDefault = makeDefault || (!created && request.isDefault() == null && i.isDefault);
             AgentImageRequest.Resources r = request.resources();
             i.cpuRequest = r == null ? null : r.cpuRequest();

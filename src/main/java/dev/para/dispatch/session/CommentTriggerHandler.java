@@ -8,6 +8,7 @@ import dev.para.dispatch.github.GitHubClient;
 import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.InstallationTokenService;
 import dev.para.dispatch.github.TokenNarrowing;
+import dev.para.dispatch.github.model.CollaboratorPermission;
 import dev.para.dispatch.github.webhook.PayloadPeek;
 import dev.para.dispatch.github.webhook.WebhookEvent;
 import dev.para.dispatch.github.webhook.WebhookHandler;
@@ -98,14 +99,16 @@ public class CommentTriggerHandler implements WebhookHandler {
                                 trigger.repository());
                         return Uni.createFrom().item(Outcome.IGNORED);
                     }
-                    return serviceToken(trigger).flatMap(token -> github.collaboratorPermission(token, trigger.owner(),
-                                    trigger.repo(), trigger.sender())
-                            .flatMap(permission -> {
-                                if (!permission.canWrite()) {
-                                    return refused(installation, trigger, permission.roleName());
+                    return tokens.withToken(trigger.installationId(), serviceNarrowing(trigger),
+                                    token -> github.collaboratorPermission(token, trigger.owner(), trigger.repo(),
+                                            trigger.sender()).map(permission -> new Checked(permission, token)))
+                            .flatMap(checked -> {
+                                if (!checked.permission().canWrite()) {
+                                    return refused(installation, trigger, checked.permission().roleName());
                                 }
-                                return trigger.isStop() ? stop(trigger, token) : start(installation, trigger, token);
-                            }));
+                                return trigger.isStop() ? stop(trigger, checked.token())
+                                        : start(installation, trigger, checked.token());
+                            });
                 });
     }
 
@@ -144,9 +147,11 @@ public class CommentTriggerHandler implements WebhookHandler {
         return github.commentOnIssue(token, t.owner(), t.repo(), t.issue(), body).replaceWith(Outcome.PROCESSED);
     }
 
-    private Uni<String> serviceToken(Trigger t) {
-        return tokens.token(t.installationId(), TokenNarrowing.repository(t.repo(), TokenNarrowing.SERVICE_PERMISSIONS))
-                .map(token -> token.token());
+    /** The commenter's permission, and the token it was read with (for the replies). */
+    private record Checked(CollaboratorPermission permission, String token) {}
+
+    private static TokenNarrowing serviceNarrowing(Trigger t) {
+        return TokenNarrowing.repository(t.repo(), TokenNarrowing.SERVICE_PERMISSIONS);
     }
 
     private String link(SessionView session) {

@@ -129,10 +129,10 @@ public class PullRequestPublisher {
     private Uni<PullRequest> openAtGitHub(Work w) {
         Session s = w.session();
         SessionInstance i = w.instance();
-        return tokens.token(s.installationId, TokenNarrowing.repository(s.repositoryName(), TokenNarrowing.SERVICE_PERMISSIONS))
-                .flatMap(token -> github.openPullRequestsFor(token.token(), s.owner(), s.repositoryName(), i.branch)
+        return tokens.withToken(s.installationId, serviceNarrowing(s),
+                token -> github.openPullRequestsFor(token, s.owner(), s.repositoryName(), i.branch)
                         .flatMap(open -> open.isEmpty()
-                                ? github.createPullRequest(token.token(), s.owner(), s.repositoryName(),
+                                ? github.createPullRequest(token, s.owner(), s.repositoryName(),
                                         new NewPullRequest(title(w), i.branch, s.prBase, body(w), s.instanceCount > 1))
                                 : Uni.createFrom().item(open.get(0))));
     }
@@ -159,9 +159,10 @@ public class PullRequestPublisher {
         String links = w.instances().stream().filter(i -> i.prUrl != null)
                 .map(i -> "- " + (s.instanceCount > 1 ? "instance " + i.index + ": " : "") + i.prUrl)
                 .collect(Collectors.joining("\n"));
-        return tokens.token(s.installationId, TokenNarrowing.repository(s.repositoryName(), TokenNarrowing.SERVICE_PERMISSIONS))
-                .flatMap(token -> github.commentOnIssue(token.token(), s.owner(), s.repositoryName(), s.triggerIssue,
-                        "Session `" + s.slug + "` finished. Pull request" + (s.instanceCount > 1 ? "s" : "") + ":\n" + links))
+        return tokens.withToken(s.installationId, serviceNarrowing(s),
+                        token -> github.commentOnIssue(token, s.owner(), s.repositoryName(), s.triggerIssue,
+                                "Session `" + s.slug + "` finished. Pull request" + (s.instanceCount > 1 ? "s" : "") + ":\n"
+                                        + links))
                 .onFailure().invoke(e -> {
                     try (LogFields ignored = LogFields.session(s.id)) {
                         Log.warnf("Could not announce the PRs of session %s on its issue: %s", s.id, Redactor.describe(e));
@@ -169,6 +170,10 @@ public class PullRequestPublisher {
                 })
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
+    }
+
+    private static TokenNarrowing serviceNarrowing(Session s) {
+        return TokenNarrowing.repository(s.repositoryName(), TokenNarrowing.SERVICE_PERMISSIONS);
     }
 
     private Uni<Void> dryRun(Work w) {

@@ -305,7 +305,7 @@ public class SessionLauncher {
         return new SessionLaunch(s.id, s.slug, s.repository, web + "/" + s.repository + ".git", s.sourceBranch,
                 s.branchBase, s.instanceCount, s.agentImage, s.timeoutMinutes, s.maxTurns, config.git().name(),
                 config.git().email(), s.prompt, image.agentFiles(), image.pull().map(p -> new PullSecret(p.registry(),
-                        p.credential().username(), p.credential().password())).orElse(null));
+                        p.credential().username(), p.credential().password())).orElse(null), image.agent());
     }
 
     private static boolean isTransient(Throwable e) {

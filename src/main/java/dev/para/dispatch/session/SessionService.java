@@ -291,12 +291,12 @@ public class SessionService {
                             r.prompt(), idempotencyKey, hash)));
         }
         return agentImage(accountId, r.agentImage()).flatMap(image -> installationFor(accountId, owner, r.repository())
-                .flatMap(installation -> tokens.token(installation.installationId,
-                                TokenNarrowing.repository(name, TokenNarrowing.SERVICE_PERMISSIONS))
-                        .flatMap(token -> github.getRepository(token.token(), owner, name)
-                                .flatMap(repo -> promptOf(r, token.token(), owner, name, sourceBranch(r, repo))
-                                        .map(prompt -> completed(accountId, actor, installation, repo, r, image,
-                                                prompt, idempotencyKey, hash))))
+                .flatMap(installation -> tokens.withToken(installation.installationId,
+                                TokenNarrowing.repository(name, TokenNarrowing.SERVICE_PERMISSIONS),
+                                token -> github.getRepository(token, owner, name)
+                                        .flatMap(repo -> promptOf(r, token, owner, name, sourceBranch(r, repo))
+                                                .map(prompt -> completed(accountId, actor, installation, repo, r, image,
+                                                        prompt, idempotencyKey, hash))))
                         .onFailure(GitHubException.class).transform(e -> asProblem((GitHubException) e, r.repository()))));
     }
 

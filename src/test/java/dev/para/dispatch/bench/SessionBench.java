@@ -8,15 +8,16 @@ import static io.restassured.RestAssured.given;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.para.dispatch.kubernetes.AgentSettings;
+import dev.para.dispatch.kubernetes.KubernetesConfig;
 import dev.para.dispatch.kubernetes.SessionJobBuilder;
+import dev.para.dispatch.kubernetes.SessionLaunch;
 import dev.para.dispatch.testing.Db;
 import dev.para.dispatch.testing.GitHubFake;
 import dev.para.dispatch.testing.GitHubStubs;
-import dev.para.dispatch.testing.KubernetesMock;
 import dev.para.dispatch.testing.Kubelet;
+import dev.para.dispatch.testing.KubernetesMock;
 import dev.para.dispatch.testing.SessionFixtures;
-import dev.para.dispatch.kubernetes.KubernetesConfig;
-import dev.para.dispatch.kubernetes.SessionLaunch;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -352,7 +353,7 @@ class SessionBench {
             Job job = KubernetesMock.client().batch().v1().jobs().resource(builder.job(new SessionLaunch(id, "bench",
                     f.repository(), "https://github.com/" + f.repository() + ".git", "main", "para/bench-" + id, 1,
                     "ghcr.io/acme/agent:1.0", 60, 30, "para-dispatch[bot]", "bot@users.noreply.github.com", "bench",
-                    java.util.Map.of(), null), "para-entrypoint-bench")).create();
+                    java.util.Map.of(), null, AgentSettings.DEFAULTS), "para-entrypoint-bench")).create();
             KubernetesMock.client().pods().resource(runningPod(job, Kubelet.podName(id, 1))).create();
         }
         long made = System.nanoTime();

@@ -112,6 +112,50 @@ class InstallationTokenServiceTest {
         LogScan.assertNoSecrets(token);
     }
 
+    /**
+     * A cached token GitHub refuses (401) is forgotten, in memory and in PostgreSQL, and the call is
+     * made once more with a new one; when GitHub refuses that too, the caller gets GitHub's refusal.
+     */
+    @Test
+    void aRefusedTokenIsMintedAnewOnceThenTheRefusalIsTheCallers() {
+        long installation = newInstallation();
+        String revoked = newToken();
+        String fresh = newToken();
+        github.stubFor(post(urlEqualTo(tokensPath(installation))).inScenario("refused-" + installation)
+                .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("second")
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                        .withBody(tokenAnswer(revoked, Instant.now().plus(Duration.ofHours(1))))));
+        github.stubFor(post(urlEqualTo(tokensPath(installation))).inScenario("refused-" + installation)
+                .whenScenarioStateIs("second")
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                        .withBody(tokenAnswer(fresh, Instant.now().plus(Duration.ofHours(1))))));
+        assertEquals(revoked, tokens.token(installation, HELLO).await().atMost(Duration.ofSeconds(10)).token());
+        awaitStored(installation);
+
+        List<String> offered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        String answer = tokens.withToken(installation, HELLO, token -> {
+            offered.add(token);
+            return token.equals(revoked)
+                    ? io.smallrye.mutiny.Uni.createFrom().failure(new GitHubException(GitHubError.BAD_CREDENTIALS, "Bad credentials", null))
+                    : io.smallrye.mutiny.Uni.createFrom().item("answered");
+        }).await().atMost(Duration.ofSeconds(10));
+
+        assertEquals("answered", answer);
+        assertEquals(List.of(revoked, fresh), offered);
+        assertEquals(fresh, tokens.token(installation, HELLO).await().atMost(Duration.ofSeconds(10)).token(),
+                "the new token is the one cached");
+
+        offered.clear();
+        GitHubException refused = assertThrows(GitHubException.class, () -> tokens.withToken(installation, HELLO, token -> {
+            offered.add(token);
+            return io.smallrye.mutiny.Uni.createFrom().<String>failure(
+                    new GitHubException(GitHubError.BAD_CREDENTIALS, "Bad credentials", null));
+        }).await().atMost(Duration.ofSeconds(10)));
+        assertEquals(GitHubError.BAD_CREDENTIALS, refused.error());
+        assertEquals(2, offered.size(), "one new mint, then no more: " + offered.size());
+        github.verify(3, postRequestedFor(urlEqualTo(tokensPath(installation))));
+    }
+
     @Test
     void aBurstOfConcurrentRequestsMakesOneUpstreamMint() throws Exception {
         long installation = newInstallation();

@@ -14,9 +14,10 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class SessionJobBuilderTest {
 
@@ -31,7 +32,14 @@ class SessionJobBuilderTest {
     static SessionLaunch launch(int instances, Integer maxTurns) {
         return new SessionLaunch(SESSION, "readme_20261123-101500", "acme/app", "https://github.com/acme/app.git", "main",
                 "para/readme_20261123-101500", instances, "ghcr.io/acme/agent:1.2", 45, maxTurns, "para-dispatch",
-                "bot@example.com", "Fix the README", Map.of(), null);
+                "bot@example.com", "Fix the README", Map.of(), null, AgentSettings.DEFAULTS);
+    }
+
+    static SessionLaunch launch(AgentSettings agent) {
+        SessionLaunch base = launch(1, null);
+        return new SessionLaunch(base.sessionId(), base.slug(), base.repository(), base.cloneUrl(), base.sourceBranch(),
+                base.branchBase(), 1, base.image(), 45, null, base.gitName(), base.gitEmail(), base.prompt(), Map.of(),
+                null, agent);
     }
 
     static Job job(Map<String, String> values, SessionLaunch launch) {
@@ -131,7 +139,8 @@ class SessionJobBuilderTest {
         SessionLaunch base = launch(1, null);
         SessionLaunch launch = new SessionLaunch(base.sessionId(), base.slug(), base.repository(), base.cloneUrl(),
                 base.sourceBranch(), base.branchBase(), 1, "ghcr.io/acme/agent:1.2", 45, null, base.gitName(), base.gitEmail(),
-                base.prompt(), Map.of(), new PullSecret("ghcr.io", "x-access-token", "ghs_pullToken\"quoted"));
+                base.prompt(), Map.of(), new PullSecret("ghcr.io", "x-access-token", "ghs_pullToken\"quoted"),
+                AgentSettings.DEFAULTS);
         Job job = job(Map.of("para.kubernetes.pod.image-pull-secrets", "cluster-wide"), launch);
         job.getMetadata().setUid("uid-1");
         assertEquals(List.of("cluster-wide", SessionJobBuilder.pullSecretName(SESSION)),
@@ -160,5 +169,34 @@ class SessionJobBuilderTest {
         assertEquals(builder.entrypoint("echo a").getMetadata().getName(), SessionJobBuilder.entrypointName("echo a"));
         assertFalse(SessionJobBuilder.entrypointName("echo a").equals(SessionJobBuilder.entrypointName("echo b")));
         assertTrue(builder.entrypoint("echo a").getImmutable());
+    }
+
+    /** An agent image's command and resources reach the agent container, within the configured ceilings. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            // case                        | command  | cpuReq | memReq | cpuLim | memLim | command, cpu req/lim, mem req/lim in the Job
+            "the service's defaults        | -        | -      | -      | -      | -      | claude, 500m/2, 1Gi/4Gi",
+            "the image's own               | aider    | 1      | 2Gi    | 4      | 8Gi    | aider, 1/4, 2Gi/8Gi",
+            "only limits given             | -        | -      | -      | 3      | 6Gi    | claude, 500m/3, 1Gi/6Gi",
+            "beyond the ceilings: capped   | -        | 12     | 20Gi   | 16     | 32Gi   | claude, 8/8, 16Gi/16Gi",
+            "a request above its limit     | -        | 3      | 6Gi    | -      | -      | claude, 2/2, 4Gi/4Gi",
+    })
+    void anAgentImagesCommandAndResourcesReachTheJob(String name, String command, String cpuRequest, String memoryRequest,
+            String cpuLimit, String memoryLimit, String expected) {
+        Job job = job(Map.of(), launch(new AgentSettings(command, cpuRequest, memoryRequest, cpuLimit, memoryLimit)));
+        var agent = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+        var resources = agent.getResources();
+        String actual = agent.getEnv().stream().filter(e -> e.getName().equals("PARA_AGENT_COMMAND")).findFirst().orElseThrow()
+                .getValue() + ", " + resources.getRequests().get("cpu") + "/" + resources.getLimits().get("cpu") + ", "
+                + resources.getRequests().get("memory") + "/" + resources.getLimits().get("memory");
+        assertEquals(expected, actual, name);
+    }
+
+    @Test
+    void whatPassesTheCeilingsIsNamed() {
+        var pod = config(Map.of()).pod();
+        assertEquals(Map.of("cpuLimit", "8", "memoryRequest", "16Gi"),
+                new AgentSettings(null, "500m", "17Gi", "9", "16Gi").beyond(pod));
+        assertEquals(Map.of(), new AgentSettings(null, "8000m", "16384Mi", "8", "16Gi").beyond(pod));
     }
 }

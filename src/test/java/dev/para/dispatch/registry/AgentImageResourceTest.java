@@ -133,7 +133,11 @@ class AgentImageResourceTest {
         put("/api/v1/agent-images/x", "{\"image\":\"" + RegistryResource.basic().host() + "/team/agent:1.0\","
                 + "\"credential\":\"reg\",\"agentCredential\":\"reg\"}").statusCode(422)
                 .body("detail", containsString("agentCredential"));
-        image("x", RegistryResource.basic().host() + "/team/agent:1.0", "github-app").statusCode(400)
+        put("/api/v1/agent-images/x", "{\"image\":\"" + RegistryResource.basic().host() + "/team/agent:1.0\","
+                + "\"resources\":{\"cpuLimit\":\"64\"}}").statusCode(400)
+                .body("errors[0].field", equalTo("resources.cpuLimit"))
+                .body("errors[0].message", equalTo("must be at most 8 (para.kubernetes.pod.max-cpu)"));
+        image("x", RegistryResource.basic().host() + "/team/agent:1.0", "github-app").statusCode(422)
                 .body("errors[0].field", equalTo("credential"));
         put("/api/v1/credentials/k", "{\"kind\":\"password\",\"value\":\"x\"}").statusCode(400).body("errors[0].field", equalTo("kind"));
         put("/api/v1/credentials/k", "{\"kind\":\"registry-basic\",\"username\":\"u\"}").statusCode(400)
@@ -142,21 +146,22 @@ class AgentImageResourceTest {
         given().header("Authorization", ApiTokens.bearer(account)).get("/api/v1/agent-images").then().body("items.size()", equalTo(0));
     }
 
-    /** ghcr.io images of an installation's owner are pulled with an installation token that may read packages. */
+    /**
+     * GitHub documents that ghcr.io takes personal access tokens (classic), not App installation
+     * tokens: {@code github-app} is refused with what to use instead, and no token is minted for it.
+     */
     @Test
-    void githubAppPullsUseAnInstallationTokenThatMayReadPackages() {
+    void githubAppPullsAreRefusedWithWhatToUseInstead() {
         SessionFixtures f = SessionFixtures.linked(github);
         given().header("Authorization", f.bearer()).contentType("application/json")
                 .body("{\"image\":\"ghcr.io/" + f.owner + "/agent:1.0\",\"credential\":\"github-app\"}")
                 .when().put("/api/v1/agent-images/ghcr").then()
-                // ghcr.io itself is out of reach of the build machines (or, with internet, refuses the fake token).
-                .statusCode(422).body("type", equalTo("urn:para-dispatch:problem:image-not-pullable"));
-        github.verify(postRequestedFor(urlEqualTo("/app/installations/" + f.installationId + "/access_tokens"))
-                .withRequestBody(matchingJsonPath("$.permissions.packages", WireMock.equalTo("read"))));
-        given().header("Authorization", f.bearer()).contentType("application/json")
-                .body("{\"image\":\"ghcr.io/someone-else/agent:1.0\",\"credential\":\"github-app\"}")
-                .when().put("/api/v1/agent-images/ghcr").then()
-                .statusCode(422).body("type", equalTo("urn:para-dispatch:problem:credential-unusable"));
+                .statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo("urn:para-dispatch:problem:credential-unusable"))
+                .body("errors[0].field", equalTo("credential"))
+                .body("detail", containsString("personal access token (classic) with read:packages"));
+        github.verify(0, postRequestedFor(urlEqualTo("/app/installations/" + f.installationId + "/access_tokens")));
+        given().header("Authorization", f.bearer()).get("/api/v1/agent-images").then().body("items.size()", equalTo(0));
     }
 
     private static void refused(ValidatableResponse response, String reason) {

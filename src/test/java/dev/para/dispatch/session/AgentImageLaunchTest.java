@@ -62,12 +62,20 @@ class AgentImageLaunchTest {
         String image = RegistryResource.basic().host() + "/team/agent:1.0";
         put(f, "/api/v1/credentials/claude", "{\"kind\":\"claude-oauth-token\",\"value\":\"sk-ant-oat01-launchTest\"}", 201);
         put(f, "/api/v1/agent-images/private", "{\"image\":\"" + image + "\",\"credential\":\"reg\","
-                + "\"agentCredential\":\"claude\"}", 201);
+                + "\"agentCredential\":\"claude\",\"agentCommand\":\"claude-next\","
+                + "\"resources\":{\"cpuLimit\":\"3\",\"memoryRequest\":\"2Gi\"}}", 201);
 
         UUID id = create(f, "private");
         SessionLifecycleTest.awaitSession(f, id, "RUNNING");
         Job job = KubernetesMock.client().batch().v1().jobs().withName(SessionJobBuilder.jobName(id)).get();
-        assertEquals(image, job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+        var agent = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertEquals(image, agent.getImage());
+        // the image's own command and resources, the service's defaults for the rest
+        assertTrue(agent.getEnv().stream().anyMatch(e -> e.getName().equals("PARA_AGENT_COMMAND")
+                && e.getValue().equals("claude-next")), agent.getEnv().toString());
+        assertEquals("3", agent.getResources().getLimits().get("cpu").toString());
+        assertEquals("2Gi", agent.getResources().getRequests().get("memory").toString());
+        assertEquals("4Gi", agent.getResources().getLimits().get("memory").toString());
         assertTrue(job.getSpec().getTemplate().getSpec().getImagePullSecrets().stream().map(LocalObjectReference::getName)
                 .anyMatch(SessionJobBuilder.pullSecretName(id)::equals));
         Secret pull = KubernetesMock.client().secrets().withName(SessionJobBuilder.pullSecretName(id)).get();
