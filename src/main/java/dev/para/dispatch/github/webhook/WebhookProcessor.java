@@ -67,12 +67,6 @@ public class WebhookProcessor {
             + " processed_at = CASE WHEN $5 >= $4 THEN now() END,"
             + " outcome = CASE WHEN $5 >= $4 THEN 'failed' END"
             + " WHERE delivery_id = $1";
-    private static final String PURGE = "WITH old AS (DELETE FROM webhook_processing WHERE ctid IN ("
-            + "   SELECT ctid FROM webhook_processing"
-            + "   WHERE received_at < now() - make_interval(secs => $1) AND processed_at IS NOT NULL LIMIT 10000)"
-            + " RETURNING delivery_id)"
-            + " DELETE FROM webhook_deliveries WHERE delivery_id IN (SELECT delivery_id FROM old)";
-
     private final Pool pool;
     private final io.vertx.core.Vertx vertx;
     private final EventBus bus;
@@ -159,12 +153,11 @@ public class WebhookProcessor {
                 .collect().last().replaceWithVoid();
     }
 
-    /** Claims what the in-memory path missed, in batches, until none is left; and purges old rows. */
+    /** Claims what the in-memory path missed, in batches, until none is left (old rows: RetentionPurge). */
     @Scheduled(every = "${para.github.webhook.sweep-interval}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return sweepBatches()
-                .call(() -> pool.preparedQuery(PURGE).execute(Tuple.of((double) config.retention().toSeconds())))
                 .onFailure().invoke(e -> Log.warnf("Webhook sweep failed: %s", Redactor.describe(e)))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
