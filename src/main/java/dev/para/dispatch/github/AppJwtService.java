@@ -16,7 +16,16 @@ import java.util.concurrent.atomic.AtomicReference;
 @Singleton
 public class AppJwtService {
 
-    private record SignedJwt(String value, Instant reuseUntil, String appId) {}
+    private record SignedJwt(String value, Instant signedAt, Instant reuseUntil, String appId) {
+
+        /**
+         * Reusable at {@code now} for {@code appId}: not yet in its reuse margin, and not signed
+         * "later" than now (after the clock stepped back, its {@code iat} could lie in GitHub's future).
+         */
+        boolean reusableAt(Instant now, String appId) {
+            return !now.isBefore(signedAt) && now.isBefore(reuseUntil) && this.appId.equals(appId);
+        }
+    }
 
     private final AppCredentials credentials;
     private final GitHubConfig config;
@@ -34,9 +43,9 @@ public class AppJwtService {
         Instant now = clock.instant();
         SignedJwt jwt = current.get();
         String appId = credentials.appId();
-        if (jwt == null || !now.isBefore(jwt.reuseUntil()) || !jwt.appId().equals(appId)) {
+        if (jwt == null || !jwt.reusableAt(now, appId)) {
             // Two threads may both sign here once; both results are valid, so no lock is needed.
-            jwt = new SignedJwt(sign(now), now.plus(config.jwtLifetime()).minus(config.jwtReuseMargin()), appId);
+            jwt = new SignedJwt(sign(now), now, now.plus(config.jwtLifetime()).minus(config.jwtReuseMargin()), appId);
             current.set(jwt);
         }
         return jwt.value();

@@ -36,9 +36,13 @@ final class Chart {
     private Chart() {
     }
 
-    /** {@code helm template para-dispatch helm/para-dispatch -n para-dispatch --set ...}. */
+    /** The Kubernetes version charts are rendered for: the floor the chart declares. */
+    static final String KUBE_VERSION = "v1.29.0";
+
+    /** {@code helm template para-dispatch helm/para-dispatch -n para-dispatch --kube-version 1.29.0 --set ...}. */
     static String template(Map<String, Object> values) {
-        TemplateCommand template = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE);
+        TemplateCommand template = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE)
+                .withKubeVersion(KUBE_VERSION);
         values.forEach(template::set);
         return template.call();
     }

@@ -40,6 +40,26 @@ import org.yaml.snakeyaml.Yaml;
 /** The chart operators install: lint, the objects it renders, and its values schema. */
 class HelmChartTest {
 
+    /**
+     * Session Jobs use {@code backoffLimitPerIndex}, on by default since Kubernetes 1.29: the chart
+     * says so, and the release workflow publishes images under the chart's version.
+     */
+    @Test
+    void declaresTheKubernetesFloorAndTheReleaseUsesTheChartsVersion() throws IOException {
+        Map<String, Object> chart;
+        try (Reader in = Files.newBufferedReader(Chart.DIR.resolve("Chart.yaml"))) {
+            chart = new Yaml().load(in);
+        }
+        assertEquals(">=1.29.0-0", chart.get("kubeVersion"));
+        assertEquals(chart.get("version"), chart.get("appVersion"), "one version for the chart and its images");
+        String release = Files.readString(Path.of(".github/workflows/release.yml"));
+        assertTrue(release.contains("helm/para-dispatch/Chart.yaml") && release.contains("para-dispatch:${{ steps.version.outputs.version }}")
+                && release.contains("agent:${{ steps.version.outputs.version }}") && release.contains("helm push"), release);
+        Deployment service = Chart.render().one(Deployment.class);
+        assertTrue(service.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()
+                .endsWith("/para-dispatch:" + chart.get("appVersion")), "the chart's default image is the release's");
+    }
+
     @Test
     void lintsCleanInStrictMode() {
         LintResult lint = new Helm(Chart.DIR).lint().strict().call();
@@ -141,7 +161,7 @@ class HelmChartTest {
         assertTrue(template.contains("helm.sh/hook: pre-install") && template.contains("randBytes 32 | b64enc")
                 && template.contains("helm.sh/resource-policy: keep"));
         String notes = new Helm(Chart.DIR).install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
-                .clientOnly().dryRun().call().getOutput();
+                .clientOnly().withKubeVersion(Chart.KUBE_VERSION).dryRun().call().getOutput();
         assertTrue(notes.contains("The sealing key was generated into Secret para-dispatch-sealing"), notes);
         assertTrue(notes.contains("/github/app-manifest"), notes);
     }
