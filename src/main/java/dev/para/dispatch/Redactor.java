@@ -31,6 +31,20 @@ public final class Redactor {
     }
 
     /**
+     * {@link #describe} and where the failure was thrown (its first frames): for an operator who
+     * must find the cause. The stack trace itself is never logged, as it carries the messages
+     * unredacted.
+     */
+    public static String trace(Throwable failure) {
+        StringBuilder text = new StringBuilder(describe(failure));
+        StackTraceElement[] frames = failure.getStackTrace();
+        for (int i = 0; i < Math.min(5, frames.length); i++) {
+            text.append("\n\tat ").append(frames[i]);
+        }
+        return text.toString();
+    }
+
+    /**
      * A failure as a log line or a stored error may carry it: its type and message, and its cause's,
      * with secrets redacted, at most 500 characters. Enough to diagnose; nothing to steal.
      */

@@ -112,20 +112,10 @@ public class ProblemMappers {
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response internal(Throwable e, UriInfo uri) {
         String errorId = UUID.randomUUID().toString();
-        // Enough for an operator to diagnose (the messages, secrets redacted, and where it was thrown);
-        // the stack trace itself is not logged, as it would carry the messages unredacted.
-        Log.errorf("Internal error %s on %s: %s%s", errorId, uri.getPath(), Redactor.describe(e), topFrames(e));
+        // Enough for an operator to diagnose: the messages, secrets redacted, and where it was thrown.
+        Log.errorf("Internal error %s on %s: %s", errorId, uri.getPath(), Redactor.trace(e));
         return respond(problem("internal", "Internal Server Error", 500,
                 "Something went wrong on our side; quote error id " + errorId, uri)).build();
-    }
-
-    private static String topFrames(Throwable e) {
-        StringBuilder frames = new StringBuilder();
-        StackTraceElement[] trace = e.getStackTrace();
-        for (int i = 0; i < Math.min(5, trace.length); i++) {
-            frames.append("\n\tat ").append(trace[i]);
-        }
-        return frames.toString();
     }
 
     /** {@code agentImage.resources.cpuLimit}, {@code tags[2]}: the field as the client wrote it. */

@@ -281,7 +281,7 @@ public class WebhookProcessor {
         try (LogFields ignored = LogFields.delivery(delivery.deliveryId())) {
             Log.warnf("Delivery %s (%s) failed on attempt %d: %s", delivery.deliveryId(), delivery.event(),
                     delivery.attempt(), reason);
-            Log.debugf(failure, "Delivery %s failure detail", delivery.deliveryId());
+            Log.debugf("Delivery %s failure detail: %s", delivery.deliveryId(), Redactor.trace(failure));
         }
         double backoff = Math.min(config.lease().toSeconds(), Math.pow(2, delivery.attempt()));
         return pool.preparedQuery(FAILED)
@@ -313,7 +313,7 @@ public class WebhookProcessor {
         registry.counter(PROCESSED_COUNTER, "event", event, "outcome", outcome).increment();
     }
 
-    /** A failure reason safe to store and log: our own messages, never a foreign exception's text. */
+    /** A failure reason safe to store and log: our own messages as they are, any other redacted. */
     private static String describe(Throwable failure) {
         if (failure instanceof GitHubException || failure instanceof ProblemException) {
             return failure.getMessage();

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.para.dispatch.testing.Db;
+import dev.para.dispatch.testing.LogScan;
 import dev.para.dispatch.testing.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
@@ -147,6 +148,22 @@ class WebhookResourceTest {
                 .contentType("application/json").body(body)
                 .when().post("/github/webhook").then().statusCode(202);
         assertEquals(1, stored(delivery));
+    }
+
+    /** A delivery that fails is logged and recorded with its message (secrets redacted), not its class alone. */
+    @Test
+    void aFailedDeliveryKeepsItsReasonWithTheMessage() {
+        String delivery = newDeliveryId();
+        byte[] body = exampleFor("installation.created", newInstallationId(), p -> ((com.fasterxml.jackson.databind.node.ObjectNode)
+                p.get("installation")).put("suspended_at", "not a time, ghs_16C7e42F292c6912E7710c838347Ae178B4a"));
+        deliver("installation", delivery, body).statusCode(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !Db.query(
+                "SELECT 1 FROM webhook_processing WHERE delivery_id = ? AND last_error IS NOT NULL", delivery).isEmpty());
+        String reason = (String) Db.query("SELECT last_error FROM webhook_processing WHERE delivery_id = ?", delivery)
+                .get(0).get("last_error");
+        assertTrue(reason.startsWith("IllegalArgumentException: ") && reason.contains("suspended_at")
+                && reason.contains("[REDACTED]") && !reason.contains("ghs_16C7e42F"), reason);
+        LogScan.assertNoSecrets("ghs_16C7e42F292c6912E7710c838347Ae178B4a");
     }
 
     @Test
