@@ -9,14 +9,17 @@ import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.pgclient.PgException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -109,8 +112,25 @@ public class ProblemMappers {
         return response.build();
     }
 
+    /**
+     * PostgreSQL gave up a statement that waited too long or lost a race (lock_timeout,
+     * statement_timeout, deadlock, serialization): nothing was written, and the same request will
+     * likely pass in a moment. Found anywhere in the cause chain (Hibernate Reactive wraps it).
+     */
+    private static final Set<String> BUSY = Set.of("55P03", "57014", "40P01", "40001");
+    private static final int BUSY_RETRY_SECONDS = 2;
+
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response internal(Throwable e, UriInfo uri) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String state = t instanceof PgException pg ? pg.getSqlState() : t instanceof SQLException sql ? sql.getSQLState() : null;
+            if (state != null && BUSY.contains(state)) {
+                Log.warnf("Database busy on %s (SQL state %s); answered 503", uri.getPath(), state);
+                return respond(problem("database-busy", "Service Unavailable", 503,
+                        "The database was busy with the same data; nothing was changed. Try again shortly.", uri))
+                        .header(HttpHeaders.RETRY_AFTER, BUSY_RETRY_SECONDS).build();
+            }
+        }
         String errorId = UUID.randomUUID().toString();
         // Enough for an operator to diagnose: the messages, secrets redacted, and where it was thrown.
         Log.errorf("Internal error %s on %s: %s", errorId, uri.getPath(), Redactor.trace(e));
