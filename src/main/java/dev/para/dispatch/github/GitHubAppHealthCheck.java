@@ -9,16 +9,18 @@ import org.eclipse.microprofile.health.Readiness;
  * Ready when the App can authenticate to GitHub (id set, private key loaded), or when no App is
  * named at all yet: then the service waits, reachable, for its operator to create the App at
  * {@code /github/app-manifest}. A broken configuration (a key that does not parse, a key without
- * an id) is not ready.
+ * an id) is not ready. A rate limit GitHub answered is shown in the data, ready all the same.
  */
 @Readiness
 @ApplicationScoped
 public class GitHubAppHealthCheck implements HealthCheck {
 
     private final AppCredentials credentials;
+    private final RateLimits rateLimits;
 
-    GitHubAppHealthCheck(AppCredentials credentials) {
+    GitHubAppHealthCheck(AppCredentials credentials, RateLimits rateLimits) {
         this.credentials = credentials;
+        this.rateLimits = rateLimits;
     }
 
     @Override
@@ -27,9 +29,16 @@ public class GitHubAppHealthCheck implements HealthCheck {
         if (!credentials.configured()) {
             return response.up().withData("setup", "No GitHub App yet: open /github/app-manifest to create it").build();
         }
-        return credentials.problem()
-                .map(problem -> response.down().withData("problem", problem))
-                .orElseGet(() -> response.up().withData("appId", credentials.appId()))
-                .build();
+        if (credentials.problem().isPresent()) {
+            return response.down().withData("problem", credentials.problem().get()).build();
+        }
+        // A rate limit is GitHub's to lift, not a fault of this replica: still ready, and it says so.
+        response.up().withData("appId", credentials.appId());
+        rateLimits.appLimitedUntil().ifPresent(until -> response.withData("github", "rate-limited until " + until));
+        long installations = rateLimits.installationsLimited();
+        if (installations > 0) {
+            response.withData("installationsRateLimited", installations);
+        }
+        return response.build();
     }
 }

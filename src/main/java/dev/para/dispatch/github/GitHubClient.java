@@ -24,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,6 +40,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 public class GitHubClient {
 
     static final String REQUEST_TIMER = "para.github.request";
+    /** The status of a {@link GitHubException} for a call that was not made (its scope is rate-limited). */
+    static final int NOT_CALLED = -1;
     private static final int PER_PAGE = 100;
     private static final int MAX_PAGES = 50;
     @SuppressWarnings("rawtypes")
@@ -50,9 +53,14 @@ public class GitHubClient {
     private final GitHubConfig config;
     private final AppCredentials credentials;
     private final MeterRegistry registry;
+    private final RateLimits rateLimits;
+    private final java.time.Clock clock;
     private final Guard guard;
 
-    GitHubClient(GitHubConfig config, AppCredentials credentials, AppJwtService appJwt, MeterRegistry registry) {
+    GitHubClient(GitHubConfig config, AppCredentials credentials, AppJwtService appJwt, MeterRegistry registry,
+            RateLimits rateLimits, java.time.Clock clock) {
+        this.rateLimits = rateLimits;
+        this.clock = clock;
         this.config = config;
         this.credentials = credentials;
         this.appJwt = appJwt;
@@ -68,7 +76,7 @@ public class GitHubClient {
                     .maxDuration(retry.maxRateLimitWait().plus(retry.maxDelay()).toMillis() * (retry.maxRetries() + 1), ChronoUnit.MILLIS)
                     .jitter(0, ChronoUnit.MILLIS)
                     .whenException(this::worthRetrying)
-                    .withCustomBackoff().strategy(() -> new Backoff(retry)).done()
+                    .withCustomBackoff().strategy(() -> new Backoff(retry, this::rateLimitWait)).done()
                     .done()
                 .withCircuitBreaker()
                     .name("github")
@@ -90,13 +98,13 @@ public class GitHubClient {
 
     /** Mints an installation token narrowed to the given repositories and permissions. */
     public Uni<AccessTokenResponse> createInstallationToken(long installationId, AccessTokenRequest narrowing) {
-        return call("create_installation_token",
+        return call("create_installation_token", RateLimits.APP,
                 () -> api.createInstallationToken("Bearer " + appJwt.jwt(), installationId, narrowing));
     }
 
     /** Revokes an installation token (it authenticates its own revocation). */
-    public Uni<Void> revokeInstallationToken(String token) {
-        return call("revoke_installation_token", () -> api.revokeInstallationToken("Bearer " + token));
+    public Uni<Void> revokeInstallationToken(InstallationToken token) {
+        return call("revoke_installation_token", scope(token), () -> api.revokeInstallationToken(bearer(token)));
     }
 
     /** Every installation the user behind the user token can access, across pages. */
@@ -105,7 +113,7 @@ public class GitHubClient {
     }
 
     private Uni<List<GitHubInstallation>> userInstallationsFrom(String userToken, int page, List<GitHubInstallation> found) {
-        return call("list_user_installations", () -> api.listUserInstallations("Bearer " + userToken, PER_PAGE, page))
+        return call("list_user_installations", null, () -> api.listUserInstallations("Bearer " + userToken, PER_PAGE, page))
                 .flatMap(result -> {
                     List<GitHubInstallation> items = result.installations() == null ? List.of() : result.installations();
                     found.addAll(items);
@@ -116,39 +124,40 @@ public class GitHubClient {
 
     /** Turns the code of the App manifest flow into the App it created, with its key and secrets. */
     public Uni<AppManifestConversion> convertAppManifest(String code) {
-        return call("convert_app_manifest", () -> api.convertAppManifest(code));
+        return call("convert_app_manifest", null, () -> api.convertAppManifest(code));
     }
 
     /** The repository as the installation token sees it (404: it does not exist or is not granted). */
-    public Uni<GitHubRepository> getRepository(String token, String owner, String repo) {
-        return call("get_repository", () -> api.getRepository("Bearer " + token, owner, repo));
+    public Uni<GitHubRepository> getRepository(InstallationToken token, String owner, String repo) {
+        return call("get_repository", scope(token), () -> api.getRepository(bearer(token), owner, repo));
     }
 
     /** A file of the repository at a branch. */
-    public Uni<FileContent> getFile(String token, String owner, String repo, String path, String ref) {
+    public Uni<FileContent> getFile(InstallationToken token, String owner, String repo, String path, String ref) {
         String encoded = java.util.Arrays.stream(path.split("/"))
                 .map(segment -> java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))
                 .collect(java.util.stream.Collectors.joining("/"));
-        return call("get_content", () -> api.getContent("Bearer " + token, owner, repo, encoded, ref));
+        return call("get_content", scope(token), () -> api.getContent(bearer(token), owner, repo, encoded, ref));
     }
 
     /** The open pull requests whose head is the given branch of the repository's owner. */
-    public Uni<List<PullRequest>> openPullRequestsFor(String token, String owner, String repo, String branch) {
-        return call("list_pull_requests", () -> api.listPullRequests("Bearer " + token, owner, repo,
+    public Uni<List<PullRequest>> openPullRequestsFor(InstallationToken token, String owner, String repo, String branch) {
+        return call("list_pull_requests", scope(token), () -> api.listPullRequests(bearer(token), owner, repo,
                 owner + ":" + branch, "open"));
     }
 
-    public Uni<PullRequest> createPullRequest(String token, String owner, String repo, NewPullRequest pull) {
-        return call("create_pull_request", () -> api.createPullRequest("Bearer " + token, owner, repo, pull));
+    public Uni<PullRequest> createPullRequest(InstallationToken token, String owner, String repo, NewPullRequest pull) {
+        return call("create_pull_request", scope(token), () -> api.createPullRequest(bearer(token), owner, repo, pull));
     }
 
-    public Uni<IssueComment> commentOnIssue(String token, String owner, String repo, int number, String body) {
-        return call("create_issue_comment", () -> api.createIssueComment("Bearer " + token, owner, repo, number,
+    public Uni<IssueComment> commentOnIssue(InstallationToken token, String owner, String repo, int number, String body) {
+        return call("create_issue_comment", scope(token), () -> api.createIssueComment(bearer(token), owner, repo, number,
                 IssueComment.of(body)));
     }
 
-    public Uni<CollaboratorPermission> collaboratorPermission(String token, String owner, String repo, String user) {
-        return call("get_collaborator_permission", () -> api.getCollaboratorPermission("Bearer " + token, owner, repo, user));
+    public Uni<CollaboratorPermission> collaboratorPermission(InstallationToken token, String owner, String repo, String user) {
+        return call("get_collaborator_permission", scope(token),
+                () -> api.getCollaboratorPermission(bearer(token), owner, repo, user));
     }
 
     /** Exchanges a user's OAuth code (from the setup redirect) for a user token. */
@@ -157,7 +166,7 @@ public class GitHubClient {
                 GitHubError.APP_NOT_CONFIGURED, "para.github.oauth.client-id is not set", null));
         String clientSecret = credentials.oauthClientSecret().orElseThrow(() -> new GitHubException(
                 GitHubError.APP_NOT_CONFIGURED, "para.github.oauth.client-secret is not set", null));
-        return call("exchange_oauth_code", () -> oauthApi.exchangeOAuthCode(new OAuthTokenRequest(clientId, clientSecret, code)))
+        return call("exchange_oauth_code", null, () -> oauthApi.exchangeOAuthCode(new OAuthTokenRequest(clientId, clientSecret, code)))
                 .map(answer -> {
                     if (answer.error() != null || answer.accessToken() == null) {
                         // e.g. bad_verification_code: the code is wrong, used, or expired
@@ -168,12 +177,37 @@ public class GitHubClient {
                 });
     }
 
+    private static String bearer(InstallationToken token) {
+        return "Bearer " + token.token();
+    }
+
+    private static String scope(InstallationToken token) {
+        return RateLimits.installation(token.installationId());
+    }
+
+    /**
+     * One call to GitHub, for a rate-limit {@code scope} (null: none of ours, such as a user's
+     * token). A scope GitHub has rate-limited is not called until the limit resets: the call fails
+     * at once, without a request. Each attempt is timed; the guard retries and breaks the circuit.
+     */
     @SuppressWarnings("unchecked")
-    private <T> Uni<T> call(String operation, Supplier<Uni<T>> request) {
+    private <T> Uni<T> call(String operation, String scope, Supplier<Uni<T>> request) {
         Supplier<Uni<T>> timed = () -> {
+            Optional<java.time.Instant> limited = rateLimits.limitedUntil(scope);
+            if (limited.isPresent()) {
+                return Uni.createFrom().failure(new GitHubException(GitHubError.RATE_LIMITED, operation + " not called: GitHub"
+                        + " rate-limits " + scope + " until " + limited.get(),
+                        java.time.Duration.between(clock.instant(), limited.get()), NOT_CALLED));
+            }
             Timer.Sample sample = Timer.start(registry);
             return Uni.createFrom().deferred(request::get)
-                    .onItemOrFailure().invoke((item, failure) -> sample.stop(timer(operation, outcome(failure))));
+                    .onItemOrFailure().invoke((item, failure) -> sample.stop(timer(operation, outcome(failure))))
+                    .onFailure(GitHubException.class).invoke(e -> {
+                        GitHubException g = (GitHubException) e;
+                        if (g.error() == GitHubError.RATE_LIMITED) {
+                            rateLimits.remember(scope, rateLimitWait(g));
+                        }
+                    });
         };
         return ((Uni<T>) guard.get((Supplier) timed, UNI))
                 .onFailure(CircuitBreakerOpenException.class).transform(e -> new GitHubException(
@@ -199,14 +233,31 @@ public class GitHubClient {
 
     private boolean worthRetrying(Throwable failure) {
         if (failure instanceof GitHubException g) {
+            if (g.error() == GitHubError.RATE_LIMITED) {
+                return rateLimitWait(g).compareTo(config.retry().maxRateLimitWait()) <= 0;
+            }
             return g.error().isTransient()
                     && g.retryAfter().map(wait -> wait.compareTo(config.retry().maxRateLimitWait()) <= 0).orElse(true);
         }
         return isNetworkFailure(failure);
     }
 
+    /** How long a rate limit lasts: as GitHub said, or for a secondary limit it did not time, the configured wait. */
+    private java.time.Duration rateLimitWait(GitHubException limited) {
+        return limited.retryAfter().orElse(config.retry().secondaryLimitWait());
+    }
+
+    /**
+     * What opens the circuit: GitHub down or unreachable, and GitHub answering rate limits (a
+     * sustained run of them must pause every call, not just those of the scopes known to be limited).
+     * A call not made because its scope is known to be limited does not count: GitHub saw nothing.
+     */
     private static boolean meansGitHubIsDown(Throwable failure) {
-        return failure instanceof GitHubException g ? g.error() == GitHubError.UNAVAILABLE : isNetworkFailure(failure);
+        if (failure instanceof GitHubException g) {
+            return g.error() == GitHubError.UNAVAILABLE
+                    || g.error() == GitHubError.RATE_LIMITED && g.status() != NOT_CALLED;
+        }
+        return isNetworkFailure(failure);
     }
 
     static boolean isNetworkFailure(Throwable failure) {
@@ -223,14 +274,19 @@ public class GitHubClient {
     /** Exponential backoff with equal jitter; a rate limit's own wait takes precedence. */
     static final class Backoff implements CustomBackoffStrategy {
         private final GitHubConfig.Retry retry;
+        private final java.util.function.Function<GitHubException, java.time.Duration> rateLimitWait;
         private int attempt;
 
-        Backoff(GitHubConfig.Retry retry) {
+        Backoff(GitHubConfig.Retry retry, java.util.function.Function<GitHubException, java.time.Duration> rateLimitWait) {
             this.retry = retry;
+            this.rateLimitWait = rateLimitWait;
         }
 
         @Override
         public long nextDelayInMillis(Throwable cause) {
+            if (cause instanceof GitHubException g && g.error() == GitHubError.RATE_LIMITED) {
+                return rateLimitWait.apply(g).toMillis();
+            }
             if (cause instanceof GitHubException g && g.retryAfter().isPresent()) {
                 return g.retryAfter().get().toMillis();
             }

@@ -110,6 +110,13 @@ public interface GitHubConfig {
         /** A rate limit that resets sooner than this is waited out; a later one fails the call. */
         @WithDefault("30s")
         Duration maxRateLimitWait();
+
+        /**
+         * How long a rate limit GitHub answered without saying when it resets (no Retry-After, no
+         * X-RateLimit-Reset: a secondary limit) is kept: GitHub asks for at least a minute.
+         */
+        @WithDefault("60s")
+        Duration secondaryLimitWait();
     }
 
     interface CircuitBreaker {

@@ -16,9 +16,6 @@ import java.util.Locale;
  */
 final class GitHubErrors {
 
-    /** GitHub asks to wait at least a minute after a secondary rate limit without Retry-After. */
-    static final Duration SECONDARY_LIMIT_WAIT = Duration.ofMinutes(1);
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private GitHubErrors() {}
@@ -58,6 +55,7 @@ final class GitHubErrors {
                 || lowerMessage.contains("rate limit");
     }
 
+    /** When GitHub says the limit resets; null when it does not say (a secondary limit: the caller decides). */
     static Duration rateLimitWait(Response response) {
         String retryAfter = header(response, HttpHeaders.RETRY_AFTER);
         if (retryAfter != null) {
@@ -77,7 +75,7 @@ final class GitHubErrors {
                 // fall through to GitHub's own advice
             }
         }
-        return SECONDARY_LIMIT_WAIT;
+        return null;
     }
 
     private static String message(Response response) {

@@ -71,14 +71,14 @@ public class InstallationTokenService {
      * before its time) is forgotten, here and in PostgreSQL, and the call is made once more with a
      * token minted anew; a second refusal is the caller's failure, as GitHub gave it.
      */
-    public <T> Uni<T> withToken(long installationId, TokenNarrowing narrowing, Function<String, Uni<T>> call) {
-        return token(installationId, narrowing).flatMap(token -> call.apply(token.token())
+    public <T> Uni<T> withToken(long installationId, TokenNarrowing narrowing, Function<InstallationToken, Uni<T>> call) {
+        return token(installationId, narrowing).flatMap(token -> call.apply(token)
                 .onFailure(InstallationTokenService::refusesTheToken).recoverWithUni(refused -> {
                     Log.infof("GitHub refused a token of installation %d (%s); minting a new one", installationId,
                             narrowing);
                     return forget(new Key(installationId, narrowing), token)
                             .flatMap(ignored -> token(installationId, narrowing))
-                            .flatMap(fresh -> call.apply(fresh.token()));
+                            .flatMap(fresh -> call.apply(fresh));
                 }));
     }
 
@@ -132,7 +132,7 @@ public class InstallationTokenService {
                 : loadStored(key);
         return current.flatMap(token -> token.isEmpty()
                         ? Uni.createFrom().voidItem()
-                        : github.revokeInstallationToken(token.get().token())
+                        : github.revokeInstallationToken(token.get())
                                 .onFailure(GitHubException.class).recoverWithNull())
                 .flatMap(ignored -> deleteStored(installationId, narrowing.key()));
     }
@@ -167,8 +167,8 @@ public class InstallationTokenService {
      * Revokes a token this service minted. A token GitHub refuses (expired, already revoked, its
      * installation gone) is as good as revoked; only a GitHub that cannot answer fails this.
      */
-    public Uni<Void> revokeToken(String token) {
-        return github.revokeInstallationToken(token)
+    public Uni<Void> revokeToken(long installationId, String token) {
+        return github.revokeInstallationToken(new InstallationToken(installationId, token, null))
                 .onFailure(e -> e instanceof GitHubException g && !g.error().isTransient())
                 .recoverWithNull();
     }

@@ -7,6 +7,7 @@ import dev.para.dispatch.audit.AuditLog;
 import dev.para.dispatch.github.GitHubClient;
 import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.InstallationTokenService;
+import dev.para.dispatch.github.InstallationToken;
 import dev.para.dispatch.github.TokenNarrowing;
 import dev.para.dispatch.github.model.CollaboratorPermission;
 import dev.para.dispatch.github.webhook.PayloadPeek;
@@ -112,7 +113,7 @@ public class CommentTriggerHandler implements WebhookHandler {
                 });
     }
 
-    private Uni<Outcome> start(Installation installation, Trigger t, String token) {
+    private Uni<Outcome> start(Installation installation, Trigger t, InstallationToken token) {
         String prompt = t.command() + "\n\n---\nIssue #" + t.issue() + ": " + t.issueTitle()
                 + (t.issueBody().isBlank() ? "" : "\n\n" + t.issueBody());
         return sessions.createForComment(installation, t.sender(), t.repository(), prompt, t.issue(), t.commentId())
@@ -125,7 +126,7 @@ public class CommentTriggerHandler implements WebhookHandler {
                         "Could not start a session: " + e.getMessage()));
     }
 
-    private Uni<Outcome> stop(Trigger t, String token) {
+    private Uni<Outcome> stop(Trigger t, InstallationToken token) {
         return sessions.cancelForIssue(t.repository(), t.issue(), t.sender())
                 .flatMap(cancelled -> reply(t, token, cancelled.isEmpty()
                         ? "No session of this issue is running."
@@ -139,7 +140,7 @@ public class CommentTriggerHandler implements WebhookHandler {
                 .replaceWith(Outcome.IGNORED);
     }
 
-    private Uni<Outcome> reply(Trigger t, String token, String body) {
+    private Uni<Outcome> reply(Trigger t, InstallationToken token, String body) {
         if (runtime.dryRun()) {
             Log.infof("[dry-run] would comment on %s#%d: %s", t.repository(), t.issue(), body);
             return Uni.createFrom().item(Outcome.PROCESSED);
@@ -148,7 +149,7 @@ public class CommentTriggerHandler implements WebhookHandler {
     }
 
     /** The commenter's permission, and the token it was read with (for the replies). */
-    private record Checked(CollaboratorPermission permission, String token) {}
+    private record Checked(CollaboratorPermission permission, InstallationToken token) {}
 
     private static TokenNarrowing serviceNarrowing(Trigger t) {
         return TokenNarrowing.repository(t.repo(), TokenNarrowing.SERVICE_PERMISSIONS);

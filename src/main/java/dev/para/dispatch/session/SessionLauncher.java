@@ -7,6 +7,7 @@ import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.crypto.Sealer;
 import dev.para.dispatch.github.GitHubConfig;
+import dev.para.dispatch.github.GitHubError;
 import dev.para.dispatch.github.GitHubException;
 import dev.para.dispatch.github.InstallationToken;
 import dev.para.dispatch.github.InstallationTokenService;
@@ -37,6 +38,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -147,7 +149,8 @@ public class SessionLauncher {
     private Uni<Void> revokeToken(Session s) {
         String sealed = s.sealedToken;
         s.sealedToken = null;
-        return sealed == null ? Uni.createFrom().voidItem() : tokens.revokeToken(sealer.open(sealed, TOKEN_PURPOSE));
+        return sealed == null ? Uni.createFrom().voidItem()
+                : tokens.revokeToken(s.installationId, sealer.open(sealed, TOKEN_PURPOSE));
     }
 
     private Uni<Void> stopPending() {
@@ -230,7 +233,7 @@ public class SessionLauncher {
                 // The token is awaited, never joined: this continues on the event loop.
                 .onFailure().call(() -> minted.onFailure().recoverWithNull()
                         .flatMap(t -> t == null ? Uni.createFrom().voidItem()
-                                : tokens.revokeToken(t.token()).onFailure().recoverWithNull()))
+                                : tokens.revokeToken(t.installationId(), t.token()).onFailure().recoverWithNull()))
                 .flatMap(launched -> minted.flatMap(t -> launched(s.id, launched, t)));
     }
 
@@ -275,17 +278,29 @@ public class SessionLauncher {
                 .replaceWithVoid();
     }
 
-    /** A transient failure waits (backing off) for the next sweep; anything else fails the session. */
+    /**
+     * A transient failure waits (backing off) for the next sweep; anything else fails the session. A
+     * GitHub rate limit is not the session's failure: it waits until the limit resets, and the
+     * attempt does not count.
+     */
     private Uni<Void> launchFailed(Claim claim, Throwable e) {
-        boolean retry = isTransient(e) && claim.attempts() < config.launch().maxAttempts();
+        Optional<Duration> rateLimit = e instanceof GitHubException g && g.error() == GitHubError.RATE_LIMITED
+                ? Optional.of(g.retryAfter().orElse(github.retry().secondaryLimitWait())) : Optional.empty();
+        boolean retry = rateLimit.isPresent() || isTransient(e) && claim.attempts() < config.launch().maxAttempts();
         String reason = reasonOf(e);
         try (LogFields ignored = LogFields.session(claim.sessionId())) {
             Log.warnf("Launch of session %s failed (attempt %d): %s%s", claim.sessionId(), claim.attempts(), reason,
-                    retry ? "; retrying" : "");
+                    rateLimit.map(wait -> "; waiting " + wait.toSeconds() + " s for GitHub's rate limit, not counted")
+                            .orElse(retry ? "; retrying" : ""));
         }
         return Panache.withTransaction(() -> Session.lock(claim.sessionId()).flatMap(s -> {
             if (s.state != SessionState.QUEUED) {
                 return Uni.createFrom().voidItem(); // cancelled meanwhile
+            }
+            if (rateLimit.isPresent()) {
+                s.launchAttempts = Math.max(0, s.launchAttempts - 1);
+                s.launchClaimedUntil = clock.instant().plus(rateLimit.get());
+                return Uni.createFrom().voidItem();
             }
             if (retry) {
                 long backoff = config.launch().retryDelay().toMillis() << Math.min(claim.attempts() - 1, 16);

@@ -8,6 +8,7 @@ import dev.para.dispatch.audit.AuditLog;
 import dev.para.dispatch.github.GitHubClient;
 import dev.para.dispatch.github.GitHubError;
 import dev.para.dispatch.github.GitHubException;
+import dev.para.dispatch.github.InstallationToken;
 import dev.para.dispatch.github.InstallationTokenService;
 import dev.para.dispatch.github.TokenNarrowing;
 import dev.para.dispatch.github.model.GitHubRepository;
@@ -350,7 +351,7 @@ public class SessionService {
                 idempotencyKey, hash, null, null, null);
     }
 
-    private Uni<String> promptOf(CreateSessionRequest r, String token, String owner, String name, String ref) {
+    private Uni<String> promptOf(CreateSessionRequest r, InstallationToken token, String owner, String name, String ref) {
         if (r.promptFile() == null) {
             return Uni.createFrom().item(r.prompt());
         }

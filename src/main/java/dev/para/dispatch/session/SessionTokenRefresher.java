@@ -119,7 +119,7 @@ public class SessionTokenRefresher {
                             runtime.replaceToken(due.sessionId(), token.token());
                             return token;
                         })
-                        .onFailure().call(() -> tokens.revokeToken(token.token()).onFailure().recoverWithNull()))
+                        .onFailure().call(() -> tokens.revokeToken(token.installationId(), token.token()).onFailure().recoverWithNull()))
                 // The replaced token is left to expire: a git call in flight may be using it.
                 .flatMap(token -> pool.preparedQuery("UPDATE sessions SET sealed_token = $1, token_expires_at = $2,"
                                 + " refresh_claimed_until = NULL WHERE id = $3 AND state = 'RUNNING'")

@@ -134,8 +134,8 @@ class InstallationTokenServiceTest {
 
         List<String> offered = new java.util.concurrent.CopyOnWriteArrayList<>();
         String answer = tokens.withToken(installation, HELLO, token -> {
-            offered.add(token);
-            return token.equals(revoked)
+            offered.add(token.token());
+            return token.token().equals(revoked)
                     ? io.smallrye.mutiny.Uni.createFrom().failure(new GitHubException(GitHubError.BAD_CREDENTIALS, "Bad credentials", null))
                     : io.smallrye.mutiny.Uni.createFrom().item("answered");
         }).await().atMost(Duration.ofSeconds(10));
@@ -147,7 +147,7 @@ class InstallationTokenServiceTest {
 
         offered.clear();
         GitHubException refused = assertThrows(GitHubException.class, () -> tokens.withToken(installation, HELLO, token -> {
-            offered.add(token);
+            offered.add(token.token());
             return io.smallrye.mutiny.Uni.createFrom().<String>failure(
                     new GitHubException(GitHubError.BAD_CREDENTIALS, "Bad credentials", null));
         }).await().atMost(Duration.ofSeconds(10)));
