@@ -55,12 +55,15 @@ public class GitHubClient {
     private final MeterRegistry registry;
     private final RateLimits rateLimits;
     private final java.time.Clock clock;
+    private final io.micrometer.core.instrument.Counter circuitRejections;
     private final Guard guard;
 
     GitHubClient(GitHubConfig config, AppCredentials credentials, AppJwtService appJwt, MeterRegistry registry,
             RateLimits rateLimits, java.time.Clock clock) {
         this.rateLimits = rateLimits;
         this.clock = clock;
+        this.circuitRejections = io.micrometer.core.instrument.Counter.builder("para.github.circuit_rejections")
+                .description("Calls to GitHub not made because the circuit breaker is open").register(registry);
         this.config = config;
         this.credentials = credentials;
         this.appJwt = appJwt;
@@ -210,8 +213,11 @@ public class GitHubClient {
                     });
         };
         return ((Uni<T>) guard.get((Supplier) timed, UNI))
-                .onFailure(CircuitBreakerOpenException.class).transform(e -> new GitHubException(
-                        GitHubError.UNAVAILABLE, "GitHub calls are paused after repeated failures", config.circuitBreaker().delay()));
+                .onFailure(CircuitBreakerOpenException.class).transform(e -> {
+                    circuitRejections.increment();
+                    return new GitHubException(GitHubError.UNAVAILABLE, "GitHub calls are paused after repeated failures",
+                            config.circuitBreaker().delay());
+                });
     }
 
     private Timer timer(String operation, String outcome) {

@@ -102,6 +102,12 @@ public class RateLimits {
         return app ? (appLimitedUntil().isPresent() ? 1 : 0) : installationsLimited();
     }
 
+    /** Forgets every limit, here and in PostgreSQL: for tests, which share one service. */
+    Uni<Void> forgetAll() {
+        limitedUntil.clear();
+        return pool.query("DELETE FROM github_rate_limits").execute().replaceWithVoid();
+    }
+
     /** Takes the limits other replicas met; forgets the ones that are over. */
     @Scheduled(every = "5s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sync() {

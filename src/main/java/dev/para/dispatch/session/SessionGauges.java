@@ -1,8 +1,8 @@
 package dev.para.dispatch.session;
 
 import dev.para.dispatch.ReplicaLease;
+import dev.para.dispatch.metrics.ClusterGauges;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -33,13 +33,9 @@ public class SessionGauges {
     static final Duration LEASE_DURATION = Duration.ofSeconds(45);
 
     private final Pool pool;
-    private final MeterRegistry registry;
-    private final ReplicaLease lease;
-    private final String leaseName;
-    private final Duration leaseDuration;
     private final Map<SessionState, AtomicLong> sessions = new EnumMap<>(SessionState.class);
     private final Map<InstanceState, AtomicLong> instances = new EnumMap<>(InstanceState.class);
-    private final List<Meter> exported = new ArrayList<>();
+    private final ClusterGauges gauges;
 
     @Inject
     SessionGauges(Pool pool, MeterRegistry registry, ReplicaLease lease) {
@@ -49,24 +45,27 @@ public class SessionGauges {
     /** Gauges led by a lease of another name or duration (tests play replicas with these). */
     SessionGauges(Pool pool, MeterRegistry registry, ReplicaLease lease, String leaseName, Duration leaseDuration) {
         this.pool = pool;
-        this.registry = registry;
-        this.lease = lease;
-        this.leaseName = leaseName;
-        this.leaseDuration = leaseDuration;
+        List<Gauge.Builder<?>> builders = new ArrayList<>();
         for (SessionState state : new SessionState[] {SessionState.QUEUED, SessionState.RUNNING}) {
-            sessions.put(state, new AtomicLong());
+            AtomicLong value = new AtomicLong();
+            sessions.put(state, value);
+            builders.add(Gauge.builder("para.sessions", value, AtomicLong::get)
+                    .description("Sessions not yet ended, by state (exported by one replica)")
+                    .tag("state", state.name().toLowerCase(Locale.ROOT)));
         }
         for (InstanceState state : new InstanceState[] {InstanceState.PENDING, InstanceState.RUNNING}) {
-            instances.put(state, new AtomicLong());
+            AtomicLong value = new AtomicLong();
+            instances.put(state, value);
+            builders.add(Gauge.builder("para.session.instances", value, AtomicLong::get)
+                    .description("Instances in flight, by state (exported by one replica)")
+                    .tag("state", state.name().toLowerCase(Locale.ROOT)));
         }
+        this.gauges = new ClusterGauges(registry, lease, leaseName, leaseDuration, builders);
     }
 
     @Scheduled(every = "15s", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
-        return lease.hold(leaseName, leaseDuration)
-                .flatMap(leading -> leading ? count().invoke(this::export) : Uni.createFrom().voidItem().invoke(this::withdraw))
-                .onFailure().recoverWithNull()
-                .replaceWithVoid();
+        return gauges.refresh(this::count);
     }
 
     private Uni<Void> count() {
@@ -85,24 +84,5 @@ public class SessionGauges {
                     }
                 })
                 .replaceWithVoid();
-    }
-
-    /** Registers the gauges, once this replica leads. */
-    private synchronized void export() {
-        if (!exported.isEmpty()) {
-            return;
-        }
-        sessions.forEach((state, value) -> exported.add(Gauge.builder("para.sessions", value, AtomicLong::get)
-                .description("Sessions not yet ended, by state (exported by one replica)")
-                .tag("state", state.name().toLowerCase(Locale.ROOT)).register(registry)));
-        instances.forEach((state, value) -> exported.add(Gauge.builder("para.session.instances", value, AtomicLong::get)
-                .description("Instances in flight, by state (exported by one replica)")
-                .tag("state", state.name().toLowerCase(Locale.ROOT)).register(registry)));
-    }
-
-    /** Removes the gauges when another replica leads. */
-    private synchronized void withdraw() {
-        exported.forEach(registry::remove);
-        exported.clear();
     }
 }

@@ -19,6 +19,7 @@ import dev.para.dispatch.kubernetes.SessionRuntimeException;
 import dev.para.dispatch.registry.AgentImageService;
 import dev.para.dispatch.registry.LaunchImage;
 import dev.para.dispatch.registry.RegistryException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -52,6 +53,8 @@ import java.util.concurrent.CompletableFuture;
 public class SessionLauncher {
 
     static final String LAUNCH_TIMER = "para.session.launch";
+    /** Launch attempts that failed: retried later, waiting for a rate limit, or failed for good. */
+    static final String LAUNCH_FAILURES = "para.session.launch_failures";
     static final String TOKEN_PURPOSE = "session-token";
 
     private static final String CLAIM = "UPDATE sessions SET launch_claimed_until = $1,"
@@ -87,6 +90,10 @@ public class SessionLauncher {
         this.runtimeConfig = runtimeConfig;
         this.clock = clock;
         this.registry = registry;
+        for (String outcome : new String[] {"retried", "rate_limited", "failed"}) {
+            Counter.builder(LAUNCH_FAILURES).description("Launch attempts that failed: retried later, waiting for a"
+                    + " rate limit, or failed for good").tag("outcome", outcome).register(registry);
+        }
     }
 
     /** Launches the session now, in the background; the sweep catches whatever this misses. */
@@ -288,6 +295,9 @@ public class SessionLauncher {
                 ? Optional.of(g.retryAfter().orElse(github.retry().secondaryLimitWait())) : Optional.empty();
         boolean retry = rateLimit.isPresent() || isTransient(e) && claim.attempts() < config.launch().maxAttempts();
         String reason = reasonOf(e);
+        registry.counter(LAUNCH_FAILURES, "outcome", rateLimit.isPresent() ? "rate_limited" : retry ? "retried" : "failed")
+                .increment(); // registered at start with its description
+
         try (LogFields ignored = LogFields.session(claim.sessionId())) {
             Log.warnf("Launch of session %s failed (attempt %d): %s%s", claim.sessionId(), claim.attempts(), reason,
                     rateLimit.map(wait -> "; waiting " + wait.toSeconds() + " s for GitHub's rate limit, not counted")

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import java.io.IOException;
 import java.io.Reader;
@@ -44,6 +45,25 @@ class HelmChartTest {
      * Session Jobs use {@code backoffLimitPerIndex}, on by default since Kubernetes 1.29: the chart
      * says so, and the release workflow publishes images under the chart's version.
      */
+    /** The alert rules come with the ServiceMonitor, as a PrometheusRule holding exactly files/alerts.yaml. */
+    @Test
+    void alertRulesComeWithTheServiceMonitor() throws IOException {
+        assertTrue(Chart.render().all(PrometheusRule.class).isEmpty(), "off by default");
+        PrometheusRule rule = Chart.render(Map.of("serviceMonitor.enabled", true)).one(PrometheusRule.class);
+        Map<String, Object> file;
+        try (Reader in = Files.newBufferedReader(AlertRulesTest.RULES)) {
+            file = new Yaml().load(in);
+        }
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rules = (List<Map<String, Object>>) ((List<Map<String, Object>>) file.get("groups")).get(0).get("rules");
+        assertEquals(rules.stream().map(r -> r.get("alert")).toList(),
+                rule.getSpec().getGroups().get(0).getRules().stream().map(r -> r.getAlert()).toList());
+        assertEquals(rules.get(0).get("expr"), rule.getSpec().getGroups().get(0).getRules().get(0).getExpr().getStrVal());
+        assertTrue(Chart.render(Map.of("serviceMonitor.enabled", true, "prometheusRule.enabled", false))
+                .all(PrometheusRule.class).isEmpty());
+        assertEquals(1, Chart.render(Map.of("prometheusRule.enabled", true)).all(PrometheusRule.class).size());
+    }
+
     @Test
     void declaresTheKubernetesFloorAndTheReleaseUsesTheChartsVersion() throws IOException {
         Map<String, Object> chart;

@@ -56,9 +56,13 @@ class InstallationTokenServiceTest {
 
     static final TokenNarrowing HELLO = TokenNarrowing.repository("Hello-World", TokenNarrowing.SESSION_PERMISSIONS);
 
+    @Inject
+    RateLimits rateLimits;
+
     @AfterEach
-    void resetClock() {
+    void reset() {
         TestClock.reset();
+        rateLimits.forgetAll().await().atMost(Duration.ofSeconds(10)); // the rate limits some tests meet
     }
 
     static long newInstallation() {

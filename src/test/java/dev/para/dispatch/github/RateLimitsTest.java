@@ -20,6 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +39,11 @@ class RateLimitsTest {
 
     @Inject
     RateLimits rateLimits;
+
+    @AfterEach
+    void forgetTheLimits() {
+        rateLimits.forgetAll().await().atMost(Duration.ofSeconds(10));
+    }
 
     @Test
     void aRateLimitedMintIsNotRetriedIntoTheLimitAndTheSessionLaunchesAfterIt() {
