@@ -26,13 +26,18 @@ public class GitHubFake implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public synchronized Map<String, String> start() {
+        String base = "http://127.0.0.1:" + server().port();
+        return Map.of("para.github.api-url", base, "para.github.web-url", base);
+    }
+
+    /** The fake, started on first use; one for the whole test JVM. */
+    public static synchronized WireMockServer server() {
         if (server == null) {
             server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(64)
                     .asynchronousResponseEnabled(true).asynchronousResponseThreads(64));
             server.start();
         }
-        String base = "http://127.0.0.1:" + server.port();
-        return Map.of("para.github.api-url", base, "para.github.web-url", base);
+        return server;
     }
 
     @Override

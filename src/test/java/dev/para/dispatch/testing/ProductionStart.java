@@ -30,7 +30,7 @@ public final class ProductionStart implements AutoCloseable {
         Thread reader = new Thread(() -> {
             try (BufferedReader out = process.inputReader()) {
                 out.lines().forEach(lines::add);
-            } catch (IOException ignored) {
+            } catch (IOException | UncheckedIOException ignored) {
                 // the process is gone
             }
         }, "production-start-output");
@@ -75,6 +75,12 @@ public final class ProductionStart implements AutoCloseable {
             throw new AssertionError("still running after " + seconds + " s: " + output());
         }
         return process.exitValue();
+    }
+
+    /** Kills the process at once (SIGKILL), as a node failure or the OOM killer does. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
     }
 
     public boolean isAlive() {

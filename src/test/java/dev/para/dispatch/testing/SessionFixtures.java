@@ -25,7 +25,12 @@ public final class SessionFixtures {
 
     /** A new account whose installation (selection all) is linked and whose GitHub answers. */
     public static SessionFixtures linked(WireMockServer github) {
-        SessionFixtures f = inDatabase("org-" + UUID.randomUUID().toString().substring(0, 8));
+        return linked(github, new Database(Db.database()));
+    }
+
+    /** The same, in the given database (a fault test's own). */
+    public static SessionFixtures linked(WireMockServer github, Database db) {
+        SessionFixtures f = inDatabase(db, "org-" + UUID.randomUUID().toString().substring(0, 8));
         GitHubStubs.stubMintsRandomTokens(github, f.installationId, Instant.now().plus(Duration.ofHours(1)));
         GitHubStubs.stubRepository(github, f.owner, f.repo, "main");
         github.stubFor(WireMock.delete("/installation/token")
@@ -38,8 +43,12 @@ public final class SessionFixtures {
      * database only: the caller makes GitHub answer (benchmarks share a few stubs between many).
      */
     public static SessionFixtures inDatabase(String owner) {
+        return inDatabase(new Database(Db.database()), owner);
+    }
+
+    private static SessionFixtures inDatabase(Database db, String owner) {
         SessionFixtures f = new SessionFixtures(owner);
-        Db.query("INSERT INTO github_installations (installation_id, account_id, github_account_id, github_account_login,"
+        db.query("INSERT INTO github_installations (installation_id, account_id, github_account_id, github_account_login,"
                 + " github_account_type, repository_selection, permissions, events, created_at, updated_at)"
                 + " VALUES (?, ?, ?, ?, 'Organization', 'all', '{\"contents\":\"write\",\"pull_requests\":\"write\"}',"
                 + " '{}', now(), now())", f.installationId, f.account, f.installationId, f.owner);
