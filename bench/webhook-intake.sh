@@ -7,6 +7,8 @@
 #
 #   bench/webhook-intake.sh                       # 32 connections, 30 s after a 10 s warm-up
 #   CONNECTIONS=64 DURATION=60s bench/webhook-intake.sh
+#   MODE=processed bench/webhook-intake.sh        # installation events, all processed: also reports how
+#                                                 # fast the processing backlog drains after the run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +16,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 DURATION=${DURATION:-30s}
 WARMUP=${WARMUP:-10s}
+MODE=${MODE:-settled}
 PORT=${PORT:-18080}
 SECRET=bench-webhook-secret
 results=bench/results
@@ -24,7 +27,7 @@ command -v psql >/dev/null || { apt-get update -qq && apt-get install -y -qq pos
 
 ./mvnw -q -DskipTests package
 ./mvnw -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-bench/webhook-payloads.sh "$SECRET" >/dev/null
+bench/webhook-payloads.sh "$SECRET" "$MODE" >/dev/null
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 2; for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; }
@@ -53,6 +56,20 @@ echo "measure $DURATION at $CONNECTIONS connections"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$results/webhook.lua" "$url" | tee "$results/webhook-intake.txt"
 # Counted once, after both runs: a count(*) between them would scan the warm-up's rows and set their
 # hint bits, so the measured run would also write back the whole warm-up table.
+psql_bench() { PGPASSWORD=postgres psql -h localhost -p "$pg_port" -U postgres -tAc "$1"; }
+if [ "$MODE" = processed ]; then
+  # The backlog the run left, and how fast it drains with no more intake (deliveries processed per second).
+  backlog=$(psql_bench "SELECT count(*) FROM webhook_processing WHERE processed_at IS NULL")
+  processed=$(psql_bench "SELECT count(*) FROM webhook_processing WHERE processed_at IS NOT NULL")
+  start=$(date +%s.%N)
+  while [ "$(psql_bench "SELECT count(*) FROM webhook_processing WHERE processed_at IS NULL")" -gt 0 ]; do sleep 0.5; done
+  drained=$(date +%s.%N)
+  failed=$(psql_bench "SELECT count(*) FROM webhook_processing WHERE outcome = 'failed' OR last_error IS NOT NULL")
+  deadlocks=$(grep -c '40P01' "$results/service.log" || true)
+  echo "processed during the runs: $processed; backlog at the end: $backlog, drained in $(echo "$drained - $start" | bc) s" \
+    "($(echo "$backlog / ($drained - $start)" | bc) deliveries/s); failed or retried: $failed; deadlocks logged: $deadlocks" \
+    | tee -a "$results/webhook-intake.txt"
+fi
 stored=$(PGPASSWORD=postgres psql -h localhost -p "$pg_port" -U postgres -tAc "SELECT count(*) FROM webhook_deliveries")
 warm=$(grep -oP '^status 202: \K[0-9]+' "$results/warmup.txt" || echo 0)
 accepted=$(grep -oP '^status 202: \K[0-9]+' "$results/webhook-intake.txt" || echo 0)

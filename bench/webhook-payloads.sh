@@ -1,22 +1,45 @@
 #!/usr/bin/env bash
 # Writes bench/results/webhook.lua: a wrk script that posts real GitHub example payloads, each
 # signed with the webhook secret as GitHub signs it, with a fresh X-GitHub-Delivery per request.
+#   bench/webhook-payloads.sh SECRET            # settled at intake: comments not for @para, pushes, pings
+#   bench/webhook-payloads.sh SECRET processed  # processed: installation and installation_repositories
+#                                               # events of 200 installations, as an App's burst of installs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secret="$1"
+mode="${2:-settled}"
 out=bench/results/webhook.lua
 mkdir -p bench/results
 {
   echo 'local bodies, signatures, events = {}, {}, {}'
-  i=0
-  for spec in issue_comment:issue_comment.created push:push ping:ping issue_comment:issue_comment.edited; do
-    event=${spec%%:*}; file=src/test/resources/github/webhooks/${spec#*:}.json
-    i=$((i+1))
-    # compact, as GitHub sends it
-    body=$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), separators=(",",":")), end="")' "$file")
-    sig=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$secret" -r | cut -d' ' -f1)
-    printf 'bodies[%d] = [==[%s]==]\nsignatures[%d] = "sha256=%s"\nevents[%d] = "%s"\n' "$i" "$body" "$i" "$sig" "$i" "$event"
-  done
+  if [ "$mode" = processed ]; then
+    python3 - "$secret" <<'PY'
+import hashlib, hmac, json, sys
+secret = sys.argv[1].encode()
+examples = "src/test/resources/github/webhooks/"
+specs = [("installation", "installation.created"), ("installation_repositories", "installation_repositories.added"),
+         ("installation_repositories", "installation_repositories.removed"), ("installation", "installation.new_permissions_accepted")]
+i = 0
+for installation in range(1, 201):
+    for event, name in specs:
+        payload = json.load(open(examples + name + ".json"))
+        payload["installation"]["id"] = 900000000 + installation
+        body = json.dumps(payload, separators=(",", ":"))
+        sig = hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()
+        i += 1
+        print('bodies[%d] = [==[%s]==]\nsignatures[%d] = "sha256=%s"\nevents[%d] = "%s"' % (i, body, i, sig, i, event))
+PY
+  else
+    i=0
+    for spec in issue_comment:issue_comment.created push:push ping:ping issue_comment:issue_comment.edited; do
+      event=${spec%%:*}; file=src/test/resources/github/webhooks/${spec#*:}.json
+      i=$((i+1))
+      # compact, as GitHub sends it
+      body=$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), separators=(",",":")), end="")' "$file")
+      sig=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$secret" -r | cut -d' ' -f1)
+      printf 'bodies[%d] = [==[%s]==]\nsignatures[%d] = "sha256=%s"\nevents[%d] = "%s"\n' "$i" "$body" "$i" "$sig" "$i" "$event"
+    done
+  fi
   cat <<'LUA'
 local n = #bodies
 local counter = 0

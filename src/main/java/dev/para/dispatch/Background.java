@@ -1,11 +1,7 @@
 package dev.para.dispatch;
 
 import io.quarkus.logging.Log;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import java.util.function.Supplier;
 
 /**
@@ -19,13 +15,7 @@ public final class Background {
 
     /** Runs the work; a failure is logged with {@code what} (never the exception message). */
     public static void run(String what, Supplier<Uni<?>> work) {
-        Vertx vertx = Vertx.currentContext() != null ? Vertx.currentContext().owner() : null;
-        if (vertx == null) {
-            vertx = io.quarkus.vertx.core.runtime.VertxCoreRecorder.getVertx().get();
-        }
-        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-        VertxContextSafetyToggle.setContextSafe(context, true);
-        context.runOnContext(ignored -> work.get().subscribe().with(done -> { },
+        Contexts.newContext().runOnContext(ignored -> work.get().subscribe().with(done -> { },
                 e -> Log.warnf("%s failed (%s); it is retried later", what, Redactor.describe(e))));
     }
 }

@@ -1,9 +1,12 @@
 package dev.para.dispatch;
 
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * Keeps reactive work on the Vert.x context of the one who asked for it. A future completes on the
@@ -26,6 +29,25 @@ public final class Contexts {
                 caller.runOnContext(ignored -> command.run());
             }
         });
+    }
+
+    /**
+     * Runs the work on a new Vert.x context of its own (so with a Hibernate Reactive session of its
+     * own), and delivers its outcome back on the caller's context: for work done side by side.
+     */
+    public static <T> Uni<T> onOwnContext(Supplier<Uni<T>> work) {
+        Context own = newContext();
+        return onCallersContext(Uni.createFrom().<T>emitter(emitter -> own.runOnContext(ignored -> work.get()
+                .subscribe().with(emitter::complete, emitter::fail))));
+    }
+
+    /** A new duplicated context, safe for Hibernate Reactive, on the current Vert.x (or Quarkus'). */
+    static Context newContext() {
+        Vertx vertx = Vertx.currentContext() != null ? Vertx.currentContext().owner()
+                : io.quarkus.vertx.core.runtime.VertxCoreRecorder.getVertx().get();
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        return context;
     }
 
     /** A future shared with others, awaited on the caller's context. */

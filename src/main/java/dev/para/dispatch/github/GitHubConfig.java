@@ -149,6 +149,13 @@ public interface GitHubConfig {
         @WithDefault("500")
         int processBatchSize();
 
+        /**
+         * Installations whose deliveries of one batch are processed at the same time (each
+         * installation's own deliveries one after the other, in the order GitHub sent them).
+         */
+        @WithDefault("8")
+        int processConcurrency();
+
         /** How long freshly stored deliveries gather before they are processed as one batch. */
         @WithDefault("50ms")
         Duration processDelay();

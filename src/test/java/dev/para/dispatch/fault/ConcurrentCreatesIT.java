@@ -26,14 +26,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A burst of creates on two freshly started replicas (their token caches cold): every create is
  * accepted, every session gets exactly one Job and runs, and no connection is left in a transaction.
  */
-@Execution(ExecutionMode.CONCURRENT)
+@Isolated("a burst of creates measures the service, not the machine: nothing else runs meanwhile")
 class ConcurrentCreatesIT {
 
     static final int CREATES = 50;

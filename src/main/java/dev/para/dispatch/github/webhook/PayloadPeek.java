@@ -62,6 +62,37 @@ public final class PayloadPeek {
         }
     }
 
+    /** The integer {@code field} of the top-level object {@code object}, e.g. the installation's id. */
+    public static Long number(byte[] payload, String object, String field) {
+        try (JsonParser parser = JSON.createParser(payload)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                boolean isObject = object.equals(parser.currentName());
+                JsonToken value = parser.nextToken();
+                if (isObject) {
+                    if (value != JsonToken.START_OBJECT) {
+                        return null;
+                    }
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        boolean isField = field.equals(parser.currentName());
+                        JsonToken inner = parser.nextToken();
+                        if (isField) {
+                            return inner == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : null;
+                        }
+                        parser.skipChildren();
+                    }
+                    return null;
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /**
      * The string {@code field} of the object the parser is in, looked for among its first
      * {@code maxFields} fields. The values before it are skipped; nothing after the last field

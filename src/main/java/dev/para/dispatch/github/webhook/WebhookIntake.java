@@ -2,6 +2,7 @@ package dev.para.dispatch.github.webhook;
 
 import dev.para.dispatch.github.GitHubConfig;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -122,14 +123,24 @@ public class WebhookIntake {
                 p.stored().complete(false);
             }
         }
-        int n = batch.size();
+        insert(batch, 1);
+    }
+
+    /** Inserts the batch; a deadlock or serialization failure (nothing was written) is tried again once. */
+    private void insert(List<Pending> batch, int attempt) {
+        // Rows are inserted, and their keys locked, in one order by every batch: two batches in flight
+        // holding the same redelivered ids never wait for each other in a cycle. (The deliveries are
+        // still handed over for processing in the order they came.)
+        List<Pending> byId = new ArrayList<>(batch);
+        byId.sort(java.util.Comparator.comparing(Pending::deliveryId));
+        int n = byId.size();
         String[] ids = new String[n];
         String[] events = new String[n];
         Buffer[] payloads = new Buffer[n];
         String[] outcomes = new String[n];
         String[] actions = new String[n];
         for (int i = 0; i < n; i++) {
-            Pending p = batch.get(i);
+            Pending p = byId.get(i);
             ids[i] = p.deliveryId();
             events[i] = p.event();
             payloads[i] = p.compressed() == null ? null : Buffer.buffer(p.compressed());
@@ -155,6 +166,11 @@ public class WebhookIntake {
             }
             processor.accept(fresh);
         }, failure -> {
+            if (attempt == 1 && failure instanceof PgException pg
+                    && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()))) {
+                insert(batch, 2);
+                return;
+            }
             finish();
             for (Pending p : batch) {
                 p.stored().completeExceptionally(failure);

@@ -1,6 +1,7 @@
 package dev.para.dispatch.github.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.para.dispatch.Contexts;
 import dev.para.dispatch.LogFields;
 import dev.para.dispatch.Redactor;
 import dev.para.dispatch.api.ProblemException;
@@ -245,14 +246,39 @@ public class WebhookProcessor {
                         PayloadPeek.action(delivery.payload()), null));
             }
         }
-        return Multi.createFrom().iterable(handled)
+        return Multi.createFrom().iterable(byInstallation(handled))
+                .onItem().transformToUni(deliveries -> Contexts.onOwnContext(() -> inOrder(deliveries)))
+                .merge(config.processConcurrency())
+                .invoke(done -> results.addAll(done))
+                .collect().last()
+                .flatMap(ignored -> markDone(results));
+    }
+
+    /**
+     * The deliveries of each installation, in the order they came: one installation's events are
+     * processed one after the other, different installations' side by side (each on a context, and
+     * so a database session, of its own). Deliveries without an installation go alone.
+     */
+    private static java.util.Collection<List<Delivery>> byInstallation(List<Delivery> deliveries) {
+        Map<Object, List<Delivery>> groups = new java.util.LinkedHashMap<>();
+        for (Delivery delivery : deliveries) {
+            Long installation = PayloadPeek.number(delivery.payload(), "installation", "id");
+            groups.computeIfAbsent(installation != null ? installation : delivery.deliveryId(), k -> new ArrayList<>())
+                    .add(delivery);
+        }
+        return groups.values();
+    }
+
+    private Uni<List<Result>> inOrder(List<Delivery> deliveries) {
+        List<Result> done = new ArrayList<>(deliveries.size());
+        return Multi.createFrom().iterable(deliveries)
                 .onItem().transformToUniAndConcatenate(delivery -> processOne(delivery).invoke(r -> {
                     if (r != null) {
-                        results.add(r);
+                        done.add(r);
                     }
                 }))
                 .collect().last()
-                .flatMap(ignored -> markDone(results));
+                .replaceWith(done);
     }
 
     private Uni<Result> processOne(Delivery delivery) {
@@ -290,10 +316,12 @@ public class WebhookProcessor {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> markDone(List<Result> results) {
-        if (results.isEmpty()) {
+    private Uni<Void> markDone(List<Result> unordered) {
+        if (unordered.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        // rows updated (and locked) in one order by every processor, as the intake inserts them
+        List<Result> results = unordered.stream().sorted(java.util.Comparator.comparing(Result::deliveryId)).toList();
         int n = results.size();
         String[] ids = new String[n];
         String[] outcomes = new String[n];
