@@ -43,7 +43,7 @@ export QUARKUS_HTTP_PORT=$PORT \
   PARA_GITHUB_APP_ID=123456 PARA_GITHUB_PRIVATE_KEY_FILE="$PWD/src/test/resources/github/app-private-key-pkcs1.pem" \
   PARA_GITHUB_WEBHOOK_SECRET=bench PARA_DRY_RUN=true \
   PARA_CRYPTO_KEYS_BENCH="$sealing_key" PARA_CRYPTO_ACTIVE_KEY=bench \
-  MP_JWT_VERIFY_PUBLICKEY_LOCATION="$PWD/src/test/resources/jwt/public-key.pem"
+  MP_JWT_VERIFY_PUBLICKEY_LOCATION="$PWD/src/test/resources/jwt/public-key.pem" MP_JWT_VERIFY_AUDIENCES=para-dispatch
 
 now_ms() { date +%s%3N; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }

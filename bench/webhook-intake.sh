@@ -43,7 +43,7 @@ QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://localhost:$pg_port/postgres" \
 QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
 PARA_GITHUB_WEBHOOK_SECRET=$SECRET PARA_DRY_RUN=true \
 PARA_CRYPTO_KEYS_BENCH=$(head -c 32 /dev/urandom | base64) PARA_CRYPTO_ACTIVE_KEY=bench \
-MP_JWT_VERIFY_PUBLICKEY_LOCATION="$PWD/src/test/resources/jwt/public-key.pem" \
+MP_JWT_VERIFY_PUBLICKEY_LOCATION="$PWD/src/test/resources/jwt/public-key.pem" MP_JWT_VERIFY_AUDIENCES=para-dispatch \
   java ${JAVA_OPTS:--Xmx512m} -jar target/quarkus-app/quarkus-run.jar > "$results/service.log" 2>&1 &
 service=$!
 pids+=($service)

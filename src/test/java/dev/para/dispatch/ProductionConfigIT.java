@@ -30,6 +30,15 @@ class ProductionConfigIT {
         }
     }
 
+    /** Without the audience its tokens carry, the service would take any token of the issuer: it does not start. */
+    @Test
+    void noTokenAudienceStopsTheStartWithTheReason() throws Exception {
+        try (ProductionStart service = ProductionStart.start(Map.of("MP_JWT_VERIFY_AUDIENCES", ""))) {
+            assertNotEquals(0, service.awaitExit(90));
+            assertTrue(service.output().contains("mp.jwt.verify.audiences is required"), service.output());
+        }
+    }
+
     /**
      * The API server, namespace and certificate trust are run-time settings of the packaged
      * service: pointed at the mock API server with them alone, its session informers sync.

@@ -2,6 +2,7 @@ package dev.para.dispatch.api;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Optional;
 
 /** The public API: who the caller is and how lists page. */
 @ConfigMapping(prefix = "para.api")
@@ -14,4 +15,10 @@ public interface ApiConfig {
     /** The largest page a list endpoint returns; also the default page size. */
     @WithDefault("100")
     int maxPageSize();
+
+    /**
+     * A group (the token's {@code groups} claim) every caller must be in, for an identity provider
+     * that issues tokens to more people than may use this service; absent, any valid token will do.
+     */
+    Optional<String> requiredGroup();
 }

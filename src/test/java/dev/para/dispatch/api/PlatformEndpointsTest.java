@@ -74,6 +74,22 @@ class PlatformEndpointsTest {
                 .body("paths.'/github/webhook'.post", org.hamcrest.Matchers.notNullValue());
     }
 
+    /** A token the same issuer made for another application, or naming no plain account, is refused. */
+    @Test
+    void tokensForAnotherAudienceOrWithoutAPlainAccountAre401() {
+        String otherAudience = io.smallrye.jwt.build.Jwt.issuer("para-dispatch").audience("another-app").subject("acct-aud")
+                .expiresIn(java.time.Duration.ofMinutes(5)).sign("jwt/private-key.pem");
+        given().header("Authorization", "Bearer " + otherAudience).when().get("/api/v1/sessions").then()
+                .statusCode(401).contentType("application/problem+json");
+        String noAudience = io.smallrye.jwt.build.Jwt.issuer("para-dispatch").subject("acct-aud")
+                .expiresIn(java.time.Duration.ofMinutes(5)).sign("jwt/private-key.pem");
+        given().header("Authorization", "Bearer " + noAudience).when().get("/api/v1/sessions").then().statusCode(401);
+        given().header("Authorization", ApiTokens.bearer("acct/../other")).when().get("/api/v1/sessions").then()
+                .statusCode(401).contentType("application/problem+json")
+                .body("detail", containsString("not an account id"));
+        given().header("Authorization", ApiTokens.bearer("acct-aud")).when().get("/api/v1/sessions").then().statusCode(200);
+    }
+
     @Test
     void unknownPathsAndMethodsAreProblems() {
         given().when().get("/api/v1/nothing-here").then()

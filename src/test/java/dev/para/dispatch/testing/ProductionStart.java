@@ -60,6 +60,7 @@ public final class ProductionStart implements AutoCloseable {
         env.put("PARA_CRYPTO_KEYS_PROD", SEALING_KEY);
         env.put("PARA_CRYPTO_ACTIVE_KEY", "prod");
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "src/test/resources/jwt/public-key.pem");
+        env.put("MP_JWT_VERIFY_AUDIENCES", ApiTokens.AUDIENCE);
         env.put("HOME", System.getProperty("java.io.tmpdir")); // no ~/.kube/config of the machine's
         env.putAll(variables);
         try {
