@@ -1,6 +1,7 @@
 package dev.para.dispatch.session;
 
 import dev.para.dispatch.Background;
+import dev.para.dispatch.Contexts;
 import dev.para.dispatch.LogFields;
 import dev.para.dispatch.Redactor;
 import dev.para.dispatch.RuntimeConfig;
@@ -232,7 +233,7 @@ public class SessionLauncher {
         CompletableFuture<InstallationToken> token = tokens.mintDedicated(s.installationId,
                         TokenNarrowing.repository(s.repositoryName(), TokenNarrowing.SESSION_PERMISSIONS))
                 .subscribeAsCompletionStage();
-        Uni<InstallationToken> minted = Uni.createFrom().completionStage(token);
+        Uni<InstallationToken> minted = Contexts.onCallersContext(token);
         return VertxContextSupport.executeBlocking(() -> {
                     String jobName = runtime.launch(launchOf(s, image), token.thenApply(InstallationToken::token));
                     return new Launched(jobName, clock.instant());
@@ -297,7 +298,6 @@ public class SessionLauncher {
         String reason = reasonOf(e);
         registry.counter(LAUNCH_FAILURES, "outcome", rateLimit.isPresent() ? "rate_limited" : retry ? "retried" : "failed")
                 .increment(); // registered at start with its description
-
         try (LogFields ignored = LogFields.session(claim.sessionId())) {
             Log.warnf("Launch of session %s failed (attempt %d): %s%s", claim.sessionId(), claim.attempts(), reason,
                     rateLimit.map(wait -> "; waiting " + wait.toSeconds() + " s for GitHub's rate limit, not counted")

@@ -147,9 +147,10 @@ public class SessionResource {
         return Multi.createFrom().<String>emitter(emitter -> {
                     try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
                             runtime.log(pod, follow), java.nio.charset.StandardCharsets.UTF_8))) {
+                        Redactor.Lines redactor = new Redactor.Lines();
                         String line;
                         while (!emitter.isCancelled() && (line = reader.readLine()) != null) {
-                            emitter.emit(Redactor.redact(line) + "\n");
+                            emitter.emit(redactor.redact(line) + "\n");
                         }
                         emitter.complete();
                     } catch (java.io.IOException | RuntimeException e) {

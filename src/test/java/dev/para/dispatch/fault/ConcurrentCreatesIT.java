@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.para.dispatch.kubernetes.SessionJobBuilder;
+import dev.para.dispatch.testing.Burst;
 import dev.para.dispatch.testing.Database;
 import dev.para.dispatch.testing.Db;
 import dev.para.dispatch.testing.GitHubStubs;
@@ -20,11 +21,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 
@@ -48,38 +44,17 @@ class ConcurrentCreatesIT {
                             .withFixedDelay(300).withBody(GitHubStubs.tokenAnswer("ghs_{{randomValue length=36 type='ALPHANUMERIC'}}",
                                     Instant.now().plus(Duration.ofHours(1)))).withTransformers("response-template")));
 
-            ExecutorService clients = Executors.newFixedThreadPool(CREATES);
             List<String> ids = Collections.synchronizedList(new ArrayList<>());
-            List<Integer> statuses = new ArrayList<>();
-            try {
-                CountDownLatch start = new CountDownLatch(1);
-                List<CompletableFuture<Integer>> answers = new ArrayList<>();
-                for (int i = 0; i < CREATES; i++) {
-                    ProductionStart replica = replicas.get(i % 2);
-                    int n = i;
-                    answers.add(CompletableFuture.supplyAsync(() -> {
-                        try {
-                            start.await();
-                        } catch (InterruptedException e) {
-                            throw new IllegalStateException(e);
-                        }
-                        var response = given().port(replica.port).header("Authorization", f.bearer())
-                                .contentType("application/json")
-                                .body("{\"repository\":\"" + f.repository() + "\",\"prompt\":\"Burst " + n + "\"}")
-                                .when().post("/api/v1/sessions").then().extract();
-                        if (response.statusCode() == 202) {
-                            ids.add(response.path("id"));
-                        }
-                        return response.statusCode();
-                    }, clients));
+            List<Integer> statuses = Burst.of(CREATES, n -> {
+                var response = given().port(replicas.get(n % 2).port).header("Authorization", f.bearer())
+                        .contentType("application/json")
+                        .body("{\"repository\":\"" + f.repository() + "\",\"prompt\":\"Burst " + n + "\"}")
+                        .when().post("/api/v1/sessions").then().extract();
+                if (response.statusCode() == 202) {
+                    ids.add(response.path("id"));
                 }
-                start.countDown();
-                for (CompletableFuture<Integer> answer : answers) {
-                    statuses.add(answer.get(120, TimeUnit.SECONDS));
-                }
-            } finally {
-                clients.shutdownNow();
-            }
+                return response.statusCode();
+            });
             assertEquals(Collections.nCopies(CREATES, 202), statuses, () -> replicas.get(0).output());
 
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> cluster.db.count(

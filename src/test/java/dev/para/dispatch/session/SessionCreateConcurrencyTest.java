@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.para.dispatch.testing.Burst;
 import dev.para.dispatch.testing.Db;
 import dev.para.dispatch.testing.GitHubFake;
 import dev.para.dispatch.testing.GitHubStubs;
@@ -21,12 +22,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
@@ -60,32 +56,11 @@ class SessionCreateConcurrencyTest {
                         .withBody(GitHubStubs.tokenAnswer("ghs_concurrentCreatesJoinOneMint0000000001",
                                 Instant.now().plus(Duration.ofHours(1))))));
         int creates = ConfigProvider.getConfig().getValue("para.sessions.quota.per-installation", Integer.class);
-        ExecutorService clients = Executors.newFixedThreadPool(creates);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<CompletableFuture<Integer>> answers = new ArrayList<>();
-            for (int i = 0; i < creates; i++) {
-                int n = i;
-                answers.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        start.await();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return given().header("Authorization", f.bearer()).contentType("application/json")
-                            .body("{\"repository\":\"" + f.repository() + "\",\"prompt\":\"Concurrent " + n + "\"}")
-                            .when().post("/api/v1/sessions").then().extract().statusCode();
-                }, clients));
-            }
-            start.countDown();
-            List<Integer> statuses = new ArrayList<>();
-            for (CompletableFuture<Integer> answer : answers) {
-                statuses.add(answer.get(60, TimeUnit.SECONDS));
-            }
-            assertEquals(java.util.Collections.nCopies(creates, 202), statuses);
-        } finally {
-            clients.shutdownNow();
-        }
+        List<Integer> statuses = Burst.of(creates, n -> given().header("Authorization", f.bearer())
+                .contentType("application/json")
+                .body("{\"repository\":\"" + f.repository() + "\",\"prompt\":\"Concurrent " + n + "\"}")
+                .when().post("/api/v1/sessions").then().extract().statusCode());
+        assertEquals(java.util.Collections.nCopies(creates, 202), statuses);
         assertEquals(creates, Db.count("SELECT count(*) FROM sessions WHERE account_id = ?", f.account));
         assertNothingIdleInTransaction();
     }

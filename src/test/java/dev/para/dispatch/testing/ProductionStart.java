@@ -40,7 +40,7 @@ public final class ProductionStart implements AutoCloseable {
 
     /**
      * Starts the service on a free port with the test PostgreSQL, a sealing key and the given
-     * variables on top (which may replace either).
+     * variables on top (which may replace either; an empty value unsets a variable).
      */
     public static ProductionStart start(Map<String, String> variables) {
         int port = freePort();
@@ -63,6 +63,7 @@ public final class ProductionStart implements AutoCloseable {
         env.put("MP_JWT_VERIFY_AUDIENCES", ApiTokens.AUDIENCE);
         env.put("HOME", System.getProperty("java.io.tmpdir")); // no ~/.kube/config of the machine's
         env.putAll(variables);
+        env.values().removeIf(String::isEmpty); // an empty value given: the variable is not set at all
         try {
             return new ProductionStart(port, builder.start());
         } catch (IOException e) {

@@ -45,14 +45,23 @@ public final class PayloadPeek {
     /** The string {@code field} of the top-level object {@code object}, e.g. the comment's body. */
     public static String text(byte[] payload, String object, String field) {
         try (JsonParser parser = JSON.createParser(payload)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
+            return into(parser, object) ? stringField(parser, field, Integer.MAX_VALUE) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The integer {@code field} of the top-level object {@code object}, e.g. the installation's id. */
+    public static Long number(byte[] payload, String object, String field) {
+        try (JsonParser parser = JSON.createParser(payload)) {
+            if (!into(parser, object)) {
                 return null;
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                boolean isObject = object.equals(parser.currentName());
+                boolean isField = field.equals(parser.currentName());
                 JsonToken value = parser.nextToken();
-                if (isObject) {
-                    return value == JsonToken.START_OBJECT ? stringField(parser, field, Integer.MAX_VALUE) : null;
+                if (isField) {
+                    return value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : null;
                 }
                 parser.skipChildren();
             }
@@ -62,35 +71,23 @@ public final class PayloadPeek {
         }
     }
 
-    /** The integer {@code field} of the top-level object {@code object}, e.g. the installation's id. */
-    public static Long number(byte[] payload, String object, String field) {
-        try (JsonParser parser = JSON.createParser(payload)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                boolean isObject = object.equals(parser.currentName());
-                JsonToken value = parser.nextToken();
-                if (isObject) {
-                    if (value != JsonToken.START_OBJECT) {
-                        return null;
-                    }
-                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                        boolean isField = field.equals(parser.currentName());
-                        JsonToken inner = parser.nextToken();
-                        if (isField) {
-                            return inner == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : null;
-                        }
-                        parser.skipChildren();
-                    }
-                    return null;
-                }
-                parser.skipChildren();
-            }
-            return null;
-        } catch (IOException e) {
-            return null;
+    /**
+     * Moves the parser into the top-level object's field {@code object}, skipping the fields before
+     * it; false when the payload has no such object.
+     */
+    private static boolean into(JsonParser parser, String object) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            return false;
         }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            boolean isObject = object.equals(parser.currentName());
+            JsonToken value = parser.nextToken();
+            if (isObject) {
+                return value == JsonToken.START_OBJECT;
+            }
+            parser.skipChildren();
+        }
+        return false;
     }
 
     /**
