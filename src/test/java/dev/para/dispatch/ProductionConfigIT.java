@@ -33,7 +33,7 @@ class ProductionConfigIT {
     /** Without the audience its tokens carry, the service would take any token of the issuer: it does not start. */
     @Test
     void noTokenAudienceStopsTheStartWithTheReason() throws Exception {
-        try (ProductionStart service = ProductionStart.start(Map.of("MP_JWT_VERIFY_AUDIENCES", ""))) {
+        try (ProductionStart service = ProductionStart.start(Map.of("MP_JWT_VERIFY_AUDIENCES", "", "PARA_DRY_RUN", "true"))) {
             assertNotEquals(0, service.awaitExit(90));
             assertTrue(service.output().contains("mp.jwt.verify.audiences is required"), service.output());
         }
