@@ -134,6 +134,18 @@ public interface GitHubConfig {
     }
 
     interface Webhook {
+        /**
+         * The bytes that all delivery bodies being received may hold together; a delivery that
+         * would pass it is answered 503 with Retry-After (GitHub redelivers), so that many slow or
+         * idle senders cannot fill the heap.
+         */
+        @WithDefault("64M")
+        io.quarkus.runtime.configuration.MemorySize maxInFlightBytes();
+
+        /** The longest a delivery's body may take to arrive; then 408 and the connection is closed. */
+        @WithDefault("10s")
+        Duration bodyReadTimeout();
+
         /** Deliveries written to PostgreSQL in one statement at most (group commit). */
         @WithDefault("256")
         int batchSize();

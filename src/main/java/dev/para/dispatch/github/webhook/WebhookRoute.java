@@ -5,6 +5,7 @@ import dev.para.dispatch.LogFields;
 import dev.para.dispatch.Redactor;
 import dev.para.dispatch.api.Problem;
 import dev.para.dispatch.github.AppCredentials;
+import dev.para.dispatch.github.GitHubConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -19,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * GitHub's webhook intake: verify, store, answer. It is a plain Vert.x route rather than a REST
@@ -37,17 +39,27 @@ public class WebhookRoute {
 
     private static final String STORAGE_RETRY_SECONDS = "10";
 
+    private static final String BUSY_RETRY_SECONDS = "5";
+
     private final WebhookIntake intake;
     private final AppCredentials credentials;
     private final MeterRegistry registry;
     private final ObjectMapper json;
+    private final Vertx vertx;
+    private final GitHubConfig.Webhook config;
+    /** The bytes that bodies being read may still hold, all deliveries together. */
+    private final AtomicLong bodyBudget;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
 
-    WebhookRoute(WebhookIntake intake, AppCredentials credentials, MeterRegistry registry, ObjectMapper json) {
+    WebhookRoute(WebhookIntake intake, AppCredentials credentials, MeterRegistry registry, ObjectMapper json, Vertx vertx,
+            GitHubConfig github) {
         this.intake = intake;
         this.credentials = credentials;
         this.registry = registry;
         this.json = json;
+        this.vertx = vertx;
+        this.config = github.webhook();
+        this.bodyBudget = new AtomicLong(config.maxInFlightBytes().asLongValue());
     }
 
     void register(@Observes Router router) {
@@ -57,6 +69,8 @@ public class WebhookRoute {
     /**
      * Reads the body into an array of its declared length ({@link WebhookBody}) rather than through
      * Vert.x's BodyHandler, whose growing buffer and final copy made half of the intake's allocations.
+     * A body must arrive within {@code para.github.webhook.body-read-timeout}, and all bodies being
+     * read hold at most {@code para.github.webhook.max-in-flight-bytes}: beyond, 503 and Retry-After.
      */
     void read(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
@@ -68,20 +82,49 @@ public class WebhookRoute {
         if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
             request.response().writeContinue();
         }
-        WebhookBody body = new WebhookBody(declared, MAX_BODY_BYTES);
+        WebhookBody body = new WebhookBody(declared, MAX_BODY_BYTES, bodyBudget);
+        long deadline = vertx.setTimer(config.bodyReadTimeout().toMillis(), fired -> {
+            body.release();
+            if (!ctx.response().ended()) {
+                count("unverified", "rejected");
+                ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+                problem(ctx, 408, "body-timeout", "Request Timeout",
+                        "The delivery's body did not arrive within " + config.bodyReadTimeout().toSeconds() + " s", null);
+            }
+        });
         request.handler(chunk -> {
             if (!body.append(chunk) && !ctx.response().ended()) {
-                tooLarge(ctx);
+                vertx.cancelTimer(deadline);
+                if (body.refusal() == WebhookBody.Refusal.OVER_BUDGET) {
+                    busy(ctx);
+                } else {
+                    tooLarge(ctx);
+                }
             }
         });
         // a body cut short (the sender went away) is not stored and not answered: GitHub shows it failed
-        request.exceptionHandler(failure -> Log.debugf("Delivery body not read: %s", Redactor.describe(failure)));
+        request.exceptionHandler(failure -> {
+            vertx.cancelTimer(deadline);
+            body.release();
+            Log.debugf("Delivery body not read: %s", Redactor.describe(failure));
+        });
         request.endHandler(end -> {
-            if (!body.overLimit()) {
-                receive(ctx, body.bytes());
+            vertx.cancelTimer(deadline);
+            if (body.refusal() == WebhookBody.Refusal.NONE && !ctx.response().ended()) {
+                byte[] bytes = body.bytes();
+                body.release(); // the budget is for bodies being read; this one is read
+                receive(ctx, bytes);
             }
         });
         request.resume();
+    }
+
+    /** All bodies being read hold the budget: answered at once, the connection closed, GitHub retries. */
+    private void busy(RoutingContext ctx) {
+        count("unverified", "unavailable");
+        ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE).putHeader(HttpHeaders.RETRY_AFTER, BUSY_RETRY_SECONDS);
+        problem(ctx, 503, "intake-busy", "Service Unavailable",
+                "Too many deliveries are being received at once; redeliver this one shortly", null);
     }
 
     void receive(RoutingContext ctx, byte[] body) {

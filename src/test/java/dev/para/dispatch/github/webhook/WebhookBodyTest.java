@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class WebhookBodyTest {
@@ -16,8 +17,10 @@ class WebhookBodyTest {
     private static final byte[] PAYLOAD = "{\"zen\":\"Keep it logically awesome.\",\"hook_id\":1}"
             .getBytes(StandardCharsets.UTF_8);
 
+    private static final AtomicLong PLENTY = new AtomicLong(Long.MAX_VALUE / 2);
+
     private static WebhookBody readInChunks(long declared, long limit, byte[] payload, int chunk) {
-        WebhookBody body = new WebhookBody(declared, limit);
+        WebhookBody body = new WebhookBody(declared, limit, PLENTY);
         for (int i = 0; i < payload.length; i += chunk) {
             body.append(Buffer.buffer(Arrays.copyOfRange(payload, i, Math.min(payload.length, i + chunk))));
         }
@@ -37,7 +40,7 @@ class WebhookBodyTest {
         assertArrayEquals(PAYLOAD, readInChunks(-1, 1024, PAYLOAD, 5).bytes(), "chunked: no Content-Length");
         assertArrayEquals(PAYLOAD, readInChunks(3, 1024, PAYLOAD, 5).bytes(), "declared too short");
         assertArrayEquals(PAYLOAD, readInChunks(500, 1024, PAYLOAD, 5).bytes(), "declared too long");
-        assertArrayEquals(new byte[0], new WebhookBody(0, 1024).bytes());
+        assertArrayEquals(new byte[0], new WebhookBody(0, 1024, PLENTY).bytes());
     }
 
     @Test
@@ -49,10 +52,27 @@ class WebhookBodyTest {
     }
 
     @Test
-    void aLyingContentLengthReservesNoMoreThanTheFirstAllocation() {
-        WebhookBody body = new WebhookBody(WebhookRoute.MAX_BODY_BYTES, WebhookRoute.MAX_BODY_BYTES);
-        assertEquals(WebhookBody.MAX_FIRST_ALLOCATION, body.capacity());
+    void aLyingContentLengthReservesNothingBeforeBytesAndNoMoreThanTheFirstAllocationAfter() {
+        WebhookBody body = new WebhookBody(WebhookRoute.MAX_BODY_BYTES, WebhookRoute.MAX_BODY_BYTES, PLENTY);
+        assertEquals(0, body.capacity(), "nothing before the first byte");
         body.append(Buffer.buffer("{}"));
+        assertEquals(WebhookBody.MAX_FIRST_ALLOCATION, body.capacity());
         assertArrayEquals("{}".getBytes(StandardCharsets.UTF_8), body.bytes());
+    }
+
+    /** Bodies being read share a budget: one that would pass it is dropped, and released bytes can be used again. */
+    @Test
+    void bodiesInFlightShareOneBudget() {
+        AtomicLong budget = new AtomicLong(3 * WebhookBody.MAX_FIRST_ALLOCATION / 2);
+        WebhookBody first = new WebhookBody(20_000_000, WebhookRoute.MAX_BODY_BYTES, budget);
+        WebhookBody second = new WebhookBody(20_000_000, WebhookRoute.MAX_BODY_BYTES, budget);
+        assertTrue(first.append(Buffer.buffer("{")));
+        assertFalse(second.append(Buffer.buffer("{")), "the budget holds one first allocation, not two");
+        assertEquals(WebhookBody.Refusal.OVER_BUDGET, second.refusal());
+        first.release();
+        first.release();
+        assertEquals(3 * WebhookBody.MAX_FIRST_ALLOCATION / 2, budget.get(), "everything given back, once");
+        WebhookBody third = new WebhookBody(20_000_000, WebhookRoute.MAX_BODY_BYTES, budget);
+        assertTrue(third.append(Buffer.buffer("{")));
     }
 }
