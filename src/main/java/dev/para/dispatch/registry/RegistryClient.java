@@ -203,9 +203,14 @@ public class RegistryClient {
         });
     }
 
+    /** The most of a registry's (or token service's) answer that is read: manifests and tokens are far smaller. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+
     private Uni<HttpResponse<String>> send(String operation, HttpRequest request) {
         Timer.Sample sample = Timer.start();
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+        // a body of at most 64 KiB, and the whole exchange, body included, within the request timeout
+        return Uni.createFrom().completionStage(() -> http.sendAsync(request, CappedBody.ofString(MAX_BODY_BYTES))
+                        .orTimeout(config.requestTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
                 .onItemOrFailure().invoke((answer, failure) -> sample.stop(Timer.builder(REQUEST_TIMER)
                         .description("Calls to container registries, by operation and outcome")
                         .tags("operation", operation, "outcome", failure != null ? "network" : outcome(answer.statusCode()))
