@@ -12,7 +12,6 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -23,6 +22,7 @@ import dev.para.dispatch.testing.Db;
 import dev.para.dispatch.testing.LogScan;
 import dev.para.dispatch.testing.RegistryResource;
 import dev.para.dispatch.testing.TestRegistry;
+import dev.para.dispatch.testing.Tools;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import java.net.ServerSocket;
@@ -41,7 +41,7 @@ class AgentImageResourceTest {
 
     @BeforeEach
     void registries() {
-        assumeTrue(TestRegistry.available(), "docker-registry is not installed (.ci/run installs it)");
+        Tools.require("docker-registry", "docker-registry");
     }
 
     ValidatableResponse put(String path, String body) {

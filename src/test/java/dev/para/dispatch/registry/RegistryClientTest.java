@@ -8,7 +8,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -16,6 +15,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.para.dispatch.testing.RegistryResource;
 import dev.para.dispatch.testing.TestRegistry;
+import dev.para.dispatch.testing.Tools;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -46,7 +46,7 @@ class RegistryClientTest {
 
     @BeforeAll
     static void startRegistries() throws Exception {
-        assumeTrue(TestRegistry.available(), "docker-registry is not installed (.ci/run installs it)");
+        Tools.require("docker-registry", "docker-registry");
         Path dir = Files.createTempDirectory("registries");
         basic = TestRegistry.basic(Files.createDirectories(dir.resolve("basic")), RegistryResource.USERS);
         // The reader may pull team/*, nothing else; the pusher may do anything.

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +15,7 @@ import dev.para.dispatch.testing.LogScan;
 import dev.para.dispatch.testing.RegistryResource;
 import dev.para.dispatch.testing.SessionFixtures;
 import dev.para.dispatch.testing.TestRegistry;
+import dev.para.dispatch.testing.Tools;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -39,7 +39,7 @@ class AgentImageLaunchTest {
 
     @BeforeEach
     void registries() {
-        assumeTrue(TestRegistry.available(), "docker-registry is not installed (.ci/run installs it)");
+        Tools.require("docker-registry", "docker-registry");
     }
 
     private static void put(SessionFixtures f, String path, String body, int status) {
