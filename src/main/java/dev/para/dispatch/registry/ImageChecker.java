@@ -45,7 +45,7 @@ public class ImageChecker {
         CompletableFuture<Outcome> cached = cache.getIfPresent(key);
         if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
             hits.increment();
-            return unwrap(cached.join());
+            return unwrap(cached.getNow(null)); // done: this reads it, it never waits
         }
         misses.increment();
         CompletableFuture<Outcome> outcome = cache.get(key, (k, executor) -> client.check(image, credential)

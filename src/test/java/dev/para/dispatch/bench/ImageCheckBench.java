@@ -1,6 +1,5 @@
 package dev.para.dispatch.bench;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.para.dispatch.registry.ImageChecker;
@@ -10,6 +9,7 @@ import dev.para.dispatch.registry.RegistryConfig;
 import dev.para.dispatch.registry.RegistryCredential;
 import dev.para.dispatch.testing.RegistryResource;
 import dev.para.dispatch.testing.TestRegistry;
+import dev.para.dispatch.testing.Tools;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ class ImageCheckBench {
 
     @Test
     void imageChecks() throws Exception {
-        assumeTrue(TestRegistry.available(), "docker-registry is not installed");
+        Tools.require("docker-registry", "docker-registry");
         Path dir = Files.createTempDirectory("registry-bench");
         StringBuilder out = new StringBuilder("# image checks, " + java.time.Instant.now() + "\n");
         try (TestRegistry basic = TestRegistry.basic(Files.createDirectories(dir.resolve("basic")), RegistryResource.USERS);
