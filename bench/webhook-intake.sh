@@ -8,7 +8,8 @@
 #   bench/webhook-intake.sh                       # 32 connections, 30 s after a 10 s warm-up
 #   CONNECTIONS=64 DURATION=60s bench/webhook-intake.sh
 #   MODE=processed bench/webhook-intake.sh        # installation events, all processed: also reports how
-#                                                 # fast the processing backlog drains after the run
+#                                                 # fast the processing backlog drains after the run, and
+#                                                 # how fast a backlog of REOPEN (100,000) deliveries drains
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ THREADS=${THREADS:-2}
 DURATION=${DURATION:-30s}
 WARMUP=${WARMUP:-10s}
 MODE=${MODE:-settled}
+REOPEN=${REOPEN:-100000}
 PORT=${PORT:-18080}
 SECRET=bench-webhook-secret
 results=bench/results
@@ -41,7 +43,7 @@ QUARKUS_HTTP_PORT=$PORT \
 QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://localhost:$pg_port/postgres" \
 QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://localhost:$pg_port/postgres" \
 QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
-PARA_GITHUB_WEBHOOK_SECRET=$SECRET PARA_DRY_RUN=true \
+PARA_GITHUB_WEBHOOK_SECRET=$SECRET PARA_DRY_RUN=true PARA_GITHUB_WEBHOOK_SWEEP_INTERVAL=${PARA_GITHUB_WEBHOOK_SWEEP_INTERVAL:-1s} \
 PARA_CRYPTO_KEYS_BENCH=$(head -c 32 /dev/urandom | base64) PARA_CRYPTO_ACTIVE_KEY=bench \
 MP_JWT_VERIFY_PUBLICKEY_LOCATION="$PWD/src/test/resources/jwt/public-key.pem" MP_JWT_VERIFY_AUDIENCES=para-dispatch \
   java ${JAVA_OPTS:--Xmx512m} -jar target/quarkus-app/quarkus-run.jar > "$results/service.log" 2>&1 &
@@ -69,6 +71,18 @@ if [ "$MODE" = processed ]; then
   echo "processed during the runs: $processed; backlog at the end: $backlog, drained in $(echo "$drained - $start" | bc) s" \
     "($(echo "$backlog / ($drained - $start)" | bc) deliveries/s); failed or retried: $failed; deadlocks logged: $deadlocks" \
     | tee -a "$results/webhook-intake.txt"
+  # Processing may keep up with the intake, leaving nothing to drain: so also time a backlog as an
+  # outage leaves it. The last $REOPEN deliveries are made unprocessed again, and older than the
+  # lease, and the sweep (every second here) claims and processes them.
+  reopened=$(psql_bench "WITH r AS (UPDATE webhook_processing SET processed_at = NULL, outcome = NULL,
+    locked_until = NULL, received_at = received_at - interval '1 hour' WHERE delivery_id IN (SELECT delivery_id
+    FROM webhook_processing WHERE outcome = 'processed' ORDER BY received_at DESC LIMIT $REOPEN) RETURNING 1)
+    SELECT count(*) FROM r")
+  start=$(date +%s.%N)
+  while [ "$(psql_bench "SELECT count(*) FROM webhook_processing WHERE processed_at IS NULL")" -gt 0 ]; do sleep 0.2; done
+  drained=$(date +%s.%N)
+  echo "backlog of $reopened reopened deliveries drained in $(echo "$drained - $start" | bc) s" \
+    "($(echo "$reopened / ($drained - $start)" | bc) deliveries/s)" | tee -a "$results/webhook-intake.txt"
 fi
 stored=$(PGPASSWORD=postgres psql -h localhost -p "$pg_port" -U postgres -tAc "SELECT count(*) FROM webhook_deliveries")
 warm=$(grep -oP '^status 202: \K[0-9]+' "$results/warmup.txt" || echo 0)

@@ -172,7 +172,11 @@ public interface GitHubConfig {
         @WithDefault("50ms")
         Duration processDelay();
 
-        /** Stored deliveries waiting in memory for processing; beyond this they wait for the sweep. */
+        /**
+         * Stored deliveries waiting in memory for processing. Beyond this only their ids wait (up
+         * to ten times as many), and they are read back from PostgreSQL in turn; beyond that they
+         * wait for the sweep.
+         */
         @WithDefault("10000")
         int queueCapacity();
 

@@ -25,14 +25,20 @@ public class InstallationWebhookHandler implements WebhookHandler {
 
     private static final TypeReference<List<GitHubRepository>> REPOSITORIES = new TypeReference<>() {};
 
+    /** The events that only describe an installation and its grants, which a burst of installs is made of. */
+    private static final Set<String> BATCHED = Set.of("installation.created", "installation.new_permissions_accepted",
+            "installation_repositories.added", "installation_repositories.removed");
+
     private final InstallationService installations;
+    private final InstallationChangeWriter changes;
     private final InstallationTokenService tokens;
     private final AuditLog audit;
     private final ObjectMapper json;
 
-    InstallationWebhookHandler(InstallationService installations, InstallationTokenService tokens, AuditLog audit,
-            ObjectMapper json) {
+    InstallationWebhookHandler(InstallationService installations, InstallationChangeWriter changes,
+            InstallationTokenService tokens, AuditLog audit, ObjectMapper json) {
         this.installations = installations;
+        this.changes = changes;
         this.tokens = tokens;
         this.audit = audit;
         this.json = json;
@@ -65,6 +71,27 @@ public class InstallationWebhookHandler implements WebhookHandler {
             case "github_app_authorization.revoked" -> authorizationRevoked(event);
             default -> Uni.createFrom().item(Outcome.IGNORED);
         };
+    }
+
+    @Override
+    public boolean handlesInBatches(WebhookEvent event) {
+        return BATCHED.contains(event.name()) && event.installationId().isPresent();
+    }
+
+    @Override
+    public Uni<Void> handleAll(List<WebhookEvent> events) {
+        InstallationChanges folded = new InstallationChanges();
+        for (WebhookEvent event : events) {
+            JsonNode payload = event.payload();
+            if (event.event().equals("installation")) {
+                folded.described(installation(event), repositories(payload.path("repositories")), event.name());
+            } else {
+                folded.grantsChanged(installation(event), payload.path("repository_selection").asText(null),
+                        orEmpty(repositories(payload.path("repositories_added"))),
+                        orEmpty(repositories(payload.path("repositories_removed"))));
+            }
+        }
+        return changes.write(folded);
     }
 
     /** A user revoked the App's authorization. We keep no user tokens, so recording it is all. */

@@ -1,6 +1,7 @@
 package dev.para.dispatch.github.webhook;
 
 import io.smallrye.mutiny.Uni;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -30,4 +31,24 @@ public interface WebhookHandler {
     }
 
     Uni<Outcome> handle(WebhookEvent event);
+
+    /**
+     * Whether {@link #handleAll} can take this delivery together with others: a burst of them
+     * then costs a few set-based statements instead of a transaction each.
+     */
+    default boolean handlesInBatches(WebhookEvent event) {
+        return false;
+    }
+
+    /**
+     * Processes deliveries that {@link #handlesInBatches} accepted, all in one transaction, to the
+     * same end as {@link #handle} on each in the given order (which is GitHub's order for each
+     * installation); every one of them is then {@link Outcome#PROCESSED}. When it fails, nothing
+     * is written and the processor falls back to {@link #handle}, one delivery at a time. Called
+     * on a worker thread, with no Vert.x context: write with the reactive SQL client, not
+     * Hibernate.
+     */
+    default Uni<Void> handleAll(List<WebhookEvent> events) {
+        return Uni.createFrom().failure(new UnsupportedOperationException("no batches"));
+    }
 }

@@ -13,6 +13,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.quarkus.vertx.ConsumeEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.core.eventbus.EventBus;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -22,6 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,6 +61,15 @@ public class WebhookProcessor {
             + " RETURNING p.delivery_id, p.attempts, p.received_at)"
             + " SELECT c.delivery_id, d.event, d.payload_lz4, d.payload_deflated, c.attempts, c.received_at"
             + " FROM claimed c JOIN webhook_deliveries d USING (delivery_id)";
+    /** Claims deliveries of this replica that overflowed the in-memory queue, by id (no wait for the lease). */
+    private static final String CLAIM_IDS = "WITH claimed AS (UPDATE webhook_processing p"
+            + " SET attempts = p.attempts + 1, locked_until = now() + make_interval(secs => $2)"
+            + " WHERE p.delivery_id IN (SELECT delivery_id FROM webhook_processing"
+            + "   WHERE delivery_id = ANY($1) AND processed_at IS NULL AND (locked_until IS NULL OR locked_until < now())"
+            + "   ORDER BY delivery_id FOR UPDATE SKIP LOCKED)"
+            + " RETURNING p.delivery_id, p.attempts, p.received_at)"
+            + " SELECT c.delivery_id, d.event, d.payload_lz4, d.payload_deflated, c.attempts, c.received_at"
+            + " FROM claimed c JOIN webhook_deliveries d USING (delivery_id)";
     private static final String DONE = "UPDATE webhook_processing p SET processed_at = now(), outcome = u.outcome,"
             + " action = u.action, installation_id = u.installation_id, locked_until = NULL, last_error = NULL"
             + " FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[]) AS u(delivery_id, outcome, action, installation_id)"
@@ -77,6 +88,9 @@ public class WebhookProcessor {
     private final Map<String, WebhookHandler> handlers = new HashMap<>();
     private final ConcurrentLinkedQueue<Delivery> fresh = new ConcurrentLinkedQueue<>();
     private final AtomicInteger freshCount = new AtomicInteger();
+    /** Ids of deliveries stored here that did not fit {@link #fresh}: read back when it has room. */
+    private final ConcurrentLinkedQueue<String> overflow = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger overflowCount = new AtomicInteger();
     private final AtomicBoolean signalled = new AtomicBoolean();
     private final AtomicBoolean draining = new AtomicBoolean();
 
@@ -93,14 +107,26 @@ public class WebhookProcessor {
         }
     }
 
-    /** Takes freshly stored deliveries; beyond the queue's capacity they are left to the sweep. */
+    /**
+     * Takes freshly stored deliveries. Beyond the queue's capacity only their ids are kept (ten
+     * times as many), and the deliveries are read back once the queue has room; beyond that they
+     * are left to the sweep.
+     */
     void accept(List<Delivery> deliveries) {
         for (Delivery delivery : deliveries) {
-            if (freshCount.incrementAndGet() > config.queueCapacity()) {
+            // once some have overflowed, later ones queue behind them: one installation's stay in order
+            if (overflowCount.get() == 0) {
+                if (freshCount.incrementAndGet() <= config.queueCapacity()) {
+                    fresh.add(delivery);
+                    continue;
+                }
                 freshCount.decrementAndGet();
-                continue;
             }
-            fresh.add(delivery);
+            if (overflowCount.incrementAndGet() <= 10 * config.queueCapacity()) {
+                overflow.add(delivery.deliveryId());
+            } else {
+                overflowCount.decrementAndGet();
+            }
         }
         if (!deliveries.isEmpty()) {
             signal();
@@ -131,7 +157,7 @@ public class WebhookProcessor {
         return drainFresh()
                 .eventually(() -> {
                     draining.set(false);
-                    if (!fresh.isEmpty()) {
+                    if (!fresh.isEmpty() || !overflow.isEmpty()) {
                         signal(); // arrived after the last poll
                     }
                 })
@@ -140,7 +166,10 @@ public class WebhookProcessor {
                 .onFailure().recoverWithNull();
     }
 
-    /** Processes queued batches one after the other (a repeat, not a recursion: nothing piles up). */
+    /**
+     * Processes queued batches one after the other (a repeat, not a recursion: nothing piles up),
+     * then the deliveries that overflowed the queue.
+     */
     private Uni<Void> drainFresh() {
         return Uni.createFrom().deferred(() -> {
                     List<Delivery> batch = new ArrayList<>(config.processBatchSize());
@@ -148,7 +177,16 @@ public class WebhookProcessor {
                         freshCount.decrementAndGet();
                         batch.add(d);
                     }
-                    return process(batch).replaceWith(batch.size());
+                    if (!batch.isEmpty()) {
+                        return process(batch).replaceWith(batch.size());
+                    }
+                    List<String> ids = new ArrayList<>(config.processBatchSize());
+                    for (String id; ids.size() < config.processBatchSize() && (id = overflow.poll()) != null; ) {
+                        overflowCount.decrementAndGet();
+                        ids.add(id);
+                    }
+                    return ids.isEmpty() ? Uni.createFrom().item(0)
+                            : claim(ids).flatMap(claimed -> process(claimed)).replaceWith(ids.size());
                 })
                 .repeat().until(processed -> processed == 0)
                 .collect().last().replaceWithVoid();
@@ -172,18 +210,28 @@ public class WebhookProcessor {
     private Uni<List<Delivery>> claim() {
         return pool.preparedQuery(CLAIM)
                 .execute(Tuple.of(config.processBatchSize(), (double) config.lease().toSeconds()))
-                .map(WebhookProcessor::claimed);
+                .map(rows -> claimed(rows, java.util.Comparator.comparing(Claimed::receivedAt)));
     }
 
-    private static List<Delivery> claimed(RowSet<Row> rows) {
-        record Claimed(Delivery delivery, java.time.OffsetDateTime receivedAt) {}
+    /** The deliveries with these ids that nobody else holds, in the order of the ids (the order they came). */
+    private Uni<List<Delivery>> claim(List<String> ids) {
+        Map<String, Integer> order = new HashMap<>(ids.size() * 2);
+        ids.forEach(id -> order.put(id, order.size()));
+        return pool.preparedQuery(CLAIM_IDS)
+                .execute(Tuple.of(ids.toArray(String[]::new), (double) config.lease().toSeconds()))
+                .map(rows -> claimed(rows, java.util.Comparator.comparing(c -> order.get(c.delivery().deliveryId()))));
+    }
+
+    private record Claimed(Delivery delivery, java.time.OffsetDateTime receivedAt) {}
+
+    /** RETURNING has no order; GitHub's order matters for one installation's events. */
+    private static List<Delivery> claimed(RowSet<Row> rows, java.util.Comparator<Claimed> order) {
         List<Claimed> claimed = new ArrayList<>(rows.size());
         for (Row row : rows) {
             claimed.add(new Claimed(new Delivery(row.getString("delivery_id"), row.getString("event"), payloadOf(row),
                     row.getInteger("attempts")), row.getOffsetDateTime("received_at")));
         }
-        // RETURNING has no order; GitHub's order matters for one installation's events
-        claimed.sort(java.util.Comparator.comparing(Claimed::receivedAt));
+        claimed.sort(order);
         return claimed.stream().map(Claimed::delivery).toList();
     }
 
@@ -230,28 +278,93 @@ public class WebhookProcessor {
         count(event, outcomeUnprocessed(event));
     }
 
+    /**
+     * Processes a batch. Parsing and folding hundreds of payloads is CPU work of milliseconds: it
+     * runs on a worker thread, so the event loops go on answering deliveries meanwhile.
+     */
     private Uni<Void> process(List<Delivery> batch) {
         List<Result> results = new ArrayList<>(batch.size());
-        List<Delivery> handled = new ArrayList<>();
+        return Uni.createFrom().item(() -> byInstallation(parse(batch, results)))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .flatMap(groups -> inBatches(groups, results))
+                .flatMap(oneByOne -> Multi.createFrom().iterable(oneByOne)
+                        .onItem().transformToUni(deliveries -> Contexts.onOwnContext(() -> inOrder(deliveries)))
+                        .merge(config.processConcurrency())
+                        .invoke(done -> results.addAll(done))
+                        .collect().last())
+                .flatMap(ignored -> markDone(results));
+    }
+
+    /** The deliveries a handler takes, parsed; the others go straight into {@code results}. */
+    private List<Parsed> parse(List<Delivery> batch, List<Result> results) {
+        List<Parsed> handled = new ArrayList<>(batch.size());
         for (Delivery delivery : batch) {
             if (delivery.payload() == null) {
                 count(delivery.event(), "malformed");
                 results.add(new Result(delivery.deliveryId(), "malformed", null, null));
-            } else if (wants(delivery.event(), delivery.payload())) {
-                handled.add(delivery);
-            } else {
+            } else if (!wants(delivery.event(), delivery.payload())) {
                 // stored before its handler was gone (an older version): nothing to do, not even a parse
                 countUnprocessed(delivery.event());
                 results.add(new Result(delivery.deliveryId(), outcomeUnprocessed(delivery.event()),
                         PayloadPeek.action(delivery.payload()), null));
+            } else {
+                try {
+                    handled.add(new Parsed(delivery, handlers.get(delivery.event()),
+                            new WebhookEvent(delivery.deliveryId(), delivery.event(), json.readTree(delivery.payload()))));
+                } catch (IOException e) {
+                    count(delivery.event(), "malformed");
+                    results.add(new Result(delivery.deliveryId(), "malformed", null, null));
+                }
             }
         }
-        return Multi.createFrom().iterable(byInstallation(handled))
-                .onItem().transformToUni(deliveries -> Contexts.onOwnContext(() -> inOrder(deliveries)))
-                .merge(config.processConcurrency())
-                .invoke(done -> results.addAll(done))
+        return handled;
+    }
+
+    /** A delivery on its way through a handler. */
+    private record Parsed(Delivery delivery, WebhookHandler handler, WebhookEvent event) {
+
+        Result result(String outcome) {
+            return new Result(delivery.deliveryId(), outcome, event.action().orElse(null),
+                    event.installationId().orElse(null));
+        }
+    }
+
+    /**
+     * Hands each handler, in one call, the installations whose deliveries it can all take in a
+     * batch; completes with the groups left to process one delivery at a time (a batch that
+     * failed joins them, so one bad delivery fails alone).
+     */
+    private Uni<List<List<Parsed>>> inBatches(Collection<List<Parsed>> groups, List<Result> results) {
+        List<List<Parsed>> oneByOne = new ArrayList<>();
+        Map<WebhookHandler, List<List<Parsed>>> batches = new java.util.LinkedHashMap<>();
+        for (List<Parsed> group : groups) {
+            WebhookHandler handler = group.get(0).handler();
+            boolean batched = group.stream().allMatch(p -> p.handler() == handler && handler.handlesInBatches(p.event()));
+            if (batched) {
+                batches.computeIfAbsent(handler, h -> new ArrayList<>()).add(group);
+            } else {
+                oneByOne.add(group);
+            }
+        }
+        return Multi.createFrom().iterable(batches.entrySet())
+                .onItem().transformToUniAndConcatenate(batch -> {
+                    List<Parsed> deliveries = batch.getValue().stream().flatMap(List::stream).toList();
+                    // on the worker thread that parsed them: handleAll's own CPU work stays off the event loops
+                    return Uni.createFrom().deferred(() -> batch.getKey().handleAll(
+                                    deliveries.stream().map(Parsed::event).toList()))
+                            .invoke(() -> deliveries.forEach(p -> {
+                                count(p.delivery().event(), "processed");
+                                results.add(p.result("processed"));
+                            }))
+                            .onFailure().recoverWithItem(failure -> {
+                                Log.debugf("A batch of %d deliveries failed, processed one at a time now: %s",
+                                        deliveries.size(), Redactor.describe(failure));
+                                oneByOne.addAll(batch.getValue());
+                                return null;
+                            });
+                })
                 .collect().last()
-                .flatMap(ignored -> markDone(results));
+                .replaceWith(oneByOne);
     }
 
     /**
@@ -259,20 +372,20 @@ public class WebhookProcessor {
      * processed one after the other, different installations' side by side (each on a context, and
      * so a database session, of its own). Deliveries without an installation go alone.
      */
-    private static java.util.Collection<List<Delivery>> byInstallation(List<Delivery> deliveries) {
-        Map<Object, List<Delivery>> groups = new java.util.LinkedHashMap<>();
-        for (Delivery delivery : deliveries) {
-            Long installation = PayloadPeek.number(delivery.payload(), "installation", "id");
-            groups.computeIfAbsent(installation != null ? installation : delivery.deliveryId(), k -> new ArrayList<>())
-                    .add(delivery);
+    private static Collection<List<Parsed>> byInstallation(List<Parsed> deliveries) {
+        Map<Object, List<Parsed>> groups = new java.util.LinkedHashMap<>();
+        for (Parsed parsed : deliveries) {
+            Object installation = parsed.event().installationId().map(Object.class::cast)
+                    .orElse(parsed.delivery().deliveryId());
+            groups.computeIfAbsent(installation, k -> new ArrayList<>()).add(parsed);
         }
         return groups.values();
     }
 
-    private Uni<List<Result>> inOrder(List<Delivery> deliveries) {
+    private Uni<List<Result>> inOrder(List<Parsed> deliveries) {
         List<Result> done = new ArrayList<>(deliveries.size());
         return Multi.createFrom().iterable(deliveries)
-                .onItem().transformToUniAndConcatenate(delivery -> processOne(delivery).invoke(r -> {
+                .onItem().transformToUniAndConcatenate(parsed -> processOne(parsed).invoke(r -> {
                     if (r != null) {
                         done.add(r);
                     }
@@ -281,21 +394,13 @@ public class WebhookProcessor {
                 .replaceWith(done);
     }
 
-    private Uni<Result> processOne(Delivery delivery) {
-        WebhookHandler handler = handlers.get(delivery.event());
-        WebhookEvent event;
-        try {
-            event = new WebhookEvent(delivery.deliveryId(), delivery.event(), json.readTree(delivery.payload()));
-        } catch (IOException e) {
-            count(delivery.event(), "malformed");
-            return Uni.createFrom().item(new Result(delivery.deliveryId(), "malformed", null, null));
-        }
-        return Uni.createFrom().deferred(() -> handler.handle(event))
+    private Uni<Result> processOne(Parsed parsed) {
+        Delivery delivery = parsed.delivery();
+        return Uni.createFrom().deferred(() -> parsed.handler().handle(parsed.event()))
                 .map(outcome -> {
                     String name = outcome.name().toLowerCase(Locale.ROOT);
                     count(delivery.event(), name);
-                    return new Result(delivery.deliveryId(), name, event.action().orElse(null),
-                            event.installationId().orElse(null));
+                    return parsed.result(name);
                 })
                 .onFailure().recoverWithUni(failure -> recordFailure(delivery, failure).replaceWith((Result) null));
     }
