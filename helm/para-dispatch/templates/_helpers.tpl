@@ -51,6 +51,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "para-dispatch.githubSecret" -}}
 {{- default (include "para-dispatch.fullname" .) .Values.github.existingSecret }}
 {{- end }}
+{{- define "para-dispatch.setupSecret" -}}
+{{- default (printf "%s-setup" (include "para-dispatch.fullname" .)) .Values.github.existingSecret }}
+{{- end }}
 {{- define "para-dispatch.sealingSecret" -}}
 {{- default (printf "%s-sealing" (include "para-dispatch.fullname" .)) .Values.sealing.existingSecret }}
 {{- end }}

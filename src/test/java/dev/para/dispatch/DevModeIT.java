@@ -4,6 +4,7 @@ import static dev.para.dispatch.testing.Webhooks.deliver;
 import static dev.para.dispatch.testing.Webhooks.exampleFor;
 import static dev.para.dispatch.testing.Webhooks.newDeliveryId;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,13 @@ class DevModeIT {
                     .when().get("/api/v1/installations").then().statusCode(200);
             given().spec(service).when().get("/api/v1/installations").then()
                     .statusCode(401).contentType("application/problem+json");
+
+            // no App yet: dev mode made up a setup secret and logged the page's address with it
+            var setup = java.util.regex.Pattern.compile("create it at (http://localhost:" + port
+                    + "/github/app-manifest\\?setup_secret=[0-9a-f]{40})").matcher(Files.readString(LOG));
+            assertTrue(setup.find(), "dev mode logs where to create the App; see " + LOG);
+            given().when().get(setup.group(1)).then().statusCode(200).contentType(containsString("text/html"));
+            service.when().get("/github/app-manifest").then().statusCode(404);
         } finally {
             stop(maven);
         }

@@ -16,14 +16,18 @@ import java.util.List;
 public class SealedState {
 
     /** Why a state was refused; callers say so in their own words. */
-    public enum Refusal { MISSING, FOREIGN, EXPIRED }
+    public enum Refusal {
+        MISSING, FOREIGN, EXPIRED,
+        /** Bound to a browser ({@link BrowserStates}): used already, or brought by another browser. */
+        USED
+    }
 
     /** A state that cannot be used. */
     public static final class Refused extends RuntimeException {
 
         private final Refusal refusal;
 
-        Refused(Refusal refusal) {
+        public Refused(Refusal refusal) {
             super(refusal.name(), null, false, false);
             this.refusal = refusal;
         }

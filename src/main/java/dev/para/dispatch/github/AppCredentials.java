@@ -38,9 +38,13 @@ public class AppCredentials {
         }
     }
 
+    private final GitHubConfig config;
     private volatile Identity identity;
+    /** The id of the App adopted from the manifest flow, null when the configuration names the App or none is set up. */
+    private volatile Long adopted;
 
     public AppCredentials(GitHubConfig config) {
+        this.config = config;
         this.identity = fromConfig(config);
         if (identity.problem() != null && identity.configured()) {
             Log.warn(identity.problem());
@@ -106,8 +110,23 @@ public class AppCredentials {
                 ? List.of() : List.of(new WebhookSignature(app.webhookSecret()));
         identity = new Identity(Optional.of(String.valueOf(app.appId())), key, Optional.of(app.slug()), signatures,
                 Optional.of(app.clientId()), Optional.of(app.clientSecret()), null, true);
+        adopted = app.appId();
         Log.infof("Using the GitHub App %s (id %d) created through the manifest flow", app.slug(), app.appId());
         return true;
+    }
+
+    /** The id of the App taken on through the manifest flow, if that is where the App came from. */
+    public Optional<Long> adoptedAppId() {
+        return Optional.ofNullable(adopted);
+    }
+
+    /** Drops the App taken on through the manifest flow (it was reset): the service waits to be set up again. */
+    public synchronized void forget(long appId) {
+        if (adopted != null && adopted == appId) {
+            identity = fromConfig(config);
+            adopted = null;
+            Log.warnf("The GitHub App %d created through the manifest flow was reset; the flow is open again", appId);
+        }
     }
 
     public boolean ready() {

@@ -5,7 +5,9 @@ import dev.para.dispatch.github.model.AccessTokenResponse;
 import dev.para.dispatch.github.model.AppManifestConversion;
 import dev.para.dispatch.github.model.CollaboratorPermission;
 import dev.para.dispatch.github.model.FileContent;
+import dev.para.dispatch.github.model.GitHubAccount;
 import dev.para.dispatch.github.model.GitHubRepository;
+import dev.para.dispatch.github.model.OrgMembership;
 import dev.para.dispatch.github.model.IssueComment;
 import dev.para.dispatch.github.model.NewPullRequest;
 import dev.para.dispatch.github.model.PullRequest;
@@ -57,6 +59,14 @@ public interface GitHubApi {
     @Path("/user/installations")
     Uni<UserInstallations> listUserInstallations(@HeaderParam("Authorization") String userBearer,
             @QueryParam("per_page") int perPage, @QueryParam("page") int page);
+
+    @GET
+    @Path("/user")
+    Uni<GitHubAccount> getAuthenticatedUser(@HeaderParam("Authorization") String userBearer);
+
+    @GET
+    @Path("/user/memberships/orgs/{org}")
+    Uni<OrgMembership> getOrgMembership(@HeaderParam("Authorization") String userBearer, @PathParam("org") String org);
 
     @GET
     @Path("/repos/{owner}/{repo}")

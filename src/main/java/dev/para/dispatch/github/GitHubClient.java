@@ -6,7 +6,9 @@ import dev.para.dispatch.github.model.AppManifestConversion;
 import dev.para.dispatch.github.model.CollaboratorPermission;
 import dev.para.dispatch.github.model.FileContent;
 import dev.para.dispatch.github.model.GitHubInstallation;
+import dev.para.dispatch.github.model.GitHubAccount;
 import dev.para.dispatch.github.model.GitHubRepository;
+import dev.para.dispatch.github.model.OrgMembership;
 import dev.para.dispatch.github.model.IssueComment;
 import dev.para.dispatch.github.model.NewPullRequest;
 import dev.para.dispatch.github.model.OAuthTokenRequest;
@@ -161,6 +163,19 @@ public class GitHubClient {
     public Uni<CollaboratorPermission> collaboratorPermission(InstallationToken token, String owner, String repo, String user) {
         return call("get_collaborator_permission", scope(token),
                 () -> api.getCollaboratorPermission(bearer(token), owner, repo, user));
+    }
+
+    /** The user a user token belongs to. */
+    public Uni<GitHubAccount> authenticatedUser(String userToken) {
+        return call("get_authenticated_user", null, () -> api.getAuthenticatedUser("Bearer " + userToken));
+    }
+
+    /** Whether the user of a user token owns the organization (an active admin); false when not a member at all. */
+    public Uni<Boolean> ownsOrganization(String userToken, String org) {
+        return call("get_org_membership", null, () -> api.getOrgMembership("Bearer " + userToken, org))
+                .map(OrgMembership::isActiveAdmin)
+                .onFailure(e -> e instanceof GitHubException g && !g.error().isTransient()
+                        && g.error() != GitHubError.BAD_CREDENTIALS).recoverWithItem(false);
     }
 
     /** Exchanges a user's OAuth code (from the setup redirect) for a user token. */

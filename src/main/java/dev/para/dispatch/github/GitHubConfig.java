@@ -92,6 +92,16 @@ public interface GitHubConfig {
         /** The name of the App it creates (unique on GitHub); {@code ?name=} on the page overrides it. */
         @WithDefault("para-dispatch")
         String name();
+
+        /**
+         * The secret that opens the flow ({@code ?setup_secret=}), so that nobody but the operator
+         * can create the service's App; the chart generates it into a Secret at install. Without
+         * it the flow answers 404; dev mode makes one up and logs the page's address.
+         */
+        Optional<String> setupSecret();
+
+        /** When set, an App created under another owner (a user or organization login) is refused. */
+        Optional<String> expectedOwner();
     }
 
     interface Retry {

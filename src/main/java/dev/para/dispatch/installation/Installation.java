@@ -48,6 +48,10 @@ public class Installation extends PanacheEntityBase {
     @Column(nullable = false)
     public String[] events;
 
+    /** The GitHub user who installed it (installation.created's sender), when GitHub said. */
+    @Column(name = "installer_github_id")
+    public Long installerGithubId;
+
     @Column(name = "app_slug")
     public String appSlug;
 

@@ -31,22 +31,24 @@ class InstallationChangeWriter {
      */
     private static final String UPSERT = "INSERT INTO github_installations AS i (installation_id, github_account_id,"
             + " github_account_login, github_account_type, repository_selection, permissions, events, app_slug,"
-            + " suspended_at, deleted_at, created_at, updated_at)"
+            + " suspended_at, deleted_at, created_at, updated_at, installer_github_id)"
             + " SELECT u.id, coalesce(u.account_id, e.github_account_id), coalesce(u.login, e.github_account_login),"
             + " coalesce(u.account_type, e.github_account_type), coalesce(u.selection, e.repository_selection),"
             + " u.permissions::jsonb, ARRAY(SELECT jsonb_array_elements_text(u.events::jsonb)),"
             + " coalesce(u.app_slug, e.app_slug), u.suspended_at, CASE WHEN u.undelete THEN NULL ELSE e.deleted_at END,"
-            + " coalesce(e.created_at, $11), $11"
+            + " coalesce(e.created_at, $11), $11, coalesce(u.installer, e.installer_github_id)"
             + " FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
-            + "   $8::text[], $9::timestamptz[], $10::bool[])"
-            + "   AS u(id, account_id, login, account_type, selection, permissions, events, app_slug, suspended_at, undelete)"
+            + "   $8::text[], $9::timestamptz[], $10::bool[], $12::int8[])"
+            + "   AS u(id, account_id, login, account_type, selection, permissions, events, app_slug, suspended_at, undelete,"
+            + "   installer)"
             + " LEFT JOIN github_installations e ON e.installation_id = u.id"
             + " ORDER BY u.id"
             + " ON CONFLICT (installation_id) DO UPDATE SET github_account_id = EXCLUDED.github_account_id,"
             + " github_account_login = EXCLUDED.github_account_login, github_account_type = EXCLUDED.github_account_type,"
             + " repository_selection = EXCLUDED.repository_selection, permissions = EXCLUDED.permissions,"
             + " events = EXCLUDED.events, app_slug = EXCLUDED.app_slug, suspended_at = EXCLUDED.suspended_at,"
-            + " deleted_at = EXCLUDED.deleted_at, updated_at = EXCLUDED.updated_at";
+            + " deleted_at = EXCLUDED.deleted_at, updated_at = EXCLUDED.updated_at,"
+            + " installer_github_id = EXCLUDED.installer_github_id";
     private static final String DELETE_ALL_GRANTS = "DELETE FROM installation_repositories"
             + " WHERE installation_id = ANY($1::int8[])";
     private static final String DELETE_GRANTS = "DELETE FROM installation_repositories r"
@@ -99,6 +101,7 @@ class InstallationChangeWriter {
         String[] slugs = new String[n];
         OffsetDateTime[] suspended = new OffsetDateTime[n];
         Boolean[] undelete = new Boolean[n];
+        Long[] installers = new Long[n];
         for (int k = 0; k < n; k++) {
             InstallationChanges.Change c = changes.get(k);
             ids[k] = c.installationId;
@@ -111,9 +114,10 @@ class InstallationChangeWriter {
             slugs[k] = c.appSlug;
             suspended[k] = c.suspendedAt == null ? null : c.suspendedAt.atOffset(ZoneOffset.UTC);
             undelete[k] = c.undelete;
+            installers[k] = c.installer;
         }
         return connection.preparedQuery(UPSERT).execute(Tuple.from(new Object[] {ids, accountIds, logins, accountTypes,
-                selections, permissions, events, slugs, suspended, undelete, now})).replaceWithVoid();
+                selections, permissions, events, slugs, suspended, undelete, now, installers})).replaceWithVoid();
     }
 
     private Uni<Void> replaceGrants(SqlConnection connection, List<InstallationChanges.Change> changes) {

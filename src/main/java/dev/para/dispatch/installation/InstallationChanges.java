@@ -34,6 +34,8 @@ final class InstallationChanges {
         /** The last non-empty slug, null to keep ours. */
         String appSlug;
         Instant suspendedAt;
+        /** Who installed it, null to keep ours. */
+        Long installer;
         /** An installation event undoes an earlier deletion. */
         boolean undelete;
         /** The granted repositories are replaced by {@link #granted}, not just changed. */
@@ -73,10 +75,16 @@ final class InstallationChanges {
     private final Map<Long, Change> changes = new TreeMap<>();
     private final List<Audit> audits = new ArrayList<>();
 
-    /** {@code installation.created} or {@code new_permissions_accepted}; null repositories leave the grants alone. */
-    void described(GitHubInstallation gh, List<GitHubRepository> repositories, String action) {
+    /**
+     * {@code installation.created} or {@code new_permissions_accepted}; null repositories leave the
+     * grants alone, a null installer the one we know.
+     */
+    void described(GitHubInstallation gh, List<GitHubRepository> repositories, String action, Long installer) {
         Change change = changeOf(gh);
         change.undelete = true;
+        if (installer != null) {
+            change.installer = installer;
+        }
         if (repositories != null) {
             change.replaceGrants = true;
             change.granted.clear();

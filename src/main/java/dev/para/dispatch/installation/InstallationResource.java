@@ -8,13 +8,17 @@ import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -57,9 +61,20 @@ public class InstallationResource {
     @GET
     @Path("/install-url")
     @Operation(summary = "Where to send the user to install the App and link the installation to this account",
-            description = "The URL carries a sealed, short-lived state naming the caller's account; GitHub hands it "
-                    + "back to the setup callback.")
-    public InstallationLinking.InstallUrl installUrl() {
-        return linking.installUrl(caller.id(), caller.actor());
+            description = "The link leads through this service, which binds it to the browser that opens it first,"
+                    + " to GitHub's installation page; it works once, for 10 minutes. GitHub sends the user back to"
+                    + " the setup callback, which links the installation if the user installed it, is the user"
+                    + " account it is installed on, or owns its organization.")
+    public Uni<InstallationLinking.InstallUrl> installUrl(@Context UriInfo uri) {
+        return linking.installUrl(caller.id(), caller.actor(), uri.getBaseUri());
+    }
+
+    @DELETE
+    @Path("/{id}/link")
+    @Operation(summary = "Unlink one of the caller's installations from the account",
+            description = "The installation stays installed at GitHub; it can be linked again through a new install link.")
+    @APIResponse(responseCode = "204", description = "Unlinked")
+    public Uni<Void> unlink(@PathParam("id") long id) {
+        return installations.unlink(caller.id(), caller.actor(), id);
     }
 }

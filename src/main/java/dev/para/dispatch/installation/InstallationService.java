@@ -31,11 +31,18 @@ public class InstallationService {
         this.audit = audit;
     }
 
-    /** Creates or refreshes the installation; replaces its granted repositories when they are given. */
+    /**
+     * Creates or refreshes the installation; replaces its granted repositories when they are given.
+     * {@code installer}: the GitHub user who installed it, when the event says (kept otherwise).
+     */
     @WithTransaction
-    public Uni<Installation> upsert(GitHubInstallation gh, List<GitHubRepository> repositories, String action) {
+    public Uni<Installation> upsert(GitHubInstallation gh, List<GitHubRepository> repositories, String action,
+            Long installer) {
         return refreshed(gh).flatMap(i -> {
             i.deletedAt = null;
+            if (installer != null) {
+                i.installerGithubId = installer;
+            }
             Uni<Void> grants = repositories == null ? Uni.createFrom().voidItem() : replaceGrants(i, repositories);
             return i.<Installation>persist()
                     .call(() -> grants)
@@ -86,7 +93,7 @@ public class InstallationService {
      * user can access the installation; {@code gh} is GitHub's description from that proof.
      */
     @WithTransaction
-    public Uni<InstallationView> link(String accountId, String actor, GitHubInstallation gh) {
+    public Uni<InstallationView> link(String accountId, String actor, String githubLogin, GitHubInstallation gh) {
         return refreshed(gh).flatMap(i -> {
             if (i.accountId != null && !i.accountId.equals(accountId)) {
                 throw ProblemException.conflict("installation-linked",
@@ -96,10 +103,34 @@ public class InstallationService {
             i.deletedAt = null;
             return i.<Installation>persist()
                     .call(() -> audit.record(accountId, actor, "installation.linked", OBJECT_TYPE,
-                            String.valueOf(i.installationId), Map.of("githubAccount", i.githubAccountLogin)))
+                            String.valueOf(i.installationId),
+                            Map.of("githubAccount", i.githubAccountLogin, "githubLogin", githubLogin)))
                     .flatMap(saved -> GrantedRepository.forInstallation(saved.installationId)
                             .map(grants -> InstallationView.of(saved, grants)));
         });
+    }
+
+    /**
+     * Unlinks the account's installation: its sessions stop being the account's to start; the
+     * installation stays known, ready to be linked again. Another account's answers 404.
+     */
+    @WithTransaction
+    public Uni<Void> unlink(String accountId, String actor, long installationId) {
+        return Installation.findForAccount(accountId, installationId)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Installation " + installationId))
+                .flatMap(i -> {
+                    i.accountId = null;
+                    i.updatedAt = clock.instant();
+                    return audit.record(accountId, actor, "installation.unlinked", OBJECT_TYPE,
+                            String.valueOf(installationId), Map.of("githubAccount", i.githubAccountLogin));
+                });
+    }
+
+    /** Who installed it, as far as GitHub told us. */
+    @WithSession
+    public Uni<java.util.Optional<Long>> installer(long installationId) {
+        return Installation.<Installation>findById(installationId)
+                .map(i -> java.util.Optional.ofNullable(i == null ? null : i.installerGithubId));
     }
 
     @WithSession

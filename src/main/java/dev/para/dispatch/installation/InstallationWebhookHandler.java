@@ -53,7 +53,8 @@ public class InstallationWebhookHandler implements WebhookHandler {
     public Uni<Outcome> handle(WebhookEvent event) {
         return switch (event.name()) {
             case "installation.created", "installation.new_permissions_accepted" ->
-                    installations.upsert(installation(event), repositories(event.payload().path("repositories")), event.name())
+                    installations.upsert(installation(event), repositories(event.payload().path("repositories")), event.name(),
+                            installer(event))
                             .replaceWith(Outcome.PROCESSED);
             case "installation.deleted" -> installations.markDeleted(installation(event).id())
                     .call(() -> tokens.forgetInstallation(installation(event).id()))
@@ -84,7 +85,8 @@ public class InstallationWebhookHandler implements WebhookHandler {
         for (WebhookEvent event : events) {
             JsonNode payload = event.payload();
             if (event.event().equals("installation")) {
-                folded.described(installation(event), repositories(payload.path("repositories")), event.name());
+                folded.described(installation(event), repositories(payload.path("repositories")), event.name(),
+                        installer(event));
             } else {
                 folded.grantsChanged(installation(event), payload.path("repository_selection").asText(null),
                         orEmpty(repositories(payload.path("repositories_added"))),
@@ -100,6 +102,12 @@ public class InstallationWebhookHandler implements WebhookHandler {
         String login = event.payload().path("sender").path("login").asText("unknown");
         return audit.record(null, AuditLog.GITHUB, "github_app_authorization.revoked", "github_user", login, Map.of())
                 .replaceWith(Outcome.PROCESSED);
+    }
+
+    /** The user who installed it: the sender of {@code installation.created}, and of no other event. */
+    private static Long installer(WebhookEvent event) {
+        JsonNode id = event.payload().path("sender").path("id");
+        return event.name().equals("installation.created") && id.canConvertToLong() ? id.asLong() : null;
     }
 
     private GitHubInstallation installation(WebhookEvent event) {

@@ -54,7 +54,11 @@ public class RetentionPurge {
                         config.auditEvents()),
                 new Purge("installation_tokens", "DELETE FROM installation_tokens WHERE ctid IN (SELECT ctid"
                         + " FROM installation_tokens WHERE expires_at < now() - make_interval(secs => $1) LIMIT $2)",
-                        config.expiredTokens()));
+                        config.expiredTokens()),
+                // flows a browser started and never finished: nothing to keep once they expired
+                new Purge("browser_states", "DELETE FROM browser_states WHERE ctid IN (SELECT ctid"
+                        + " FROM browser_states WHERE expires_at < now() - make_interval(secs => $1) LIMIT $2)",
+                        java.time.Duration.ZERO));
     }
 
     @Scheduled(every = "${para.retention.interval}", delayed = "${para.retention.interval}",

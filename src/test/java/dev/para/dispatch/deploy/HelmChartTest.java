@@ -183,7 +183,25 @@ class HelmChartTest {
         String notes = new Helm(Chart.DIR).install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
                 .clientOnly().withKubeVersion(Chart.KUBE_VERSION).dryRun().call().getOutput();
         assertTrue(notes.contains("The sealing key was generated into Secret para-dispatch-sealing"), notes);
-        assertTrue(notes.contains("/github/app-manifest"), notes);
+        assertTrue(notes.contains("/github/app-manifest?setup_secret=$SETUP_SECRET"), notes);
+        assertTrue(notes.contains("kubectl -n para-dispatch get secret para-dispatch-setup"), notes);
+    }
+
+    /** The App manifest flow's setup secret: made once at install, kept, and handed to the service only as a Secret. */
+    @Test
+    void setupSecretIsMadeOnceAtInstallAndReachesTheServiceFromItsSecret() throws IOException {
+        String template = Files.readString(Chart.DIR.resolve("templates/secret.yaml"));
+        int setup = template.indexOf("name: {{ $fullname }}-setup");
+        String setupSecret = template.substring(setup, template.indexOf("---", setup));
+        assertTrue(setupSecret.contains("helm.sh/hook: pre-install") && setupSecret.contains("randAlphaNum 40 | b64enc")
+                && setupSecret.contains("helm.sh/resource-policy: keep"), setupSecret);
+        Container container = Chart.render().one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        var ref = secretRef(container, "PARA_GITHUB_APP_MANIFEST_SETUP_SECRET");
+        assertEquals("para-dispatch-setup", ref.getName());
+        assertEquals("app-manifest-setup-secret", ref.getKey());
+        Container own = Chart.render(Map.of("github.existingSecret", "gh-app")).one(Deployment.class).getSpec().getTemplate()
+                .getSpec().getContainers().get(0);
+        assertEquals("gh-app", secretRef(own, "PARA_GITHUB_APP_MANIFEST_SETUP_SECRET").getName());
     }
 
     @Test

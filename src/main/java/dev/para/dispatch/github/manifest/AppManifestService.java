@@ -6,6 +6,7 @@ import dev.para.dispatch.Redactor;
 import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.audit.AuditLog;
+import dev.para.dispatch.crypto.BrowserStates;
 import dev.para.dispatch.crypto.SealedState;
 import dev.para.dispatch.crypto.Sealer;
 import dev.para.dispatch.github.AppCredentials.CreatedApp;
@@ -26,6 +27,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.NewCookie;
 
 /**
  * Creating the GitHub App in one click: a page posts the {@link AppManifest} to GitHub, GitHub
@@ -33,43 +36,53 @@ import java.util.Optional;
  * App's id, key and secrets, stored sealed and used at once. Other replicas pick the stored App
  * up within seconds.
  *
- * <p>The flow exists only while no App is configured: once one is (by configuration or by this
- * flow), it answers 409, so nobody can swap the service's App for their own.
+ * <p>Only the operator can run it: the page answers 404 without the setup secret
+ * ({@link SetupSecret}), and its state is bound to the operator's browser and good once
+ * ({@link BrowserStates}). It exists only while no App is configured: once one is (by
+ * configuration or by this flow), it answers 409, so nobody can swap the service's App for their
+ * own. An App created by mistake is reset with the same secret ({@link #reset}).
  */
 @ApplicationScoped
 public class AppManifestService {
 
-    static final String STATE_PURPOSE = "app-manifest-state";
     static final String KEY_PURPOSE = "github-app-private-key";
     static final String WEBHOOK_SECRET_PURPOSE = "github-app-webhook-secret";
     static final String CLIENT_SECRET_PURPOSE = "github-app-client-secret";
-    /** GitHub's code is valid for an hour; the state as long. */
-    private static final Duration STATE_LIFETIME = Duration.ofHours(1);
+    /** Long enough to confirm the App at GitHub; short enough that a forgotten tab is no risk. */
+    private static final Duration STATE_LIFETIME = Duration.ofMinutes(10);
+
+    /** The page, and the cookie that binds its state to the browser. */
+    public record Page(String html, NewCookie cookie) {}
 
     private static final String INSERT = "INSERT INTO github_app (app_id, slug, name, owner_login, html_url, client_id,"
             + " sealed_client_secret, sealed_webhook_secret, sealed_private_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
             + " ON CONFLICT DO NOTHING RETURNING app_id";
     private static final String SELECT = "SELECT app_id, slug, client_id, sealed_client_secret, sealed_webhook_secret,"
             + " sealed_private_key FROM github_app";
+    private static final String DELETE = "DELETE FROM github_app RETURNING app_id";
+    /** Tokens of the reset App's installations: the new App mints its own. */
+    private static final String DELETE_TOKENS = "DELETE FROM installation_tokens";
 
     private final AppCredentials credentials;
     private final GitHubClient github;
     private final GitHubConfig config;
     private final RuntimeConfig runtime;
     private final Sealer sealer;
-    private final SealedState states;
+    private final BrowserStates states;
+    private final SetupSecret setupSecret;
     private final Pool pool;
     private final AuditLog audit;
     private final ObjectMapper json;
 
     AppManifestService(AppCredentials credentials, GitHubClient github, GitHubConfig config, RuntimeConfig runtime,
-            Sealer sealer, SealedState states, Pool pool, AuditLog audit, ObjectMapper json) {
+            Sealer sealer, BrowserStates states, SetupSecret setupSecret, Pool pool, AuditLog audit, ObjectMapper json) {
         this.credentials = credentials;
         this.github = github;
         this.config = config;
         this.runtime = runtime;
         this.sealer = sealer;
         this.states = states;
+        this.setupSecret = setupSecret;
         this.pool = pool;
         this.audit = audit;
         this.json = json;
@@ -77,39 +90,42 @@ public class AppManifestService {
 
     /**
      * The page that posts the manifest to GitHub, for the App of the user who opens it, or of
-     * {@code organization}. {@code requestUrl} is where this page was asked for, used when
-     * {@code para.public-url} is not set.
+     * {@code organization}, for the holder of the setup secret only. {@code requestUrl} is where
+     * this page was asked for, used when {@code para.public-url} is not set.
      */
-    public String page(URI requestUrl, Optional<String> organization, Optional<String> name) {
+    public Uni<Page> page(URI requestUrl, Optional<String> organization, Optional<String> name, String secret) {
+        requireSecret(secret);
         requireOpen();
         URI publicUrl = runtime.publicUrl().orElse(requestUrl);
-        // Every sealed value is unique (a fresh GCM nonce), so the state needs no field but its expiry.
-        String state = states.issue(STATE_PURPOSE, STATE_LIFETIME).value();
         String manifest;
         try {
             manifest = json.writeValueAsString(AppManifest.of(name.orElse(config.appManifest().name()), publicUrl));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("The App manifest cannot be written", e);
         }
-        return AppManifest.page(AppManifest.formAction(config.webUrl(), organization, state), manifest);
+        return states.start(BrowserStates.Flow.APP_MANIFEST, STATE_LIFETIME).map(started -> new Page(
+                AppManifest.page(AppManifest.formAction(config.webUrl(), organization, started.state()), manifest),
+                started.cookie()));
     }
 
     /**
      * GitHub's redirect after the App was created: converts the code, stores the App sealed, and
      * uses it. The answer is the App's installation page, the operator's next step.
      */
-    public Uni<URI> complete(String code, String state) {
+    public Uni<URI> complete(String code, String state, HttpHeaders browser) {
         if (code == null || code.isBlank()) {
             throw ProblemException.badRequest("code", "is required; GitHub sends it after creating the App");
         }
-        openState(state);
-        requireOpen();
-        return github.convertAppManifest(code)
+        return Uni.createFrom().deferred(() -> states.complete(BrowserStates.Flow.APP_MANIFEST, state, 0, browser))
+                .onFailure(SealedState.Refused.class).transform(e -> refused((SealedState.Refused) e))
+                .invoke(this::requireOpen)
+                .flatMap(ignored -> github.convertAppManifest(code))
                 .onFailure(GitHubException.class).transform(e -> ((GitHubException) e).error().isTransient()
-                        ? ProblemException.unavailable("github-unavailable", "GitHub could not be reached; reload this page to try again",
-                                Duration.ofSeconds(10))
+                        ? ProblemException.unavailable("github-unavailable", "GitHub could not be reached; open"
+                                + " /github/app-manifest again", Duration.ofSeconds(10))
                         : new ProblemException("manifest-code-rejected", "Bad Request", 400,
                                 "GitHub did not accept the code (it is valid once, for an hour): open /github/app-manifest again"))
+                .invoke(this::requireExpectedOwner)
                 .flatMap(app -> store(app).map(stored -> {
                     if (!stored) {
                         throw ProblemException.conflict("app-already-set-up", "Another GitHub App was set up meanwhile;"
@@ -125,15 +141,52 @@ public class AppManifestService {
                 .map(app -> URI.create(app.htmlUrl().replaceAll("/+$", "") + "/installations/new"));
     }
 
-    /** While no App is configured, looks for one another replica created. Cheap: one tiny row. */
+    /**
+     * Forgets the App the manifest flow created (the wrong owner, a lost key…), for the holder of
+     * the setup secret: every replica drops it within seconds and the flow opens again. An App
+     * named by the configuration is not this flow's to reset. The App itself stays at GitHub,
+     * where its owner deletes it (which also revokes its tokens).
+     */
+    public Uni<Long> reset(String secret) {
+        requireSecret(secret);
+        if (credentials.configured() && credentials.adoptedAppId().isEmpty()) {
+            throw ProblemException.conflict("app-configured", "The GitHub App comes from the configuration"
+                    + " (para.github.app-id); change it there");
+        }
+        return pool.withTransaction(connection -> connection.query(DELETE).execute()
+                        .flatMap(rows -> connection.query(DELETE_TOKENS).execute().replaceWith(rows)))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw ProblemException.notFound("GitHub App created through the manifest flow");
+                    }
+                    long appId = rows.iterator().next().getLong("app_id");
+                    credentials.forget(appId);
+                    return appId;
+                })
+                .call(appId -> Panache.withTransaction(() -> audit.record(null, "setup-secret", "github-app.reset",
+                        "github-app", String.valueOf(appId), Map.of())));
+    }
+
+    /**
+     * While no App is configured, looks for one another replica created; while one created through
+     * the flow is in use, checks it was not reset. Cheap: one tiny row.
+     */
     @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> adoptStored() {
-        if (credentials.configured()) {
+        Optional<Long> adopted = credentials.adoptedAppId();
+        if (credentials.configured() && adopted.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         return pool.query(SELECT).execute()
                 .invoke(rows -> {
+                    // reset on another replica (and perhaps created again): drop ours
+                    if (adopted.isPresent() && (rows.size() == 0 || rows.iterator().next().getLong("app_id") != adopted.get().longValue())) {
+                        credentials.forget(adopted.get());
+                    }
                     for (Row row : rows) {
+                        if (credentials.configured()) {
+                            break;
+                        }
                         credentials.adopt(created(row.getLong("app_id"), row.getString("slug"),
                                 sealer.open(row.getString("sealed_private_key"), KEY_PURPOSE),
                                 Optional.ofNullable(row.getString("sealed_webhook_secret"))
@@ -158,25 +211,39 @@ public class AppManifestService {
     }
 
     private void requireOpen() {
-        if (!config.appManifest().enabled()) {
-            throw ProblemException.notFound("App manifest flow");
-        }
         if (credentials.configured()) {
             throw ProblemException.conflict("app-already-set-up",
                     "This service already has its GitHub App; the manifest flow only sets up the first one");
         }
     }
 
-    private void openState(String state) {
-        try {
-            states.open(state, STATE_PURPOSE, 0);
-        } catch (SealedState.Refused e) {
-            throw ProblemException.badRequest("state", switch (e.refusal()) {
-                case MISSING -> "is required; start from GET /github/app-manifest";
-                case FOREIGN -> "was not issued by this service";
-                case EXPIRED -> "has expired; open /github/app-manifest again";
-            });
+    /** Without the setup secret the flow does not exist: 404, as for any unknown page. */
+    private void requireSecret(String secret) {
+        if (!config.appManifest().enabled() || !setupSecret.matches(secret)) {
+            throw ProblemException.notFound("App manifest flow");
         }
+    }
+
+    private void requireExpectedOwner(AppManifestConversion app) {
+        Optional<String> expected = config.appManifest().expectedOwner().filter(o -> !o.isBlank());
+        String owner = app.owner() == null ? null : app.owner().login();
+        if (expected.isPresent() && !expected.get().equalsIgnoreCase(owner)) {
+            Log.warnf("Refused the GitHub App %s created by the manifest flow: its owner is %s, not %s", app.slug(), owner,
+                    expected.get());
+            throw new ProblemException("app-owner-unexpected", "Forbidden", 403, "The App was created under '" + owner
+                    + "', but this service expects '" + expected.get() + "' (para.github.app-manifest.expected-owner);"
+                    + " nothing was stored. Delete the App '" + app.slug() + "' at GitHub and start again"
+                    + " as the expected owner");
+        }
+    }
+
+    private static ProblemException refused(SealedState.Refused e) {
+        return ProblemException.badRequest("state", switch (e.refusal()) {
+            case MISSING -> "is required; start from GET /github/app-manifest";
+            case FOREIGN -> "was not issued by this service";
+            case EXPIRED -> "has expired; open /github/app-manifest again";
+            case USED -> "was used already, or the flow was started in another browser; open /github/app-manifest again";
+        });
     }
 
     private static CreatedApp created(long appId, String slug, String pem, String webhookSecret, String clientId,

@@ -74,10 +74,11 @@ public class WebhookProcessor {
             + " action = u.action, installation_id = u.installation_id, locked_until = NULL, last_error = NULL"
             + " FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[]) AS u(delivery_id, outcome, action, installation_id)"
             + " WHERE p.delivery_id = u.delivery_id";
-    private static final String FAILED = "UPDATE webhook_processing SET attempts = $5, last_error = $2,"
-            + " locked_until = now() + make_interval(secs => $3),"
-            + " processed_at = CASE WHEN $5 >= $4 THEN now() END,"
-            + " outcome = CASE WHEN $5 >= $4 THEN 'failed' END"
+    /** Typed casts: in {@code $5 >= $4} alone PostgreSQL would take both for text, and refuse to prepare it. */
+    private static final String FAILED = "UPDATE webhook_processing SET attempts = $5::int4, last_error = $2,"
+            + " locked_until = now() + make_interval(secs => $3::float8),"
+            + " processed_at = CASE WHEN $5::int4 >= $4::int4 THEN now() END,"
+            + " outcome = CASE WHEN $5::int4 >= $4::int4 THEN 'failed' END"
             + " WHERE delivery_id = $1";
     private final Pool pool;
     private final io.vertx.core.Vertx vertx;
