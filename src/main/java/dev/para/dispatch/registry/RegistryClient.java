@@ -8,13 +8,11 @@ import dev.para.dispatch.Contexts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,17 +49,16 @@ public class RegistryClient {
     private final RegistryConfig config;
     private final MeterRegistry registry;
     private final ObjectMapper json;
-    private final HttpClient http;
+    private final RegistryHttp http;
     /** Per registry, repository and credential: the next check of another tag skips the 401 and the token service. */
     private final Cache<String, Authorization> authorizations = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(AUTHORIZATION_REUSE).build();
 
-    public RegistryClient(RegistryConfig config, MeterRegistry registry, ObjectMapper json) {
+    public RegistryClient(RegistryConfig config, MeterRegistry registry, ObjectMapper json, Vertx vertx) {
         this.config = config;
         this.registry = registry;
         this.json = json;
-        this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.http = new RegistryHttp(vertx, config);
     }
 
     /** The image's manifest, as the credential (if any) sees it; a typed {@link RegistryException} otherwise. */
@@ -96,46 +93,42 @@ public class RegistryClient {
         String key = image.registry() + "|" + image.repository() + "|" + credential.map(RegistryCredential::fingerprint).orElse("-");
         Authorization reused = authorizations.getIfPresent(key);
         String first = reused != null && Instant.now().isBefore(reused.reuseUntil()) ? reused.header() : null;
-        return send("manifest", manifestRequest(uri, "HEAD", first))
-                .flatMap(answer -> answer.statusCode() != 401 ? Uni.createFrom().item(answer)
+        return send("manifest", manifestRequest(image, uri, "HEAD", first))
+                .flatMap(answer -> answer.status() != 401 ? Uni.createFrom().item(answer)
                         : authorization(image, credential, answer)
                                 .invoke(auth -> authorizations.put(key, auth))
-                                .flatMap(auth -> send("manifest", manifestRequest(uri, "HEAD", auth.header()))))
-                .flatMap(answer -> answer.statusCode() != 404 ? Uni.createFrom().item(answer)
+                                .flatMap(auth -> send("manifest", manifestRequest(image, uri, "HEAD", auth.header()))))
+                .flatMap(answer -> answer.status() != 404 ? Uni.createFrom().item(answer)
                         // A missing manifest: the tag list says whether the repository is missing too.
-                        : send("tags", manifestRequest(URI.create(base(image) + "/v2/" + image.repository() + "/tags/list"),
-                                "GET", answer.request().headers().firstValue("Authorization").orElse(null)))
-                                .map(tags -> tags.statusCode() == 404 ? tags : answer))
+                        : send("tags", manifestRequest(image, URI.create(base(image) + "/v2/" + image.repository() + "/tags/list"),
+                                "GET", answer.authorizationSent()))
+                                .map(tags -> tags.status() == 404 ? tags : answer))
                 .map(answer -> result(image, credential, answer));
     }
 
-    private HttpRequest manifestRequest(URI uri, String method, String authorization) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(config.requestTimeout())
-                .header("Accept", ACCEPT).method(method, HttpRequest.BodyPublishers.noBody());
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        return request.build();
+    /** A request to the image's registry: its Authorization (a credential, or a token for it) goes to that host only. */
+    private static RegistryHttp.Request manifestRequest(ImageReference image, URI uri, String method, String authorization) {
+        return new RegistryHttp.Request(method, uri, Map.of("Accept", ACCEPT), authorization, image.apiHost());
     }
 
-    private ImageCheck result(ImageReference image, Optional<RegistryCredential> credential, HttpResponse<String> answer) {
-        int status = answer.statusCode();
+    private ImageCheck result(ImageReference image, Optional<RegistryCredential> credential, RegistryHttp.Answer answer) {
+        int status = answer.status();
         if (status == 200) {
-            String digest = answer.headers().firstValue("Docker-Content-Digest").orElse(image.digest());
-            String mediaType = answer.headers().firstValue("Content-Type").orElse("unknown");
+            String digest = answer.header("Docker-Content-Digest").orElse(image.digest());
+            String mediaType = answer.header("Content-Type").orElse("unknown");
             return new ImageCheck(image, digest, mediaType);
         }
         String detail = registryError(answer);
         throw switch (status) {
             // A token without the pull scope: the credential is valid, this repository is not for it
             // (registries also answer so for repositories that do not exist, not to reveal them).
-            case 401 -> answer.headers().firstValue("WWW-Authenticate").orElse("").contains("insufficient_scope")
+            case 401 -> answer.header("WWW-Authenticate").orElse("").contains("insufficient_scope")
                     ? new RegistryException(RegistryError.PERMISSION, "no pull access to " + image.repository()
                             + " (or it does not exist)", null)
                     : new RegistryException(RegistryError.AUTHENTICATION,
                             credential.isEmpty() ? "the image is private and no credential was given" : detail, null);
             case 403 -> new RegistryException(RegistryError.PERMISSION, detail, null);
-            case 404 -> answer.request().uri().getPath().endsWith("/tags/list")
+            case 404 -> answer.uri().getPath().endsWith("/tags/list")
                     ? new RegistryException(RegistryError.REPOSITORY_NOT_FOUND, image.repository()
                             + (detail == null ? "" : " (" + detail + ")"), null)
                     : new RegistryException(RegistryError.MANIFEST_NOT_FOUND, image.reference(), null);
@@ -148,8 +141,8 @@ public class RegistryClient {
 
     /** The Authorization for the challenge of a 401: Basic, or a Bearer token from the realm. */
     private Uni<Authorization> authorization(ImageReference image, Optional<RegistryCredential> credential,
-            HttpResponse<String> challenged) {
-        String challenge = challenged.headers().firstValue("WWW-Authenticate").orElse("");
+            RegistryHttp.Answer challenged) {
+        String challenge = challenged.header("WWW-Authenticate").orElse("");
         if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
             return credential.map(c -> Uni.createFrom().item(new Authorization(c.basicAuthorization(),
                             Instant.now().plus(AUTHORIZATION_REUSE))))
@@ -166,8 +159,18 @@ public class RegistryClient {
             params.put(m.group(1).toLowerCase(java.util.Locale.ROOT), m.group(2));
         }
         String realm = params.get("realm");
-        if (realm == null || !(realm.startsWith("https://") || realm.startsWith("http://"))) {
+        URI realmUri;
+        try {
+            realmUri = realm == null ? null : URI.create(realm);
+        } catch (IllegalArgumentException e) {
+            realmUri = null;
+        }
+        if (realmUri == null || realmUri.getHost() == null) {
             return Uni.createFrom().failure(new RegistryException(RegistryError.PROTOCOL, "a Bearer challenge without a realm", null));
+        }
+        if (!"https".equalsIgnoreCase(realmUri.getScheme()) && !http.mayUseHttp(realmUri)) {
+            return Uni.createFrom().failure(new RegistryException(RegistryError.ADDRESS_REFUSED,
+                    "the token service must be https (plain http only with hosts the operator allowed)", null));
         }
         String scope = params.getOrDefault("scope", "repository:" + image.repository() + ":pull");
         StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? '&' : '?')
@@ -175,24 +178,29 @@ public class RegistryClient {
         if (params.containsKey("service")) {
             url.append("&service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8));
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString())).timeout(config.requestTimeout()).GET();
-        credential.ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
-        return send("token", request.build()).map(answer -> {
-            if (answer.statusCode() == 401 || answer.statusCode() == 403) {
+        // The credential goes to the registry's own token service only (registry-1.docker.io → auth.docker.io);
+        // a realm elsewhere gets an anonymous request.
+        String realmHost = realmUri.getHost();
+        boolean ownTokenService = sameSite(realmHost, image.apiHost());
+        RegistryHttp.Request request = new RegistryHttp.Request("GET", URI.create(url.toString()), Map.of(),
+                credential.filter(c -> ownTokenService).map(RegistryCredential::basicAuthorization).orElse(null),
+                ownTokenService ? realmHost : null);
+        return send("token", request).map(answer -> {
+            if (answer.status() == 401 || answer.status() == 403) {
                 throw new RegistryException(RegistryError.AUTHENTICATION, "the token service refused the credential", null);
             }
-            if (answer.statusCode() == 429) {
+            if (answer.status() == 429) {
                 throw new RegistryException(RegistryError.RATE_LIMITED, "at the token service", retryAfter(answer));
             }
-            if (answer.statusCode() >= 500) {
-                throw new RegistryException(RegistryError.UNREACHABLE, "the token service answered HTTP " + answer.statusCode(), null);
+            if (answer.status() >= 500) {
+                throw new RegistryException(RegistryError.UNREACHABLE, "the token service answered HTTP " + answer.status(), null);
             }
             try {
                 JsonNode body = json.readTree(answer.body());
                 String token = body.path("token").asText(body.path("access_token").asText(""));
-                if (answer.statusCode() != 200 || token.isEmpty()) {
+                if (answer.status() != 200 || token.isEmpty()) {
                     throw new RegistryException(RegistryError.PROTOCOL, "the token service answered HTTP "
-                            + answer.statusCode() + " without a token", null);
+                            + answer.status() + " without a token", null);
                 }
                 // Reused until shortly before the token expires (60 s when the service does not say).
                 long lifetime = body.path("expires_in").asLong(60);
@@ -203,20 +211,46 @@ public class RegistryClient {
         });
     }
 
-    /** The most of a registry's (or token service's) answer that is read: manifests and tokens are far smaller. */
-    static final int MAX_BODY_BYTES = 64 * 1024;
-
-    private Uni<HttpResponse<String>> send(String operation, HttpRequest request) {
+    private Uni<RegistryHttp.Answer> send(String operation, RegistryHttp.Request request) {
         Timer.Sample sample = Timer.start();
-        // a body of at most 64 KiB, and the whole exchange, body included, within the request timeout
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, CappedBody.ofString(MAX_BODY_BYTES))
-                        .orTimeout(config.requestTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+        return http.exchange(request)
                 .onItemOrFailure().invoke((answer, failure) -> sample.stop(Timer.builder(REQUEST_TIMER)
                         .description("Calls to container registries, by operation and outcome")
-                        .tags("operation", operation, "outcome", failure != null ? "network" : outcome(answer.statusCode()))
+                        .tags("operation", operation, "outcome", failure != null ? "network" : outcome(answer.status()))
                         .register(registry)))
                 .onFailure(e -> !(e instanceof RegistryException)).transform(e -> new RegistryException(
                         RegistryError.UNREACHABLE, request.uri().getHost() + " (" + e.getClass().getSimpleName() + ")", null));
+    }
+
+    /**
+     * Whether a token service host belongs with a registry host: the same host, or the same parent
+     * domain (auth.docker.io and registry-1.docker.io under docker.io); IP literals only themselves.
+     */
+    static boolean sameSite(String realmHost, String registryHost) {
+        String realm = hostOnly(realmHost).toLowerCase(java.util.Locale.ROOT);
+        String registryName = hostOnly(registryHost).toLowerCase(java.util.Locale.ROOT);
+        if (realm.equals(registryName)) {
+            return true;
+        }
+        if (!realm.matches("[a-z0-9.-]+") || !registryName.matches("[a-z0-9.-]+") || realm.matches("[0-9.]+")) {
+            return false;
+        }
+        String parent = parent(registryName);
+        return parent.contains(".") && parent(realm).equals(parent);
+    }
+
+    private static String hostOnly(String hostPort) {
+        if (hostPort.startsWith("[")) {
+            return hostPort.substring(0, hostPort.indexOf(']') + 1);
+        }
+        int colon = hostPort.lastIndexOf(':');
+        return colon > 0 && hostPort.indexOf(':') == colon ? hostPort.substring(0, colon) : hostPort;
+    }
+
+    /** The host without its first label, when it has more than two. */
+    private static String parent(String host) {
+        int dot = host.indexOf('.');
+        return host.chars().filter(c -> c == '.').count() >= 2 ? host.substring(dot + 1) : host;
     }
 
     private static String outcome(int status) {
@@ -230,7 +264,7 @@ public class RegistryClient {
     }
 
     /** The first error of a distribution-spec error body: {@code CODE: message}. */
-    private String registryError(HttpResponse<String> answer) {
+    private String registryError(RegistryHttp.Answer answer) {
         try {
             JsonNode first = json.readTree(answer.body()).path("errors").path(0);
             if (first.isMissingNode()) {
@@ -247,8 +281,8 @@ public class RegistryClient {
         return text.length() > 200 ? text.substring(0, 200) + "…" : text;
     }
 
-    private static Duration retryAfter(HttpResponse<?> answer) {
-        return answer.headers().firstValue("Retry-After").flatMap(value -> {
+    private static Duration retryAfter(RegistryHttp.Answer answer) {
+        return answer.header("Retry-After").flatMap(value -> {
             try {
                 return Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
             } catch (NumberFormatException e) {

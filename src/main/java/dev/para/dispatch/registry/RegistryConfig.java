@@ -43,4 +43,18 @@ public interface RegistryConfig {
 
     /** Registries (host[:port]) spoken to over plain HTTP, for a registry inside a test or lab network. */
     Optional<List<String>> insecureRegistries();
+
+    /**
+     * Registry and token-service hosts (host, or host:port) reached whatever address they resolve
+     * to, loopback and cluster addresses included: an in-cluster registry. Any other host that
+     * resolves to an internal address is refused before a connection is made.
+     */
+    Optional<List<String>> allowedHosts();
+
+    /** Registries at private addresses (RFC 1918, ULA, CGNAT) may be reached; loopback, link-local and the cluster's CIDRs still may not. */
+    @WithDefault("false")
+    boolean allowPrivateAddresses();
+
+    /** The cluster's pod and service CIDRs: never reached, unless the host is allowed by name. */
+    Optional<List<String>> clusterCidrs();
 }

@@ -16,6 +16,8 @@ public enum RegistryError {
     RATE_LIMITED(true, "the registry rate-limits us"),
     /** The registry could not be reached, timed out, or answered 5xx. */
     UNREACHABLE(true, "the registry could not be reached"),
+    /** The registry, its token service or a redirect leads to an internal address, which is never reached. */
+    ADDRESS_REFUSED(false, "the registry's address is internal, and not allowed"),
     /** The registry answered something the distribution spec does not describe. */
     PROTOCOL(false, "the registry answered in a way we do not understand");
 

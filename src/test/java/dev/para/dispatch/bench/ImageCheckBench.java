@@ -52,7 +52,7 @@ class ImageCheckBench {
             for (TestRegistry registry : List.of(basic, token)) {
                 String kind = registry == basic ? "basic auth" : "token auth";
                 RegistryConfig config = TestRegistry.clientConfig(0, List.of(registry.host()));
-                ImageChecker checker = new ImageChecker(new RegistryClient(config, new SimpleMeterRegistry(), new ObjectMapper()),
+                ImageChecker checker = new ImageChecker(new RegistryClient(config, new SimpleMeterRegistry(), new ObjectMapper(), dev.para.dispatch.testing.TestRegistry.VERTX),
                         config, new SimpleMeterRegistry());
                 // Warm-up of the JIT and the connections on other tags, then every tag once cold.
                 for (int i = 0; i < 100; i++) {

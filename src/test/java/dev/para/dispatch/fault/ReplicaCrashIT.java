@@ -35,9 +35,10 @@ class ReplicaCrashIT {
             ProductionStart replica = cluster.startReplica(Map.of());
             SessionFixtures f = SessionFixtures.linked(cluster.github, cluster.db);
             // tokens come slowly: the launch makes the Job meanwhile, then waits for the token for its Secret
-            cluster.github.stubFor(post(urlEqualTo(GitHubStubs.tokensPath(f.installationId))).atPriority(1)
+            // (long enough that a fresh replica on a busy machine has made the Job well before)
+            var slowTokens = cluster.github.stubFor(post(urlEqualTo(GitHubStubs.tokensPath(f.installationId))).atPriority(1)
                     .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
-                            .withFixedDelay(4_000).withBody(GitHubStubs.tokenAnswer("ghs_crashTestSessionToken0000000000001",
+                            .withFixedDelay(10_000).withBody(GitHubStubs.tokenAnswer("ghs_crashTestSessionToken0000000000001",
                                     Instant.now().plus(Duration.ofHours(1))))));
             String id = given().port(replica.port).header("Authorization", f.bearer()).contentType("application/json")
                     .body("{\"repository\":\"" + f.repository() + "\",\"prompt\":\"Crash me\"}")
@@ -46,6 +47,7 @@ class ReplicaCrashIT {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                     .until(() -> cluster.kubernetes.client().batch().v1().jobs().withName(job).get() != null);
             replica.kill();
+            cluster.github.removeStub(slowTokens); // the restart gets its token at once
             assertEquals("QUEUED", cluster.db.query("SELECT state FROM sessions WHERE id = ?::uuid", id).get(0).get("state"),
                     "killed before it recorded the launch");
 

@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -162,6 +163,33 @@ class AgentImageResourceTest {
                 .body("detail", containsString("personal access token (classic) with read:packages"));
         github.verify(0, postRequestedFor(urlEqualTo("/app/installations/" + f.installationId + "/access_tokens")));
         given().header("Authorization", f.bearer()).get("/api/v1/agent-images").then().body("items.size()", equalTo(0));
+    }
+
+    /**
+     * A caller who names an internal host as the registry learns nothing about it: a 422 that
+     * names no address kind, status or exception, and no connection is made.
+     */
+    @Test
+    void aRegistryAtAnInternalAddressIsRefusedWithoutAConnection() throws Exception {
+        var internal = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        var connections = new java.util.concurrent.atomic.AtomicInteger();
+        internal.createContext("/", exchange -> {
+            connections.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        internal.start();
+        try {
+            // the test registries are allowed by the name 127.0.0.1; localhost is the same address by another name
+            String image = "localhost:" + internal.getAddress().getPort() + "/team/agent:1.0";
+            var response = image("internal", image, null);
+            refused(response, "address-refused");
+            response.body("errors[0].message", not(containsString("loopback")))
+                    .body("detail", not(containsString("Exception")));
+            assertEquals(0, connections.get());
+        } finally {
+            internal.stop(0);
+        }
     }
 
     private static void refused(ValidatableResponse response, String reason) {

@@ -67,7 +67,7 @@ class RegistryClientTest {
     }
 
     static RegistryClient client(SimpleMeterRegistry meters, List<String> insecure) {
-        return new RegistryClient(TestRegistry.clientConfig(2, insecure), meters, new ObjectMapper());
+        return new RegistryClient(TestRegistry.clientConfig(2, insecure), meters, new ObjectMapper(), dev.para.dispatch.testing.TestRegistry.VERTX);
     }
 
 

@@ -49,7 +49,7 @@ class RegistryResponseLimitsTest {
         server.start();
         try {
             RegistryClient client = new RegistryClient(TestRegistry.clientConfig(0, List.of(host)), new SimpleMeterRegistry(),
-                    new ObjectMapper());
+                    new ObjectMapper(), dev.para.dispatch.testing.TestRegistry.VERTX);
             RegistryException refused = assertThrows(RegistryException.class, () -> client
                     .check(ImageReference.parse(host + "/team/agent:1.0"), Optional.empty())
                     .await().atMost(Duration.ofSeconds(20)));

@@ -48,7 +48,9 @@ public class RegistryResource implements QuarkusTestResourceLifecycleManager {
                 throw new IllegalStateException("The test registries did not start", e);
             }
         }
-        return Map.of("para.registry.insecure-registries", basic.host() + "," + token.host() + "," + open.host(),
+        String registries = basic.host() + "," + token.host() + "," + open.host();
+        // on loopback (their token services too), so allowed by name, as an operator allows an in-cluster registry
+        return Map.of("para.registry.insecure-registries", registries, "para.registry.allowed-hosts", "127.0.0.1",
                 "para.sessions.default-agent-image", open.host() + "/para-dispatch/agent:latest");
     }
 

@@ -155,13 +155,20 @@ public final class TestRegistry implements AutoCloseable {
         }
     }
 
+    /** One Vert.x for the registry clients that tests build by hand, for the whole test JVM. */
+    public static final io.vertx.core.Vertx VERTX = io.vertx.core.Vertx.vertx();
+
     /** The client's configuration for tests: plain HTTP to these registries, quick retries. */
+    /** The client's configuration: {@code insecure} spoken to over HTTP and allowed although on loopback. */
     public static RegistryConfig clientConfig(int maxRetries, List<String> insecure) {
         return new SmallRyeConfigBuilder().withMapping(RegistryConfig.class)
                 .withConverter(Duration.class, 100, new DurationConverter()).withDefaultValues(Map.of(
                         "para.registry.connect-timeout", "2s", "para.registry.request-timeout", "5s",
                         "para.registry.max-retries", String.valueOf(maxRetries), "para.registry.retry-delay", "10ms",
-                        "para.registry.max-retry-after", "1s", "para.registry.insecure-registries", String.join(",", insecure)))
+                        "para.registry.max-retry-after", "1s", "para.registry.insecure-registries", String.join(",", insecure),
+                        // the test registries and their token services are on loopback: allowed by name, as an
+                        // operator allows an in-cluster registry
+                        "para.registry.allowed-hosts", "127.0.0.1"))
                 .build().getConfigMapping(RegistryConfig.class);
     }
 
