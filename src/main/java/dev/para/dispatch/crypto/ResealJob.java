@@ -13,25 +13,28 @@ import java.util.List;
 
 /**
  * Key rotation: re-seals every sealed column whose key id is not the active key, in small locked
- * batches, so that a retired key can be dropped from the ring once this has run.
+ * batches, so that a retired key can be dropped from the ring once this has run. Values sealed
+ * before rows were bound ({@code v1}) are re-sealed bound to their row and account too.
  */
 @ApplicationScoped
 public class ResealJob {
 
     /**
      * A table with a sealed column, its key id column (null where the key id is read from the
-     * value itself, {@code v1:<key id>:…}), and the purpose its values are sealed for.
+     * value itself, {@code v2:<key id>:…}), the purpose its values are sealed for, and the SQL
+     * expressions of a row's {@link Sealer.Binding} (its key as text, its account or '').
      */
-    record SealedColumn(String table, String valueColumn, String keyColumn, String purpose) {}
+    record SealedColumn(String table, String valueColumn, String keyColumn, String purpose, String row, String account) {}
 
     /** Every sealed column of the schema: a retired key may be dropped only when none holds it. */
     static final List<SealedColumn> SEALED_COLUMNS = List.of(
-            new SealedColumn("installation_tokens", "sealed_token", "key_id", "installation-token"),
-            new SealedColumn("credentials", "sealed_value", "key_id", "credential"),
-            new SealedColumn("sessions", "sealed_token", null, "session-token"),
-            new SealedColumn("github_app", "sealed_private_key", null, "github-app-private-key"),
-            new SealedColumn("github_app", "sealed_webhook_secret", null, "github-app-webhook-secret"),
-            new SealedColumn("github_app", "sealed_client_secret", null, "github-app-client-secret"));
+            new SealedColumn("installation_tokens", "sealed_token", "key_id", "installation-token",
+                    "installation_id::text || '/' || narrowing", "''"),
+            new SealedColumn("credentials", "sealed_value", "key_id", "credential", "name", "account_id"),
+            new SealedColumn("sessions", "sealed_token", null, "session-token", "id::text", "account_id"),
+            new SealedColumn("github_app", "sealed_private_key", null, "github-app-private-key", "app_id::text", "''"),
+            new SealedColumn("github_app", "sealed_webhook_secret", null, "github-app-webhook-secret", "app_id::text", "''"),
+            new SealedColumn("github_app", "sealed_client_secret", null, "github-app-client-secret", "app_id::text", "''"));
 
     private static final int BATCH = 100;
 
@@ -73,8 +76,9 @@ public class ResealJob {
     private Uni<Integer> resealBatch(SealedColumn c, String active) {
         // ctid is stable while the row is locked, which makes one statement pair fit every table.
         String keyOf = c.keyColumn() != null ? c.keyColumn() : "split_part(" + c.valueColumn() + ", ':', 2)";
-        String select = "SELECT ctid, " + c.valueColumn() + " FROM " + c.table() + " WHERE " + c.valueColumn()
-                + " IS NOT NULL AND " + keyOf + " <> $1 LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED";
+        String select = "SELECT ctid, " + c.valueColumn() + ", " + c.row() + ", " + c.account() + " FROM " + c.table()
+                + " WHERE " + c.valueColumn() + " IS NOT NULL AND (" + keyOf + " <> $1 OR " + c.valueColumn()
+                + " LIKE 'v1:%') LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED";
         String update = c.keyColumn() != null
                 ? "UPDATE " + c.table() + " SET " + c.valueColumn() + " = $1, " + c.keyColumn() + " = $2 WHERE ctid = $3::tid"
                 : "UPDATE " + c.table() + " SET " + c.valueColumn() + " = $1 WHERE ctid = $2::tid";
@@ -82,7 +86,8 @@ public class ResealJob {
                 .flatMap(rows -> {
                     List<Tuple> updates = new ArrayList<>();
                     for (Row row : rows) {
-                        String resealed = sealer.seal(sealer.open(row.getString(1), c.purpose()), c.purpose());
+                        Sealer.Binding where = new Sealer.Binding(row.getString(2), row.getString(3));
+                        String resealed = sealer.seal(sealer.open(row.getString(1), c.purpose(), where), c.purpose(), where);
                         String ctid = row.getValue(0).toString();
                         updates.add(c.keyColumn() != null ? Tuple.of(resealed, active, ctid) : Tuple.of(resealed, ctid));
                     }

@@ -201,15 +201,20 @@ public class InstallationTokenService {
 
     private Optional<InstallationToken> firstToken(Key key, RowSet<Row> rows) {
         for (Row row : rows) {
-            String token = sealer.open(row.getString("sealed_token"), PURPOSE);
+            String token = sealer.open(row.getString("sealed_token"), PURPOSE, binding(key));
             return Optional.of(new InstallationToken(key.installationId(), token,
                     row.getOffsetDateTime("expires_at").toInstant()));
         }
         return Optional.empty();
     }
 
+    /** Where a stored token lives: its row (installation and narrowing); no account owns it. */
+    private static Sealer.Binding binding(Key key) {
+        return new Sealer.Binding(key.installationId() + "/" + key.narrowing().key(), "");
+    }
+
     private Uni<Void> store(Key key, InstallationToken token) {
-        String sealed = sealer.seal(token.token(), PURPOSE);
+        String sealed = sealer.seal(token.token(), PURPOSE, binding(key));
         return pool.preparedQuery("INSERT INTO installation_tokens"
                         + " (installation_id, narrowing, sealed_token, key_id, expires_at, minted_at)"
                         + " VALUES ($1, $2, $3, $4, $5, $6)"

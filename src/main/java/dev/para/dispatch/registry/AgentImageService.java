@@ -40,14 +40,16 @@ public class AgentImageService {
     public record Stored(AgentImageView view, boolean created) {}
 
     private final ImageChecker checker;
+    private final ImageCheckLimiter limiter;
     private final RegistryConfig config;
     private final CredentialService credentials;
     private final KubernetesConfig kubernetes;
     private final AuditLog audit;
     private final Clock clock;
 
-    AgentImageService(ImageChecker checker, RegistryConfig config, CredentialService credentials,
+    AgentImageService(ImageChecker checker, ImageCheckLimiter limiter, RegistryConfig config, CredentialService credentials,
             KubernetesConfig kubernetes, AuditLog audit, Clock clock) {
+        this.limiter = limiter;
         this.kubernetes = kubernetes;
         this.checker = checker;
         this.config = config;
@@ -76,6 +78,7 @@ public class AgentImageService {
             throw ProblemException.badRequest("agentCommand", "must be a command name or path, without spaces or arguments");
         }
         String credential = request.credential() == null || request.credential().isBlank() ? null : request.credential();
+        limiter.take(accountId); // a valid request is about to make us call a host the caller named
         Uni<Void> agentKey = request.agentCredential() == null ? Uni.createFrom().voidItem()
                 : Panache.withSession(() -> credentials.agentKey(accountId, request.agentCredential())).replaceWithVoid();
         return agentKey.flatMap(ignored -> pullCredential(accountId, image, credential))

@@ -8,6 +8,7 @@ import dev.para.dispatch.audit.AuditLog;
 import dev.para.dispatch.crypto.Sealer;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -58,7 +59,7 @@ public class CredentialService {
             secret = required("value", request.value());
             fingerprint = Fingerprints.of(secret);
         }
-        String sealed = sealer.seal(secret, PURPOSE);
+        String sealed = sealer.seal(secret, PURPOSE, binding(accountId, name));
         return Credential.named(accountId, name).flatMap(existing -> {
             Credential c = existing != null ? existing : new Credential();
             boolean created = existing == null;
@@ -114,7 +115,7 @@ public class CredentialService {
                 throw new ProblemException("credential-unusable", "Unprocessable Content", 422, "agentCredential: '" + name
                         + "' is not an anthropic-api-key or claude-oauth-token credential of this account");
             }
-            return Map.entry(c.kind, sealer.open(c.sealedValue, PURPOSE));
+            return Map.entry(c.kind, opened(c));
         });
     }
 
@@ -126,7 +127,7 @@ public class CredentialService {
                         "credential: '" + name + "' is not a registry-basic credential of this account");
             }
             try {
-                JsonNode login = json.readTree(sealer.open(c.sealedValue, PURPOSE));
+                JsonNode login = json.readTree(opened(c));
                 return new RegistryCredential(login.path("username").asText(), login.path("password").asText());
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("A stored registry credential is not readable");
@@ -166,5 +167,24 @@ public class CredentialService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The credential's value. One that does not open in its row (sealed for another row or
+     * account, and copied here) is refused as such, never shown.
+     */
+    private String opened(Credential c) {
+        try {
+            return sealer.open(c.sealedValue, PURPOSE, binding(c.accountId, c.name));
+        } catch (dev.para.dispatch.crypto.SealingException e) {
+            Log.warnf("Credential '%s' of account %s does not open in its row: %s", c.name, c.accountId, e.getMessage());
+            throw new ProblemException("credential-unreadable", "Conflict", 409, "The stored credential '" + c.name
+                    + "' does not open for this account (it was sealed for another row or account); store it again");
+        }
+    }
+
+    /** Where a credential's sealed value lives: its name (unique in the account) and the account. */
+    static Sealer.Binding binding(String accountId, String name) {
+        return new Sealer.Binding(name, accountId);
     }
 }

@@ -41,6 +41,10 @@ public interface RegistryConfig {
     @WithDefault("10s")
     Duration maxRetryAfter();
 
+    /** Image checks an account may ask for a minute (registering images), per replica; beyond them 429. */
+    @WithDefault("30")
+    int checksPerMinute();
+
     /** Registries (host[:port]) spoken to over plain HTTP, for a registry inside a test or lab network. */
     Optional<List<String>> insecureRegistries();
 

@@ -158,7 +158,7 @@ public class SessionLauncher {
         String sealed = s.sealedToken;
         s.sealedToken = null;
         return sealed == null ? Uni.createFrom().voidItem()
-                : tokens.revokeToken(s.installationId, sealer.open(sealed, TOKEN_PURPOSE));
+                : tokens.revokeToken(s.installationId, sealer.open(sealed, TOKEN_PURPOSE, tokenBinding(s.id, s.accountId)));
     }
 
     private Uni<Void> stopPending() {
@@ -248,12 +248,17 @@ public class SessionLauncher {
     /** The session's Job, and when it and its Secret were in place. */
     private record Launched(String jobName, Instant at) {}
 
+    /** Where a session's sealed token lives: the session's row, of its account. */
+    static Sealer.Binding tokenBinding(UUID sessionId, String accountId) {
+        return new Sealer.Binding(sessionId.toString(), accountId);
+    }
+
     /** Records the launch; {@code token} is null in dry run, where none was minted. */
     private Uni<Void> launched(UUID sessionId, Launched launched, InstallationToken token) {
         return Panache.withTransaction(() -> Session.lock(sessionId).flatMap(s -> {
                     s.jobName = launched.jobName();
                     if (token != null) {
-                        s.sealedToken = sealer.seal(token.token(), TOKEN_PURPOSE);
+                        s.sealedToken = sealer.seal(token.token(), TOKEN_PURPOSE, tokenBinding(s.id, s.accountId));
                         s.tokenExpiresAt = token.expiresAt();
                     }
                     s.launchClaimedUntil = null;

@@ -45,7 +45,7 @@ public class SessionTokenRefresher {
             + "SELECT id FROM sessions WHERE state = 'RUNNING' AND token_expires_at < $2"
             + " AND (refresh_claimed_until IS NULL OR refresh_claimed_until < $3)"
             + " ORDER BY token_expires_at LIMIT $4 FOR UPDATE SKIP LOCKED)"
-            + " RETURNING id, installation_id, repository";
+            + " RETURNING id, installation_id, repository, account_id";
 
     private final InstallationTokenService tokens;
     private final SessionRuntime runtime;
@@ -94,7 +94,7 @@ public class SessionTokenRefresher {
                 .map(results -> (int) results.stream().filter(ok -> ok).count()));
     }
 
-    record Due(UUID sessionId, long installationId, String repository) {}
+    record Due(UUID sessionId, long installationId, String repository, String accountId) {}
 
     private Uni<List<Due>> claimDue() {
         Instant now = clock.instant();
@@ -105,7 +105,8 @@ public class SessionTokenRefresher {
                 .map(rows -> {
                     List<Due> due = new ArrayList<>();
                     for (Row row : rows) {
-                        due.add(new Due(row.getUUID("id"), row.getLong("installation_id"), row.getString("repository")));
+                        due.add(new Due(row.getUUID("id"), row.getLong("installation_id"), row.getString("repository"),
+                                row.getString("account_id")));
                     }
                     return due;
                 });
@@ -123,7 +124,8 @@ public class SessionTokenRefresher {
                 // The replaced token is left to expire: a git call in flight may be using it.
                 .flatMap(token -> pool.preparedQuery("UPDATE sessions SET sealed_token = $1, token_expires_at = $2,"
                                 + " refresh_claimed_until = NULL WHERE id = $3 AND state = 'RUNNING'")
-                        .execute(Tuple.of(sealer.seal(token.token(), SessionLauncher.TOKEN_PURPOSE),
+                        .execute(Tuple.of(sealer.seal(token.token(), SessionLauncher.TOKEN_PURPOSE,
+                                        SessionLauncher.tokenBinding(due.sessionId(), due.accountId())),
                                 token.expiresAt().atOffset(ZoneOffset.UTC), due.sessionId())))
                 .map(ignored -> true)
                 .onItemOrFailure().invoke((ok, e) -> sample.stop(e == null ? succeeded : failed))

@@ -1,6 +1,7 @@
 package dev.para.dispatch.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.para.dispatch.testing.Db;
@@ -37,7 +38,12 @@ class ResealJobTest {
         var row = Db.query("SELECT sealed_token, key_id FROM installation_tokens WHERE installation_id = ?", installation).get(0);
         assertEquals("k2", row.get("key_id"));
         assertEquals("k2", Sealer.keyIdOf((String) row.get("sealed_token")));
-        assertEquals(token, sealer.open((String) row.get("sealed_token"), "installation-token"));
+        Sealer.Binding where = new Sealer.Binding(installation + "/repos=;perms=", "");
+        assertEquals(token, sealer.open((String) row.get("sealed_token"), "installation-token", where));
+        // re-sealed bound to its row: the same ciphertext does not open as another row's
+        assertTrue(((String) row.get("sealed_token")).startsWith("v2:"));
+        assertThrows(SealingException.class, () -> sealer.open((String) row.get("sealed_token"), "installation-token",
+                new Sealer.Binding((installation + 1) + "/repos=;perms=", "")));
         assertEquals(0, Db.count("SELECT count(*) FROM installation_tokens WHERE key_id <> 'k2'"));
     }
 
@@ -54,8 +60,9 @@ class ResealJobTest {
 
         var row = Db.query("SELECT sealed_client_secret, sealed_private_key, sealed_webhook_secret FROM github_app").get(0);
         assertEquals("k2", Sealer.keyIdOf((String) row.get("sealed_private_key")));
-        assertEquals("pem", sealer.open((String) row.get("sealed_private_key"), "github-app-private-key"));
-        assertEquals("client-secret", sealer.open((String) row.get("sealed_client_secret"), "github-app-client-secret"));
+        Sealer.Binding app = new Sealer.Binding("7", "");
+        assertEquals("pem", sealer.open((String) row.get("sealed_private_key"), "github-app-private-key", app));
+        assertEquals("client-secret", sealer.open((String) row.get("sealed_client_secret"), "github-app-client-secret", app));
         assertEquals(null, row.get("sealed_webhook_secret"));
         Db.query("DELETE FROM github_app");
     }

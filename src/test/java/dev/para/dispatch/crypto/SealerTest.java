@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,25 @@ class SealerTest {
         assertThrows(SealingException.class, () -> sealer.open(tampered, "installation-token"));
         assertThrows(SealingException.class, () -> sealer(Map.of("k2", K2), "k2").open(sealed, "installation-token"));
         assertThrows(SealingException.class, () -> sealer.open("plaintext", "installation-token"));
+    }
+
+    /** A value sealed for a row opens there only: not in another row, not for another account, not unbound. */
+    @Test
+    void aBoundValueOpensOnlyInItsRowOfItsAccount() {
+        Sealer sealer = sealer(Map.of("k1", K1), "k1");
+        String sealed = sealer.seal("sk-ant-secret", "credential", new Sealer.Binding("anthropic", "acme"));
+        assertTrue(sealed.startsWith("v2:k1:"), sealed);
+        assertEquals("sk-ant-secret", sealer.open(sealed, "credential", new Sealer.Binding("anthropic", "acme")));
+        for (Sealer.Binding elsewhere : List.of(new Sealer.Binding("anthropic", "globex"), new Sealer.Binding("other", "acme"),
+                new Sealer.Binding("anthropic\0acme", ""))) {
+            SealingException refused = assertThrows(SealingException.class, () -> sealer.open(sealed, "credential", elsewhere));
+            assertFalse(refused.getMessage().contains("sk-ant"), refused.getMessage());
+        }
+        assertThrows(SealingException.class, () -> sealer.open(sealed, "credential"));
+        // a value sealed before rows were bound still opens where it is, until it is re-sealed
+        String unbound = sealer.seal("old", "credential");
+        assertTrue(Sealer.isUnbound(unbound));
+        assertEquals("old", sealer.open(unbound, "credential", new Sealer.Binding("anthropic", "acme")));
     }
 
     @Test

@@ -139,7 +139,7 @@ class HelmChartTest {
         assertEquals(Chart.NAMESPACE, binding.getSubjects().get(0).getNamespace());
         assertEquals(chart.one(ServiceAccount.class).getMetadata().getName(), binding.getSubjects().get(0).getName());
         assertEquals("agents", chart.applicationProperties().get("para.kubernetes.namespace"));
-        assertEquals("agents", chart.one(NetworkPolicy.class).getMetadata().getNamespace());
+        assertEquals("agents", chart.named(NetworkPolicy.class, "para-dispatch-sessions").getMetadata().getNamespace());
     }
 
     @Test
@@ -230,7 +230,7 @@ class HelmChartTest {
 
     @Test
     void networkPolicyLetsSessionPodsReachOnlyDnsAndTheAllowList() {
-        NetworkPolicy policy = Chart.render().one(NetworkPolicy.class);
+        NetworkPolicy policy = Chart.render().named(NetworkPolicy.class, "para-dispatch-sessions");
         assertEquals(Map.of("app.kubernetes.io/managed-by", "para-dispatch", "app.kubernetes.io/component", "session"),
                 policy.getSpec().getPodSelector().getMatchLabels());
         assertEquals(List.of("Ingress", "Egress"), policy.getSpec().getPolicyTypes());
@@ -241,7 +241,25 @@ class HelmChartTest {
         assertTrue(egress.get(1).getTo().get(0).getIpBlock().getExcept().contains("10.0.0.0/8"));
         assertEquals(443, egress.get(1).getPorts().get(0).getPort().getIntVal());
 
-        assertTrue(Chart.render(Map.of("networkPolicy.enabled", false)).all(NetworkPolicy.class).isEmpty());
+        assertTrue(Chart.render(Map.of("networkPolicy.enabled", false)).all(NetworkPolicy.class).stream()
+                .noneMatch(p -> p.getMetadata().getName().endsWith("-sessions")));
+    }
+
+    /** The service's own pods reach DNS, PostgreSQL and the configured ports, and whatever the operator adds. */
+    @Test
+    void serviceNetworkPolicyLimitsTheServicesOwnEgress() {
+        NetworkPolicy policy = Chart.render(Map.of("serviceNetworkPolicy.extraEgress[0].ports[0].port", 5000))
+                .named(NetworkPolicy.class, "para-dispatch-service");
+        assertEquals(Chart.render().one(Deployment.class).getSpec().getSelector().getMatchLabels(),
+                policy.getSpec().getPodSelector().getMatchLabels());
+        assertEquals(List.of("Egress"), policy.getSpec().getPolicyTypes());
+        List<NetworkPolicyEgressRule> egress = policy.getSpec().getEgress();
+        assertEquals(53, egress.get(0).getPorts().get(0).getPort().getIntVal());
+        assertEquals(List.of(5432, 443, 6443), egress.get(1).getPorts().stream().map(p -> p.getPort().getIntVal()).toList());
+        assertTrue(egress.get(1).getTo() == null || egress.get(1).getTo().isEmpty());
+        assertEquals(5000, egress.get(2).getPorts().get(0).getPort().getIntVal());
+        assertTrue(Chart.render(Map.of("serviceNetworkPolicy.enabled", false)).all(NetworkPolicy.class).stream()
+                .noneMatch(p -> p.getMetadata().getName().endsWith("-service")));
     }
 
     @Test

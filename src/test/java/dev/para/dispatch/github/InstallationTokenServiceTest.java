@@ -203,7 +203,8 @@ class InstallationTokenServiceTest {
         assertFalse(sealed.contains(token), "the token is not stored in the clear");
         assertEquals("k2", row.get("key_id"));
         assertEquals(HELLO.key(), row.get("narrowing"));
-        assertEquals(token, sealer.open(sealed, InstallationTokenService.PURPOSE));
+        assertEquals(token, sealer.open(sealed, InstallationTokenService.PURPOSE,
+                new Sealer.Binding(installation + "/" + HELLO.key(), "")));
         assertEquals(0, Db.count("SELECT count(*) FROM installation_tokens WHERE sealed_token LIKE '%' || ? || '%'", token));
 
         tokens.invalidate(installation, HELLO); // as after a restart: nothing in memory

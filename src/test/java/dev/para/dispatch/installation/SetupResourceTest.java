@@ -80,11 +80,16 @@ class SetupResourceTest {
                         .withBody(JSON.writeValueAsString(example))));
     }
 
-    /** The user of {@code userToken} is a member of organization {@code org} with {@code role} (admin, member). */
-    void stubMembership(String userToken, String org, String role) throws IOException {
+    /**
+     * GitHub lists installation {@code id} for the user of {@code userToken} as one on organization
+     * octo-org, of which the user is a member with {@code role} (admin, member).
+     */
+    void stubOrganizationMember(String userToken, long id, String role) throws IOException {
+        github.stubFor(get(urlPathEqualTo("/user/installations")).withHeader("Authorization", equalTo("Bearer " + userToken))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(organizationInstallations(id))));
         ObjectNode membership = (ObjectNode) JSON.readTree(Path.of("src/test/resources/github/api/user-org-membership.json").toFile());
         membership.put("state", "active").put("role", role);
-        github.stubFor(get(urlPathEqualTo("/user/memberships/orgs/" + org)).withHeader("Authorization", equalTo("Bearer " + userToken))
+        github.stubFor(get(urlPathEqualTo("/user/memberships/orgs/octo-org")).withHeader("Authorization", equalTo("Bearer " + userToken))
                 .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(JSON.writeValueAsString(membership))));
     }
 
@@ -145,10 +150,7 @@ class SetupResourceTest {
         String userToken = "ghu_" + UUID.randomUUID().toString().replace("-", "");
         long owner = newId();
         stubUser(code, userToken, owner, id);
-        // GitHub lists the installation with the organization it is on
-        github.stubFor(get(urlPathEqualTo("/user/installations")).withHeader("Authorization", equalTo("Bearer " + userToken))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(organizationInstallations(id))));
-        stubMembership(userToken, "octo-org", "admin");
+        stubOrganizationMember(userToken, id, "admin");
 
         setup(stateFor(account), code, id).statusCode(200).body("id", Matchers.equalTo(id));
     }
@@ -162,9 +164,7 @@ class SetupResourceTest {
         String code = "code-" + UUID.randomUUID();
         String userToken = "ghu_" + UUID.randomUUID().toString().replace("-", "");
         stubUser(code, userToken, newId(), id);
-        github.stubFor(get(urlPathEqualTo("/user/installations")).withHeader("Authorization", equalTo("Bearer " + userToken))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(organizationInstallations(id))));
-        stubMembership(userToken, "octo-org", "member");
+        stubOrganizationMember(userToken, id, "member");
 
         setup(stateFor(attacker), code, id).statusCode(403).contentType("application/problem+json")
                 .body("type", Matchers.equalTo("urn:para-dispatch:problem:installation-link-forbidden"));

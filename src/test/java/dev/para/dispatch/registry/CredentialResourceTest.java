@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 import dev.para.dispatch.api.Cursor;
 import dev.para.dispatch.testing.ApiTokens;
+import dev.para.dispatch.testing.Db;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import java.util.UUID;
@@ -21,6 +22,29 @@ class CredentialResourceTest {
 
     RequestSpecification as(String account) {
         return given().header("Authorization", ApiTokens.bearer(account));
+    }
+
+    /**
+     * The attack: with write access to the database, copy another account's sealed credential into
+     * your own row and have the service use it. It does not open there: a clear refusal, not the value.
+     */
+    @Test
+    void aSealedCredentialCopiedToAnotherAccountDoesNotOpen() {
+        String victim = "acct-" + java.util.UUID.randomUUID();
+        as(victim).contentType("application/json").body("{\"kind\":\"anthropic-api-key\",\"value\":\"sk-ant-api03-victims\"}")
+                .put("/api/v1/credentials/key").then().statusCode(201);
+        as(account).contentType("application/json").body("{\"kind\":\"anthropic-api-key\",\"value\":\"sk-ant-api03-mine\"}")
+                .put("/api/v1/credentials/key").then().statusCode(201);
+        Db.query("UPDATE credentials SET sealed_value = (SELECT sealed_value FROM credentials WHERE account_id = ? AND name = 'key')"
+                + " WHERE account_id = ? AND name = 'key'", victim, account);
+
+        as(account).contentType("application/json")
+                .body("{\"image\":\"ghcr.io/acme/agent:1.0\",\"agentCredential\":\"key\"}")
+                .put("/api/v1/agent-images/stolen").then()
+                .statusCode(409).contentType("application/problem+json")
+                .body("type", org.hamcrest.Matchers.equalTo("urn:para-dispatch:problem:credential-unreadable"))
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("victims")));
+        dev.para.dispatch.testing.LogScan.assertNoSecrets("sk-ant-api03-victims");
     }
 
     @Test

@@ -188,10 +188,11 @@ public class AppManifestService {
                             break;
                         }
                         credentials.adopt(created(row.getLong("app_id"), row.getString("slug"),
-                                sealer.open(row.getString("sealed_private_key"), KEY_PURPOSE),
+                                sealer.open(row.getString("sealed_private_key"), KEY_PURPOSE, binding(row.getLong("app_id"))),
                                 Optional.ofNullable(row.getString("sealed_webhook_secret"))
-                                        .map(s -> sealer.open(s, WEBHOOK_SECRET_PURPOSE)).orElse(null),
-                                row.getString("client_id"), sealer.open(row.getString("sealed_client_secret"), CLIENT_SECRET_PURPOSE)));
+                                        .map(s -> sealer.open(s, WEBHOOK_SECRET_PURPOSE, binding(row.getLong("app_id")))).orElse(null),
+                                row.getString("client_id"), sealer.open(row.getString("sealed_client_secret"), CLIENT_SECRET_PURPOSE,
+                                        binding(row.getLong("app_id")))));
                     }
                 })
                 .onFailure().invoke(e -> Log.warnf("Looking for a created GitHub App failed: %s", Redactor.describe(e)))
@@ -204,9 +205,10 @@ public class AppManifestService {
                 .addLong(app.id()).addString(app.slug()).addString(String.valueOf(app.name()))
                 .addString(app.owner() == null ? null : app.owner().login()).addString(app.htmlUrl())
                 .addString(app.clientId())
-                .addString(sealer.seal(app.clientSecret(), CLIENT_SECRET_PURPOSE))
-                .addString(app.webhookSecret() == null ? null : sealer.seal(app.webhookSecret(), WEBHOOK_SECRET_PURPOSE))
-                .addString(sealer.seal(app.pem(), KEY_PURPOSE));
+                .addString(sealer.seal(app.clientSecret(), CLIENT_SECRET_PURPOSE, binding(app.id())))
+                .addString(app.webhookSecret() == null ? null : sealer.seal(app.webhookSecret(), WEBHOOK_SECRET_PURPOSE,
+                        binding(app.id())))
+                .addString(sealer.seal(app.pem(), KEY_PURPOSE, binding(app.id())));
         return pool.preparedQuery(INSERT).execute(values).map(rows -> rows.rowCount() == 1);
     }
 
@@ -244,6 +246,11 @@ public class AppManifestService {
             case EXPIRED -> "has expired; open /github/app-manifest again";
             case USED -> "was used already, or the flow was started in another browser; open /github/app-manifest again";
         });
+    }
+
+    /** Where the App's sealed secrets live: its row; no account owns it. */
+    private static Sealer.Binding binding(long appId) {
+        return new Sealer.Binding(String.valueOf(appId), "");
     }
 
     private static CreatedApp created(long appId, String slug, String pem, String webhookSecret, String clientId,

@@ -123,7 +123,7 @@ class AppManifestFlowTest {
                 "PRIVATE KEY")) {
             assertFalse(stored.contains(secret), "stored in the clear: " + secret);
         }
-        assertTrue(((String) row.get("sealed_private_key")).startsWith("v1:"));
+        assertTrue(((String) row.get("sealed_private_key")).startsWith("v2:"));
 
         // In use at once: ready as App 1, webhooks signed with its secret accepted, install links to it.
         given().when().get("/q/health/ready").then().statusCode(200)
