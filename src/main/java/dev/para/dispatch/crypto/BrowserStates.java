@@ -34,7 +34,8 @@ public class BrowserStates {
     /** A flow, its sealing purpose and its cookie. */
     public enum Flow {
         APP_MANIFEST("app-manifest-state", "para_app_manifest"),
-        INSTALLATION_SETUP("setup-state", "para_setup");
+        INSTALLATION_SETUP("setup-state", "para_setup"),
+        GITHUB_IDENTITY("github-identity-state", "para_identity");
 
         final String purpose;
         final String cookie;
@@ -117,6 +118,31 @@ public class BrowserStates {
                     }
                     return opened.subList(1, opened.size());
                 });
+    }
+
+    /**
+     * The work on a state, a refused state answered as a 400 problem on {@code state}, which says
+     * where to start again ({@code startAgain}, e.g. "GET /api/v1/me/github").
+     */
+    public static <T> Uni<T> refusedAsProblem(java.util.function.Supplier<Uni<? extends T>> work, String startAgain) {
+        return Uni.createFrom().<T>deferred(work).onFailure(SealedState.Refused.class)
+                .transform(e -> dev.para.dispatch.api.ProblemException.badRequest("state",
+                        switch (((SealedState.Refused) e).refusal()) {
+                            case MISSING -> "is required; start from " + startAgain;
+                            case FOREIGN -> "was not issued by this service";
+                            case EXPIRED -> "has expired; start again from " + startAgain;
+                            case USED -> "was used already, or the flow was started in another browser; start again from "
+                                    + startAgain;
+                        }));
+    }
+
+    /**
+     * Sends the browser on (to GitHub) with the cookie that binds the state to it: never cached,
+     * and the address (which carries the state) passed on to nobody.
+     */
+    public static jakarta.ws.rs.core.Response redirect(java.net.URI location, NewCookie cookie) {
+        return jakarta.ws.rs.core.Response.seeOther(location).cookie(cookie).header("Cache-Control", "no-store")
+                .header("Referrer-Policy", "no-referrer").build();
     }
 
     /** The cookie that ends the flow in the browser (sent with the completing answer). */

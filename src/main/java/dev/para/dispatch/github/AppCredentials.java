@@ -161,7 +161,8 @@ public class AppCredentials {
         return identity.webhookSignatures();
     }
 
-    Optional<String> oauthClientId() {
+    /** The App's OAuth client id, for sending a user to GitHub's authorization page. */
+    public Optional<String> oauthClientId() {
         return identity.oauthClientId();
     }
 

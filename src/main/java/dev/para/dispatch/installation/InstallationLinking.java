@@ -3,7 +3,6 @@ package dev.para.dispatch.installation;
 import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.crypto.BrowserStates;
-import dev.para.dispatch.crypto.SealedState;
 import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.GitHubClient;
 import dev.para.dispatch.github.GitHubConfig;
@@ -133,14 +132,7 @@ public class InstallationLinking {
     }
 
     private static <T> Uni<T> refusedAsProblem(Supplier<Uni<? extends T>> work) {
-        return Uni.createFrom().<T>deferred(work).onFailure(SealedState.Refused.class)
-                .transform(e -> ProblemException.badRequest("state", switch (((SealedState.Refused) e).refusal()) {
-                    case MISSING -> "is required; start from GET /api/v1/installations/install-url";
-                    case FOREIGN -> "was not issued by this service";
-                    case EXPIRED -> "has expired; start the installation again";
-                    case USED -> "was used already, or the installation was started in another browser;"
-                            + " start it again from a new install link";
-                }));
+        return BrowserStates.refusedAsProblem(work, "GET /api/v1/installations/install-url");
     }
 
     private static String encode(String value) {

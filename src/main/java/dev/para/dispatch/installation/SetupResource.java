@@ -38,8 +38,7 @@ public class SetupResource {
     @Path("/install")
     @Operation(summary = "The install link: binds its state to this browser, then redirects to GitHub's installation page")
     public Uni<Response> install(@QueryParam("state") String state) {
-        return linking.toGitHub(state).map(to -> Response.seeOther(to.location()).cookie(to.cookie())
-                .header("Cache-Control", "no-store").header("Referrer-Policy", "no-referrer").build());
+        return linking.toGitHub(state).map(to -> BrowserStates.redirect(to.location(), to.cookie()));
     }
 
     @GET

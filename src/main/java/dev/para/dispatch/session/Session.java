@@ -116,6 +116,10 @@ public class Session extends PanacheEntityBase {
     @Column(name = "trigger_issue")
     public Integer triggerIssue;
 
+    /** The GitHub user the session acts for: the account's linked identity, or the commenter. */
+    @Column(name = "acting_github_login")
+    public String actingGithubLogin;
+
     @Column(name = "trigger_comment")
     public Long triggerComment;
 

@@ -62,6 +62,30 @@ public interface SessionConfig {
     /** Where pods clone from: {@code <git-url>/<owner>/<repo>.git}; absent means para.github.web-url. */
     Optional<URI> gitUrl();
 
+    /** Open event streams and followed logs. */
+    Streams streams();
+
+    interface Streams {
+        /** Streams (events, followed logs) one account may hold open on one replica; beyond them 429. */
+        @WithDefault("10")
+        int perAccount();
+
+        /** Streams one replica holds open at most, all accounts together; beyond them 429. */
+        @WithDefault("500")
+        int perReplica();
+
+        /**
+         * Logs followed at once on one replica: each holds a thread (the Kubernetes client blocks)
+         * of a pool of its own, so they never take the threads other work needs.
+         */
+        @WithDefault("32")
+        int followedLogs();
+
+        /** A stream that has sent nothing for this long is ended (the client reconnects with Last-Event-ID). */
+        @WithDefault("10m")
+        Duration maxIdle();
+    }
+
     interface Quota {
         /** Sessions not yet ended per account. */
         @WithDefault("50")

@@ -51,13 +51,15 @@ public class SessionResource {
 
     private final SessionService sessions;
     private final SessionEventStream events;
+    private final SessionStreams streams;
     private final SessionRuntime runtime;
     private final CallerAccount caller;
     private final ApiConfig config;
 
-    SessionResource(SessionService sessions, SessionEventStream events, SessionRuntime runtime, CallerAccount caller,
-            ApiConfig config) {
+    SessionResource(SessionService sessions, SessionEventStream events, SessionStreams streams, SessionRuntime runtime,
+            CallerAccount caller, ApiConfig config) {
         this.sessions = sessions;
+        this.streams = streams;
         this.events = events;
         this.runtime = runtime;
         this.caller = caller;
@@ -126,7 +128,7 @@ public class SessionResource {
             @Context Sse sse) {
         // Checked before the stream starts (hence blocking): once it has, its status cannot become a 404.
         sessions.requireSessionBlocking(caller.id(), id);
-        return events.stream(id, lastEventId == null ? 0 : lastEventId)
+        return streams.open(caller.id(), events.stream(id, lastEventId == null ? 0 : lastEventId))
                 .map(e -> sse.newEventBuilder().id(String.valueOf(e.id())).name("state")
                         .mediaType(MediaType.APPLICATION_JSON_TYPE).data(e).build());
     }
@@ -139,10 +141,12 @@ public class SessionResource {
     @Blocking
     public Multi<String> logs(@PathParam("id") UUID id, @PathParam("n") @Min(1) int n,
             @QueryParam("follow") boolean follow) {
-        return lines(sessions.podOfBlocking(caller.id(), id, n), follow);
+        Multi<String> log = lines(sessions.podOfBlocking(caller.id(), id, n), follow);
+        return follow ? streams.follow(caller.id(), log)
+                : log.runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
     }
 
-    /** The pod's log, line by line, read on a worker thread (fabric8 blocks) and redacted. */
+    /** The pod's log, line by line, redacted; read where it is subscribed to (fabric8 blocks: not an event loop). */
     private Multi<String> lines(String pod, boolean follow) {
         return Multi.createFrom().<String>emitter(emitter -> {
                     try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
@@ -157,8 +161,7 @@ public class SessionResource {
                         emitter.fail(new ProblemException("log-unavailable", "Log unavailable", 502,
                                 "The pod's log could not be read"));
                     }
-                })
-                .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
+                });
     }
 
     private static Response.ResponseBuilder accepted(UriInfo uri, SessionView session) {

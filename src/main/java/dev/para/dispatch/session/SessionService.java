@@ -20,6 +20,8 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
+import dev.para.dispatch.identity.GitHubIdentities;
+import dev.para.dispatch.identity.PushPermissions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -57,7 +59,7 @@ public class SessionService {
     record Plan(UUID id, String accountId, String actor, Installation installation, String repository,
             String sourceBranch, String prBase, String branchBase, String slug, String prompt, String promptFile,
             int instances, AgentImageChoice agentImage, int timeoutMinutes, Integer maxTurns, String idempotencyKey,
-            String requestHash, UUID recoveredFrom, Integer triggerIssue, Long triggerComment) {}
+            String requestHash, UUID recoveredFrom, Integer triggerIssue, Long triggerComment, String actingGithubLogin) {}
 
     /** The image a session runs, and the name of the account's agent image it is, if it is one. */
     record AgentImageChoice(String image, String name) {}
@@ -84,11 +86,15 @@ public class SessionService {
     private final ObjectMapper json;
     private final Clock clock;
     private final RuntimeConfig runtime;
+    private final GitHubIdentities identities;
+    private final PushPermissions pushPermissions;
 
     SessionService(SessionConfig config, Pool pool, GitHubClient github, InstallationTokenService tokens,
             SessionTransitions transitions, SessionLauncher launcher, AuditLog audit, ObjectMapper json, Clock clock,
-            RuntimeConfig runtime) {
+            RuntimeConfig runtime, GitHubIdentities identities, PushPermissions pushPermissions) {
         this.runtime = runtime;
+        this.identities = identities;
+        this.pushPermissions = pushPermissions;
         this.config = config;
         this.pool = pool;
         this.github = github;
@@ -109,7 +115,8 @@ public class SessionService {
         String hash = hash(request);
         return replayOf(accountId, idempotencyKey, hash).flatMap(replay -> replay != null
                 ? Uni.createFrom().item(replay)
-                : plan(accountId, actor, request, idempotencyKey, hash)
+                : identities.required(accountId)
+                        .flatMap(identity -> plan(accountId, actor, request, idempotencyKey, hash, identity.login(), true))
                         .flatMap(this::write)
                         .map(view -> new Created(view, false))
                         .onFailure(SessionService::isIdempotencyRace)
@@ -128,7 +135,7 @@ public class SessionService {
         String hash = hash(request);
         return replayOf(installation.accountId, key, hash).flatMap(replay -> replay != null
                 ? Uni.createFrom().item(replay)
-                : plan(installation.accountId, actor, request, key, hash)
+                : plan(installation.accountId, actor, request, key, hash, actor, false)
                         .map(p -> withTrigger(p, issue, commentId))
                         .flatMap(this::write)
                         .map(view -> new Created(view, false))
@@ -254,18 +261,21 @@ public class SessionService {
      * {@code para/recovered-<session>-<HHMMSS>}.
      */
     public Uni<Created> recover(String accountId, String actor, UUID id, int instance, String prompt) {
-        return Panache.withSession(() -> Session.findForAccount(accountId, id)
+        return identities.required(accountId).flatMap(identity -> Panache.withSession(() -> Session.findForAccount(accountId, id)
                         .onItem().ifNull().failWith(() -> ProblemException.notFound("Session " + id))
                         .flatMap(s -> SessionInstance.find(s.id, instance)
                                 .onItem().ifNull().failWith(() -> ProblemException.badRequest("instance",
                                         "the session has no instance " + instance))
                                 .flatMap(i -> Installation.<Installation>findById(s.installationId)
-                                        .map(installation -> recoveryPlan(s, i, installation, actor, prompt)))))
+                                        .map(installation -> recoveryPlan(s, i, installation, actor, prompt,
+                                                identity.login())))))
+                        .call(p -> mayPush(p, identity.login())))
                 .flatMap(this::write)
                 .map(view -> new Created(view, false));
     }
 
-    private Plan recoveryPlan(Session s, SessionInstance i, Installation installation, String actor, String prompt) {
+    private Plan recoveryPlan(Session s, SessionInstance i, Installation installation, String actor, String prompt,
+            String actingLogin) {
         if (!Boolean.TRUE.equals(i.pushed)) {
             throw ProblemException.conflict("nothing-to-recover",
                     "Instance " + i.index + " pushed no branch, so there is nothing to continue from");
@@ -279,25 +289,43 @@ public class SessionService {
         return new Plan(UUID.randomUUID(), s.accountId, actor, installation, s.repository, i.branch, s.prBase, branchBase,
                 slug("recovered-" + s.slug, now), continuation, null, 1, new AgentImageChoice(s.agentImage, s.agentImageName),
                 s.timeoutMinutes, s.maxTurns,
-                null, null, s.id, s.triggerIssue, null);
+                null, null, s.id, s.triggerIssue, null, actingLogin);
     }
 
-    /** Completes the request with defaults and GitHub's answers; every check that needs no write. */
-    private Uni<Plan> plan(String accountId, String actor, CreateSessionRequest r, String idempotencyKey, String hash) {
+    /** The session's repository is one its GitHub user may push to (dry run asks GitHub nothing). */
+    private Uni<Void> mayPush(Plan p, String login) {
+        if (runtime.dryRun()) {
+            return Uni.createFrom().voidItem();
+        }
+        String owner = p.repository().substring(0, p.repository().indexOf('/'));
+        String name = p.repository().substring(p.repository().indexOf('/') + 1);
+        return tokens.withToken(p.installation().installationId, TokenNarrowing.repository(name, TokenNarrowing.SERVICE_PERMISSIONS),
+                token -> pushPermissions.require(token, owner, name, login));
+    }
+
+    /**
+     * Completes the request with defaults and GitHub's answers; every check that needs no write.
+     * The session acts for GitHub user {@code actingLogin}, who must be able to push when
+     * {@code checkPush} (a commenter's permission was checked already).
+     */
+    private Uni<Plan> plan(String accountId, String actor, CreateSessionRequest r, String idempotencyKey, String hash,
+            String actingLogin, boolean checkPush) {
         String owner = r.repository().substring(0, r.repository().indexOf('/'));
         String name = r.repository().substring(r.repository().indexOf('/') + 1);
         if (runtime.dryRun()) {
             return agentImage(accountId, r.agentImage()).flatMap(image -> installationFor(accountId, owner, r.repository())
                     .map(installation -> completed(accountId, actor, installation, dryRunRepository(r), r, image,
-                            r.prompt(), idempotencyKey, hash)));
+                            r.prompt(), idempotencyKey, hash, actingLogin)));
         }
         return agentImage(accountId, r.agentImage()).flatMap(image -> installationFor(accountId, owner, r.repository())
                 .flatMap(installation -> tokens.withToken(installation.installationId,
                                 TokenNarrowing.repository(name, TokenNarrowing.SERVICE_PERMISSIONS),
-                                token -> github.getRepository(token, owner, name)
+                                token -> (checkPush ? pushPermissions.require(token, owner, name, actingLogin)
+                                                : Uni.createFrom().voidItem())
+                                        .flatMap(ignored -> github.getRepository(token, owner, name))
                                         .flatMap(repo -> promptOf(r, token, owner, name, sourceBranch(r, repo))
                                                 .map(prompt -> completed(accountId, actor, installation, repo, r, image,
-                                                        prompt, idempotencyKey, hash))))
+                                                        prompt, idempotencyKey, hash, actingLogin))))
                         .onFailure(GitHubException.class).transform(e -> asProblem((GitHubException) e, r.repository()))));
     }
 
@@ -337,7 +365,8 @@ public class SessionService {
     }
 
     private Plan completed(String accountId, String actor, Installation installation, GitHubRepository repo,
-            CreateSessionRequest r, AgentImageChoice image, String prompt, String idempotencyKey, String hash) {
+            CreateSessionRequest r, AgentImageChoice image, String prompt, String idempotencyKey, String hash,
+            String actingLogin) {
         Instant now = clock.instant();
         UUID id = UUID.randomUUID();
         String sourceBranch = sourceBranch(r, repo);
@@ -348,7 +377,7 @@ public class SessionService {
                 r.promptFile(), r.instances() != null ? r.instances() : 1, image,
                 r.timeoutMinutes() != null ? r.timeoutMinutes() : config.defaultTimeoutMinutes(),
                 r.maxTurns() != null ? r.maxTurns() : config.defaultMaxTurns().orElse(null),
-                idempotencyKey, hash, null, null, null);
+                idempotencyKey, hash, null, null, null, actingLogin);
     }
 
     private Uni<String> promptOf(CreateSessionRequest r, InstallationToken token, String owner, String name, String ref) {
@@ -436,6 +465,7 @@ public class SessionService {
         s.requestHash = p.requestHash();
         s.recoveredFrom = p.recoveredFrom();
         s.triggerIssue = p.triggerIssue();
+        s.actingGithubLogin = p.actingGithubLogin();
         s.triggerComment = p.triggerComment();
         s.createdBy = p.actor();
         s.createdAt = now;
@@ -534,7 +564,7 @@ public class SessionService {
     private static Plan withTrigger(Plan p, int issue, long comment) {
         return new Plan(p.id(), p.accountId(), p.actor(), p.installation(), p.repository(), p.sourceBranch(), p.prBase(),
                 p.branchBase(), p.slug(), p.prompt(), p.promptFile(), p.instances(), p.agentImage(), p.timeoutMinutes(),
-                p.maxTurns(), p.idempotencyKey(), p.requestHash(), p.recoveredFrom(), issue, comment);
+                p.maxTurns(), p.idempotencyKey(), p.requestHash(), p.recoveredFrom(), issue, comment, p.actingGithubLogin());
     }
 
     private static void requireActive(Installation installation) {

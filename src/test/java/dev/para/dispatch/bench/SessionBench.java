@@ -122,6 +122,11 @@ class SessionBench {
                 .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
                         .withBody(GitHubStubs.tokenAnswer("ghs_" + "b".repeat(36), java.time.Instant.now().plusSeconds(3600)))));
         GitHubStubs.stubRepository(github, owner, "hello-world", "main");
+        // every account's GitHub user may push (the check is cached for 5 minutes per user and repository)
+        github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathMatching(
+                        "/repos/" + owner + "/hello-world/collaborators/[^/]+/permission"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody(GitHubStubs.fixture("collaborator-permission"))));
         github.stubFor(delete("/installation/token")
                 .willReturn(aResponse().withStatus(204)));
         HttpClient http = HttpClient.newHttpClient();

@@ -227,6 +227,39 @@ class SessionResourceTest {
                 .statusCode(200).body("state", equalTo("CANCELLED"));
     }
 
+    /**
+     * An account holds at most para.sessions.streams.per-account streams open (3 in tests): the next
+     * is 429 with Retry-After, and a stream that ends gives its place back.
+     */
+    @Test
+    void openStreamsAreLimitedPerAccountAndGiveTheirPlaceBack() throws Exception {
+        SessionFixtures f = SessionFixtures.linked(github);
+        UUID id = f.create(1, "Watch me");
+        SessionLifecycleTest.awaitSession(f, id, "RUNNING");
+        String base = "http://localhost:" + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest events = HttpRequest.newBuilder(URI.create(base + "/api/v1/sessions/" + id + "/events"))
+                .header("Authorization", f.bearer()).header("Accept", "text/event-stream").build();
+        List<CompletableFuture<List<String>>> open = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<java.util.stream.Stream<String>> response = http.send(events, HttpResponse.BodyHandlers.ofLines());
+            assertEquals(200, response.statusCode());
+            open.add(CompletableFuture.supplyAsync(() -> response.body().toList()));
+        }
+
+        HttpResponse<String> refused = http.send(events, HttpResponse.BodyHandlers.ofString());
+        assertEquals(429, refused.statusCode(), refused.body());
+        assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+        assertTrue(refused.body().contains("too-many-streams"), refused.body());
+
+        given().header("Authorization", f.bearer()).when().post("/api/v1/sessions/" + id + "/cancel").then().statusCode(200);
+        for (CompletableFuture<List<String>> stream : open) {
+            stream.get(10, TimeUnit.SECONDS); // each ends with the session
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertEquals(200, http.send(events, HttpResponse.BodyHandlers.ofString()).statusCode()));
+    }
+
     @Test
     void recoverStartsANewSessionFromAnInstancesBranch() {
         SessionFixtures f = SessionFixtures.linked(github);

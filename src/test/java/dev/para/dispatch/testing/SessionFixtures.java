@@ -18,6 +18,8 @@ public final class SessionFixtures {
     public final String owner;
     public final String repo = "hello-world";
     public final long installationId = IDS.incrementAndGet();
+    /** The GitHub user the account acts as. */
+    public final String githubLogin = "user-" + installationId;
 
     private SessionFixtures(String owner) {
         this.owner = owner;
@@ -35,6 +37,7 @@ public final class SessionFixtures {
         GitHubStubs.stubRepository(github, f.owner, f.repo, "main");
         github.stubFor(WireMock.delete("/installation/token")
                 .willReturn(WireMock.aResponse().withStatus(204)));
+        f.stubPermission(github, f.githubLogin, "write");
         return f;
     }
 
@@ -52,7 +55,23 @@ public final class SessionFixtures {
                 + " github_account_type, repository_selection, permissions, events, created_at, updated_at)"
                 + " VALUES (?, ?, ?, ?, 'Organization', 'all', '{\"contents\":\"write\",\"pull_requests\":\"write\"}',"
                 + " '{}', now(), now())", f.installationId, f.account, f.installationId, f.owner);
+        // the account acts as a GitHub user of its own (linked through GET /api/v1/me/github in real life)
+        db.query("INSERT INTO account_github_identities (account_id, github_user_id, github_login, linked_at)"
+                + " VALUES (?, ?, ?, now())", f.account, f.installationId, f.githubLogin);
         return f;
+    }
+
+    /**
+     * GitHub says {@code login} has {@code permission} (read, write, maintain, admin) on the
+     * fixture's repository; a stub of low priority, so a test's own for the same user wins.
+     */
+    public void stubPermission(WireMockServer github, String login, String permission) {
+        github.stubFor(WireMock.get(WireMock.urlPathEqualTo("/repos/" + owner + "/" + repo + "/collaborators/" + login
+                        + "/permission")).atPriority(10)
+                .willReturn(WireMock.aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody(GitHubStubs.fixture("collaborator-permission")
+                                .replace("\"permission\": \"admin\"", "\"permission\": \"" + permission + "\"")
+                                .replace("\"role_name\": \"admin\"", "\"role_name\": \"" + permission + "\""))));
     }
 
     public String repository() {

@@ -37,7 +37,7 @@ public final class AppManifest {
         manifest.put("hook_attributes", Map.of("url", base + "/github/webhook", "active", true));
         manifest.put("redirect_url", base + "/github/app-manifest/callback");
         // The installing user authorises the App, so the setup callback can prove who installed it.
-        manifest.put("callback_urls", List.of(base + "/github/setup"));
+        manifest.put("callback_urls", List.of(base + "/github/setup", base + "/github/identity/callback"));
         manifest.put("setup_url", base + "/github/setup");
         manifest.put("request_oauth_on_install", true);
         manifest.put("public", false);

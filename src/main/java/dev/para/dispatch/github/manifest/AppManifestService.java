@@ -7,7 +7,6 @@ import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.audit.AuditLog;
 import dev.para.dispatch.crypto.BrowserStates;
-import dev.para.dispatch.crypto.SealedState;
 import dev.para.dispatch.crypto.Sealer;
 import dev.para.dispatch.github.AppCredentials.CreatedApp;
 import dev.para.dispatch.github.AppCredentials;
@@ -116,8 +115,8 @@ public class AppManifestService {
         if (code == null || code.isBlank()) {
             throw ProblemException.badRequest("code", "is required; GitHub sends it after creating the App");
         }
-        return Uni.createFrom().deferred(() -> states.complete(BrowserStates.Flow.APP_MANIFEST, state, 0, browser))
-                .onFailure(SealedState.Refused.class).transform(e -> refused((SealedState.Refused) e))
+        return BrowserStates.<java.util.List<String>>refusedAsProblem(
+                        () -> states.complete(BrowserStates.Flow.APP_MANIFEST, state, 0, browser), "GET /github/app-manifest")
                 .invoke(this::requireOpen)
                 .flatMap(ignored -> github.convertAppManifest(code))
                 .onFailure(GitHubException.class).transform(e -> ((GitHubException) e).error().isTransient()
@@ -237,15 +236,6 @@ public class AppManifestService {
                     + " nothing was stored. Delete the App '" + app.slug() + "' at GitHub and start again"
                     + " as the expected owner");
         }
-    }
-
-    private static ProblemException refused(SealedState.Refused e) {
-        return ProblemException.badRequest("state", switch (e.refusal()) {
-            case MISSING -> "is required; start from GET /github/app-manifest";
-            case FOREIGN -> "was not issued by this service";
-            case EXPIRED -> "has expired; open /github/app-manifest again";
-            case USED -> "was used already, or the flow was started in another browser; open /github/app-manifest again";
-        });
     }
 
     /** Where the App's sealed secrets live: its row; no account owns it. */

@@ -18,7 +18,8 @@ class AppManifestTest {
         assertEquals("para-acme", manifest.get("name"));
         assertEquals(Map.of("url", "https://para.acme.dev/github/webhook", "active", true), manifest.get("hook_attributes"));
         assertEquals("https://para.acme.dev/github/app-manifest/callback", manifest.get("redirect_url"));
-        assertEquals(List.of("https://para.acme.dev/github/setup"), manifest.get("callback_urls"));
+        assertEquals(List.of("https://para.acme.dev/github/setup", "https://para.acme.dev/github/identity/callback"),
+                manifest.get("callback_urls"));
         assertEquals(true, manifest.get("request_oauth_on_install"));
         assertEquals(false, manifest.get("public"));
         assertEquals(Map.of("contents", "write", "pull_requests", "write", "issues", "write", "metadata", "read"),

@@ -187,6 +187,43 @@ class WebhookResourceTest {
         assertEquals(0, stored(delivery));
     }
 
+    /**
+     * 600 connections that each declare a 26 MB body (GitHub's limit is 25 MiB) and send 1 KiB:
+     * the heap grows by no more than the shared body budget (64 MiB) and what 600 connections
+     * cost, instead of 600 × 26 MB reserved up front; deliveries are taken again once they go.
+     */
+    @Test
+    void sixHundredIdleConnectionsDeclaringLargeBodiesDoNotExhaustTheHeap() throws Exception {
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        System.gc();
+        long before = memory.getHeapMemoryUsage().getUsed();
+        List<java.net.Socket> senders = new ArrayList<>();
+        long during;
+        try {
+            byte[] kib = new byte[1024];
+            java.util.Arrays.fill(kib, (byte) ' ');
+            kib[0] = '{';
+            for (int i = 0; i < 600; i++) {
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
+                senders.add(socket);
+                socket.getOutputStream().write(("POST /github/webhook HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 26000000\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                socket.getOutputStream().write(kib);
+                socket.getOutputStream().flush();
+            }
+            Thread.sleep(1_000); // every one of them read by now
+            System.gc();
+            during = memory.getHeapMemoryUsage().getUsed();
+        } finally {
+            for (java.net.Socket socket : senders) {
+                socket.close();
+            }
+        }
+        assertTrue(during - before < 150L * 1024 * 1024, "the heap grew by " + (during - before) / (1024 * 1024) + " MiB");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                deliver("ping", newDeliveryId(), exampleFor("ping", 0, p -> {})).statusCode(202));
+    }
+
     /** During a rotation of the webhook secret, GitHub may still sign with the previous one. */
     @Test
     void thePreviousSecretIsAcceptedWhileARotationIsUnderWay() {
