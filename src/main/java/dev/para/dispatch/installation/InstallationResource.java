@@ -5,6 +5,7 @@ import dev.para.dispatch.api.CallerAccount;
 import dev.para.dispatch.api.Cursor;
 import dev.para.dispatch.api.Page;
 import io.quarkus.security.Authenticated;
+import dev.para.dispatch.identity.GitHubIdentities;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -32,12 +33,14 @@ public class InstallationResource {
 
     private final InstallationService installations;
     private final InstallationLinking linking;
+    private final GitHubIdentities identities;
     private final CallerAccount caller;
     private final ApiConfig config;
 
-    InstallationResource(InstallationService installations, InstallationLinking linking, CallerAccount caller,
-            ApiConfig config) {
+    InstallationResource(InstallationService installations, InstallationLinking linking, GitHubIdentities identities,
+            CallerAccount caller, ApiConfig config) {
         this.installations = installations;
+        this.identities = identities;
         this.linking = linking;
         this.caller = caller;
         this.config = config;
@@ -75,6 +78,7 @@ public class InstallationResource {
             description = "The installation stays installed at GitHub; it can be linked again through a new install link.")
     @APIResponse(responseCode = "204", description = "Unlinked")
     public Uni<Void> unlink(@PathParam("id") long id) {
-        return installations.unlink(caller.id(), caller.actor(), id);
+        return identities.of(caller.id()).flatMap(identity -> installations.unlink(caller.id(), caller.actor(),
+                identity.map(GitHubIdentities.Identity::login).orElse(null), id));
     }
 }

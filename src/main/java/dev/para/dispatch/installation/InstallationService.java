@@ -115,14 +115,18 @@ public class InstallationService {
      * installation stays known, ready to be linked again. Another account's answers 404.
      */
     @WithTransaction
-    public Uni<Void> unlink(String accountId, String actor, long installationId) {
+    public Uni<Void> unlink(String accountId, String actor, String githubLogin, long installationId) {
         return Installation.findForAccount(accountId, installationId)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Installation " + installationId))
                 .flatMap(i -> {
                     i.accountId = null;
                     i.updatedAt = clock.instant();
+                    Map<String, Object> details = new java.util.HashMap<>(Map.of("githubAccount", i.githubAccountLogin));
+                    if (githubLogin != null) {
+                        details.put("githubLogin", githubLogin); // the caller's linked GitHub identity
+                    }
                     return audit.record(accountId, actor, "installation.unlinked", OBJECT_TYPE,
-                            String.valueOf(installationId), Map.of("githubAccount", i.githubAccountLogin));
+                            String.valueOf(installationId), details);
                 });
     }
 

@@ -236,6 +236,8 @@ class SetupResourceTest {
         stubUser(code, "ghu_" + UUID.randomUUID().toString().replace("-", ""), installer, id);
         setup(stateFor(account), code, id).statusCode(200);
 
+        Db.query("INSERT INTO account_github_identities (account_id, github_user_id, github_login, linked_at)"
+                + " VALUES (?, ?, 'the-unlinker', now())", account, installer);
         given().header("Authorization", ApiTokens.bearer("acct-other")).when().delete("/api/v1/installations/" + id + "/link")
                 .then().statusCode(404).contentType("application/problem+json");
         given().header("Authorization", ApiTokens.bearer(account)).when().delete("/api/v1/installations/" + id + "/link")
@@ -244,7 +246,7 @@ class SetupResourceTest {
                 .then().statusCode(404);
         assertNull(Db.query("SELECT account_id FROM github_installations WHERE installation_id = ?", id).get(0).get("account_id"));
         assertEquals(1, Db.count("SELECT count(*) FROM audit_events WHERE action = 'installation.unlinked' AND object_id = ?"
-                + " AND account_id = ?", String.valueOf(id), account));
+                + " AND account_id = ? AND details->>'githubLogin' = 'the-unlinker'", String.valueOf(id), account));
     }
 
     private static String organizationInstallations(long id) throws IOException {
