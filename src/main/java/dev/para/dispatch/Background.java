@@ -15,7 +15,11 @@ public final class Background {
 
     /** Runs the work; a failure is logged with {@code what} (never the exception message). */
     public static void run(String what, Supplier<Uni<?>> work) {
-        Contexts.newContext().runOnContext(ignored -> work.get().subscribe().with(done -> { },
-                e -> Log.warnf("%s failed (%s); it is retried later", what, Redactor.describe(e))));
+        Contexts.newContext()
+                .runOnContext(ignored -> work.get()
+                        .subscribe()
+                        .with(
+                                done -> {},
+                                e -> Log.warnf("%s failed (%s); it is retried later", what, Redactor.describe(e))));
     }
 }

@@ -22,13 +22,15 @@ public final class Contexts {
     /** The work, its item and failure delivered on the caller's context (as it is when this is called). */
     public static <T> Uni<T> onCallersContext(Uni<T> work) {
         Context caller = Vertx.currentContext();
-        return caller == null ? work : work.emitOn(command -> {
-            if (Vertx.currentContext() == caller) {
-                command.run();
-            } else {
-                caller.runOnContext(ignored -> command.run());
-            }
-        });
+        return caller == null
+                ? work
+                : work.emitOn(command -> {
+                    if (Vertx.currentContext() == caller) {
+                        command.run();
+                    } else {
+                        caller.runOnContext(ignored -> command.run());
+                    }
+                });
     }
 
     /**
@@ -37,13 +39,15 @@ public final class Contexts {
      */
     public static <T> Uni<T> onOwnContext(Supplier<Uni<T>> work) {
         Context own = newContext();
-        return onCallersContext(Uni.createFrom().<T>emitter(emitter -> own.runOnContext(ignored -> work.get()
-                .subscribe().with(emitter::complete, emitter::fail))));
+        return onCallersContext(Uni.createFrom()
+                .<T>emitter(emitter ->
+                        own.runOnContext(ignored -> work.get().subscribe().with(emitter::complete, emitter::fail))));
     }
 
     /** A new duplicated context, safe for Hibernate Reactive, on the current Vert.x (or Quarkus'). */
     static Context newContext() {
-        Vertx vertx = Vertx.currentContext() != null ? Vertx.currentContext().owner()
+        Vertx vertx = Vertx.currentContext() != null
+                ? Vertx.currentContext().owner()
                 : io.quarkus.vertx.core.runtime.VertxCoreRecorder.getVertx().get();
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);

@@ -48,8 +48,13 @@ public final class Redactor {
             Shape.anyCase("bearer", "bearer[ \\t]++([A-Za-z0-9._~+/-]{8,}+=*+)", 1),
             Shape.anyCase("basic", "basic[ \\t]++([A-Za-z0-9+/]{8,}+=*+)", 1),
             Shape.of("://", "://([^/@\\s:]{1,256}+:[^/@\\s]{1,256}+)@", 1),
-            Shape.of("PRIVATE KEY", "-----BEGIN [A-Z ]{0,32}PRIVATE KEY-----[^-]*+(?:-----END [A-Z ]{0,32}PRIVATE KEY-----)?+"),
-            Shape.anyCase("key", "(?:api[_-]?key|access[_-]?key)[\"']?[ \\t]{0,3}[=:][ \\t]{0,3}[\"']?([A-Za-z0-9._~+/-]{12,}+)", 1),
+            Shape.of(
+                    "PRIVATE KEY",
+                    "-----BEGIN [A-Z ]{0,32}PRIVATE KEY-----[^-]*+(?:-----END [A-Z ]{0,32}PRIVATE KEY-----)?+"),
+            Shape.anyCase(
+                    "key",
+                    "(?:api[_-]?key|access[_-]?key)[\"']?[ \\t]{0,3}[=:][ \\t]{0,3}[\"']?([A-Za-z0-9._~+/-]{12,}+)",
+                    1),
             Shape.anyCase("token", "token[\"']?[ \\t]{0,3}[=:][ \\t]{0,3}[\"']?([A-Za-z0-9._~+/-]{12,}+)", 1),
             Shape.anyCase("secret", "secret[\"']?[ \\t]{0,3}[=:][ \\t]{0,3}[\"']?([A-Za-z0-9._~+/-]{12,}+)", 1),
             Shape.anyCase("password", "password[\"']?[ \\t]{0,3}[=:][ \\t]{0,3}[\"']?([A-Za-z0-9._~+/-]{12,}+)", 1));
@@ -135,7 +140,9 @@ public final class Redactor {
      */
     public static String describe(Throwable failure) {
         StringBuilder text = new StringBuilder();
-        for (Throwable t = failure; t != null && text.length() < MAX_DESCRIPTION; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t = failure;
+                t != null && text.length() < MAX_DESCRIPTION;
+                t = t.getCause() == t ? null : t.getCause()) {
             if (!text.isEmpty()) {
                 text.append("; caused by ");
             }

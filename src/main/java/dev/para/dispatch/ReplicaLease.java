@@ -46,8 +46,10 @@ public class ReplicaLease {
      */
     void release(@Observes ShutdownEvent stopping) {
         try {
-            pool.preparedQuery("DELETE FROM replica_leases WHERE holder = $1").execute(Tuple.of(replica))
-                    .await().atMost(Duration.ofSeconds(2));
+            pool.preparedQuery("DELETE FROM replica_leases WHERE holder = $1")
+                    .execute(Tuple.of(replica))
+                    .await()
+                    .atMost(Duration.ofSeconds(2));
         } catch (RuntimeException e) {
             Log.debugf("Leases not released (%s); they expire", Redactor.describe(e));
         }
@@ -55,7 +57,8 @@ public class ReplicaLease {
 
     /** Takes or renews the lease for {@code duration}; whether this replica holds it now. */
     public Uni<Boolean> hold(String name, Duration duration) {
-        return pool.preparedQuery(TAKE).execute(Tuple.of(name, replica, duration.toMillis() / 1000.0))
+        return pool.preparedQuery(TAKE)
+                .execute(Tuple.of(name, replica, duration.toMillis() / 1000.0))
                 .map(rows -> rows.size() == 1);
     }
 }

@@ -51,18 +51,32 @@ class DevModeIT {
 
             service.when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
 
-            deliver(service, new WebhookSignature("dev-webhook-secret"), "ping", newDeliveryId(),
-                    exampleFor("ping", 0, p -> {})).statusCode(202);
+            deliver(
+                            service,
+                            new WebhookSignature("dev-webhook-secret"),
+                            "ping",
+                            newDeliveryId(),
+                            exampleFor("ping", 0, p -> {}))
+                    .statusCode(202);
 
             assertTrue(Files.exists(TOKEN), "dev mode writes a token for the account dev to " + TOKEN);
-            given().spec(service).header("Authorization", "Bearer " + Files.readString(TOKEN).trim())
-                    .when().get("/api/v1/installations").then().statusCode(200);
-            given().spec(service).when().get("/api/v1/installations").then()
-                    .statusCode(401).contentType("application/problem+json");
+            given().spec(service)
+                    .header("Authorization", "Bearer " + Files.readString(TOKEN).trim())
+                    .when()
+                    .get("/api/v1/installations")
+                    .then()
+                    .statusCode(200);
+            given().spec(service)
+                    .when()
+                    .get("/api/v1/installations")
+                    .then()
+                    .statusCode(401)
+                    .contentType("application/problem+json");
 
             // no App yet: dev mode made up a setup secret and logged the page's address with it
             var setup = java.util.regex.Pattern.compile("create it at (http://localhost:" + port
-                    + "/github/app-manifest\\?setup_secret=[0-9a-f]{40})").matcher(Files.readString(LOG));
+                            + "/github/app-manifest\\?setup_secret=[0-9a-f]{40})")
+                    .matcher(Files.readString(LOG));
             assertTrue(setup.find(), "dev mode logs where to create the App; see " + LOG);
             given().when().get(setup.group(1)).then().statusCode(200).contentType(containsString("text/html"));
             service.when().get("/github/app-manifest").then().statusCode(404);
@@ -73,8 +87,8 @@ class DevModeIT {
 
     /** Started with nothing configured: what would configure it here is taken out of its environment. */
     private static Process start(int port) throws IOException {
-        List<String> command = new ArrayList<>(List.of("./mvnw", "--batch-mode", "quarkus:dev",
-                "-Ddebug=false", "-Dquarkus.http.port=" + port));
+        List<String> command = new ArrayList<>(
+                List.of("./mvnw", "--batch-mode", "quarkus:dev", "-Ddebug=false", "-Dquarkus.http.port=" + port));
         if (Files.exists(Path.of(System.getProperty("user.home"), ".kube", "config"))) {
             // A developer's kubeconfig would point dev mode at their cluster; the test stays on this machine.
             command.add("-Dpara.session-runtime=local");
@@ -84,15 +98,20 @@ class DevModeIT {
                 .redirectOutput(LOG.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("PARA_")
-                || name.startsWith("MP_JWT_") || name.equals("KUBECONFIG"));
+        env.keySet()
+                .removeIf(name -> name.startsWith("QUARKUS_")
+                        || name.startsWith("PARA_")
+                        || name.startsWith("MP_JWT_")
+                        || name.equals("KUBECONFIG"));
         return builder.start();
     }
 
     private static void awaitReady(Process maven, int port) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(5)).build();
+                .timeout(Duration.ofSeconds(5))
+                .build();
         Instant deadline = Instant.now().plus(READY_WITHIN);
         while (Instant.now().isBefore(deadline)) {
             if (!maven.isAlive()) {

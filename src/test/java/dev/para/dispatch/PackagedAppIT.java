@@ -33,7 +33,9 @@ class PackagedAppIT {
 
     @Test
     void startsMigratesAndIsReady() {
-        given().when().get("/q/health/ready").then()
+        given().when()
+                .get("/q/health/ready")
+                .then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("GitHub App credentials", "kubernetes-sessions"));
@@ -42,10 +44,12 @@ class PackagedAppIT {
     @Test
     void takesWebhooksAndServesTheApi() {
         deliver("ping", newDeliveryId(), exampleFor("ping", 0, p -> {})).statusCode(202);
-        given().header("Authorization", ApiTokens.bearer("packaged-app")).when().get("/api/v1/installations").then()
+        given().header("Authorization", ApiTokens.bearer("packaged-app"))
+                .when()
+                .get("/api/v1/installations")
+                .then()
                 .statusCode(200);
-        given().when().get("/api/v1/sessions").then()
-                .statusCode(401).contentType("application/problem+json");
+        given().when().get("/api/v1/sessions").then().statusCode(401).contentType("application/problem+json");
     }
 
     /**
@@ -69,8 +73,10 @@ class PackagedAppIT {
             lines = service.lines();
         }
         List<JsonNode> entries = jsonLines(lines);
-        assertTrue(entries.stream().anyMatch(e -> e.path("level").asText().equals("ERROR")
-                        && e.path("stackTrace").asText().contains("\tat ")),
+        assertTrue(
+                entries.stream()
+                        .anyMatch(e -> e.path("level").asText().equals("ERROR")
+                                && e.path("stackTrace").asText().contains("\tat ")),
                 () -> "no ERROR line with its stack trace in: " + lines);
     }
 
@@ -86,8 +92,13 @@ class PackagedAppIT {
             } catch (JsonProcessingException e) {
                 throw new AssertionError("not a JSON log line: " + line);
             }
-            assertTrue(entry.isObject() && entry.hasNonNull("timestamp") && entry.hasNonNull("level")
-                    && entry.hasNonNull("loggerName") && entry.has("message"), () -> "not a log entry: " + line);
+            assertTrue(
+                    entry.isObject()
+                            && entry.hasNonNull("timestamp")
+                            && entry.hasNonNull("level")
+                            && entry.hasNonNull("loggerName")
+                            && entry.has("message"),
+                    () -> "not a log entry: " + line);
             entries.add(entry);
         }
         return entries;
@@ -95,12 +106,20 @@ class PackagedAppIT {
 
     @Test
     void exportsMetricsAndTheApiDescription() {
-        given().header("Authorization", ApiTokens.bearer("packaged-app")).when().get("/api/v1/sessions").then()
+        given().header("Authorization", ApiTokens.bearer("packaged-app"))
+                .when()
+                .get("/api/v1/sessions")
+                .then()
                 .statusCode(200);
-        given().when().get("/q/metrics").then()
+        given().when()
+                .get("/q/metrics")
+                .then()
                 .statusCode(200)
                 .body(containsString("http_server_requests_seconds_bucket{"));
-        given().queryParam("format", "json").when().get("/q/openapi").then()
+        given().queryParam("format", "json")
+                .when()
+                .get("/q/openapi")
+                .then()
                 .statusCode(200)
                 .body("paths.'/api/v1/sessions'.post", org.hamcrest.Matchers.notNullValue());
     }

@@ -33,7 +33,8 @@ class ProductionConfigIT {
     /** Without the audience its tokens carry, the service would take any token of the issuer: it does not start. */
     @Test
     void noTokenAudienceStopsTheStartWithTheReason() throws Exception {
-        try (ProductionStart service = ProductionStart.start(Map.of("MP_JWT_VERIFY_AUDIENCES", "", "PARA_DRY_RUN", "true"))) {
+        try (ProductionStart service =
+                ProductionStart.start(Map.of("MP_JWT_VERIFY_AUDIENCES", "", "PARA_DRY_RUN", "true"))) {
             assertNotEquals(0, service.awaitExit(90));
             assertTrue(service.output().contains("mp.jwt.verify.audiences is required"), service.output());
         }
@@ -47,15 +48,24 @@ class ProductionConfigIT {
     void reachesTheClusterNamedByRunTimeSettings() throws Exception {
         String apiServer = KubernetesMock.config().get("quarkus.kubernetes-client.api-server-url");
         try (ProductionStart service = ProductionStart.start(Map.of(
-                "PARA_KUBERNETES_CLIENT_API_SERVER_URL", apiServer,
-                "PARA_KUBERNETES_CLIENT_NAMESPACE", KubernetesMock.NAMESPACE,
-                "PARA_KUBERNETES_CLIENT_TRUST_CERTIFICATES", "true"))) {
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
-                assertTrue(service.isAlive(), service.output());
-                given().port(service.port).get("/q/health/ready").then().statusCode(200)
-                        .body("status", equalTo("UP"))
-                        .body("checks.name", hasItems("kubernetes-sessions", "sealing keys"));
-            });
+                "PARA_KUBERNETES_CLIENT_API_SERVER_URL",
+                apiServer,
+                "PARA_KUBERNETES_CLIENT_NAMESPACE",
+                KubernetesMock.NAMESPACE,
+                "PARA_KUBERNETES_CLIENT_TRUST_CERTIFICATES",
+                "true"))) {
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> {
+                        assertTrue(service.isAlive(), service.output());
+                        given().port(service.port)
+                                .get("/q/health/ready")
+                                .then()
+                                .statusCode(200)
+                                .body("status", equalTo("UP"))
+                                .body("checks.name", hasItems("kubernetes-sessions", "sealing keys"));
+                    });
         }
     }
 }

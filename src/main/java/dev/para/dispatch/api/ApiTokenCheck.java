@@ -19,7 +19,8 @@ public class ApiTokenCheck {
     static final String AUDIENCES = "mp.jwt.verify.audiences";
 
     void atStart(@Observes StartupEvent start, Config config) {
-        List<String> audiences = config.getOptionalValues(AUDIENCES, String.class).orElse(List.of());
+        List<String> audiences =
+                config.getOptionalValues(AUDIENCES, String.class).orElse(List.of());
         if (LaunchMode.current() == LaunchMode.NORMAL && audiences.stream().allMatch(String::isBlank)) {
             throw new IllegalStateException(AUDIENCES + " is required: set it (chart value api.jwt.audience) to the"
                     + " audience ('aud') your identity provider puts in the tokens meant for this service");

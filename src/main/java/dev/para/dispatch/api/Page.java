@@ -13,12 +13,13 @@ public record Page<T>(List<T> items, String next) {
      * larger). {@code fetch} is asked for one item more than that: the extra one only tells that
      * there is a next page, which starts after the last item shown ({@code cursorOf}).
      */
-    public static <T> Uni<Page<T>> read(Integer limit, ApiConfig config, IntFunction<Uni<List<T>>> fetch,
-            Function<T, String> cursorOf) {
+    public static <T> Uni<Page<T>> read(
+            Integer limit, ApiConfig config, IntFunction<Uni<List<T>>> fetch, Function<T, String> cursorOf) {
         int size = limit == null ? config.maxPageSize() : Math.min(limit, config.maxPageSize());
-        return fetch.apply(size + 1).map(fetched -> fetched.size() > size
-                ? new Page<>(fetched.subList(0, size), cursorOf.apply(fetched.get(size - 1)))
-                : new Page<>(fetched, null));
+        return fetch.apply(size + 1)
+                .map(fetched -> fetched.size() > size
+                        ? new Page<>(fetched.subList(0, size), cursorOf.apply(fetched.get(size - 1)))
+                        : new Page<>(fetched, null));
     }
 
     public <R> Page<R> map(Function<T, R> view) {

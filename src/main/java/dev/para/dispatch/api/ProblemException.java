@@ -20,8 +20,13 @@ public class ProblemException extends RuntimeException {
         this(slug, title, status, detail, List.of(), null);
     }
 
-    public ProblemException(String slug, String title, int status, String detail,
-            List<Problem.FieldError> errors, Duration retryAfter) {
+    public ProblemException(
+            String slug,
+            String title,
+            int status,
+            String detail,
+            List<Problem.FieldError> errors,
+            Duration retryAfter) {
         super(detail, null, false, false);
         this.slug = slug;
         this.title = title;
@@ -35,8 +40,13 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException badRequest(String field, String message) {
-        return new ProblemException("validation", "Invalid request", 400, field + ": " + message,
-                List.of(new Problem.FieldError(field, message)), null);
+        return new ProblemException(
+                "validation",
+                "Invalid request",
+                400,
+                field + ": " + message,
+                List.of(new Problem.FieldError(field, message)),
+                null);
     }
 
     public static ProblemException conflict(String slug, String detail) {

@@ -45,10 +45,13 @@ public class ProblemMappers {
                 .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
                 .map(v -> new Problem.FieldError(fieldName(v), v.getMessage()))
                 .toList();
-        String detail = errors.stream().map(f -> f.field() + ": " + f.message())
-                .reduce((a, b) -> a + "; " + b).orElse("The request is not valid");
-        return respond(new Problem(Problem.TYPE_PREFIX + "validation", "Invalid request", 400, detail,
-                uri.getPath(), errors)).build();
+        String detail = errors.stream()
+                .map(f -> f.field() + ": " + f.message())
+                .reduce((a, b) -> a + "; " + b)
+                .orElse("The request is not valid");
+        return respond(new Problem(
+                        Problem.TYPE_PREFIX + "validation", "Invalid request", 400, detail, uri.getPath(), errors))
+                .build();
     }
 
     /** Declared for this exact type so that it, not Quarkus' built-in mapper (plain JSON), answers. */
@@ -64,29 +67,43 @@ public class ProblemMappers {
         if (field.isEmpty()) {
             return malformedJson(e, uri);
         }
-        String message = e instanceof UnrecognizedPropertyException ? "is not a field of this request"
-                : e instanceof MismatchedInputException m && m.getTargetType() != null ? "must be " + jsonTypeOf(m.getTargetType())
-                : "is not valid here";
-        return respond(new Problem(Problem.TYPE_PREFIX + "validation", "Invalid request", 400, field + ": " + message,
-                uri.getPath(), List.of(new Problem.FieldError(field, message)))).build();
+        String message = e instanceof UnrecognizedPropertyException
+                ? "is not a field of this request"
+                : e instanceof MismatchedInputException m && m.getTargetType() != null
+                        ? "must be " + jsonTypeOf(m.getTargetType())
+                        : "is not valid here";
+        return respond(new Problem(
+                        Problem.TYPE_PREFIX + "validation",
+                        "Invalid request",
+                        400,
+                        field + ": " + message,
+                        uri.getPath(),
+                        List.of(new Problem.FieldError(field, message))))
+                .build();
     }
 
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e, UriInfo uri) {
-        return respond(problem("malformed-body", "Malformed request body", 400,
-                "The request body is not valid JSON of the expected shape", uri)).build();
+        return respond(problem(
+                        "malformed-body",
+                        "Malformed request body",
+                        400,
+                        "The request body is not valid JSON of the expected shape",
+                        uri))
+                .build();
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e, UriInfo uri) {
-        return respond(problem("unauthorized", "Unauthorized", 401,
-                "A valid bearer token is required", uri))
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+        return respond(problem("unauthorized", "Unauthorized", 401, "A valid bearer token is required", uri))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .build();
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, UriInfo uri) {
-        return respond(problem("forbidden", "Forbidden", 403, "The caller may not do this", uri)).build();
+        return respond(problem("forbidden", "Forbidden", 403, "The caller may not do this", uri))
+                .build();
     }
 
     @ServerExceptionMapper
@@ -118,24 +135,37 @@ public class ProblemMappers {
      * likely pass in a moment. Found anywhere in the cause chain (Hibernate Reactive wraps it).
      */
     private static final Set<String> BUSY = Set.of("55P03", "57014", "40P01", "40001");
+
     private static final int BUSY_RETRY_SECONDS = 2;
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response internal(Throwable e, UriInfo uri) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String state = t instanceof PgException pg ? pg.getSqlState() : t instanceof SQLException sql ? sql.getSQLState() : null;
+            String state = t instanceof PgException pg
+                    ? pg.getSqlState()
+                    : t instanceof SQLException sql ? sql.getSQLState() : null;
             if (state != null && BUSY.contains(state)) {
                 Log.warnf("Database busy on %s (SQL state %s); answered 503", uri.getPath(), state);
-                return respond(problem("database-busy", "Service Unavailable", 503,
-                        "The database was busy with the same data; nothing was changed. Try again shortly.", uri))
-                        .header(HttpHeaders.RETRY_AFTER, BUSY_RETRY_SECONDS).build();
+                return respond(problem(
+                                "database-busy",
+                                "Service Unavailable",
+                                503,
+                                "The database was busy with the same data; nothing was changed. Try again shortly.",
+                                uri))
+                        .header(HttpHeaders.RETRY_AFTER, BUSY_RETRY_SECONDS)
+                        .build();
             }
         }
         String errorId = UUID.randomUUID().toString();
         // Enough for an operator to diagnose: the messages, secrets redacted, and where it was thrown.
         Log.errorf("Internal error %s on %s: %s", errorId, uri.getPath(), Redactor.trace(e));
-        return respond(problem("internal", "Internal Server Error", 500,
-                "Something went wrong on our side; quote error id " + errorId, uri)).build();
+        return respond(problem(
+                        "internal",
+                        "Internal Server Error",
+                        500,
+                        "Something went wrong on our side; quote error id " + errorId,
+                        uri))
+                .build();
     }
 
     /** {@code agentImage.resources.cpuLimit}, {@code tags[2]}: the field as the client wrote it. */

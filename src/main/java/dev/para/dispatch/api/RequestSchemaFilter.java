@@ -30,14 +30,18 @@ public class RequestSchemaFilter implements OASFilter {
             }
         });
         SessionConfig sessions = Arc.container().instance(SessionConfig.class).get();
-        limit(schemas.get("CreateSessionRequest"), "instances", sessions.maxInstances(),
-                "para.sessions.max-instances");
-        limit(schemas.get("CreateSessionRequest"), "timeoutMinutes", sessions.maxTimeoutMinutes(),
+        limit(schemas.get("CreateSessionRequest"), "instances", sessions.maxInstances(), "para.sessions.max-instances");
+        limit(
+                schemas.get("CreateSessionRequest"),
+                "timeoutMinutes",
+                sessions.maxTimeoutMinutes(),
                 "para.sessions.max-timeout-minutes");
     }
 
     private static void limit(Schema schema, String property, int maximum, String key) {
-        if (schema == null || schema.getProperties() == null || schema.getProperties().get(property) == null) {
+        if (schema == null
+                || schema.getProperties() == null
+                || schema.getProperties().get(property) == null) {
             return;
         }
         Schema field = schema.getProperties().get(property);

@@ -18,7 +18,12 @@ public class AuditLog {
         this.clock = clock;
     }
 
-    public Uni<Void> record(String accountId, String actor, String action, String objectType, String objectId,
+    public Uni<Void> record(
+            String accountId,
+            String actor,
+            String action,
+            String objectType,
+            String objectId,
             Map<String, Object> details) {
         AuditEvent event = new AuditEvent();
         event.occurredAt = clock.instant();

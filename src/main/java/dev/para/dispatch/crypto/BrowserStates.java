@@ -52,8 +52,8 @@ public class BrowserStates {
     /** A state bound to the browser that asked for it: send it the cookie along with the state. */
     public record Started(String state, NewCookie cookie, Instant expiresAt) {}
 
-    private static final String INSERT = "INSERT INTO browser_states (state_id, purpose, cookie_hash, expires_at)"
-            + " VALUES ($1, $2, $3, $4)";
+    private static final String INSERT =
+            "INSERT INTO browser_states (state_id, purpose, cookie_hash, expires_at)" + " VALUES ($1, $2, $3, $4)";
     private static final String CLAIM = "UPDATE browser_states SET cookie_hash = $3"
             + " WHERE state_id = $1 AND purpose = $2 AND cookie_hash IS NULL AND expires_at > now()";
     private static final String CONSUME = "DELETE FROM browser_states"
@@ -90,7 +90,8 @@ public class BrowserStates {
     public Uni<NewCookie> claim(Flow flow, String state, int fields, Duration lifetime) {
         List<String> opened = states.open(state, flow.purpose, fields + 1);
         String nonce = nonce();
-        return pool.preparedQuery(CLAIM).execute(Tuple.of(opened.get(0), flow.purpose, Buffer.buffer(hash(nonce))))
+        return pool.preparedQuery(CLAIM)
+                .execute(Tuple.of(opened.get(0), flow.purpose, Buffer.buffer(hash(nonce))))
                 .map(rows -> {
                     if (rows.rowCount() != 1) {
                         throw new SealedState.Refused(SealedState.Refusal.USED);
@@ -125,14 +126,18 @@ public class BrowserStates {
      * where to start again ({@code startAgain}, e.g. "GET /api/v1/me/github").
      */
     public static <T> Uni<T> refusedAsProblem(java.util.function.Supplier<Uni<? extends T>> work, String startAgain) {
-        return Uni.createFrom().<T>deferred(work).onFailure(SealedState.Refused.class)
-                .transform(e -> dev.para.dispatch.api.ProblemException.badRequest("state",
+        return Uni.createFrom()
+                .<T>deferred(work)
+                .onFailure(SealedState.Refused.class)
+                .transform(e -> dev.para.dispatch.api.ProblemException.badRequest(
+                        "state",
                         switch (((SealedState.Refused) e).refusal()) {
                             case MISSING -> "is required; start from " + startAgain;
                             case FOREIGN -> "was not issued by this service";
                             case EXPIRED -> "has expired; start again from " + startAgain;
-                            case USED -> "was used already, or the flow was started in another browser; start again from "
-                                    + startAgain;
+                            case USED ->
+                                "was used already, or the flow was started in another browser; start again from "
+                                        + startAgain;
                         }));
     }
 
@@ -141,8 +146,11 @@ public class BrowserStates {
      * and the address (which carries the state) passed on to nobody.
      */
     public static jakarta.ws.rs.core.Response redirect(java.net.URI location, NewCookie cookie) {
-        return jakarta.ws.rs.core.Response.seeOther(location).cookie(cookie).header("Cache-Control", "no-store")
-                .header("Referrer-Policy", "no-referrer").build();
+        return jakarta.ws.rs.core.Response.seeOther(location)
+                .cookie(cookie)
+                .header("Cache-Control", "no-store")
+                .header("Referrer-Policy", "no-referrer")
+                .build();
     }
 
     /** The cookie that ends the flow in the browser (sent with the completing answer). */
@@ -157,14 +165,23 @@ public class BrowserStates {
         System.arraycopy(fields, 0, all, 1, fields.length);
         SealedState.Issued sealed = states.issue(flow.purpose, lifetime, all);
         return pool.preparedQuery(INSERT)
-                .execute(Tuple.of(id, flow.purpose, cookieHash == null ? null : Buffer.buffer(cookieHash),
+                .execute(Tuple.of(
+                        id,
+                        flow.purpose,
+                        cookieHash == null ? null : Buffer.buffer(cookieHash),
                         OffsetDateTime.ofInstant(sealed.expiresAt(), ZoneOffset.UTC)))
                 .replaceWith(new Issued(sealed.value(), sealed.expiresAt()));
     }
 
     private static NewCookie cookie(Flow flow, String value, Duration lifetime) {
-        return new NewCookie.Builder(flow.cookie).value(value).path("/github").maxAge((int) lifetime.toSeconds())
-                .httpOnly(true).secure(true).sameSite(NewCookie.SameSite.LAX).build();
+        return new NewCookie.Builder(flow.cookie)
+                .value(value)
+                .path("/github")
+                .maxAge((int) lifetime.toSeconds())
+                .httpOnly(true)
+                .secure(true)
+                .sameSite(NewCookie.SameSite.LAX)
+                .build();
     }
 
     private String nonce() {

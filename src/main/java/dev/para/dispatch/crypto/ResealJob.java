@@ -24,17 +24,25 @@ public class ResealJob {
      * value itself, {@code v2:<key id>:…}), the purpose its values are sealed for, and the SQL
      * expressions of a row's {@link Sealer.Binding} (its key as text, its account or '').
      */
-    record SealedColumn(String table, String valueColumn, String keyColumn, String purpose, String row, String account) {}
+    record SealedColumn(
+            String table, String valueColumn, String keyColumn, String purpose, String row, String account) {}
 
     /** Every sealed column of the schema: a retired key may be dropped only when none holds it. */
     static final List<SealedColumn> SEALED_COLUMNS = List.of(
-            new SealedColumn("installation_tokens", "sealed_token", "key_id", "installation-token",
-                    "installation_id::text || '/' || narrowing", "''"),
+            new SealedColumn(
+                    "installation_tokens",
+                    "sealed_token",
+                    "key_id",
+                    "installation-token",
+                    "installation_id::text || '/' || narrowing",
+                    "''"),
             new SealedColumn("credentials", "sealed_value", "key_id", "credential", "name", "account_id"),
             new SealedColumn("sessions", "sealed_token", null, "session-token", "id::text", "account_id"),
             new SealedColumn("github_app", "sealed_private_key", null, "github-app-private-key", "app_id::text", "''"),
-            new SealedColumn("github_app", "sealed_webhook_secret", null, "github-app-webhook-secret", "app_id::text", "''"),
-            new SealedColumn("github_app", "sealed_client_secret", null, "github-app-client-secret", "app_id::text", "''"));
+            new SealedColumn(
+                    "github_app", "sealed_webhook_secret", null, "github-app-webhook-secret", "app_id::text", "''"),
+            new SealedColumn(
+                    "github_app", "sealed_client_secret", null, "github-app-client-secret", "app_id::text", "''"));
 
     private static final int BATCH = 100;
 
@@ -46,11 +54,17 @@ public class ResealJob {
         this.sealer = sealer;
     }
 
-    @Scheduled(every = "${para.crypto.reseal-interval}", delayed = "30s",
+    @Scheduled(
+            every = "${para.crypto.reseal-interval}",
+            delayed = "30s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return resealAll().onFailure().invoke(e -> Log.warnf("Re-sealing failed: %s", Redactor.describe(e)))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return resealAll()
+                .onFailure()
+                .invoke(e -> Log.warnf("Re-sealing failed: %s", Redactor.describe(e)))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 
     /** Re-seals every row not sealed with the active key; answers how many rows moved. */
@@ -68,9 +82,9 @@ public class ResealJob {
     }
 
     private Uni<Integer> resealColumn(SealedColumn c, String active, int doneSoFar) {
-        return resealBatch(c, active).flatMap(n -> n < BATCH
-                ? Uni.createFrom().item(doneSoFar + n)
-                : resealColumn(c, active, doneSoFar + n));
+        return resealBatch(c, active)
+                .flatMap(
+                        n -> n < BATCH ? Uni.createFrom().item(doneSoFar + n) : resealColumn(c, active, doneSoFar + n));
     }
 
     private Uni<Integer> resealBatch(SealedColumn c, String active) {
@@ -80,16 +94,20 @@ public class ResealJob {
                 + " WHERE " + c.valueColumn() + " IS NOT NULL AND (" + keyOf + " <> $1 OR " + c.valueColumn()
                 + " LIKE 'v1:%') LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED";
         String update = c.keyColumn() != null
-                ? "UPDATE " + c.table() + " SET " + c.valueColumn() + " = $1, " + c.keyColumn() + " = $2 WHERE ctid = $3::tid"
+                ? "UPDATE " + c.table() + " SET " + c.valueColumn() + " = $1, " + c.keyColumn()
+                        + " = $2 WHERE ctid = $3::tid"
                 : "UPDATE " + c.table() + " SET " + c.valueColumn() + " = $1 WHERE ctid = $2::tid";
-        return pool.withTransaction(conn -> conn.preparedQuery(select).execute(Tuple.of(active))
+        return pool.withTransaction(conn -> conn.preparedQuery(select)
+                .execute(Tuple.of(active))
                 .flatMap(rows -> {
                     List<Tuple> updates = new ArrayList<>();
                     for (Row row : rows) {
                         Sealer.Binding where = new Sealer.Binding(row.getString(2), row.getString(3));
-                        String resealed = sealer.seal(sealer.open(row.getString(1), c.purpose(), where), c.purpose(), where);
+                        String resealed =
+                                sealer.seal(sealer.open(row.getString(1), c.purpose(), where), c.purpose(), where);
                         String ctid = row.getValue(0).toString();
-                        updates.add(c.keyColumn() != null ? Tuple.of(resealed, active, ctid) : Tuple.of(resealed, ctid));
+                        updates.add(
+                                c.keyColumn() != null ? Tuple.of(resealed, active, ctid) : Tuple.of(resealed, ctid));
                     }
                     return updates.isEmpty()
                             ? Uni.createFrom().item(0)

@@ -17,7 +17,9 @@ public class SealedState {
 
     /** Why a state was refused; callers say so in their own words. */
     public enum Refusal {
-        MISSING, FOREIGN, EXPIRED,
+        MISSING,
+        FOREIGN,
+        EXPIRED,
         /** Bound to a browser ({@link BrowserStates}): used already, or brought by another browser. */
         USED
     }

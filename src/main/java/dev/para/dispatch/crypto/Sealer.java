@@ -51,6 +51,7 @@ public class Sealer {
             account = account == null ? "" : account;
         }
     }
+
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
 
@@ -98,8 +99,9 @@ public class Sealer {
 
     /** The active key is named, in the ring, and seals a value that opens again. */
     private void check(Map<String, SecretKey> ring) {
-        String id = activeKeyId.orElseThrow(() -> new SealingException(
-                "No sealing key configured: set para.crypto.keys.<id> (or para.crypto.keys-dir) and para.crypto.active-key"));
+        String id = activeKeyId.orElseThrow(
+                () -> new SealingException(
+                        "No sealing key configured: set para.crypto.keys.<id> (or para.crypto.keys-dir) and para.crypto.active-key"));
         if (!ring.containsKey(id)) {
             throw new SealingException("para.crypto.active-key names key '" + id
                     + "', which is neither in para.crypto.keys nor in para.crypto.keys-dir");
@@ -118,11 +120,14 @@ public class Sealer {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String id = file.getFileName().toString();
                 if (!id.startsWith(".")) {
-                    found.put(id, Files.readString(file, StandardCharsets.US_ASCII).strip());
+                    found.put(
+                            id,
+                            Files.readString(file, StandardCharsets.US_ASCII).strip());
                 }
             }
         } catch (IOException e) {
-            throw new SealingException("The sealing key directory " + dir + " cannot be read (" + Redactor.describe(e) + ")");
+            throw new SealingException(
+                    "The sealing key directory " + dir + " cannot be read (" + Redactor.describe(e) + ")");
         }
         return found;
     }
@@ -155,7 +160,8 @@ public class Sealer {
             byte[] out = new byte[NONCE_BYTES + sealed.length];
             System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
             System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
-            return (where == null ? UNBOUND : BOUND) + ":" + keyId + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+            return (where == null ? UNBOUND : BOUND) + ":" + keyId + ":"
+                    + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
         } catch (GeneralSecurityException e) {
             throw new SealingException("Sealing failed (" + Redactor.describe(e) + ")");
         }
@@ -199,9 +205,10 @@ public class Sealer {
             cipher.updateAAD(associatedData(purpose, bound ? where : null));
             return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new SealingException(bound
-                    ? "Sealed value does not open: wrong key, purpose, row or account, or tampered data"
-                    : "Sealed value does not open: wrong key, purpose or tampered data");
+            throw new SealingException(
+                    bound
+                            ? "Sealed value does not open: wrong key, purpose, row or account, or tampered data"
+                            : "Sealed value does not open: wrong key, purpose or tampered data");
         }
     }
 

@@ -11,8 +11,11 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  */
 final class DevDefaultsConfigSource implements ConfigSource {
 
-    private static final Set<String> DATABASE_KEYS = Set.of("quarkus.datasource.reactive.url",
-            "quarkus.datasource.jdbc.url", "quarkus.datasource.username", "quarkus.datasource.password");
+    private static final Set<String> DATABASE_KEYS = Set.of(
+            "quarkus.datasource.reactive.url",
+            "quarkus.datasource.jdbc.url",
+            "quarkus.datasource.username",
+            "quarkus.datasource.password");
     private static final Set<String> JWT_KEYS = Set.of("mp.jwt.verify.publickey");
 
     private final boolean database;

@@ -21,12 +21,15 @@ public class DevDefaultsConfigSourceFactory implements ConfigSourceFactory {
         if (!context.getProfiles().contains("dev")) {
             return List.of();
         }
-        boolean databaseConfigured = isSet(context, "quarkus.datasource.reactive.url")
-                || isSet(context, "quarkus.datasource.jdbc.url");
-        boolean jwtConfigured = isSet(context, "mp.jwt.verify.publickey.location")
-                || isSet(context, "mp.jwt.verify.publickey");
+        boolean databaseConfigured =
+                isSet(context, "quarkus.datasource.reactive.url") || isSet(context, "quarkus.datasource.jdbc.url");
+        boolean jwtConfigured =
+                isSet(context, "mp.jwt.verify.publickey.location") || isSet(context, "mp.jwt.verify.publickey");
         ConfigValue issuer = context.getValue("mp.jwt.verify.issuer");
-        return List.of(new DevDefaultsConfigSource(!databaseConfigured, !jwtConfigured, !clusterConfigured(context),
+        return List.of(new DevDefaultsConfigSource(
+                !databaseConfigured,
+                !jwtConfigured,
+                !clusterConfigured(context),
                 issuer != null && issuer.getValue() != null ? issuer.getValue() : "para-dispatch"));
     }
 
@@ -36,7 +39,8 @@ public class DevDefaultsConfigSourceFactory implements ConfigSourceFactory {
         return isSet(context, "quarkus.kubernetes-client.api-server-url")
                 || (kubeconfig != null && !kubeconfig.isBlank())
                 || java.nio.file.Files.exists(java.nio.file.Path.of(System.getProperty("user.home"), ".kube", "config"))
-                || java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token"));
+                || java.nio.file.Files.exists(
+                        java.nio.file.Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token"));
     }
 
     private static boolean isSet(ConfigSourceContext context, String name) {

@@ -37,14 +37,18 @@ final class DevJwtKey {
             String pem = "-----BEGIN PUBLIC KEY-----\n"
                     + Base64.getMimeEncoder().encodeToString(pair.getPublic().getEncoded())
                     + "\n-----END PUBLIC KEY-----\n";
-            String token = Jwt.issuer(issuer).subject("dev").upn("dev@localhost")
-                    .expiresIn(Duration.ofDays(30)).sign(pair.getPrivate());
+            String token = Jwt.issuer(issuer)
+                    .subject("dev")
+                    .upn("dev@localhost")
+                    .expiresIn(Duration.ofDays(30))
+                    .sign(pair.getPrivate());
             Files.createDirectories(PUBLIC_KEY.getParent());
             Files.writeString(PUBLIC_KEY, pem);
             Files.writeString(TOKEN, token);
-            Logger.getLogger(DevJwtKey.class).infof(
-                    "Dev mode: an API token for account 'dev' is in %s; use it as: curl -H \"Authorization: Bearer $(cat %s)\" ...",
-                    TOKEN, TOKEN);
+            Logger.getLogger(DevJwtKey.class)
+                    .infof(
+                            "Dev mode: an API token for account 'dev' is in %s; use it as: curl -H \"Authorization: Bearer $(cat %s)\" ...",
+                            TOKEN, TOKEN);
             return pem;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write the dev-mode JWT key", e);

@@ -33,13 +33,16 @@ final class DevPostgres {
                         .setOverrideWorkingDirectory(dir.toFile())
                         .setCleanDataDirectory(true)
                         .start();
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        pg.close();
-                    } catch (IOException ignored) {
-                        // the JVM is going away anyway
-                    }
-                }, "dev-postgres-stop"));
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(
+                                () -> {
+                                    try {
+                                        pg.close();
+                                    } catch (IOException ignored) {
+                                        // the JVM is going away anyway
+                                    }
+                                },
+                                "dev-postgres-stop"));
                 System.setProperty(PORT_PROPERTY, String.valueOf(pg.getPort()));
                 return pg.getPort();
             } catch (IOException e) {

@@ -24,13 +24,19 @@ import java.util.stream.Stream;
 public class AppCredentials {
 
     /** One consistent view of the App; replaced as a whole when a created App is adopted. */
-    private record Identity(Optional<String> appId, RSAPrivateKey privateKey, Optional<String> slug,
-            List<WebhookSignature> webhookSignatures, Optional<String> oauthClientId, Optional<String> oauthClientSecret,
-            String problem, boolean configured) {}
+    private record Identity(
+            Optional<String> appId,
+            RSAPrivateKey privateKey,
+            Optional<String> slug,
+            List<WebhookSignature> webhookSignatures,
+            Optional<String> oauthClientId,
+            Optional<String> oauthClientSecret,
+            String problem,
+            boolean configured) {}
 
     /** An App created through the manifest flow, its secrets opened. */
-    public record CreatedApp(long appId, String slug, String privateKeyPem, String webhookSecret, String clientId,
-            String clientSecret) {
+    public record CreatedApp(
+            long appId, String slug, String privateKeyPem, String webhookSecret, String clientId, String clientSecret) {
 
         @Override
         public String toString() {
@@ -67,16 +73,27 @@ public class AppCredentials {
         } catch (IllegalArgumentException e) {
             error = "GitHub App private key is unusable: " + e.getMessage();
         } catch (IOException e) {
-            error = "GitHub App private key file cannot be read: " + config.privateKeyFile().orElseThrow();
+            error = "GitHub App private key file cannot be read: "
+                    + config.privateKeyFile().orElseThrow();
         }
         if (error == null && appId.isEmpty()) {
             error = "No GitHub App id: set para.github.app-id";
         }
         List<WebhookSignature> signatures = Stream.of(config.webhookSecret(), config.previousWebhookSecret())
-                .flatMap(Optional::stream).filter(s -> !s.isEmpty()).map(WebhookSignature::new).toList();
+                .flatMap(Optional::stream)
+                .filter(s -> !s.isEmpty())
+                .map(WebhookSignature::new)
+                .toList();
         boolean configured = appId.isPresent() || pem.isPresent();
-        return new Identity(appId, key, config.appSlug().filter(s -> !s.isBlank()), signatures,
-                config.oauth().clientId(), config.oauth().clientSecret(), error, configured);
+        return new Identity(
+                appId,
+                key,
+                config.appSlug().filter(s -> !s.isBlank()),
+                signatures,
+                config.oauth().clientId(),
+                config.oauth().clientSecret(),
+                error,
+                configured);
     }
 
     /** A key file that does not exist (an optional Secret not yet filled) is no key, not an error. */
@@ -106,10 +123,19 @@ public class AppCredentials {
             return false;
         }
         RSAPrivateKey key = AppPrivateKeyReader.read(app.privateKeyPem());
-        List<WebhookSignature> signatures = app.webhookSecret() == null || app.webhookSecret().isEmpty()
-                ? List.of() : List.of(new WebhookSignature(app.webhookSecret()));
-        identity = new Identity(Optional.of(String.valueOf(app.appId())), key, Optional.of(app.slug()), signatures,
-                Optional.of(app.clientId()), Optional.of(app.clientSecret()), null, true);
+        List<WebhookSignature> signatures =
+                app.webhookSecret() == null || app.webhookSecret().isEmpty()
+                        ? List.of()
+                        : List.of(new WebhookSignature(app.webhookSecret()));
+        identity = new Identity(
+                Optional.of(String.valueOf(app.appId())),
+                key,
+                Optional.of(app.slug()),
+                signatures,
+                Optional.of(app.clientId()),
+                Optional.of(app.clientSecret()),
+                null,
+                true);
         adopted = app.appId();
         Log.infof("Using the GitHub App %s (id %d) created through the manifest flow", app.slug(), app.appId());
         return true;

@@ -56,7 +56,8 @@ public class AppJwtService {
         return Jwt.issuer(credentials.appId())
                 .issuedAt(now.minusSeconds(60))
                 .expiresAt(now.plus(config.jwtLifetime()))
-                .jws().algorithm(SignatureAlgorithm.RS256)
+                .jws()
+                .algorithm(SignatureAlgorithm.RS256)
                 .sign(credentials.privateKey());
     }
 }

@@ -7,11 +7,12 @@ import dev.para.dispatch.github.model.CollaboratorPermission;
 import dev.para.dispatch.github.model.FileContent;
 import dev.para.dispatch.github.model.GitHubAccount;
 import dev.para.dispatch.github.model.GitHubRepository;
-import dev.para.dispatch.github.model.OrgMembership;
 import dev.para.dispatch.github.model.IssueComment;
 import dev.para.dispatch.github.model.NewPullRequest;
+import dev.para.dispatch.github.model.OrgMembership;
 import dev.para.dispatch.github.model.PullRequest;
 import dev.para.dispatch.github.model.UserInstallations;
+import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -28,7 +29,6 @@ import jakarta.ws.rs.core.Response;
 import java.lang.reflect.Method;
 import java.util.List;
 import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
-import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 
 /**
  * The few GitHub REST endpoints the service calls. Built by {@link GitHubClient} with the base URL
@@ -43,8 +43,10 @@ public interface GitHubApi {
     @POST
     @Path("/app/installations/{installationId}/access_tokens")
     @Consumes(MediaType.APPLICATION_JSON)
-    Uni<AccessTokenResponse> createInstallationToken(@HeaderParam("Authorization") String appJwtBearer,
-            @PathParam("installationId") long installationId, AccessTokenRequest narrowing);
+    Uni<AccessTokenResponse> createInstallationToken(
+            @HeaderParam("Authorization") String appJwtBearer,
+            @PathParam("installationId") long installationId,
+            AccessTokenRequest narrowing);
 
     /** Unauthenticated: the one-time code from the manifest flow is the credential. */
     @POST
@@ -57,8 +59,10 @@ public interface GitHubApi {
 
     @GET
     @Path("/user/installations")
-    Uni<UserInstallations> listUserInstallations(@HeaderParam("Authorization") String userBearer,
-            @QueryParam("per_page") int perPage, @QueryParam("page") int page);
+    Uni<UserInstallations> listUserInstallations(
+            @HeaderParam("Authorization") String userBearer,
+            @QueryParam("per_page") int perPage,
+            @QueryParam("page") int page);
 
     @GET
     @Path("/user")
@@ -70,38 +74,56 @@ public interface GitHubApi {
 
     @GET
     @Path("/repos/{owner}/{repo}")
-    Uni<GitHubRepository> getRepository(@HeaderParam("Authorization") String tokenBearer,
-            @PathParam("owner") String owner, @PathParam("repo") String repo);
+    Uni<GitHubRepository> getRepository(
+            @HeaderParam("Authorization") String tokenBearer,
+            @PathParam("owner") String owner,
+            @PathParam("repo") String repo);
 
     /** {@code path} must arrive percent-encoded per segment, its slashes kept. */
     @GET
     @Path("/repos/{owner}/{repo}/contents/{path}")
-    Uni<FileContent> getContent(@HeaderParam("Authorization") String tokenBearer, @PathParam("owner") String owner,
-            @PathParam("repo") String repo, @Encoded @PathParam("path") String path, @QueryParam("ref") String ref);
+    Uni<FileContent> getContent(
+            @HeaderParam("Authorization") String tokenBearer,
+            @PathParam("owner") String owner,
+            @PathParam("repo") String repo,
+            @Encoded @PathParam("path") String path,
+            @QueryParam("ref") String ref);
 
     @GET
     @Path("/repos/{owner}/{repo}/pulls")
-    Uni<List<PullRequest>> listPullRequests(@HeaderParam("Authorization") String tokenBearer,
-            @PathParam("owner") String owner, @PathParam("repo") String repo, @QueryParam("head") String head,
+    Uni<List<PullRequest>> listPullRequests(
+            @HeaderParam("Authorization") String tokenBearer,
+            @PathParam("owner") String owner,
+            @PathParam("repo") String repo,
+            @QueryParam("head") String head,
             @QueryParam("state") String state);
 
     @POST
     @Path("/repos/{owner}/{repo}/pulls")
     @Consumes(MediaType.APPLICATION_JSON)
-    Uni<PullRequest> createPullRequest(@HeaderParam("Authorization") String tokenBearer,
-            @PathParam("owner") String owner, @PathParam("repo") String repo, NewPullRequest pull);
+    Uni<PullRequest> createPullRequest(
+            @HeaderParam("Authorization") String tokenBearer,
+            @PathParam("owner") String owner,
+            @PathParam("repo") String repo,
+            NewPullRequest pull);
 
     @POST
     @Path("/repos/{owner}/{repo}/issues/{number}/comments")
     @Consumes(MediaType.APPLICATION_JSON)
-    Uni<IssueComment> createIssueComment(@HeaderParam("Authorization") String tokenBearer,
-            @PathParam("owner") String owner, @PathParam("repo") String repo, @PathParam("number") int number,
+    Uni<IssueComment> createIssueComment(
+            @HeaderParam("Authorization") String tokenBearer,
+            @PathParam("owner") String owner,
+            @PathParam("repo") String repo,
+            @PathParam("number") int number,
             IssueComment comment);
 
     @GET
     @Path("/repos/{owner}/{repo}/collaborators/{username}/permission")
-    Uni<CollaboratorPermission> getCollaboratorPermission(@HeaderParam("Authorization") String tokenBearer,
-            @PathParam("owner") String owner, @PathParam("repo") String repo, @PathParam("username") String username);
+    Uni<CollaboratorPermission> getCollaboratorPermission(
+            @HeaderParam("Authorization") String tokenBearer,
+            @PathParam("owner") String owner,
+            @PathParam("repo") String repo,
+            @PathParam("username") String username);
 
     @ClientExceptionMapper
     static RuntimeException toException(Response response, Method method) {

@@ -27,10 +27,16 @@ public class GitHubAppHealthCheck implements HealthCheck {
     public HealthCheckResponse call() {
         var response = HealthCheckResponse.named("GitHub App credentials");
         if (!credentials.configured()) {
-            return response.up().withData("setup", "No GitHub App yet: open /github/app-manifest?setup_secret=<the setup secret> to create it").build();
+            return response.up()
+                    .withData(
+                            "setup",
+                            "No GitHub App yet: open /github/app-manifest?setup_secret=<the setup secret> to create it")
+                    .build();
         }
         if (credentials.problem().isPresent()) {
-            return response.down().withData("problem", credentials.problem().get()).build();
+            return response.down()
+                    .withData("problem", credentials.problem().get())
+                    .build();
         }
         // A rate limit is GitHub's to lift, not a fault of this replica: still ready, and it says so.
         response.up().withData("appId", credentials.appId());

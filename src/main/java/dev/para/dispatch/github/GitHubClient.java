@@ -5,13 +5,13 @@ import dev.para.dispatch.github.model.AccessTokenResponse;
 import dev.para.dispatch.github.model.AppManifestConversion;
 import dev.para.dispatch.github.model.CollaboratorPermission;
 import dev.para.dispatch.github.model.FileContent;
-import dev.para.dispatch.github.model.GitHubInstallation;
 import dev.para.dispatch.github.model.GitHubAccount;
+import dev.para.dispatch.github.model.GitHubInstallation;
 import dev.para.dispatch.github.model.GitHubRepository;
-import dev.para.dispatch.github.model.OrgMembership;
 import dev.para.dispatch.github.model.IssueComment;
 import dev.para.dispatch.github.model.NewPullRequest;
 import dev.para.dispatch.github.model.OAuthTokenRequest;
+import dev.para.dispatch.github.model.OrgMembership;
 import dev.para.dispatch.github.model.PullRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -44,8 +44,10 @@ public class GitHubClient {
     static final String REQUEST_TIMER = "para.github.request";
     /** The status of a {@link GitHubException} for a call that was not made (its scope is rate-limited). */
     static final int NOT_CALLED = -1;
+
     private static final int PER_PAGE = 100;
     private static final int MAX_PAGES = 50;
+
     @SuppressWarnings("rawtypes")
     private static final TypeLiteral<Uni> UNI = new TypeLiteral<>() {};
 
@@ -60,12 +62,18 @@ public class GitHubClient {
     private final io.micrometer.core.instrument.Counter circuitRejections;
     private final Guard guard;
 
-    GitHubClient(GitHubConfig config, AppCredentials credentials, AppJwtService appJwt, MeterRegistry registry,
-            RateLimits rateLimits, java.time.Clock clock) {
+    GitHubClient(
+            GitHubConfig config,
+            AppCredentials credentials,
+            AppJwtService appJwt,
+            MeterRegistry registry,
+            RateLimits rateLimits,
+            java.time.Clock clock) {
         this.rateLimits = rateLimits;
         this.clock = clock;
         this.circuitRejections = io.micrometer.core.instrument.Counter.builder("para.github.circuit_rejections")
-                .description("Calls to GitHub not made because the circuit breaker is open").register(registry);
+                .description("Calls to GitHub not made because the circuit breaker is open")
+                .register(registry);
         this.config = config;
         this.credentials = credentials;
         this.appJwt = appJwt;
@@ -77,19 +85,23 @@ public class GitHubClient {
         this.guard = Guard.create()
                 .withDescription("github")
                 .withRetry()
-                    .maxRetries(retry.maxRetries())
-                    .maxDuration(retry.maxRateLimitWait().plus(retry.maxDelay()).toMillis() * (retry.maxRetries() + 1), ChronoUnit.MILLIS)
-                    .jitter(0, ChronoUnit.MILLIS)
-                    .whenException(this::worthRetrying)
-                    .withCustomBackoff().strategy(() -> new Backoff(retry, this::rateLimitWait)).done()
-                    .done()
+                .maxRetries(retry.maxRetries())
+                .maxDuration(
+                        retry.maxRateLimitWait().plus(retry.maxDelay()).toMillis() * (retry.maxRetries() + 1),
+                        ChronoUnit.MILLIS)
+                .jitter(0, ChronoUnit.MILLIS)
+                .whenException(this::worthRetrying)
+                .withCustomBackoff()
+                .strategy(() -> new Backoff(retry, this::rateLimitWait))
+                .done()
+                .done()
                 .withCircuitBreaker()
-                    .name("github")
-                    .requestVolumeThreshold(breaker.requestVolumeThreshold())
-                    .failureRatio(breaker.failureRatio())
-                    .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
-                    .when(GitHubClient::meansGitHubIsDown)
-                    .done()
+                .name("github")
+                .requestVolumeThreshold(breaker.requestVolumeThreshold())
+                .failureRatio(breaker.failureRatio())
+                .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
+                .when(GitHubClient::meansGitHubIsDown)
+                .done()
                 .build();
     }
 
@@ -103,7 +115,9 @@ public class GitHubClient {
 
     /** Mints an installation token narrowed to the given repositories and permissions. */
     public Uni<AccessTokenResponse> createInstallationToken(long installationId, AccessTokenRequest narrowing) {
-        return call("create_installation_token", RateLimits.APP,
+        return call(
+                "create_installation_token",
+                RateLimits.APP,
                 () -> api.createInstallationToken("Bearer " + appJwt.jwt(), installationId, narrowing));
     }
 
@@ -117,13 +131,20 @@ public class GitHubClient {
         return userInstallationsFrom(userToken, 1, new ArrayList<>());
     }
 
-    private Uni<List<GitHubInstallation>> userInstallationsFrom(String userToken, int page, List<GitHubInstallation> found) {
-        return call("list_user_installations", null, () -> api.listUserInstallations("Bearer " + userToken, PER_PAGE, page))
+    private Uni<List<GitHubInstallation>> userInstallationsFrom(
+            String userToken, int page, List<GitHubInstallation> found) {
+        return call(
+                        "list_user_installations",
+                        null,
+                        () -> api.listUserInstallations("Bearer " + userToken, PER_PAGE, page))
                 .flatMap(result -> {
-                    List<GitHubInstallation> items = result.installations() == null ? List.of() : result.installations();
+                    List<GitHubInstallation> items =
+                            result.installations() == null ? List.of() : result.installations();
                     found.addAll(items);
                     boolean more = items.size() == PER_PAGE && found.size() < result.totalCount() && page < MAX_PAGES;
-                    return more ? userInstallationsFrom(userToken, page + 1, found) : Uni.createFrom().item(found);
+                    return more
+                            ? userInstallationsFrom(userToken, page + 1, found)
+                            : Uni.createFrom().item(found);
                 });
     }
 
@@ -140,28 +161,38 @@ public class GitHubClient {
     /** A file of the repository at a branch. */
     public Uni<FileContent> getFile(InstallationToken token, String owner, String repo, String path, String ref) {
         String encoded = java.util.Arrays.stream(path.split("/"))
-                .map(segment -> java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))
+                .map(segment -> java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("+", "%20"))
                 .collect(java.util.stream.Collectors.joining("/"));
         return call("get_content", scope(token), () -> api.getContent(bearer(token), owner, repo, encoded, ref));
     }
 
     /** The open pull requests whose head is the given branch of the repository's owner. */
-    public Uni<List<PullRequest>> openPullRequestsFor(InstallationToken token, String owner, String repo, String branch) {
-        return call("list_pull_requests", scope(token), () -> api.listPullRequests(bearer(token), owner, repo,
-                owner + ":" + branch, "open"));
+    public Uni<List<PullRequest>> openPullRequestsFor(
+            InstallationToken token, String owner, String repo, String branch) {
+        return call(
+                "list_pull_requests",
+                scope(token),
+                () -> api.listPullRequests(bearer(token), owner, repo, owner + ":" + branch, "open"));
     }
 
     public Uni<PullRequest> createPullRequest(InstallationToken token, String owner, String repo, NewPullRequest pull) {
         return call("create_pull_request", scope(token), () -> api.createPullRequest(bearer(token), owner, repo, pull));
     }
 
-    public Uni<IssueComment> commentOnIssue(InstallationToken token, String owner, String repo, int number, String body) {
-        return call("create_issue_comment", scope(token), () -> api.createIssueComment(bearer(token), owner, repo, number,
-                IssueComment.of(body)));
+    public Uni<IssueComment> commentOnIssue(
+            InstallationToken token, String owner, String repo, int number, String body) {
+        return call(
+                "create_issue_comment",
+                scope(token),
+                () -> api.createIssueComment(bearer(token), owner, repo, number, IssueComment.of(body)));
     }
 
-    public Uni<CollaboratorPermission> collaboratorPermission(InstallationToken token, String owner, String repo, String user) {
-        return call("get_collaborator_permission", scope(token),
+    public Uni<CollaboratorPermission> collaboratorPermission(
+            InstallationToken token, String owner, String repo, String user) {
+        return call(
+                "get_collaborator_permission",
+                scope(token),
                 () -> api.getCollaboratorPermission(bearer(token), owner, repo, user));
     }
 
@@ -174,22 +205,34 @@ public class GitHubClient {
     public Uni<Boolean> ownsOrganization(String userToken, String org) {
         return call("get_org_membership", null, () -> api.getOrgMembership("Bearer " + userToken, org))
                 .map(OrgMembership::isActiveAdmin)
-                .onFailure(e -> e instanceof GitHubException g && !g.error().isTransient()
-                        && g.error() != GitHubError.BAD_CREDENTIALS).recoverWithItem(false);
+                .onFailure(e -> e instanceof GitHubException g
+                        && !g.error().isTransient()
+                        && g.error() != GitHubError.BAD_CREDENTIALS)
+                .recoverWithItem(false);
     }
 
     /** Exchanges a user's OAuth code (from the setup redirect) for a user token. */
     public Uni<String> exchangeOAuthCode(String code) {
-        String clientId = credentials.oauthClientId().orElseThrow(() -> new GitHubException(
-                GitHubError.APP_NOT_CONFIGURED, "para.github.oauth.client-id is not set", null));
-        String clientSecret = credentials.oauthClientSecret().orElseThrow(() -> new GitHubException(
-                GitHubError.APP_NOT_CONFIGURED, "para.github.oauth.client-secret is not set", null));
-        return call("exchange_oauth_code", null, () -> oauthApi.exchangeOAuthCode(new OAuthTokenRequest(clientId, clientSecret, code)))
+        String clientId = credentials
+                .oauthClientId()
+                .orElseThrow(() -> new GitHubException(
+                        GitHubError.APP_NOT_CONFIGURED, "para.github.oauth.client-id is not set", null));
+        String clientSecret = credentials
+                .oauthClientSecret()
+                .orElseThrow(() -> new GitHubException(
+                        GitHubError.APP_NOT_CONFIGURED, "para.github.oauth.client-secret is not set", null));
+        return call(
+                        "exchange_oauth_code",
+                        null,
+                        () -> oauthApi.exchangeOAuthCode(new OAuthTokenRequest(clientId, clientSecret, code)))
                 .map(answer -> {
                     if (answer.error() != null || answer.accessToken() == null) {
                         // e.g. bad_verification_code: the code is wrong, used, or expired
-                        throw new GitHubException(GitHubError.BAD_CREDENTIALS,
-                                "OAuth code exchange refused (" + answer.error() + ")", null, 200);
+                        throw new GitHubException(
+                                GitHubError.BAD_CREDENTIALS,
+                                "OAuth code exchange refused (" + answer.error() + ")",
+                                null,
+                                200);
                     }
                     return answer.accessToken();
                 });
@@ -213,14 +256,20 @@ public class GitHubClient {
         Supplier<Uni<T>> timed = () -> {
             Optional<java.time.Instant> limited = rateLimits.limitedUntil(scope);
             if (limited.isPresent()) {
-                return Uni.createFrom().failure(new GitHubException(GitHubError.RATE_LIMITED, operation + " not called: GitHub"
-                        + " rate-limits " + scope + " until " + limited.get(),
-                        java.time.Duration.between(clock.instant(), limited.get()), NOT_CALLED));
+                return Uni.createFrom()
+                        .failure(new GitHubException(
+                                GitHubError.RATE_LIMITED,
+                                operation + " not called: GitHub" + " rate-limits " + scope + " until " + limited.get(),
+                                java.time.Duration.between(clock.instant(), limited.get()),
+                                NOT_CALLED));
             }
             Timer.Sample sample = Timer.start(registry);
-            return Uni.createFrom().deferred(request::get)
-                    .onItemOrFailure().invoke((item, failure) -> sample.stop(timer(operation, outcome(failure))))
-                    .onFailure(GitHubException.class).invoke(e -> {
+            return Uni.createFrom()
+                    .deferred(request::get)
+                    .onItemOrFailure()
+                    .invoke((item, failure) -> sample.stop(timer(operation, outcome(failure))))
+                    .onFailure(GitHubException.class)
+                    .invoke(e -> {
                         GitHubException g = (GitHubException) e;
                         if (g.error() == GitHubError.RATE_LIMITED) {
                             rateLimits.remember(scope, rateLimitWait(g));
@@ -228,9 +277,12 @@ public class GitHubClient {
                     });
         };
         return ((Uni<T>) guard.get((Supplier) timed, UNI))
-                .onFailure(CircuitBreakerOpenException.class).transform(e -> {
+                .onFailure(CircuitBreakerOpenException.class)
+                .transform(e -> {
                     circuitRejections.increment();
-                    return new GitHubException(GitHubError.UNAVAILABLE, "GitHub calls are paused after repeated failures",
+                    return new GitHubException(
+                            GitHubError.UNAVAILABLE,
+                            "GitHub calls are paused after repeated failures",
                             config.circuitBreaker().delay());
                 });
     }
@@ -258,7 +310,9 @@ public class GitHubClient {
                 return rateLimitWait(g).compareTo(config.retry().maxRateLimitWait()) <= 0;
             }
             return g.error().isTransient()
-                    && g.retryAfter().map(wait -> wait.compareTo(config.retry().maxRateLimitWait()) <= 0).orElse(true);
+                    && g.retryAfter()
+                            .map(wait -> wait.compareTo(config.retry().maxRateLimitWait()) <= 0)
+                            .orElse(true);
         }
         return isNetworkFailure(failure);
     }
@@ -283,7 +337,8 @@ public class GitHubClient {
 
     static boolean isNetworkFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof IOException || t instanceof TimeoutException
+            if (t instanceof IOException
+                    || t instanceof TimeoutException
                     || t instanceof io.vertx.core.VertxException
                     || t.getClass().getName().startsWith("io.netty.channel")) {
                 return true;
@@ -298,7 +353,9 @@ public class GitHubClient {
         private final java.util.function.Function<GitHubException, java.time.Duration> rateLimitWait;
         private int attempt;
 
-        Backoff(GitHubConfig.Retry retry, java.util.function.Function<GitHubException, java.time.Duration> rateLimitWait) {
+        Backoff(
+                GitHubConfig.Retry retry,
+                java.util.function.Function<GitHubException, java.time.Duration> rateLimitWait) {
             this.retry = retry;
             this.rateLimitWait = rateLimitWait;
         }
@@ -311,7 +368,8 @@ public class GitHubClient {
             if (cause instanceof GitHubException g && g.retryAfter().isPresent()) {
                 return g.retryAfter().get().toMillis();
             }
-            long cap = Math.min(retry.maxDelay().toMillis(), retry.initialDelay().toMillis() << Math.min(attempt++, 20));
+            long cap =
+                    Math.min(retry.maxDelay().toMillis(), retry.initialDelay().toMillis() << Math.min(attempt++, 20));
             return cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
         }
     }

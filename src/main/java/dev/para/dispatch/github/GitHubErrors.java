@@ -45,8 +45,11 @@ final class GitHubErrors {
         } else {
             error = GitHubError.REJECTED;
         }
-        return new GitHubException(error, operation + " answered " + status
-                + (message.isEmpty() ? "" : " (" + truncate(message) + ")"), retryAfter, status);
+        return new GitHubException(
+                error,
+                operation + " answered " + status + (message.isEmpty() ? "" : " (" + truncate(message) + ")"),
+                retryAfter,
+                status);
     }
 
     private static boolean isRateLimit(Response response, String lowerMessage) {
@@ -69,7 +72,8 @@ final class GitHubErrors {
         String date = header(response, HttpHeaders.DATE);
         if ("0".equals(header(response, "X-RateLimit-Remaining")) && reset != null && date != null) {
             try {
-                long serverNow = ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond();
+                long serverNow = ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toEpochSecond();
                 return Duration.ofSeconds(Math.max(1, Long.parseLong(reset.trim()) - serverNow));
             } catch (RuntimeException ignored) {
                 // fall through to GitHub's own advice

@@ -2,6 +2,7 @@ package dev.para.dispatch.github;
 
 import dev.para.dispatch.github.model.OAuthTokenRequest;
 import dev.para.dispatch.github.model.OAuthTokenResponse;
+import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -11,7 +12,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.lang.reflect.Method;
 import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
-import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 
 /** GitHub's OAuth web endpoint (on the web host, not the API host): the user code exchange. */
 @Produces(MediaType.APPLICATION_JSON)

@@ -46,8 +46,8 @@ public class InstallationTokenService {
     private final MeterRegistry registry;
     private final AsyncCache<Key, InstallationToken> cache;
 
-    InstallationTokenService(GitHubClient github, Pool pool, Sealer sealer, Clock clock, GitHubConfig config,
-            MeterRegistry registry) {
+    InstallationTokenService(
+            GitHubClient github, Pool pool, Sealer sealer, Clock clock, GitHubConfig config, MeterRegistry registry) {
         this.github = github;
         this.pool = pool;
         this.sealer = sealer;
@@ -71,15 +71,19 @@ public class InstallationTokenService {
      * before its time) is forgotten, here and in PostgreSQL, and the call is made once more with a
      * token minted anew; a second refusal is the caller's failure, as GitHub gave it.
      */
-    public <T> Uni<T> withToken(long installationId, TokenNarrowing narrowing, Function<InstallationToken, Uni<T>> call) {
-        return token(installationId, narrowing).flatMap(token -> call.apply(token)
-                .onFailure(InstallationTokenService::refusesTheToken).recoverWithUni(refused -> {
-                    Log.infof("GitHub refused a token of installation %d (%s); minting a new one", installationId,
-                            narrowing);
-                    return forget(new Key(installationId, narrowing), token)
-                            .flatMap(ignored -> token(installationId, narrowing))
-                            .flatMap(fresh -> call.apply(fresh));
-                }));
+    public <T> Uni<T> withToken(
+            long installationId, TokenNarrowing narrowing, Function<InstallationToken, Uni<T>> call) {
+        return token(installationId, narrowing)
+                .flatMap(token -> call.apply(token)
+                        .onFailure(InstallationTokenService::refusesTheToken)
+                        .recoverWithUni(refused -> {
+                            Log.infof(
+                                    "GitHub refused a token of installation %d (%s); minting a new one",
+                                    installationId, narrowing);
+                            return forget(new Key(installationId, narrowing), token)
+                                    .flatMap(ignored -> token(installationId, narrowing))
+                                    .flatMap(fresh -> call.apply(fresh));
+                        }));
     }
 
     private static boolean refusesTheToken(Throwable e) {
@@ -89,14 +93,18 @@ public class InstallationTokenService {
     /** Forgets this token (and no newer one another caller may have put in its place meanwhile). */
     private Uni<Void> forget(Key key, InstallationToken refused) {
         CompletableFuture<InstallationToken> cached = cache.getIfPresent(key);
-        if (cached != null && cached.isDone() && !cached.isCompletedExceptionally() && refused.equals(cached.getNow(null))) {
+        if (cached != null
+                && cached.isDone()
+                && !cached.isCompletedExceptionally()
+                && refused.equals(cached.getNow(null))) {
             cache.asMap().remove(key, cached);
         }
         return pool.preparedQuery("DELETE FROM installation_tokens WHERE installation_id = $1 AND narrowing = $2"
                         + " AND expires_at = $3")
                 .execute(Tuple.of(key.installationId(), key.narrowing().key(), utc(refused.expiresAt())))
                 .replaceWithVoid()
-                .onFailure().recoverWithNull();
+                .onFailure()
+                .recoverWithNull();
     }
 
     /** The same as {@link #token}, as a future: the cache-hit path allocates nothing else. */
@@ -127,13 +135,15 @@ public class InstallationTokenService {
         Key key = new Key(installationId, narrowing);
         CompletableFuture<InstallationToken> cached = cache.getIfPresent(key);
         cache.synchronous().invalidate(key);
-        Uni<Optional<InstallationToken>> current = cached != null && cached.isDone() && !cached.isCompletedExceptionally()
-                ? Uni.createFrom().item(Optional.ofNullable(cached.getNow(null)))
-                : loadStored(key);
+        Uni<Optional<InstallationToken>> current =
+                cached != null && cached.isDone() && !cached.isCompletedExceptionally()
+                        ? Uni.createFrom().item(Optional.ofNullable(cached.getNow(null)))
+                        : loadStored(key);
         return current.flatMap(token -> token.isEmpty()
                         ? Uni.createFrom().voidItem()
                         : github.revokeInstallationToken(token.get())
-                                .onFailure(GitHubException.class).recoverWithNull())
+                                .onFailure(GitHubException.class)
+                                .recoverWithNull())
                 .flatMap(ignored -> deleteStored(installationId, narrowing.key()));
     }
 
@@ -141,12 +151,14 @@ public class InstallationTokenService {
     public Uni<Void> forgetInstallation(long installationId) {
         cache.asMap().keySet().removeIf(k -> k.installationId() == installationId);
         return pool.preparedQuery("DELETE FROM installation_tokens WHERE installation_id = $1")
-                .execute(Tuple.of(installationId)).replaceWithVoid();
+                .execute(Tuple.of(installationId))
+                .replaceWithVoid();
     }
 
     private Uni<InstallationToken> load(Key key, Instant freshUntil) {
         return loadStored(key)
-                .onFailure().recoverWithItem(e -> {
+                .onFailure()
+                .recoverWithItem(e -> {
                     Log.warnf("Stored tokens unavailable (%s); minting a new one", Redactor.describe(e));
                     return Optional.empty();
                 })
@@ -176,19 +188,26 @@ public class InstallationTokenService {
     private Uni<InstallationToken> mint(Key key) {
         return mintAtGitHub(key)
                 // Stored in the background: the callers need not wait for it, and losing it costs a mint.
-                .invoke(token -> store(key, token).subscribe().with(stored -> { }, e -> Log.warnf(
-                        "Could not store a minted token (%s); it stays in memory only", Redactor.describe(e))));
+                .invoke(token -> store(key, token)
+                        .subscribe()
+                        .with(
+                                stored -> {},
+                                e -> Log.warnf(
+                                        "Could not store a minted token (%s); it stays in memory only",
+                                        Redactor.describe(e))));
     }
 
     private Uni<InstallationToken> mintAtGitHub(Key key) {
         Timer.Sample sample = Timer.start(registry);
-        AccessTokenRequest request = new AccessTokenRequest(key.narrowing().repositories(), key.narrowing().permissions());
+        AccessTokenRequest request = new AccessTokenRequest(
+                key.narrowing().repositories(), key.narrowing().permissions());
         return github.createInstallationToken(key.installationId(), request)
                 .map(answer -> new InstallationToken(key.installationId(), answer.token(), answer.expiresAt()))
-                .onItemOrFailure().invoke((token, failure) -> sample.stop(Timer.builder(MINT_TIMER)
+                .onItemOrFailure()
+                .invoke((token, failure) -> sample.stop(Timer.builder(MINT_TIMER)
                         .description("Minting of installation tokens at GitHub")
                         .tag("outcome", failure == null ? "success" : "failure")
-                                .register(registry)))
+                        .register(registry)))
                 .invoke(token -> Log.debugf("Minted %s narrowed to %s", token, key.narrowing()));
     }
 
@@ -202,7 +221,9 @@ public class InstallationTokenService {
     private Optional<InstallationToken> firstToken(Key key, RowSet<Row> rows) {
         for (Row row : rows) {
             String token = sealer.open(row.getString("sealed_token"), PURPOSE, binding(key));
-            return Optional.of(new InstallationToken(key.installationId(), token,
+            return Optional.of(new InstallationToken(
+                    key.installationId(),
+                    token,
                     row.getOffsetDateTime("expires_at").toInstant()));
         }
         return Optional.empty();
@@ -220,14 +241,21 @@ public class InstallationTokenService {
                         + " VALUES ($1, $2, $3, $4, $5, $6)"
                         + " ON CONFLICT (installation_id, narrowing) DO UPDATE SET sealed_token = excluded.sealed_token,"
                         + " key_id = excluded.key_id, expires_at = excluded.expires_at, minted_at = excluded.minted_at")
-                .execute(Tuple.from(new Object[] {key.installationId(), key.narrowing().key(), sealed,
-                        Sealer.keyIdOf(sealed), utc(token.expiresAt()), utc(clock.instant())}))
+                .execute(Tuple.from(new Object[] {
+                    key.installationId(),
+                    key.narrowing().key(),
+                    sealed,
+                    Sealer.keyIdOf(sealed),
+                    utc(token.expiresAt()),
+                    utc(clock.instant())
+                }))
                 .replaceWithVoid();
     }
 
     private Uni<Void> deleteStored(long installationId, String narrowing) {
         return pool.preparedQuery("DELETE FROM installation_tokens WHERE installation_id = $1 AND narrowing = $2")
-                .execute(Tuple.of(installationId, narrowing)).replaceWithVoid();
+                .execute(Tuple.of(installationId, narrowing))
+                .replaceWithVoid();
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -42,15 +42,21 @@ public class RateLimits {
         this.clock = clock;
         this.appLimits = hits(registry, "app");
         this.installationLimits = hits(registry, "installation");
-        Gauge.builder("para.github.rate_limited", this, r -> r.active(true)).description(
-                "Whether the App's own calls are rate-limited now (1) or not (0)").tag("scope", "app").register(registry);
-        Gauge.builder("para.github.rate_limited", this, r -> r.active(false)).description(
-                "Installations whose calls are rate-limited now").tag("scope", "installation").register(registry);
+        Gauge.builder("para.github.rate_limited", this, r -> r.active(true))
+                .description("Whether the App's own calls are rate-limited now (1) or not (0)")
+                .tag("scope", "app")
+                .register(registry);
+        Gauge.builder("para.github.rate_limited", this, r -> r.active(false))
+                .description("Installations whose calls are rate-limited now")
+                .tag("scope", "installation")
+                .register(registry);
     }
 
     private static Counter hits(MeterRegistry registry, String scope) {
-        return Counter.builder("para.github.rate_limits").description("Rate limits GitHub answered, by scope")
-                .tag("scope", scope).register(registry);
+        return Counter.builder("para.github.rate_limits")
+                .description("Rate limits GitHub answered, by scope")
+                .tag("scope", scope)
+                .register(registry);
     }
 
     /** The scope of an installation's calls. */
@@ -83,7 +89,8 @@ public class RateLimits {
                         + " ON CONFLICT (scope) DO UPDATE SET limited_until = greatest(github_rate_limits.limited_until,"
                         + " excluded.limited_until)")
                 .execute(Tuple.of(scope, known.atOffset(ZoneOffset.UTC)))
-                .subscribe().with(done -> { }, e -> Log.debugf("Rate limit of %s not shared: %s", scope, Redactor.describe(e)));
+                .subscribe()
+                .with(done -> {}, e -> Log.debugf("Rate limit of %s not shared: %s", scope, Redactor.describe(e)));
     }
 
     /** The App's own limit, when there is one now: for readiness. */
@@ -95,7 +102,8 @@ public class RateLimits {
     public long installationsLimited() {
         Instant now = clock.instant();
         return limitedUntil.entrySet().stream()
-                .filter(e -> !APP.equals(e.getKey()) && e.getValue().isAfter(now)).count();
+                .filter(e -> !APP.equals(e.getKey()) && e.getValue().isAfter(now))
+                .count();
     }
 
     private double active(boolean app) {
@@ -117,13 +125,16 @@ public class RateLimits {
                 .execute(Tuple.of(now.atOffset(ZoneOffset.UTC)))
                 .invoke(rows -> {
                     for (Row row : rows) {
-                        limitedUntil.merge(row.getString("scope"), row.getOffsetDateTime("limited_until").toInstant(),
+                        limitedUntil.merge(
+                                row.getString("scope"),
+                                row.getOffsetDateTime("limited_until").toInstant(),
                                 (a, b) -> a.isAfter(b) ? a : b);
                     }
                 })
                 .call(() -> pool.preparedQuery("DELETE FROM github_rate_limits WHERE limited_until < $1")
                         .execute(Tuple.of(now.minus(Duration.ofMinutes(5)).atOffset(ZoneOffset.UTC))))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 }

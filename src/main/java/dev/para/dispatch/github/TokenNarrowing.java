@@ -20,19 +20,25 @@ public final class TokenNarrowing {
      * What the service itself does in a session's repository: read it, open pull requests and
      * answer on issues. Pods never get these.
      */
-    public static final Map<String, String> SERVICE_PERMISSIONS = Map.of("metadata", "read", "contents", "read",
-            "pull_requests", "write", "issues", "write");
+    public static final Map<String, String> SERVICE_PERMISSIONS =
+            Map.of("metadata", "read", "contents", "read", "pull_requests", "write", "issues", "write");
 
     private final List<String> repositories;
     private final Map<String, String> permissions;
     private final String key;
 
     private TokenNarrowing(List<String> repositories, Map<String, String> permissions) {
-        this.repositories = repositories.stream().map(Objects::requireNonNull).sorted().distinct().toList();
+        this.repositories = repositories.stream()
+                .map(Objects::requireNonNull)
+                .sorted()
+                .distinct()
+                .toList();
         this.permissions = Map.copyOf(permissions);
         this.key = "repos=" + String.join(",", this.repositories) + ";perms="
-                + new TreeMap<>(permissions).entrySet().stream()
-                        .map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(","));
+                + new TreeMap<>(permissions)
+                        .entrySet().stream()
+                                .map(e -> e.getKey() + ":" + e.getValue())
+                                .collect(Collectors.joining(","));
     }
 
     public static TokenNarrowing of(List<String> repositories, Map<String, String> permissions) {

@@ -48,11 +48,12 @@ public class GitHubIdentities {
     /** GitHub's authorization page, and the cookie that binds the state to this browser. */
     public record ToGitHub(URI location, NewCookie cookie) {}
 
-    private static final String SELECT = "SELECT github_user_id, github_login FROM account_github_identities"
-            + " WHERE account_id = $1";
-    private static final String UPSERT = "INSERT INTO account_github_identities (account_id, github_user_id, github_login,"
-            + " linked_at) VALUES ($1, $2, $3, $4) ON CONFLICT (account_id) DO UPDATE SET github_user_id = EXCLUDED.github_user_id,"
-            + " github_login = EXCLUDED.github_login, linked_at = EXCLUDED.linked_at";
+    private static final String SELECT =
+            "SELECT github_user_id, github_login FROM account_github_identities" + " WHERE account_id = $1";
+    private static final String UPSERT =
+            "INSERT INTO account_github_identities (account_id, github_user_id, github_login,"
+                    + " linked_at) VALUES ($1, $2, $3, $4) ON CONFLICT (account_id) DO UPDATE SET github_user_id = EXCLUDED.github_user_id,"
+                    + " github_login = EXCLUDED.github_login, linked_at = EXCLUDED.linked_at";
 
     private final Pool pool;
     private final BrowserStates states;
@@ -63,8 +64,15 @@ public class GitHubIdentities {
     private final AuditLog audit;
     private final Clock clock;
 
-    GitHubIdentities(Pool pool, BrowserStates states, GitHubClient github, GitHubConfig config, RuntimeConfig runtime,
-            AppCredentials credentials, AuditLog audit, Clock clock) {
+    GitHubIdentities(
+            Pool pool,
+            BrowserStates states,
+            GitHubClient github,
+            GitHubConfig config,
+            RuntimeConfig runtime,
+            AppCredentials credentials,
+            AuditLog audit,
+            Clock clock) {
         this.pool = pool;
         this.states = states;
         this.github = github;
@@ -77,16 +85,24 @@ public class GitHubIdentities {
 
     /** The account's GitHub identity, if it linked one. */
     public Uni<Optional<Identity>> of(String accountId) {
-        return pool.preparedQuery(SELECT).execute(Tuple.of(accountId)).map(rows -> rows.size() == 0 ? Optional.empty()
-                : Optional.of(new Identity(rows.iterator().next().getLong("github_user_id"),
-                        rows.iterator().next().getString("github_login"))));
+        return pool.preparedQuery(SELECT)
+                .execute(Tuple.of(accountId))
+                .map(rows -> rows.size() == 0
+                        ? Optional.empty()
+                        : Optional.of(new Identity(
+                                rows.iterator().next().getLong("github_user_id"),
+                                rows.iterator().next().getString("github_login"))));
     }
 
     /** The account's identity, or 403 saying how to link one. */
     public Uni<Identity> required(String accountId) {
-        return of(accountId).map(found -> found.orElseThrow(() -> new ProblemException("github-identity-required",
-                "Forbidden", 403, "Sessions act for a GitHub user who may push to the repository, and this account has"
-                        + " linked none: GET /api/v1/me/github and open its linkUrl in a browser")));
+        return of(accountId)
+                .map(found -> found.orElseThrow(() -> new ProblemException(
+                        "github-identity-required",
+                        "Forbidden",
+                        403,
+                        "Sessions act for a GitHub user who may push to the repository, and this account has"
+                                + " linked none: GET /api/v1/me/github and open its linkUrl in a browser")));
     }
 
     /** The link for the caller to open in a browser; {@code requestUrl} is used when para.public-url is not set. */
@@ -94,7 +110,8 @@ public class GitHubIdentities {
         clientId();
         String base = base(requestUrl);
         return states.issue(BrowserStates.Flow.GITHUB_IDENTITY, STATE_LIFETIME, accountId, actor)
-                .map(issued -> new LinkUrl(base + "/github/identity?state=" + encode(issued.state()), issued.expiresAt()));
+                .map(issued ->
+                        new LinkUrl(base + "/github/identity?state=" + encode(issued.state()), issued.expiresAt()));
     }
 
     /** The link opened: binds its state to this browser and sends it to GitHub's authorization page. */
@@ -102,9 +119,11 @@ public class GitHubIdentities {
         String clientId = clientId();
         String base = base(requestUrl);
         return refusedAsProblem(() -> states.claim(BrowserStates.Flow.GITHUB_IDENTITY, state, 2, STATE_LIFETIME))
-                .map(cookie -> new ToGitHub(URI.create(config.webUrl().toString().replaceAll("/+$", "")
-                        + "/login/oauth/authorize?client_id=" + encode(clientId) + "&state=" + encode(state)
-                        + "&redirect_uri=" + encode(base + CALLBACK)), cookie));
+                .map(cookie -> new ToGitHub(
+                        URI.create(config.webUrl().toString().replaceAll("/+$", "")
+                                + "/login/oauth/authorize?client_id=" + encode(clientId) + "&state=" + encode(state)
+                                + "&redirect_uri=" + encode(base + CALLBACK)),
+                        cookie));
     }
 
     /** GitHub's redirect: who the user is, kept for the account that asked; the user token is dropped. */
@@ -114,21 +133,38 @@ public class GitHubIdentities {
         }
         return refusedAsProblem(() -> states.complete(BrowserStates.Flow.GITHUB_IDENTITY, state, 2, browser))
                 .flatMap(fields -> github.exchangeOAuthCode(code)
-                        .onFailure(GitHubException.class).transform(e -> ((GitHubException) e).error() == GitHubError.BAD_CREDENTIALS
-                                ? new ProblemException("oauth-code-rejected", "Unauthorized", 401,
+                        .onFailure(GitHubException.class)
+                        .transform(e -> ((GitHubException) e).error() == GitHubError.BAD_CREDENTIALS
+                                ? new ProblemException(
+                                        "oauth-code-rejected",
+                                        "Unauthorized",
+                                        401,
                                         "GitHub did not accept the OAuth code; it may be used or expired. Start again.")
                                 : e)
                         .flatMap(github::authenticatedUser)
-                        .flatMap(user -> pool.preparedQuery(UPSERT).execute(Tuple.of(fields.get(0), user.id(), user.login(),
+                        .flatMap(user -> pool.preparedQuery(UPSERT)
+                                .execute(Tuple.of(
+                                        fields.get(0),
+                                        user.id(),
+                                        user.login(),
                                         clock.instant().atOffset(ZoneOffset.UTC)))
-                                .call(() -> Panache.withTransaction(() -> audit.record(fields.get(0), fields.get(1),
-                                        "github-identity.linked", "account", fields.get(0), Map.of("githubLogin", user.login()))))
+                                .call(() -> Panache.withTransaction(() -> audit.record(
+                                        fields.get(0),
+                                        fields.get(1),
+                                        "github-identity.linked",
+                                        "account",
+                                        fields.get(0),
+                                        Map.of("githubLogin", user.login()))))
                                 .replaceWith(new Identity(user.id(), user.login()))));
     }
 
     private String clientId() {
-        return credentials.oauthClientId().orElseThrow(() -> ProblemException.unavailable("app-not-configured",
-                "The GitHub App has no OAuth client id (para.github.oauth.client-id), so nobody can sign in with GitHub", null));
+        return credentials
+                .oauthClientId()
+                .orElseThrow(() -> ProblemException.unavailable(
+                        "app-not-configured",
+                        "The GitHub App has no OAuth client id (para.github.oauth.client-id), so nobody can sign in with GitHub",
+                        null));
     }
 
     private String base(URI requestUrl) {

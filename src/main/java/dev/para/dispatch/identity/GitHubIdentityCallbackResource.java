@@ -27,19 +27,25 @@ public class GitHubIdentityCallbackResource {
     }
 
     @GET
-    @Operation(summary = "The identity link: binds its state to this browser, then redirects to GitHub's authorization page")
+    @Operation(
+            summary =
+                    "The identity link: binds its state to this browser, then redirects to GitHub's authorization page")
     public Uni<Response> link(@QueryParam("state") String state, @Context UriInfo uri) {
-        return identities.toGitHub(state, uri.getBaseUri()).map(to -> BrowserStates.redirect(to.location(), to.cookie()));
+        return identities
+                .toGitHub(state, uri.getBaseUri())
+                .map(to -> BrowserStates.redirect(to.location(), to.cookie()));
     }
 
     @GET
     @Path("/callback")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "GitHub's OAuth redirect: records who the user is for the account that asked")
-    public Uni<Response> callback(@QueryParam("code") String code, @QueryParam("state") String state,
-            @Context HttpHeaders browser) {
-        return identities.complete(code, state, browser).map(identity -> Response
-                .ok(Map.of("login", identity.login(), "userId", identity.userId()))
-                .cookie(BrowserStates.spent(BrowserStates.Flow.GITHUB_IDENTITY)).build());
+    public Uni<Response> callback(
+            @QueryParam("code") String code, @QueryParam("state") String state, @Context HttpHeaders browser) {
+        return identities
+                .complete(code, state, browser)
+                .map(identity -> Response.ok(Map.of("login", identity.login(), "userId", identity.userId()))
+                        .cookie(BrowserStates.spent(BrowserStates.Flow.GITHUB_IDENTITY))
+                        .build());
     }
 }

@@ -34,12 +34,20 @@ public class GitHubIdentityResource {
     }
 
     @GET
-    @Operation(summary = "The GitHub user this account acts as, and a link to link one",
-            description = "Sessions act for this user and run only on repositories the user may push to. Open linkUrl in a"
-                    + " browser (once, within 10 minutes) and authorize the App at GitHub to link or replace it.")
+    @Operation(
+            summary = "The GitHub user this account acts as, and a link to link one",
+            description =
+                    "Sessions act for this user and run only on repositories the user may push to. Open linkUrl in a"
+                            + " browser (once, within 10 minutes) and authorize the App at GitHub to link or replace it.")
     public Uni<GitHubIdentityView> get(@Context UriInfo uri) {
-        return identities.of(caller.id()).flatMap(identity -> identities.linkUrl(caller.id(), caller.actor(), uri.getBaseUri())
-                .map(link -> new GitHubIdentityView(identity.map(GitHubIdentities.Identity::login).orElse(null),
-                        identity.map(GitHubIdentities.Identity::userId).orElse(null), link.url(), link.expiresAt())));
+        return identities
+                .of(caller.id())
+                .flatMap(identity -> identities
+                        .linkUrl(caller.id(), caller.actor(), uri.getBaseUri())
+                        .map(link -> new GitHubIdentityView(
+                                identity.map(GitHubIdentities.Identity::login).orElse(null),
+                                identity.map(GitHubIdentities.Identity::userId).orElse(null),
+                                link.url(),
+                                link.expiresAt())));
     }
 }

@@ -23,7 +23,10 @@ public class PushPermissions {
     static final Duration REMEMBERED = Duration.ofMinutes(5);
 
     private final GitHubClient github;
-    private final Cache<String, Boolean> known = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(REMEMBERED).build();
+    private final Cache<String, Boolean> known = Caffeine.newBuilder()
+            .maximumSize(50_000)
+            .expireAfterWrite(REMEMBERED)
+            .build();
 
     PushPermissions(GitHubClient github) {
         this.github = github;
@@ -33,16 +36,23 @@ public class PushPermissions {
     public Uni<Void> require(InstallationToken token, String owner, String repo, String login) {
         String key = token.installationId() + "|" + (owner + "/" + repo + "|" + login).toLowerCase(Locale.ROOT);
         Boolean cached = known.getIfPresent(key);
-        Uni<Boolean> mayPush = cached != null ? Uni.createFrom().item(cached)
-                : github.collaboratorPermission(token, owner, repo, login).map(CollaboratorPermission::canWrite)
+        Uni<Boolean> mayPush = cached != null
+                ? Uni.createFrom().item(cached)
+                : github.collaboratorPermission(token, owner, repo, login)
+                        .map(CollaboratorPermission::canWrite)
                         // not a collaborator at all (GitHub answers 404): no push
-                        .onFailure(e -> e instanceof GitHubException g && g.status() == 404).recoverWithItem(false)
+                        .onFailure(e -> e instanceof GitHubException g && g.status() == 404)
+                        .recoverWithItem(false)
                         .invoke(answer -> known.put(key, answer));
         return mayPush.map(yes -> {
             if (!yes) {
-                throw new ProblemException("push-permission-required", "Forbidden", 403, "GitHub user " + login
-                        + " (this account's linked identity) may not push to " + owner + "/" + repo
-                        + "; sessions only run where the user they act for may push");
+                throw new ProblemException(
+                        "push-permission-required",
+                        "Forbidden",
+                        403,
+                        "GitHub user " + login
+                                + " (this account's linked identity) may not push to " + owner + "/" + repo
+                                + "; sessions only run where the user they act for may push");
             }
             return null;
         });

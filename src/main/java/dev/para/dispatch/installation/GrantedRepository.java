@@ -26,7 +26,8 @@ public class GrantedRepository extends PanacheEntityBase {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && Objects.equals(installationId, k.installationId)
+            return o instanceof Key k
+                    && Objects.equals(installationId, k.installationId)
                     && Objects.equals(repositoryId, k.repositoryId);
         }
 
@@ -71,7 +72,10 @@ public class GrantedRepository extends PanacheEntityBase {
 
     /** Whether the installation was granted the repository {@code owner/name} (case-insensitive). */
     public static Uni<Boolean> isGranted(long installationId, String fullName) {
-        return count("installationId = ?1 and lower(fullName) = ?2", installationId,
-                fullName.toLowerCase(java.util.Locale.ROOT)).map(n -> n > 0);
+        return count(
+                        "installationId = ?1 and lower(fullName) = ?2",
+                        installationId,
+                        fullName.toLowerCase(java.util.Locale.ROOT))
+                .map(n -> n > 0);
     }
 }

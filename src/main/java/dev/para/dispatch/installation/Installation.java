@@ -73,8 +73,13 @@ public class Installation extends PanacheEntityBase {
 
     /** One page of an account's installations (not deleted), after the given id. */
     public static Uni<List<Installation>> pageForAccount(String accountId, long afterId, int limit) {
-        return find("accountId = ?1 and deletedAt is null and installationId > ?2", Sort.by("installationId"),
-                accountId, afterId).page(0, limit).list();
+        return find(
+                        "accountId = ?1 and deletedAt is null and installationId > ?2",
+                        Sort.by("installationId"),
+                        accountId,
+                        afterId)
+                .page(0, limit)
+                .list();
     }
 
     /** The installation if it belongs to the account and is not deleted. */
@@ -85,8 +90,11 @@ public class Installation extends PanacheEntityBase {
 
     /** The account's installation on the GitHub account {@code login} (case-insensitive), if any. */
     public static Uni<Installation> findForAccountAndOwner(String accountId, String login) {
-        return find("accountId = ?1 and lower(githubAccountLogin) = ?2 and deletedAt is null", accountId,
-                login.toLowerCase(java.util.Locale.ROOT)).firstResult();
+        return find(
+                        "accountId = ?1 and lower(githubAccountLogin) = ?2 and deletedAt is null",
+                        accountId,
+                        login.toLowerCase(java.util.Locale.ROOT))
+                .firstResult();
     }
 
     /** The installation on the GitHub account {@code login}, whoever it is linked to. */

@@ -49,8 +49,9 @@ class InstallationChangeWriter {
             + " events = EXCLUDED.events, app_slug = EXCLUDED.app_slug, suspended_at = EXCLUDED.suspended_at,"
             + " deleted_at = EXCLUDED.deleted_at, updated_at = EXCLUDED.updated_at,"
             + " installer_github_id = EXCLUDED.installer_github_id";
-    private static final String DELETE_ALL_GRANTS = "DELETE FROM installation_repositories"
-            + " WHERE installation_id = ANY($1::int8[])";
+
+    private static final String DELETE_ALL_GRANTS =
+            "DELETE FROM installation_repositories" + " WHERE installation_id = ANY($1::int8[])";
     private static final String DELETE_GRANTS = "DELETE FROM installation_repositories r"
             + " USING unnest($1::int8[], $2::int8[]) AS u(installation_id, repository_id)"
             + " WHERE r.installation_id = u.installation_id AND r.repository_id = u.repository_id";
@@ -116,8 +117,23 @@ class InstallationChangeWriter {
             undelete[k] = c.undelete;
             installers[k] = c.installer;
         }
-        return connection.preparedQuery(UPSERT).execute(Tuple.from(new Object[] {ids, accountIds, logins, accountTypes,
-                selections, permissions, events, slugs, suspended, undelete, now, installers})).replaceWithVoid();
+        return connection
+                .preparedQuery(UPSERT)
+                .execute(Tuple.from(new Object[] {
+                    ids,
+                    accountIds,
+                    logins,
+                    accountTypes,
+                    selections,
+                    permissions,
+                    events,
+                    slugs,
+                    suspended,
+                    undelete,
+                    now,
+                    installers
+                }))
+                .replaceWithVoid();
     }
 
     private Uni<Void> replaceGrants(SqlConnection connection, List<InstallationChanges.Change> changes) {
@@ -142,21 +158,25 @@ class InstallationChangeWriter {
         }
         Uni<Void> deleted = Uni.createFrom().voidItem();
         if (!replaced.isEmpty()) {
-            deleted = deleted.call(() -> connection.preparedQuery(DELETE_ALL_GRANTS)
-                    .execute(Tuple.of(replaced.toArray(Long[]::new))));
+            deleted = deleted.call(
+                    () -> connection.preparedQuery(DELETE_ALL_GRANTS).execute(Tuple.of(replaced.toArray(Long[]::new))));
         }
         if (!revokedInstallations.isEmpty()) {
-            deleted = deleted.call(() -> connection.preparedQuery(DELETE_GRANTS)
-                    .execute(Tuple.of(revokedInstallations.toArray(Long[]::new), revokedRepositories.toArray(Long[]::new))));
+            deleted = deleted.call(() -> connection
+                    .preparedQuery(DELETE_GRANTS)
+                    .execute(Tuple.of(
+                            revokedInstallations.toArray(Long[]::new), revokedRepositories.toArray(Long[]::new))));
         }
         if (granted.isEmpty()) {
             return deleted;
         }
-        return deleted.call(() -> connection.preparedQuery(INSERT_GRANTS).execute(Tuple.of(
-                grantInstallations.toArray(Long[]::new),
-                granted.stream().map(GitHubRepository::id).toArray(Long[]::new),
-                granted.stream().map(GitHubRepository::fullName).toArray(String[]::new),
-                granted.stream().map(GitHubRepository::isPrivate).toArray(Boolean[]::new))));
+        return deleted.call(() -> connection
+                .preparedQuery(INSERT_GRANTS)
+                .execute(Tuple.of(
+                        grantInstallations.toArray(Long[]::new),
+                        granted.stream().map(GitHubRepository::id).toArray(Long[]::new),
+                        granted.stream().map(GitHubRepository::fullName).toArray(String[]::new),
+                        granted.stream().map(GitHubRepository::isPrivate).toArray(Boolean[]::new))));
     }
 
     private Uni<Void> audit(SqlConnection connection, List<InstallationChanges.Audit> audits, OffsetDateTime now) {
@@ -170,7 +190,10 @@ class InstallationChangeWriter {
             actions[k] = a.action();
             details[k] = a.details() == null ? null : toJson(a.details());
         }
-        return connection.preparedQuery(AUDIT).execute(Tuple.of(ids, actions, details, now)).replaceWithVoid();
+        return connection
+                .preparedQuery(AUDIT)
+                .execute(Tuple.of(ids, actions, details, now))
+                .replaceWithVoid();
     }
 
     private String toJson(Object value) {

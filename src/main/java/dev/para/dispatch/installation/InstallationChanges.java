@@ -26,13 +26,16 @@ final class InstallationChanges {
         final long installationId;
         /** The last account GitHub named, null to keep ours. */
         GitHubAccount account;
+
         String accountType;
         /** The last repository selection GitHub named, null to keep ours. */
         String selection;
+
         Map<String, String> permissions = Map.of();
         List<String> events = List.of();
         /** The last non-empty slug, null to keep ours. */
         String appSlug;
+
         Instant suspendedAt;
         /** Who installed it, null to keep ours. */
         Long installer;
@@ -91,13 +94,13 @@ final class InstallationChanges {
             change.revoked.clear();
             repositories.forEach(r -> change.granted.put(r.id(), r));
         }
-        audits.add(new Audit(gh.id(), action,
-                change.account == null ? null : Map.of("githubAccount", change.account.login())));
+        audits.add(new Audit(
+                gh.id(), action, change.account == null ? null : Map.of("githubAccount", change.account.login())));
     }
 
     /** {@code installation_repositories.added} or {@code .removed}. */
-    void grantsChanged(GitHubInstallation gh, String selection, List<GitHubRepository> added,
-            List<GitHubRepository> removed) {
+    void grantsChanged(
+            GitHubInstallation gh, String selection, List<GitHubRepository> added, List<GitHubRepository> removed) {
         Change change = changeOf(gh);
         if (selection != null) {
             change.selection = selection;
@@ -107,9 +110,14 @@ final class InstallationChanges {
             change.revoked.add(r.id());
         }
         added.forEach(r -> change.granted.put(r.id(), r));
-        audits.add(new Audit(gh.id(), "installation_repositories.changed",
-                Map.of("added", added.stream().map(GitHubRepository::fullName).toList(),
-                        "removed", removed.stream().map(GitHubRepository::fullName).toList())));
+        audits.add(new Audit(
+                gh.id(),
+                "installation_repositories.changed",
+                Map.of(
+                        "added",
+                        added.stream().map(GitHubRepository::fullName).toList(),
+                        "removed",
+                        removed.stream().map(GitHubRepository::fullName).toList())));
     }
 
     /** The changes, by installation id (the order every writer locks their rows in). */

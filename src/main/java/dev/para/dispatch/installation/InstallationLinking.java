@@ -56,8 +56,13 @@ public class InstallationLinking {
     private final AppCredentials credentials;
     private final InstallationService installations;
 
-    InstallationLinking(BrowserStates states, GitHubClient github, GitHubConfig config, RuntimeConfig runtime,
-            AppCredentials credentials, InstallationService installations) {
+    InstallationLinking(
+            BrowserStates states,
+            GitHubClient github,
+            GitHubConfig config,
+            RuntimeConfig runtime,
+            AppCredentials credentials,
+            InstallationService installations) {
         this.states = states;
         this.github = github;
         this.config = config;
@@ -71,16 +76,18 @@ public class InstallationLinking {
         slug(); // no App, no link
         String base = runtime.publicUrl().orElse(requestUrl).toString().replaceAll("/+$", "");
         return states.issue(BrowserStates.Flow.INSTALLATION_SETUP, STATE_LIFETIME, accountId, actor)
-                .map(issued -> new InstallUrl(base + "/github/install?state=" + encode(issued.state()),
-                        issued.expiresAt()));
+                .map(issued ->
+                        new InstallUrl(base + "/github/install?state=" + encode(issued.state()), issued.expiresAt()));
     }
 
     /** The install link opened: binds its state to this browser and sends it on to GitHub. */
     public Uni<ToGitHub> toGitHub(String state) {
         String slug = slug();
         return refusedAsProblem(() -> states.claim(BrowserStates.Flow.INSTALLATION_SETUP, state, 2, STATE_LIFETIME))
-                .map(cookie -> new ToGitHub(URI.create(config.webUrl().toString().replaceAll("/+$", "") + "/apps/"
-                        + slug + "/installations/new?state=" + encode(state)), cookie));
+                .map(cookie -> new ToGitHub(
+                        URI.create(config.webUrl().toString().replaceAll("/+$", "") + "/apps/" + slug
+                                + "/installations/new?state=" + encode(state)),
+                        cookie));
     }
 
     /** Completes the setup redirect: proves who the user is and what they may do through GitHub, then links. */
@@ -88,18 +95,28 @@ public class InstallationLinking {
         return refusedAsProblem(() -> states.complete(BrowserStates.Flow.INSTALLATION_SETUP, state, 2, browser))
                 .map(fields -> new State(fields.get(0), fields.get(1)))
                 .flatMap(owner -> github.exchangeOAuthCode(code)
-                        .onFailure(GitHubException.class).transform(e -> ((GitHubException) e).error() == GitHubError.BAD_CREDENTIALS
-                                ? new ProblemException("oauth-code-rejected", "Unauthorized", 401,
+                        .onFailure(GitHubException.class)
+                        .transform(e -> ((GitHubException) e).error() == GitHubError.BAD_CREDENTIALS
+                                ? new ProblemException(
+                                        "oauth-code-rejected",
+                                        "Unauthorized",
+                                        401,
                                         "GitHub did not accept the OAuth code; it may be used or expired. Start the installation again.")
                                 : e)
-                        .flatMap(userToken -> github.authenticatedUser(userToken).flatMap(user -> github
-                                .listUserInstallations(userToken)
-                                .map(list -> list.stream().filter(i -> i.id() == installationId).findFirst()
-                                        .orElseThrow(() -> new ProblemException("installation-not-accessible", "Forbidden", 403,
-                                                "GitHub does not list installation " + installationId
-                                                        + " for the user who installed it")))
-                                .call(gh -> requireOwner(userToken, user, gh))
-                                .flatMap(gh -> installations.link(owner.accountId(), owner.actor(), user.login(), gh)))));
+                        .flatMap(userToken -> github.authenticatedUser(userToken)
+                                .flatMap(user -> github.listUserInstallations(userToken)
+                                        .map(list -> list.stream()
+                                                .filter(i -> i.id() == installationId)
+                                                .findFirst()
+                                                .orElseThrow(() -> new ProblemException(
+                                                        "installation-not-accessible",
+                                                        "Forbidden",
+                                                        403,
+                                                        "GitHub does not list installation " + installationId
+                                                                + " for the user who installed it")))
+                                        .call(gh -> requireOwner(userToken, user, gh))
+                                        .flatMap(gh -> installations.link(
+                                                owner.accountId(), owner.actor(), user.login(), gh)))));
     }
 
     /** The installer, the user account it is installed on, or an owner of its organization; 403 otherwise. */
@@ -112,14 +129,23 @@ public class InstallationLinking {
             if (installer.isPresent() && installer.get() == user.id()) {
                 return Uni.createFrom().voidItem();
             }
-            boolean organization = target != null && "Organization".equals(target.type() != null ? target.type() : gh.targetType());
-            Uni<Boolean> owns = organization ? github.ownsOrganization(userToken, target.login()) : Uni.createFrom().item(false);
+            boolean organization =
+                    target != null && "Organization".equals(target.type() != null ? target.type() : gh.targetType());
+            Uni<Boolean> owns = organization
+                    ? github.ownsOrganization(userToken, target.login())
+                    : Uni.createFrom().item(false);
             return owns.map(yes -> {
                 if (!yes) {
-                    throw new ProblemException("installation-link-forbidden", "Forbidden", 403, "GitHub user "
-                            + user.login() + " can see installation " + gh.id() + " but did not install it and does not own "
-                            + (target == null ? "its account" : target.login()) + "; an owner of it (or whoever installed it)"
-                            + " must link it");
+                    throw new ProblemException(
+                            "installation-link-forbidden",
+                            "Forbidden",
+                            403,
+                            "GitHub user "
+                                    + user.login() + " can see installation " + gh.id()
+                                    + " but did not install it and does not own "
+                                    + (target == null ? "its account" : target.login())
+                                    + "; an owner of it (or whoever installed it)"
+                                    + " must link it");
                 }
                 return null;
             });
@@ -127,8 +153,12 @@ public class InstallationLinking {
     }
 
     private String slug() {
-        return credentials.slug().orElseThrow(() -> ProblemException.unavailable("app-not-configured",
-                "para.github.app-slug is not set, so there is no installation page to send you to", null));
+        return credentials
+                .slug()
+                .orElseThrow(() -> ProblemException.unavailable(
+                        "app-not-configured",
+                        "para.github.app-slug is not set, so there is no installation page to send you to",
+                        null));
     }
 
     private static <T> Uni<T> refusedAsProblem(Supplier<Uni<? extends T>> work) {

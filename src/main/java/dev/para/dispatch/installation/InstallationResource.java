@@ -4,8 +4,8 @@ import dev.para.dispatch.api.ApiConfig;
 import dev.para.dispatch.api.CallerAccount;
 import dev.para.dispatch.api.Cursor;
 import dev.para.dispatch.api.Page;
-import io.quarkus.security.Authenticated;
 import dev.para.dispatch.identity.GitHubIdentities;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -37,8 +37,12 @@ public class InstallationResource {
     private final CallerAccount caller;
     private final ApiConfig config;
 
-    InstallationResource(InstallationService installations, InstallationLinking linking, GitHubIdentities identities,
-            CallerAccount caller, ApiConfig config) {
+    InstallationResource(
+            InstallationService installations,
+            InstallationLinking linking,
+            GitHubIdentities identities,
+            CallerAccount caller,
+            ApiConfig config) {
         this.installations = installations;
         this.identities = identities;
         this.linking = linking;
@@ -48,10 +52,11 @@ public class InstallationResource {
 
     @GET
     @Operation(summary = "List the caller's installations", description = "Cursor-paged, oldest installation first.")
-    public Uni<Page<InstallationView>> list(@QueryParam("limit") @Min(1) @Max(1000) Integer limit,
-            @QueryParam("cursor") String cursor) {
+    public Uni<Page<InstallationView>> list(
+            @QueryParam("limit") @Min(1) @Max(1000) Integer limit, @QueryParam("cursor") String cursor) {
         long after = Cursor.decodeLong(cursor, Long.MIN_VALUE);
-        return Page.read(limit, config, n -> installations.page(caller.id(), after, n), last -> Cursor.encode(last.id()));
+        return Page.read(
+                limit, config, n -> installations.page(caller.id(), after, n), last -> Cursor.encode(last.id()));
     }
 
     @GET
@@ -63,7 +68,8 @@ public class InstallationResource {
 
     @GET
     @Path("/install-url")
-    @Operation(summary = "Where to send the user to install the App and link the installation to this account",
+    @Operation(
+            summary = "Where to send the user to install the App and link the installation to this account",
             description = "The link leads through this service, which binds it to the browser that opens it first,"
                     + " to GitHub's installation page; it works once, for 10 minutes. GitHub sends the user back to"
                     + " the setup callback, which links the installation if the user installed it, is the user"
@@ -74,11 +80,18 @@ public class InstallationResource {
 
     @DELETE
     @Path("/{id}/link")
-    @Operation(summary = "Unlink one of the caller's installations from the account",
-            description = "The installation stays installed at GitHub; it can be linked again through a new install link.")
+    @Operation(
+            summary = "Unlink one of the caller's installations from the account",
+            description =
+                    "The installation stays installed at GitHub; it can be linked again through a new install link.")
     @APIResponse(responseCode = "204", description = "Unlinked")
     public Uni<Void> unlink(@PathParam("id") long id) {
-        return identities.of(caller.id()).flatMap(identity -> installations.unlink(caller.id(), caller.actor(),
-                identity.map(GitHubIdentities.Identity::login).orElse(null), id));
+        return identities
+                .of(caller.id())
+                .flatMap(identity -> installations.unlink(
+                        caller.id(),
+                        caller.actor(),
+                        identity.map(GitHubIdentities.Identity::login).orElse(null),
+                        id));
     }
 }

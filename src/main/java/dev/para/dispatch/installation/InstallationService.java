@@ -36,8 +36,8 @@ public class InstallationService {
      * {@code installer}: the GitHub user who installed it, when the event says (kept otherwise).
      */
     @WithTransaction
-    public Uni<Installation> upsert(GitHubInstallation gh, List<GitHubRepository> repositories, String action,
-            Long installer) {
+    public Uni<Installation> upsert(
+            GitHubInstallation gh, List<GitHubRepository> repositories, String action, Long installer) {
         return refreshed(gh).flatMap(i -> {
             i.deletedAt = null;
             if (installer != null) {
@@ -46,8 +46,13 @@ public class InstallationService {
             Uni<Void> grants = repositories == null ? Uni.createFrom().voidItem() : replaceGrants(i, repositories);
             return i.<Installation>persist()
                     .call(() -> grants)
-                    .call(() -> audit.record(i.accountId, AuditLog.GITHUB, action, OBJECT_TYPE,
-                            String.valueOf(i.installationId), Map.of("githubAccount", i.githubAccountLogin)));
+                    .call(() -> audit.record(
+                            i.accountId,
+                            AuditLog.GITHUB,
+                            action,
+                            OBJECT_TYPE,
+                            String.valueOf(i.installationId),
+                            Map.of("githubAccount", i.githubAccountLogin)));
         });
     }
 
@@ -58,7 +63,9 @@ public class InstallationService {
 
     @WithTransaction
     public Uni<Boolean> suspend(long installationId, Instant suspendedAt) {
-        return change(installationId, "installation.suspend",
+        return change(
+                installationId,
+                "installation.suspend",
                 i -> i.suspendedAt = suspendedAt != null ? suspendedAt : clock.instant());
     }
 
@@ -69,21 +76,34 @@ public class InstallationService {
 
     /** Applies {@code installation_repositories} added/removed, creating the installation if unknown. */
     @WithTransaction
-    public Uni<Void> changeGrants(GitHubInstallation gh, String selection, List<GitHubRepository> added,
-            List<GitHubRepository> removed) {
+    public Uni<Void> changeGrants(
+            GitHubInstallation gh, String selection, List<GitHubRepository> added, List<GitHubRepository> removed) {
         return refreshed(gh).flatMap(i -> {
             if (selection != null) {
                 i.repositorySelection = selection;
             }
             List<Long> changed = java.util.stream.Stream.concat(added.stream(), removed.stream())
-                    .map(GitHubRepository::id).toList();
+                    .map(GitHubRepository::id)
+                    .toList();
             return i.persist()
                     .call(() -> GrantedRepository.deleteSome(i.installationId, changed))
-                    .call(() -> GrantedRepository.persistAll(added.stream().map(r -> grant(i, r)).toList()))
-                    .call(() -> audit.record(i.accountId, AuditLog.GITHUB, "installation_repositories.changed",
-                            OBJECT_TYPE, String.valueOf(i.installationId),
-                            Map.of("added", added.stream().map(GitHubRepository::fullName).toList(),
-                                    "removed", removed.stream().map(GitHubRepository::fullName).toList())))
+                    .call(() -> GrantedRepository.persistAll(
+                            added.stream().map(r -> grant(i, r)).toList()))
+                    .call(() -> audit.record(
+                            i.accountId,
+                            AuditLog.GITHUB,
+                            "installation_repositories.changed",
+                            OBJECT_TYPE,
+                            String.valueOf(i.installationId),
+                            Map.of(
+                                    "added",
+                                    added.stream()
+                                            .map(GitHubRepository::fullName)
+                                            .toList(),
+                                    "removed",
+                                    removed.stream()
+                                            .map(GitHubRepository::fullName)
+                                            .toList())))
                     .replaceWithVoid();
         });
     }
@@ -96,13 +116,17 @@ public class InstallationService {
     public Uni<InstallationView> link(String accountId, String actor, String githubLogin, GitHubInstallation gh) {
         return refreshed(gh).flatMap(i -> {
             if (i.accountId != null && !i.accountId.equals(accountId)) {
-                throw ProblemException.conflict("installation-linked",
-                        "This installation is already linked to another account");
+                throw ProblemException.conflict(
+                        "installation-linked", "This installation is already linked to another account");
             }
             i.accountId = accountId;
             i.deletedAt = null;
             return i.<Installation>persist()
-                    .call(() -> audit.record(accountId, actor, "installation.linked", OBJECT_TYPE,
+                    .call(() -> audit.record(
+                            accountId,
+                            actor,
+                            "installation.linked",
+                            OBJECT_TYPE,
                             String.valueOf(i.installationId),
                             Map.of("githubAccount", i.githubAccountLogin, "githubLogin", githubLogin)))
                     .flatMap(saved -> GrantedRepository.forInstallation(saved.installationId)
@@ -117,16 +141,24 @@ public class InstallationService {
     @WithTransaction
     public Uni<Void> unlink(String accountId, String actor, String githubLogin, long installationId) {
         return Installation.findForAccount(accountId, installationId)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Installation " + installationId))
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("Installation " + installationId))
                 .flatMap(i -> {
                     i.accountId = null;
                     i.updatedAt = clock.instant();
-                    Map<String, Object> details = new java.util.HashMap<>(Map.of("githubAccount", i.githubAccountLogin));
+                    Map<String, Object> details =
+                            new java.util.HashMap<>(Map.of("githubAccount", i.githubAccountLogin));
                     if (githubLogin != null) {
                         details.put("githubLogin", githubLogin); // the caller's linked GitHub identity
                     }
-                    return audit.record(accountId, actor, "installation.unlinked", OBJECT_TYPE,
-                            String.valueOf(installationId), details);
+                    return audit.record(
+                            accountId,
+                            actor,
+                            "installation.unlinked",
+                            OBJECT_TYPE,
+                            String.valueOf(installationId),
+                            details);
                 });
     }
 
@@ -140,14 +172,17 @@ public class InstallationService {
     @WithSession
     public Uni<List<InstallationView>> page(String accountId, long afterId, int limit) {
         return Installation.pageForAccount(accountId, afterId, limit)
-                .map(list -> list.stream().map(i -> InstallationView.of(i, null)).toList());
+                .map(list ->
+                        list.stream().map(i -> InstallationView.of(i, null)).toList());
     }
 
     /** The account's installation with its repositories; another account's answers 404. */
     @WithSession
     public Uni<InstallationView> get(String accountId, long installationId) {
         return Installation.findForAccount(accountId, installationId)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Installation " + installationId))
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("Installation " + installationId))
                 .flatMap(i -> GrantedRepository.forInstallation(i.installationId)
                         .map(grants -> InstallationView.of(i, grants)));
     }
@@ -174,14 +209,16 @@ public class InstallationService {
             }
             change.accept(i);
             i.updatedAt = clock.instant();
-            return audit.record(i.accountId, AuditLog.GITHUB, action, OBJECT_TYPE, String.valueOf(installationId), Map.of())
+            return audit.record(
+                            i.accountId, AuditLog.GITHUB, action, OBJECT_TYPE, String.valueOf(installationId), Map.of())
                     .replaceWith(true);
         });
     }
 
     private Uni<Void> replaceGrants(Installation i, List<GitHubRepository> repositories) {
         return GrantedRepository.deleteForInstallation(i.installationId)
-                .call(() -> GrantedRepository.persistAll(repositories.stream().map(r -> grant(i, r)).toList()))
+                .call(() -> GrantedRepository.persistAll(
+                        repositories.stream().map(r -> grant(i, r)).toList()))
                 .replaceWithVoid();
     }
 

@@ -21,9 +21,19 @@ public record InstallationView(
         Instant updatedAt) {
 
     static InstallationView of(Installation i, List<GrantedRepository> repositories) {
-        return new InstallationView(i.installationId, i.githubAccountLogin, i.githubAccountType,
+        return new InstallationView(
+                i.installationId,
+                i.githubAccountLogin,
+                i.githubAccountType,
                 i.repositorySelection,
-                repositories == null ? null : repositories.stream().map(r -> r.fullName).toList(),
-                i.permissions, i.events == null ? List.of() : List.of(i.events), i.suspendedAt != null, i.suspendedAt, i.createdAt, i.updatedAt);
+                repositories == null
+                        ? null
+                        : repositories.stream().map(r -> r.fullName).toList(),
+                i.permissions,
+                i.events == null ? List.of() : List.of(i.events),
+                i.suspendedAt != null,
+                i.suspendedAt,
+                i.createdAt,
+                i.updatedAt);
     }
 }

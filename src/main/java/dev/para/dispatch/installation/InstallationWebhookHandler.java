@@ -26,8 +26,11 @@ public class InstallationWebhookHandler implements WebhookHandler {
     private static final TypeReference<List<GitHubRepository>> REPOSITORIES = new TypeReference<>() {};
 
     /** The events that only describe an installation and its grants, which a burst of installs is made of. */
-    private static final Set<String> BATCHED = Set.of("installation.created", "installation.new_permissions_accepted",
-            "installation_repositories.added", "installation_repositories.removed");
+    private static final Set<String> BATCHED = Set.of(
+            "installation.created",
+            "installation.new_permissions_accepted",
+            "installation_repositories.added",
+            "installation_repositories.removed");
 
     private final InstallationService installations;
     private final InstallationChangeWriter changes;
@@ -35,8 +38,12 @@ public class InstallationWebhookHandler implements WebhookHandler {
     private final AuditLog audit;
     private final ObjectMapper json;
 
-    InstallationWebhookHandler(InstallationService installations, InstallationChangeWriter changes,
-            InstallationTokenService tokens, AuditLog audit, ObjectMapper json) {
+    InstallationWebhookHandler(
+            InstallationService installations,
+            InstallationChangeWriter changes,
+            InstallationTokenService tokens,
+            AuditLog audit,
+            ObjectMapper json) {
         this.installations = installations;
         this.changes = changes;
         this.tokens = tokens;
@@ -53,22 +60,35 @@ public class InstallationWebhookHandler implements WebhookHandler {
     public Uni<Outcome> handle(WebhookEvent event) {
         return switch (event.name()) {
             case "installation.created", "installation.new_permissions_accepted" ->
-                    installations.upsert(installation(event), repositories(event.payload().path("repositories")), event.name(),
-                            installer(event))
-                            .replaceWith(Outcome.PROCESSED);
-            case "installation.deleted" -> installations.markDeleted(installation(event).id())
-                    .call(() -> tokens.forgetInstallation(installation(event).id()))
-                    .replaceWith(Outcome.PROCESSED);
-            case "installation.suspend" -> installations.suspend(installation(event).id(), installation(event).suspendedAt())
-                    .call(() -> tokens.forgetInstallation(installation(event).id()))
-                    .replaceWith(Outcome.PROCESSED);
-            case "installation.unsuspend" -> installations.unsuspend(installation(event).id())
-                    .replaceWith(Outcome.PROCESSED);
-            case "installation_repositories.added", "installation_repositories.removed" -> installations.changeGrants(
-                            installation(event), event.payload().path("repository_selection").asText(null),
-                            orEmpty(repositories(event.payload().path("repositories_added"))),
-                            orEmpty(repositories(event.payload().path("repositories_removed"))))
-                    .replaceWith(Outcome.PROCESSED);
+                installations
+                        .upsert(
+                                installation(event),
+                                repositories(event.payload().path("repositories")),
+                                event.name(),
+                                installer(event))
+                        .replaceWith(Outcome.PROCESSED);
+            case "installation.deleted" ->
+                installations
+                        .markDeleted(installation(event).id())
+                        .call(() ->
+                                tokens.forgetInstallation(installation(event).id()))
+                        .replaceWith(Outcome.PROCESSED);
+            case "installation.suspend" ->
+                installations
+                        .suspend(installation(event).id(), installation(event).suspendedAt())
+                        .call(() ->
+                                tokens.forgetInstallation(installation(event).id()))
+                        .replaceWith(Outcome.PROCESSED);
+            case "installation.unsuspend" ->
+                installations.unsuspend(installation(event).id()).replaceWith(Outcome.PROCESSED);
+            case "installation_repositories.added", "installation_repositories.removed" ->
+                installations
+                        .changeGrants(
+                                installation(event),
+                                event.payload().path("repository_selection").asText(null),
+                                orEmpty(repositories(event.payload().path("repositories_added"))),
+                                orEmpty(repositories(event.payload().path("repositories_removed"))))
+                        .replaceWith(Outcome.PROCESSED);
             case "github_app_authorization.revoked" -> authorizationRevoked(event);
             default -> Uni.createFrom().item(Outcome.IGNORED);
         };
@@ -85,10 +105,15 @@ public class InstallationWebhookHandler implements WebhookHandler {
         for (WebhookEvent event : events) {
             JsonNode payload = event.payload();
             if (event.event().equals("installation")) {
-                folded.described(installation(event), repositories(payload.path("repositories")), event.name(),
+                folded.described(
+                        installation(event),
+                        repositories(payload.path("repositories")),
+                        event.name(),
                         installer(event));
             } else {
-                folded.grantsChanged(installation(event), payload.path("repository_selection").asText(null),
+                folded.grantsChanged(
+                        installation(event),
+                        payload.path("repository_selection").asText(null),
                         orEmpty(repositories(payload.path("repositories_added"))),
                         orEmpty(repositories(payload.path("repositories_removed"))));
             }

@@ -36,7 +36,8 @@ public class SetupResource {
     /** The install link from {@code GET /api/v1/installations/install-url}: bound to this browser, then on to GitHub. */
     @GET
     @Path("/install")
-    @Operation(summary = "The install link: binds its state to this browser, then redirects to GitHub's installation page")
+    @Operation(
+            summary = "The install link: binds its state to this browser, then redirects to GitHub's installation page")
     public Uni<Response> install(@QueryParam("state") String state) {
         return linking.toGitHub(state).map(to -> BrowserStates.redirect(to.location(), to.cookie()));
     }
@@ -45,12 +46,19 @@ public class SetupResource {
     @Path("/setup")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Installation setup callback: link the installation to the account named by state")
-    @APIResponse(responseCode = "200", description = "Linked", content = @Content(schema = @Schema(implementation = InstallationView.class)))
-    public Uni<Response> setup(@QueryParam("code") String code,
-            @QueryParam("installation_id") String installationId, @QueryParam("state") String state,
-            @QueryParam("setup_action") String setupAction, @Context HttpHeaders browser) {
+    @APIResponse(
+            responseCode = "200",
+            description = "Linked",
+            content = @Content(schema = @Schema(implementation = InstallationView.class)))
+    public Uni<Response> setup(
+            @QueryParam("code") String code,
+            @QueryParam("installation_id") String installationId,
+            @QueryParam("state") String state,
+            @QueryParam("setup_action") String setupAction,
+            @Context HttpHeaders browser) {
         if (code == null || code.isBlank()) {
-            throw ProblemException.badRequest("code", "is required: enable 'Request user authorization (OAuth) during installation'");
+            throw ProblemException.badRequest(
+                    "code", "is required: enable 'Request user authorization (OAuth) during installation'");
         }
         long id;
         try {
@@ -59,6 +67,8 @@ public class SetupResource {
             throw ProblemException.badRequest("installation_id", "must be a number");
         }
         return linking.complete(code, id, state, browser)
-                .map(view -> Response.ok(view).cookie(BrowserStates.spent(BrowserStates.Flow.INSTALLATION_SETUP)).build());
+                .map(view -> Response.ok(view)
+                        .cookie(BrowserStates.spent(BrowserStates.Flow.INSTALLATION_SETUP))
+                        .build());
     }
 }

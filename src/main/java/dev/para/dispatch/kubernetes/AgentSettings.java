@@ -9,8 +9,8 @@ import java.util.Map;
  * What an agent image asks of the agent's container: its command and resources, each absent
  * (null) where the image leaves the service's default. Resources are Kubernetes quantities.
  */
-public record AgentSettings(String command, String cpuRequest, String memoryRequest, String cpuLimit,
-        String memoryLimit) {
+public record AgentSettings(
+        String command, String cpuRequest, String memoryRequest, String cpuLimit, String memoryLimit) {
 
     /** Nothing of its own: every default applies. */
     public static final AgentSettings DEFAULTS = new AgentSettings(null, null, null, null, null);

@@ -19,12 +19,20 @@ public class DryRunSessionRuntime implements SessionRuntime {
     public String launch(SessionLaunch launch, java.util.concurrent.CompletionStage<String> token) {
         var job = builder.job(launch, "para-entrypoint");
         var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
-        Log.infof("[dry-run] would create Job %s: %d pod(s) of %s for %s (branch %s from %s, deadline %ds),"
+        Log.infof(
+                "[dry-run] would create Job %s: %d pod(s) of %s for %s (branch %s from %s, deadline %ds),"
                         + " and Secret %s with keys token, prompt%s",
-                job.getMetadata().getName(), launch.instances(), container.getImage(), launch.repository(),
-                launch.branchBase(), launch.sourceBranch(), job.getSpec().getActiveDeadlineSeconds(),
                 job.getMetadata().getName(),
-                launch.agentCredentials().isEmpty() ? "" : ", " + String.join(", ", launch.agentCredentials().keySet()));
+                launch.instances(),
+                container.getImage(),
+                launch.repository(),
+                launch.branchBase(),
+                launch.sourceBranch(),
+                job.getSpec().getActiveDeadlineSeconds(),
+                job.getMetadata().getName(),
+                launch.agentCredentials().isEmpty()
+                        ? ""
+                        : ", " + String.join(", ", launch.agentCredentials().keySet()));
         return job.getMetadata().getName();
     }
 

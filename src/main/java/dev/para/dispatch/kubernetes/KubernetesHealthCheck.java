@@ -18,6 +18,8 @@ public class KubernetesHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("kubernetes-sessions").status(tracker.isWatching()).build();
+        return HealthCheckResponse.named("kubernetes-sessions")
+                .status(tracker.isWatching())
+                .build();
     }
 }

@@ -64,10 +64,12 @@ public class KubernetesSessionRuntime implements SessionRuntime {
      * somewhere in the client.
      */
     static String sessionsNamespace(KubernetesConfig config, KubernetesClient client) {
-        return config.namespace().or(() -> Optional.ofNullable(client.getNamespace()))
-                .orElseThrow(() -> new IllegalStateException("No namespace for session Jobs: set para.kubernetes.namespace,"
-                        + " run the service in a cluster or with a kubeconfig that names a namespace,"
-                        + " or choose para.session-runtime=local or para.dry-run=true"));
+        return config.namespace()
+                .or(() -> Optional.ofNullable(client.getNamespace()))
+                .orElseThrow(
+                        () -> new IllegalStateException("No namespace for session Jobs: set para.kubernetes.namespace,"
+                                + " run the service in a cluster or with a kubeconfig that names a namespace,"
+                                + " or choose para.session-runtime=local or para.dry-run=true"));
     }
 
     /**
@@ -80,18 +82,31 @@ public class KubernetesSessionRuntime implements SessionRuntime {
     public String launch(SessionLaunch launch, CompletionStage<String> token) {
         String entrypoint = ensureEntrypoint();
         if (launch.pullSecret() != null) {
-            call("apply_pull_secret", () -> client.secrets().inNamespace(namespace)
-                    .resource(builder.pullSecret(launch)).createOr(NonDeletingOperation::update));
+            call(
+                    "apply_pull_secret",
+                    () -> client.secrets()
+                            .inNamespace(namespace)
+                            .resource(builder.pullSecret(launch))
+                            .createOr(NonDeletingOperation::update));
         }
-        Job job = call("create_job", () -> createOrFind(
-                client.batch().v1().jobs().inNamespace(namespace).resource(builder.job(launch, entrypoint))));
+        Job job = call(
+                "create_job",
+                () -> createOrFind(
+                        client.batch().v1().jobs().inNamespace(namespace).resource(builder.job(launch, entrypoint))));
         String minted = await(token);
-        call("apply_secret", () -> client.secrets().inNamespace(namespace)
-                .resource(builder.secret(launch, minted, job)).createOr(NonDeletingOperation::update));
+        call(
+                "apply_secret",
+                () -> client.secrets()
+                        .inNamespace(namespace)
+                        .resource(builder.secret(launch, minted, job))
+                        .createOr(NonDeletingOperation::update));
         if (launch.pullSecret() != null) {
-            call("own_pull_secret", () -> client.secrets().inNamespace(namespace)
-                    .withName(SessionJobBuilder.pullSecretName(launch.sessionId()))
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), SessionJobBuilder.ownerReferencePatch(job)));
+            call(
+                    "own_pull_secret",
+                    () -> client.secrets()
+                            .inNamespace(namespace)
+                            .withName(SessionJobBuilder.pullSecretName(launch.sessionId()))
+                            .patch(PatchContext.of(PatchType.JSON_MERGE), SessionJobBuilder.ownerReferencePatch(job)));
         }
         return job.getMetadata().getName();
     }
@@ -101,26 +116,46 @@ public class KubernetesSessionRuntime implements SessionRuntime {
         String name = SessionJobBuilder.jobName(sessionId);
         String patch = "{\"data\":{\"" + SessionJobBuilder.TOKEN_KEY + "\":\""
                 + SessionJobBuilder.tokenData(token).get(SessionJobBuilder.TOKEN_KEY) + "\"}}";
-        call("replace_token", () -> client.secrets().inNamespace(namespace).withName(name)
-                .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
+        call(
+                "replace_token",
+                () -> client.secrets()
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
     }
 
     @Override
     public void stop(UUID sessionId) {
         String name = SessionJobBuilder.jobName(sessionId);
-        call("delete_job", () -> client.batch().v1().jobs().inNamespace(namespace).withName(name)
-                .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
+        call(
+                "delete_job",
+                () -> client.batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                        .delete());
         // Owned by the Job, but deleted at once: a cancelled session's token should not linger.
-        call("delete_secret", () -> client.secrets().inNamespace(namespace).withName(name).delete());
-        call("delete_pull_secret", () -> client.secrets().inNamespace(namespace)
-                .withName(SessionJobBuilder.pullSecretName(sessionId)).delete());
+        call(
+                "delete_secret",
+                () -> client.secrets().inNamespace(namespace).withName(name).delete());
+        call(
+                "delete_pull_secret",
+                () -> client.secrets()
+                        .inNamespace(namespace)
+                        .withName(SessionJobBuilder.pullSecretName(sessionId))
+                        .delete());
     }
 
     @Override
     public InputStream log(String podName, boolean follow) {
         var pod = client.pods().inNamespace(namespace).withName(podName).inContainer(SessionJobBuilder.CONTAINER);
-        return call("read_log", () -> follow ? pod.watchLog().getOutput()
-                : new java.io.ByteArrayInputStream(pod.getLog().getBytes(StandardCharsets.UTF_8)));
+        return call(
+                "read_log",
+                () -> follow
+                        ? pod.watchLog().getOutput()
+                        : new java.io.ByteArrayInputStream(pod.getLog().getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The minted token, as the launch waits for it; its failure is the launch's failure. */
@@ -149,7 +184,9 @@ public class KubernetesSessionRuntime implements SessionRuntime {
             if (existing == null) {
                 throw e;
             }
-            Log.infof("%s %s already exists; carrying on with it", existing.getKind(), existing.getMetadata().getName());
+            Log.infof(
+                    "%s %s already exists; carrying on with it",
+                    existing.getKind(), existing.getMetadata().getName());
             return existing;
         }
     }
@@ -158,7 +195,10 @@ public class KubernetesSessionRuntime implements SessionRuntime {
         ConfigMap configMap = builder.entrypoint(script);
         String name = configMap.getMetadata().getName();
         if (!entrypoints.contains(name)) {
-            call("create_entrypoint", () -> createOrFind(client.configMaps().inNamespace(namespace).resource(configMap)));
+            call(
+                    "create_entrypoint",
+                    () -> createOrFind(
+                            client.configMaps().inNamespace(namespace).resource(configMap)));
             entrypoints.add(name);
         }
         return name;
@@ -171,16 +211,22 @@ public class KubernetesSessionRuntime implements SessionRuntime {
             return request.get();
         } catch (KubernetesClientException e) {
             outcome = e.getCode() == 0 ? "network_error" : "status_" + (e.getCode() / 100) + "xx";
-            throw new SessionRuntimeException("Kubernetes " + operation + " failed with status " + e.getCode()
-                    + (e.getStatus() != null && e.getStatus().getReason() != null ? " (" + e.getStatus().getReason() + ")" : ""),
-                    isTransient(e.getCode()), null);
+            throw new SessionRuntimeException(
+                    "Kubernetes " + operation + " failed with status " + e.getCode()
+                            + (e.getStatus() != null && e.getStatus().getReason() != null
+                                    ? " (" + e.getStatus().getReason() + ")"
+                                    : ""),
+                    isTransient(e.getCode()),
+                    null);
         } catch (RuntimeException e) {
             outcome = "error";
-            throw new SessionRuntimeException("Kubernetes " + operation + " failed: " + Redactor.describe(e),
-                    true, null);
+            throw new SessionRuntimeException(
+                    "Kubernetes " + operation + " failed: " + Redactor.describe(e), true, null);
         } finally {
-            sample.stop(Timer.builder(REQUEST_TIMER).description("Calls to the Kubernetes API")
-                    .tags("operation", operation, "outcome", outcome).register(registry));
+            sample.stop(Timer.builder(REQUEST_TIMER)
+                    .description("Calls to the Kubernetes API")
+                    .tags("operation", operation, "outcome", outcome)
+                    .register(registry));
         }
     }
 

@@ -54,16 +54,26 @@ public class LocalSessionRuntime implements SessionRuntime {
             }
             Map<Integer, Process> processes = new ConcurrentHashMap<>();
             running.put(launch.sessionId(), processes);
-            var container = builder.job(launch, "local").getSpec().getTemplate().getSpec().getContainers().get(0);
+            var container = builder.job(launch, "local")
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0);
             for (int index = 1; index <= launch.instances(); index++) {
                 Path dir = Files.createDirectories(root.resolve(name).resolve("instance-" + index));
                 Path termination = dir.resolve("termination-log");
                 ProcessBuilder pb = new ProcessBuilder("/bin/sh", entrypoint.toString())
-                        .directory(dir.toFile()).redirectErrorStream(true)
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
                         .redirectOutput(dir.resolve("log").toFile());
                 container.getEnv().forEach(e -> pb.environment().put(e.getName(), e.getValue()));
                 pb.environment().put("PARA_SESSION_DIR", session.toString());
-                pb.environment().put("PARA_WORKSPACE", Files.createDirectories(dir.resolve("workspace")).toString());
+                pb.environment()
+                        .put(
+                                "PARA_WORKSPACE",
+                                Files.createDirectories(dir.resolve("workspace"))
+                                        .toString());
                 pb.environment().put("PARA_TERMINATION_LOG", termination.toString());
                 pb.environment().put("JOB_COMPLETION_INDEX", String.valueOf(index - 1));
                 Process process = pb.start();
@@ -75,15 +85,18 @@ public class LocalSessionRuntime implements SessionRuntime {
             }
             return name;
         } catch (IOException e) {
-            throw new SessionRuntimeException("Could not start the session locally: " + Redactor.describe(e),
-                    false, null);
+            throw new SessionRuntimeException(
+                    "Could not start the session locally: " + Redactor.describe(e), false, null);
         }
     }
 
     @Override
     public void replaceToken(UUID sessionId, String token) {
         try {
-            write(root.resolve(SessionJobBuilder.jobName(sessionId)).resolve("session").resolve(SessionJobBuilder.TOKEN_KEY),
+            write(
+                    root.resolve(SessionJobBuilder.jobName(sessionId))
+                            .resolve("session")
+                            .resolve(SessionJobBuilder.TOKEN_KEY),
                     token);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -103,7 +116,9 @@ public class LocalSessionRuntime implements SessionRuntime {
     public InputStream log(String podName, boolean follow) {
         // podName is "para-<session>-<index>": the instance's directory
         int dash = podName.lastIndexOf('-');
-        Path log = root.resolve(podName.substring(0, dash)).resolve("instance-" + podName.substring(dash + 1)).resolve("log");
+        Path log = root.resolve(podName.substring(0, dash))
+                .resolve("instance-" + podName.substring(dash + 1))
+                .resolve("log");
         try {
             return Files.newInputStream(log);
         } catch (IOException e) {

@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,14 +26,15 @@ public final class PodStatusReader {
 
     /** The entrypoint's exit codes (see session/entrypoint.sh). */
     public static final int EXIT_CONFIG = 2;
+
     public static final int EXIT_AGENT_AUTH = 3;
     public static final int EXIT_AGENT = 4;
     public static final int EXIT_GIT = 5;
 
-    private static final Set<String> IMAGE_PULL_FAILURES = Set.of("ImagePullBackOff", "ErrImagePull",
-            "InvalidImageName", "ErrImageNeverPull", "RegistryUnavailable");
-    private static final Set<String> CONFIG_FAILURES = Set.of("CreateContainerConfigError", "CreateContainerError",
-            "RunContainerError");
+    private static final Set<String> IMAGE_PULL_FAILURES =
+            Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull", "RegistryUnavailable");
+    private static final Set<String> CONFIG_FAILURES =
+            Set.of("CreateContainerConfigError", "CreateContainerError", "RunContainerError");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PodStatusReader() {}
@@ -50,19 +50,29 @@ public final class PodStatusReader {
         var status = pod.getStatus();
         String phase = status == null || status.getPhase() == null ? "Pending" : status.getPhase();
         ContainerStatus agent = agentStatus(pod);
-        ContainerStateTerminated terminated = agent != null && agent.getState() != null
-                ? agent.getState().getTerminated() : null;
+        ContainerStateTerminated terminated =
+                agent != null && agent.getState() != null ? agent.getState().getTerminated() : null;
         if (terminated == null && agent != null && agent.getLastState() != null) {
             terminated = agent.getLastState().getTerminated();
         }
         TerminationMessage message = terminated == null ? null : message(terminated.getMessage());
-        return Optional.of(switch (phase) {
-            case "Running" -> new InstanceObservation(session, index, name, Phase.RUNNING, null, null, null);
-            case "Succeeded" -> new InstanceObservation(session, index, name, Phase.SUCCEEDED,
-                    message != null ? message.reason() : null, 0, message);
-            case "Failed" -> failed(session, index, name, status.getReason(), status.getMessage(), terminated, message);
-            default -> pending(session, index, name, agent, status == null ? List.of() : status.getConditions());
-        });
+        return Optional.of(
+                switch (phase) {
+                    case "Running" -> new InstanceObservation(session, index, name, Phase.RUNNING, null, null, null);
+                    case "Succeeded" ->
+                        new InstanceObservation(
+                                session,
+                                index,
+                                name,
+                                Phase.SUCCEEDED,
+                                message != null ? message.reason() : null,
+                                0,
+                                message);
+                    case "Failed" ->
+                        failed(session, index, name, status.getReason(), status.getMessage(), terminated, message);
+                    default ->
+                        pending(session, index, name, agent, status == null ? List.of() : status.getConditions());
+                });
     }
 
     /**
@@ -72,8 +82,8 @@ public final class PodStatusReader {
     public static InstanceObservation exited(UUID session, int index, String name, int exitCode, String message) {
         TerminationMessage report = message(message);
         if (exitCode == 0) {
-            return new InstanceObservation(session, index, name, Phase.SUCCEEDED, report != null ? report.reason() : null,
-                    0, report);
+            return new InstanceObservation(
+                    session, index, name, Phase.SUCCEEDED, report != null ? report.reason() : null, 0, report);
         }
         ContainerStateTerminated terminated = new ContainerStateTerminated();
         terminated.setExitCode(exitCode);
@@ -93,25 +103,50 @@ public final class PodStatusReader {
                 .findFirst();
     }
 
-    private static InstanceObservation pending(UUID session, int index, String name, ContainerStatus agent,
-            List<PodCondition> conditions) {
-        ContainerStateWaiting waiting = agent != null && agent.getState() != null ? agent.getState().getWaiting() : null;
+    private static InstanceObservation pending(
+            UUID session, int index, String name, ContainerStatus agent, List<PodCondition> conditions) {
+        ContainerStateWaiting waiting =
+                agent != null && agent.getState() != null ? agent.getState().getWaiting() : null;
         if (waiting != null && IMAGE_PULL_FAILURES.contains(waiting.getReason())) {
-            return new InstanceObservation(session, index, name, Phase.FAILED,
-                    "image not pullable (" + waiting.getReason() + ")" + suffix(waiting.getMessage()), null, null);
+            return new InstanceObservation(
+                    session,
+                    index,
+                    name,
+                    Phase.FAILED,
+                    "image not pullable (" + waiting.getReason() + ")" + suffix(waiting.getMessage()),
+                    null,
+                    null);
         }
         if (waiting != null && CONFIG_FAILURES.contains(waiting.getReason())) {
-            return new InstanceObservation(session, index, name, Phase.FAILED,
-                    "pod not startable (" + waiting.getReason() + ")" + suffix(waiting.getMessage()), null, null);
+            return new InstanceObservation(
+                    session,
+                    index,
+                    name,
+                    Phase.FAILED,
+                    "pod not startable (" + waiting.getReason() + ")" + suffix(waiting.getMessage()),
+                    null,
+                    null);
         }
-        String reason = waiting != null ? waiting.getReason() : conditions == null ? null : conditions.stream()
-                .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()))
-                .map(c -> "not scheduled: " + c.getMessage()).findFirst().orElse(null);
+        String reason = waiting != null
+                ? waiting.getReason()
+                : conditions == null
+                        ? null
+                        : conditions.stream()
+                                .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()))
+                                .map(c -> "not scheduled: " + c.getMessage())
+                                .findFirst()
+                                .orElse(null);
         return new InstanceObservation(session, index, name, Phase.PENDING, reason, null, null);
     }
 
-    private static InstanceObservation failed(UUID session, int index, String name, String podReason, String podMessage,
-            ContainerStateTerminated terminated, TerminationMessage message) {
+    private static InstanceObservation failed(
+            UUID session,
+            int index,
+            String name,
+            String podReason,
+            String podMessage,
+            ContainerStateTerminated terminated,
+            TerminationMessage message) {
         Integer code = terminated == null ? null : terminated.getExitCode();
         String detail = message != null && message.reason() != null ? ": " + message.reason() : "";
         String reason;
@@ -141,10 +176,14 @@ public final class PodStatusReader {
         }
         try {
             JsonNode json = JSON.readTree(text);
-            return new TerminationMessage(textOf(json, "branch"), textOf(json, "head"),
+            return new TerminationMessage(
+                    textOf(json, "branch"),
+                    textOf(json, "head"),
                     json.path("pushed").isBoolean() ? json.path("pushed").asBoolean() : null,
                     json.path("cost").isNumber() ? json.path("cost").decimalValue() : null,
-                    json.path("turns").canConvertToInt() && json.path("turns").isNumber() ? json.path("turns").asInt() : null,
+                    json.path("turns").canConvertToInt() && json.path("turns").isNumber()
+                            ? json.path("turns").asInt()
+                            : null,
                     textOf(json, "reason"));
         } catch (IOException e) {
             return null; // not ours (the image printed something else): the exit code still tells
@@ -174,7 +213,9 @@ public final class PodStatusReader {
             return null;
         }
         return pod.getStatus().getContainerStatuses().stream()
-                .filter(c -> SessionJobBuilder.CONTAINER.equals(c.getName())).findFirst().orElse(null);
+                .filter(c -> SessionJobBuilder.CONTAINER.equals(c.getName()))
+                .findFirst()
+                .orElse(null);
     }
 
     private static String suffix(String message) {
@@ -183,5 +224,4 @@ public final class PodStatusReader {
         }
         return ": " + (message.length() > 300 ? message.substring(0, 300) + "…" : message);
     }
-
 }

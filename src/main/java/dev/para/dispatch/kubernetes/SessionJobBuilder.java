@@ -42,6 +42,7 @@ public final class SessionJobBuilder {
     public static final String COMPONENT_LABEL = "app.kubernetes.io/component";
     /** Set by the Job controller on every pod of an Indexed Job. */
     public static final String COMPLETION_INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
+
     public static final String CONTAINER = "agent";
     public static final String SESSION_DIR = "/var/run/para/session";
     public static final String ENTRYPOINT_DIR = "/var/run/para/entrypoint";
@@ -81,8 +82,8 @@ public final class SessionJobBuilder {
     public ConfigMap entrypoint(String script) {
         return new ConfigMapBuilder()
                 .withNewMetadata()
-                    .withName(entrypointName(script))
-                    .withLabels(Map.of(MANAGED_BY_LABEL, MANAGED_BY, COMPONENT_LABEL, "session-entrypoint"))
+                .withName(entrypointName(script))
+                .withLabels(Map.of(MANAGED_BY_LABEL, MANAGED_BY, COMPONENT_LABEL, "session-entrypoint"))
                 .endMetadata()
                 .withImmutable(true)
                 .withData(Map.of("entrypoint.sh", script))
@@ -100,69 +101,95 @@ public final class SessionJobBuilder {
         Map<String, String> labels = labels(launch.sessionId());
         return new JobBuilder()
                 .withNewMetadata()
-                    .withName(name)
-                    .withLabels(labels)
-                    .withAnnotations(Map.of("para-dispatch.dev/repository", launch.repository(),
-                            "para-dispatch.dev/slug", launch.slug()))
+                .withName(name)
+                .withLabels(labels)
+                .withAnnotations(Map.of(
+                        "para-dispatch.dev/repository", launch.repository(), "para-dispatch.dev/slug", launch.slug()))
                 .endMetadata()
                 .withNewSpec()
-                    .withCompletionMode("Indexed")
-                    .withCompletions(launch.instances())
-                    .withParallelism(launch.instances())
-                    // An agent run costs money and may have pushed: never retried blindly.
-                    .withBackoffLimitPerIndex(0)
-                    .withActiveDeadlineSeconds(launch.timeoutMinutes() * 60L)
-                    .withTtlSecondsAfterFinished(config.ttlSecondsAfterFinished())
-                    .withNewTemplate()
-                        .withNewMetadata().withLabels(labels).endMetadata()
-                        .withNewSpec()
-                            .withRestartPolicy("Never")
-                            .withAutomountServiceAccountToken(false)
-                            .withEnableServiceLinks(false)
-                            .withRuntimeClassName(pod.runtimeClassName().orElse(null))
-                            .withNodeSelector(pod.nodeSelector().isEmpty() ? null : new LinkedHashMap<>(pod.nodeSelector()))
-                            .withTolerations(tolerations(pod.tolerations()))
-                            .withImagePullSecrets(imagePullSecrets(launch))
-                            .withNewSecurityContext()
-                                .withRunAsNonRoot(true)
-                                .withRunAsUser(pod.runAsUser())
-                                .withRunAsGroup(pod.fsGroup())
-                                .withFsGroup(pod.fsGroup())
-                                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                            .endSecurityContext()
-                            .addNewContainer()
-                                .withName(CONTAINER)
-                                .withImage(launch.image())
-                                .withImagePullPolicy(pod.imagePullPolicy())
-                                .withCommand("/bin/sh", ENTRYPOINT_DIR + "/entrypoint.sh")
-                                .withEnv(env(launch))
-                                .withWorkingDir(WORKSPACE)
-                                .withTerminationMessagePath("/dev/termination-log")
-                                .withTerminationMessagePolicy("File")
-                                .withResources(resources(launch.agent(), pod))
-                                .withNewSecurityContext()
-                                    .withAllowPrivilegeEscalation(false)
-                                    .withPrivileged(false)
-                                    .withNewCapabilities().withDrop("ALL").endCapabilities()
-                                .endSecurityContext()
-                                .addNewVolumeMount().withName("workspace").withMountPath(WORKSPACE).endVolumeMount()
-                                // No subPath: a subPath mount never sees the refreshed token.
-                                .addNewVolumeMount().withName("session").withMountPath(SESSION_DIR).withReadOnly(true)
-                                    .endVolumeMount()
-                                .addNewVolumeMount().withName("entrypoint").withMountPath(ENTRYPOINT_DIR)
-                                    .withReadOnly(true).endVolumeMount()
-                            .endContainer()
-                            .addNewVolume().withName("workspace")
-                                .withNewEmptyDir().withSizeLimit(new Quantity(pod.workspaceSizeLimit())).endEmptyDir()
-                            .endVolume()
-                            .addNewVolume().withName("session")
-                                .withNewSecret().withSecretName(name).withDefaultMode(0440).endSecret()
-                            .endVolume()
-                            .addNewVolume().withName("entrypoint")
-                                .withNewConfigMap().withName(entrypointConfigMap).withDefaultMode(0555).endConfigMap()
-                            .endVolume()
-                        .endSpec()
-                    .endTemplate()
+                .withCompletionMode("Indexed")
+                .withCompletions(launch.instances())
+                .withParallelism(launch.instances())
+                // An agent run costs money and may have pushed: never retried blindly.
+                .withBackoffLimitPerIndex(0)
+                .withActiveDeadlineSeconds(launch.timeoutMinutes() * 60L)
+                .withTtlSecondsAfterFinished(config.ttlSecondsAfterFinished())
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .withAutomountServiceAccountToken(false)
+                .withEnableServiceLinks(false)
+                .withRuntimeClassName(pod.runtimeClassName().orElse(null))
+                .withNodeSelector(pod.nodeSelector().isEmpty() ? null : new LinkedHashMap<>(pod.nodeSelector()))
+                .withTolerations(tolerations(pod.tolerations()))
+                .withImagePullSecrets(imagePullSecrets(launch))
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(pod.runAsUser())
+                .withRunAsGroup(pod.fsGroup())
+                .withFsGroup(pod.fsGroup())
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .addNewContainer()
+                .withName(CONTAINER)
+                .withImage(launch.image())
+                .withImagePullPolicy(pod.imagePullPolicy())
+                .withCommand("/bin/sh", ENTRYPOINT_DIR + "/entrypoint.sh")
+                .withEnv(env(launch))
+                .withWorkingDir(WORKSPACE)
+                .withTerminationMessagePath("/dev/termination-log")
+                .withTerminationMessagePolicy("File")
+                .withResources(resources(launch.agent(), pod))
+                .withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false)
+                .withPrivileged(false)
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
+                .endSecurityContext()
+                .addNewVolumeMount()
+                .withName("workspace")
+                .withMountPath(WORKSPACE)
+                .endVolumeMount()
+                // No subPath: a subPath mount never sees the refreshed token.
+                .addNewVolumeMount()
+                .withName("session")
+                .withMountPath(SESSION_DIR)
+                .withReadOnly(true)
+                .endVolumeMount()
+                .addNewVolumeMount()
+                .withName("entrypoint")
+                .withMountPath(ENTRYPOINT_DIR)
+                .withReadOnly(true)
+                .endVolumeMount()
+                .endContainer()
+                .addNewVolume()
+                .withName("workspace")
+                .withNewEmptyDir()
+                .withSizeLimit(new Quantity(pod.workspaceSizeLimit()))
+                .endEmptyDir()
+                .endVolume()
+                .addNewVolume()
+                .withName("session")
+                .withNewSecret()
+                .withSecretName(name)
+                .withDefaultMode(0440)
+                .endSecret()
+                .endVolume()
+                .addNewVolume()
+                .withName("entrypoint")
+                .withNewConfigMap()
+                .withName(entrypointConfigMap)
+                .withDefaultMode(0555)
+                .endConfigMap()
+                .endVolume()
+                .endSpec()
+                .endTemplate()
                 .endSpec()
                 .build();
     }
@@ -175,9 +202,9 @@ public final class SessionJobBuilder {
         data.putAll(launch.agentCredentials());
         return new SecretBuilder()
                 .withNewMetadata()
-                    .withName(jobName(launch.sessionId()))
-                    .withLabels(labels(launch.sessionId()))
-                    .withOwnerReferences(ownedBy(owner))
+                .withName(jobName(launch.sessionId()))
+                .withLabels(labels(launch.sessionId()))
+                .withOwnerReferences(ownedBy(owner))
                 .endMetadata()
                 .withType("Opaque")
                 .withData(base64(data))
@@ -196,18 +223,22 @@ public final class SessionJobBuilder {
      */
     public Secret pullSecret(SessionLaunch launch) {
         PullSecret login = launch.pullSecret();
-        String auth = Base64.getEncoder().encodeToString((login.username() + ":" + login.password()).getBytes(StandardCharsets.UTF_8));
+        String auth = Base64.getEncoder()
+                .encodeToString((login.username() + ":" + login.password()).getBytes(StandardCharsets.UTF_8));
         String dockerConfig;
         try {
-            dockerConfig = JSON.writeValueAsString(Map.of("auths", Map.of(login.registry(),
-                    Map.of("username", login.username(), "password", login.password(), "auth", auth))));
+            dockerConfig = JSON.writeValueAsString(Map.of(
+                    "auths",
+                    Map.of(
+                            login.registry(),
+                            Map.of("username", login.username(), "password", login.password(), "auth", auth))));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("The pull secret cannot be written", e);
         }
         return new SecretBuilder()
                 .withNewMetadata()
-                    .withName(pullSecretName(launch.sessionId()))
-                    .withLabels(labels(launch.sessionId()))
+                .withName(pullSecretName(launch.sessionId()))
+                .withLabels(labels(launch.sessionId()))
                 .endMetadata()
                 .withType("kubernetes.io/dockerconfigjson")
                 .withData(base64(Map.of(".dockerconfigjson", dockerConfig)))
@@ -217,7 +248,8 @@ public final class SessionJobBuilder {
     /** The configured cluster-wide pull secrets, and the session's own when its image needs a login. */
     private List<LocalObjectReference> imagePullSecrets(SessionLaunch launch) {
         List<LocalObjectReference> secrets = new ArrayList<>(config.pod().imagePullSecrets().orElse(List.of()).stream()
-                .map(LocalObjectReference::new).toList());
+                .map(LocalObjectReference::new)
+                .toList());
         if (launch.pullSecret() != null) {
             secrets.add(new LocalObjectReference(pullSecretName(launch.sessionId())));
         }
@@ -235,9 +267,12 @@ public final class SessionJobBuilder {
 
     private static OwnerReference ownedBy(Job owner) {
         return new OwnerReferenceBuilder()
-                .withApiVersion("batch/v1").withKind("Job")
-                .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
-                .withBlockOwnerDeletion(false).withController(false)
+                .withApiVersion("batch/v1")
+                .withKind("Job")
+                .withName(owner.getMetadata().getName())
+                .withUid(owner.getMetadata().getUid())
+                .withBlockOwnerDeletion(false)
+                .withController(false)
                 .build();
     }
 
@@ -254,7 +289,8 @@ public final class SessionJobBuilder {
         Quantity cpuLimit = AgentSettings.within(agent.cpuLimit(), pod.cpuLimit(), pod.maxCpu());
         Quantity memoryLimit = AgentSettings.within(agent.memoryLimit(), pod.memoryLimit(), pod.maxMemory());
         Quantity cpuRequest = AgentSettings.within(agent.cpuRequest(), pod.cpuRequest(), cpuLimit.toString());
-        Quantity memoryRequest = AgentSettings.within(agent.memoryRequest(), pod.memoryRequest(), memoryLimit.toString());
+        Quantity memoryRequest =
+                AgentSettings.within(agent.memoryRequest(), pod.memoryRequest(), memoryLimit.toString());
         return new ResourceRequirementsBuilder()
                 .withRequests(Map.of("cpu", cpuRequest, "memory", memoryRequest))
                 .withLimits(Map.of("cpu", cpuLimit, "memory", memoryLimit))
@@ -272,7 +308,12 @@ public final class SessionJobBuilder {
         add(env, "PARA_INSTANCES", String.valueOf(launch.instances()));
         add(env, "PARA_GIT_NAME", launch.gitName());
         add(env, "PARA_GIT_EMAIL", launch.gitEmail());
-        add(env, "PARA_AGENT_COMMAND", launch.agent().command() != null ? launch.agent().command() : config.pod().agentCommand());
+        add(
+                env,
+                "PARA_AGENT_COMMAND",
+                launch.agent().command() != null
+                        ? launch.agent().command()
+                        : config.pod().agentCommand());
         add(env, "PARA_AGENT_AUTH_CHECK", config.pod().agentAuthCheck());
         if (launch.maxTurns() != null) {
             add(env, "PARA_MAX_TURNS", String.valueOf(launch.maxTurns()));
@@ -295,9 +336,14 @@ public final class SessionJobBuilder {
     }
 
     private static List<Toleration> tolerations(List<KubernetesConfig.Toleration> configured) {
-        return configured.stream().map(t -> new TolerationBuilder()
-                .withKey(t.key()).withOperator(t.operator()).withValue(t.value().orElse(null)).withEffect(t.effect())
-                .build()).toList();
+        return configured.stream()
+                .map(t -> new TolerationBuilder()
+                        .withKey(t.key())
+                        .withOperator(t.operator())
+                        .withValue(t.value().orElse(null))
+                        .withEffect(t.effect())
+                        .build())
+                .toList();
     }
 
     private static Map<String, String> base64(Map<String, String> plain) {
@@ -308,7 +354,8 @@ public final class SessionJobBuilder {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

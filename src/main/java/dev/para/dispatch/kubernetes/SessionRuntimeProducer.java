@@ -13,14 +13,20 @@ public class SessionRuntimeProducer {
 
     @Produces
     @Singleton
-    SessionRuntime runtime(RuntimeConfig runtime, KubernetesConfig config, KubernetesClient client,
-            MeterRegistry registry, Instance<InstanceObserver> observer) {
+    SessionRuntime runtime(
+            RuntimeConfig runtime,
+            KubernetesConfig config,
+            KubernetesClient client,
+            MeterRegistry registry,
+            Instance<InstanceObserver> observer) {
         if (runtime.dryRun()) {
             Log.warn("para.dry-run is on: sessions create nothing in Kubernetes and write nothing to GitHub");
             return new DryRunSessionRuntime(config);
         }
         if ("local".equals(runtime.sessionRuntime())) {
-            Log.infof("Sessions run as local processes under %s", runtime.localRuntimeDir().toAbsolutePath());
+            Log.infof(
+                    "Sessions run as local processes under %s",
+                    runtime.localRuntimeDir().toAbsolutePath());
             return new LocalSessionRuntime(runtime.localRuntimeDir().toAbsolutePath(), config, observer::get);
         }
         return new KubernetesSessionRuntime(client, config, registry);

@@ -40,6 +40,7 @@ public class SessionTracker {
     private final InstanceObserver observer;
     /** What was last recorded per pod: a resync that brings nothing new costs no transaction. */
     private final Map<String, InstanceObservation> recorded = new ConcurrentHashMap<>();
+
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<Job> jobs;
 
@@ -55,12 +56,23 @@ public class SessionTracker {
             return;
         }
         String namespace = KubernetesSessionRuntime.sessionsNamespace(config, client);
-        Map<String, String> selector = Map.of(SessionJobBuilder.MANAGED_BY_LABEL, SessionJobBuilder.MANAGED_BY,
-                SessionJobBuilder.COMPONENT_LABEL, "session");
-        pods = client.pods().inNamespace(namespace).withLabels(selector).runnableInformer(RESYNC_MILLIS)
+        Map<String, String> selector = Map.of(
+                SessionJobBuilder.MANAGED_BY_LABEL,
+                SessionJobBuilder.MANAGED_BY,
+                SessionJobBuilder.COMPONENT_LABEL,
+                "session");
+        pods = client.pods()
+                .inNamespace(namespace)
+                .withLabels(selector)
+                .runnableInformer(RESYNC_MILLIS)
                 .itemStore(reducedStore(Pod.class, client.getKubernetesSerialization()));
         pods.addEventHandler(handler(this::podChanged, this::podDeleted));
-        jobs = client.batch().v1().jobs().inNamespace(namespace).withLabels(selector).runnableInformer(RESYNC_MILLIS)
+        jobs = client.batch()
+                .v1()
+                .jobs()
+                .inNamespace(namespace)
+                .withLabels(selector)
+                .runnableInformer(RESYNC_MILLIS)
                 .itemStore(reducedStore(Job.class, client.getKubernetesSerialization()));
         jobs.addEventHandler(handler(this::jobChanged, this::jobDeleted));
         // Started in the background: an API server that is away at start delays tracking, not the service.
@@ -77,7 +89,8 @@ public class SessionTracker {
 
     /** Whether both informers have listed what exists (for readiness). */
     public boolean isWatching() {
-        return runtime.dryRun() || !"kubernetes".equals(runtime.sessionRuntime())
+        return runtime.dryRun()
+                || !"kubernetes".equals(runtime.sessionRuntime())
                 || (pods != null && pods.hasSynced() && jobs.hasSynced());
     }
 
@@ -95,16 +108,24 @@ public class SessionTracker {
         recorded.remove(pod.getMetadata().getName());
         // A pod deleted before it ended (eviction by a node drain, someone's kubectl delete) failed.
         PodStatusReader.read(pod)
-                .filter(o -> o.phase() == InstanceObservation.Phase.PENDING || o.phase() == InstanceObservation.Phase.RUNNING)
-                .map(o -> new InstanceObservation(o.sessionId(), o.index(), o.podName(), InstanceObservation.Phase.FAILED,
-                        "pod deleted before it ended", null, null))
+                .filter(o -> o.phase() == InstanceObservation.Phase.PENDING
+                        || o.phase() == InstanceObservation.Phase.RUNNING)
+                .map(o -> new InstanceObservation(
+                        o.sessionId(),
+                        o.index(),
+                        o.podName(),
+                        InstanceObservation.Phase.FAILED,
+                        "pod deleted before it ended",
+                        null,
+                        null))
                 .ifPresent(o -> deliver(() -> observer.observed(o), o.sessionId()));
     }
 
     private void jobChanged(Job job) {
         UUID session = SessionJobBuilder.sessionOf(job.getMetadata().getLabels());
         if (session != null) {
-            PodStatusReader.jobFailure(job).ifPresent(reason -> deliver(() -> observer.jobEnded(session, reason), session));
+            PodStatusReader.jobFailure(job)
+                    .ifPresent(reason -> deliver(() -> observer.jobEnded(session, reason), session));
         }
     }
 
@@ -122,8 +143,9 @@ public class SessionTracker {
             return true;
         } catch (Throwable e) {
             try (LogFields ignored = LogFields.session(session)) {
-                Log.warnf("Could not record a change of session %s (%s); the next resync replays it", session,
-                        Redactor.describe(e));
+                Log.warnf(
+                        "Could not record a change of session %s (%s); the next resync replays it",
+                        session, Redactor.describe(e));
             }
             return false;
         }
@@ -135,9 +157,15 @@ public class SessionTracker {
      * thousands. Handlers get full objects from the watch; the periodic resync and a deletion
      * noticed on a relist hand over reduced ones, which hold all {@link PodStatusReader} reads.
      */
-    static <T extends HasMetadata> ReducedStateItemStore<T> reducedStore(Class<T> type, KubernetesSerialization serialization) {
-        return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type, serialization,
-                "metadata.labels", "metadata.annotations", "status");
+    static <T extends HasMetadata> ReducedStateItemStore<T> reducedStore(
+            Class<T> type, KubernetesSerialization serialization) {
+        return new ReducedStateItemStore<>(
+                ReducedStateItemStore.NAME_KEY_STATE,
+                type,
+                serialization,
+                "metadata.labels",
+                "metadata.annotations",
+                "status");
     }
 
     private static void logStart(String kind, String namespace, Throwable e) {
@@ -148,8 +176,8 @@ public class SessionTracker {
         }
     }
 
-    private static <T> ResourceEventHandler<T> handler(java.util.function.Consumer<T> changed,
-            java.util.function.Consumer<T> deleted) {
+    private static <T> ResourceEventHandler<T> handler(
+            java.util.function.Consumer<T> changed, java.util.function.Consumer<T> deleted) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {

@@ -24,7 +24,11 @@ public final class ClusterGauges {
     private List<Meter> exported = List.of();
 
     /** {@code gauges} read the values the measure of {@link #refresh} sets. */
-    public ClusterGauges(MeterRegistry registry, ReplicaLease lease, String leaseName, Duration leaseDuration,
+    public ClusterGauges(
+            MeterRegistry registry,
+            ReplicaLease lease,
+            String leaseName,
+            Duration leaseDuration,
             List<Gauge.Builder<?>> gauges) {
         this.registry = registry;
         this.lease = lease;
@@ -36,14 +40,19 @@ public final class ClusterGauges {
     /** While this replica holds the lease: measures, then exports the gauges; otherwise withdraws them. */
     public Uni<Void> refresh(Supplier<Uni<Void>> measure) {
         return lease.hold(leaseName, leaseDuration)
-                .flatMap(leading -> leading ? measure.get().invoke(this::export) : Uni.createFrom().voidItem().invoke(this::withdraw))
-                .onFailure().recoverWithNull()
+                .flatMap(leading -> leading
+                        ? measure.get().invoke(this::export)
+                        : Uni.createFrom().voidItem().invoke(this::withdraw))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 
     private synchronized void export() {
         if (exported.isEmpty()) {
-            exported = gauges.stream().<Meter>map(gauge -> gauge.register(registry)).toList();
+            exported = gauges.stream()
+                    .<Meter>map(gauge -> gauge.register(registry))
+                    .toList();
         }
     }
 

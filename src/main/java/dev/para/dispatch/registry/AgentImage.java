@@ -20,6 +20,7 @@ public class AgentImage extends PanacheEntityBase {
 
     /** How the image is pulled. */
     public static final String PULL_NONE = "none";
+
     public static final String PULL_CREDENTIAL = "credential";
     /**
      * Pulled with an App installation token: refused since GitHub's Container registry does not
@@ -91,7 +92,9 @@ public class AgentImage extends PanacheEntityBase {
 
     /** One page of the account's agent images, by name, after the given name. */
     public static Uni<List<AgentImage>> pageForAccount(String accountId, String afterName, int limit) {
-        return find("accountId = ?1 and name > ?2", Sort.by("name"), accountId, afterName).page(0, limit).list();
+        return find("accountId = ?1 and name > ?2", Sort.by("name"), accountId, afterName)
+                .page(0, limit)
+                .list();
     }
 
     /** The names of the account's images that pull or run with the credential. */

@@ -8,8 +8,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * does not take App installation tokens). {@code agentCredential}: a credential of kind {@code anthropic-api-key} or
  * {@code claude-oauth-token} the agent runs with, for images without a baked-in login.
  */
-public record AgentImageRequest(String image, String credential, @JsonProperty("default") Boolean isDefault, Resources resources,
-        String agentCommand, String agentCredential) {
+public record AgentImageRequest(
+        String image,
+        String credential,
+        @JsonProperty("default") Boolean isDefault,
+        Resources resources,
+        String agentCommand,
+        String agentCredential) {
 
     /** Kubernetes quantities for the agent container; absent ones keep the service's defaults. */
     public record Resources(String cpuRequest, String memoryRequest, String cpuLimit, String memoryLimit) {}

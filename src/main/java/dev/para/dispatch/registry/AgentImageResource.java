@@ -46,19 +46,23 @@ public class AgentImageResource {
     @PUT
     @Path("/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Register an agent image; 201 when new, 200 when replaced",
-            description = "The image is checked at its registry with the credential named (a registry-basic credential, "
-                    + "or none); 422 with the registry's reason when it cannot be pulled. github-app is refused (422): "
-                    + "ghcr.io takes a personal access token (classic) with read:packages, not App installation tokens.")
+    @Operation(
+            summary = "Register an agent image; 201 when new, 200 when replaced",
+            description =
+                    "The image is checked at its registry with the credential named (a registry-basic credential, "
+                            + "or none); 422 with the registry's reason when it cannot be pulled. github-app is refused (422): "
+                            + "ghcr.io takes a personal access token (classic) with read:packages, not App installation tokens.")
     public Uni<Response> put(@PathParam("name") String name, AgentImageRequest request) {
         return images.put(caller.id(), caller.actor(), name, request)
-                .map(stored -> Response.status(stored.created() ? 201 : 200).entity(stored.view()).build());
+                .map(stored -> Response.status(stored.created() ? 201 : 200)
+                        .entity(stored.view())
+                        .build());
     }
 
     @GET
     @Operation(summary = "The caller's agent images", description = "Cursor-paged, by name.")
-    public Uni<Page<AgentImageView>> list(@QueryParam("limit") @Min(1) @Max(1000) Integer limit,
-            @QueryParam("cursor") String cursor) {
+    public Uni<Page<AgentImageView>> list(
+            @QueryParam("limit") @Min(1) @Max(1000) Integer limit, @QueryParam("cursor") String cursor) {
         String after = Cursor.decodeName(cursor);
         return Page.read(limit, config, n -> images.page(caller.id(), after, n), last -> Cursor.encode(last.name()));
     }
@@ -74,6 +78,7 @@ public class AgentImageResource {
     @Path("/{name}")
     @Operation(summary = "Delete an agent image")
     public Uni<Response> delete(@PathParam("name") String name) {
-        return images.delete(caller.id(), caller.actor(), name).map(ignored -> Response.noContent().build());
+        return images.delete(caller.id(), caller.actor(), name)
+                .map(ignored -> Response.noContent().build());
     }
 }

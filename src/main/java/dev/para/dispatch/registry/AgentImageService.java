@@ -33,6 +33,7 @@ public class AgentImageService {
     static final String GITHUB_APP_PULLS = "GitHub's Container registry (ghcr.io) does not accept GitHub App"
             + " installation tokens; store a personal access token (classic) with read:packages as a registry-basic"
             + " credential (username: its owner's login) and name that credential, or make the image public";
+
     private static final Pattern QUANTITY = Pattern.compile("[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?");
     private static final Pattern COMMAND = Pattern.compile("[A-Za-z0-9_./-]{1,255}");
 
@@ -47,8 +48,14 @@ public class AgentImageService {
     private final AuditLog audit;
     private final Clock clock;
 
-    AgentImageService(ImageChecker checker, ImageCheckLimiter limiter, RegistryConfig config, CredentialService credentials,
-            KubernetesConfig kubernetes, AuditLog audit, Clock clock) {
+    AgentImageService(
+            ImageChecker checker,
+            ImageCheckLimiter limiter,
+            RegistryConfig config,
+            CredentialService credentials,
+            KubernetesConfig kubernetes,
+            AuditLog audit,
+            Clock clock) {
         this.limiter = limiter;
         this.kubernetes = kubernetes;
         this.checker = checker;
@@ -69,27 +76,38 @@ public class AgentImageService {
         if (request.resources() != null) {
             AgentImageRequest.Resources r = request.resources();
             new AgentSettings(null, r.cpuRequest(), r.memoryRequest(), r.cpuLimit(), r.memoryLimit())
-                    .beyond(kubernetes.pod()).forEach((field, ceiling) -> {
-                        throw ProblemException.badRequest("resources." + field, "must be at most " + ceiling
-                                + " (para.kubernetes.pod.max-" + (field.startsWith("cpu") ? "cpu" : "memory") + ")");
+                    .beyond(kubernetes.pod())
+                    .forEach((field, ceiling) -> {
+                        throw ProblemException.badRequest(
+                                "resources." + field,
+                                "must be at most " + ceiling + " (para.kubernetes.pod.max-"
+                                        + (field.startsWith("cpu") ? "cpu" : "memory") + ")");
                     });
         }
-        if (request.agentCommand() != null && !COMMAND.matcher(request.agentCommand()).matches()) {
-            throw ProblemException.badRequest("agentCommand", "must be a command name or path, without spaces or arguments");
+        if (request.agentCommand() != null
+                && !COMMAND.matcher(request.agentCommand()).matches()) {
+            throw ProblemException.badRequest(
+                    "agentCommand", "must be a command name or path, without spaces or arguments");
         }
-        String credential = request.credential() == null || request.credential().isBlank() ? null : request.credential();
+        String credential =
+                request.credential() == null || request.credential().isBlank() ? null : request.credential();
         limiter.take(accountId); // a valid request is about to make us call a host the caller named
-        Uni<Void> agentKey = request.agentCredential() == null ? Uni.createFrom().voidItem()
-                : Panache.withSession(() -> credentials.agentKey(accountId, request.agentCredential())).replaceWithVoid();
+        Uni<Void> agentKey = request.agentCredential() == null
+                ? Uni.createFrom().voidItem()
+                : Panache.withSession(() -> credentials.agentKey(accountId, request.agentCredential()))
+                        .replaceWithVoid();
         return agentKey.flatMap(ignored -> pullCredential(accountId, image, credential))
                 .flatMap(login -> checker.check(image, login))
-                .onFailure(RegistryException.class).transform(e -> notPullable(image, (RegistryException) e))
-                .flatMap(check -> Panache.withTransaction(() -> store(accountId, actor, name, request, image, credential, check)));
+                .onFailure(RegistryException.class)
+                .transform(e -> notPullable(image, (RegistryException) e))
+                .flatMap(check -> Panache.withTransaction(
+                        () -> store(accountId, actor, name, request, image, credential, check)));
     }
 
     @WithSession
     public Uni<List<AgentImageView>> page(String accountId, String afterName, int limit) {
-        return AgentImage.pageForAccount(accountId, afterName, limit).map(all -> all.stream().map(AgentImageView::of).toList());
+        return AgentImage.pageForAccount(accountId, afterName, limit)
+                .map(all -> all.stream().map(AgentImageView::of).toList());
     }
 
     @WithSession
@@ -99,8 +117,10 @@ public class AgentImageService {
 
     @WithTransaction
     public Uni<Void> delete(String accountId, String actor, String name) {
-        return existing(accountId, name).call(i -> i.delete())
-                .call(i -> audit.record(accountId, actor, "agent-image.deleted", "agent-image", name, Map.of("image", i.image)))
+        return existing(accountId, name)
+                .call(i -> i.delete())
+                .call(i -> audit.record(
+                        accountId, actor, "agent-image.deleted", "agent-image", name, Map.of("image", i.image)))
                 .replaceWithVoid();
     }
 
@@ -112,9 +132,11 @@ public class AgentImageService {
      * nothing pulls the image (the local runtime, a dry run): then only the agent's files are given.
      */
     public Uni<LaunchImage> forLaunch(String accountId, String imageName, String image, boolean pulledByCluster) {
-        Uni<AgentImage> named = imageName == null ? Uni.createFrom().nullItem()
+        Uni<AgentImage> named = imageName == null
+                ? Uni.createFrom().nullItem()
                 : Panache.withSession(() -> AgentImage.named(accountId, imageName));
-        return named.flatMap(registered -> (pulledByCluster ? pullLogin(accountId, registered, image)
+        return named.flatMap(registered -> (pulledByCluster
+                        ? pullLogin(accountId, registered, image)
                         : Uni.createFrom().item(Optional.<PullLogin>empty()))
                 .flatMap(pull -> agentFiles(accountId, registered)
                         .map(files -> new LaunchImage(pull, files, agentSettings(registered)))));
@@ -122,8 +144,14 @@ public class AgentImageService {
 
     /** The image's own agent command and resources; the service's defaults for an image of the configuration. */
     static AgentSettings agentSettings(AgentImage registered) {
-        return registered == null ? AgentSettings.DEFAULTS : new AgentSettings(registered.agentCommand,
-                registered.cpuRequest, registered.memoryRequest, registered.cpuLimit, registered.memoryLimit);
+        return registered == null
+                ? AgentSettings.DEFAULTS
+                : new AgentSettings(
+                        registered.agentCommand,
+                        registered.cpuRequest,
+                        registered.memoryRequest,
+                        registered.cpuLimit,
+                        registered.memoryLimit);
     }
 
     /** Checks the image (cached) with its login, and gives the login the pods pull with. */
@@ -135,16 +163,21 @@ public class AgentImageService {
         try {
             reference = ImageReference.parse(image);
         } catch (IllegalArgumentException e) {
-            return Uni.createFrom().failure(new RegistryException(RegistryError.INVALID_REFERENCE, "'" + image + "' " + e.getMessage(), null));
+            return Uni.createFrom()
+                    .failure(new RegistryException(
+                            RegistryError.INVALID_REFERENCE, "'" + image + "' " + e.getMessage(), null));
         }
         if (registered != null && AgentImage.PULL_GITHUB_APP.equals(registered.pullWith)) {
             // registered before github-app pulls were refused: it cannot be pulled as registered
-            return Uni.createFrom().failure(new RegistryException(RegistryError.AUTHENTICATION, GITHUB_APP_PULLS, null));
+            return Uni.createFrom()
+                    .failure(new RegistryException(RegistryError.AUTHENTICATION, GITHUB_APP_PULLS, null));
         }
         // An image deleted since the session was made is pulled as it was recorded, without a login.
         String credential = registered == null ? null : registered.credentialName;
         return pullCredential(accountId, reference, credential)
-                .call(login -> config.checkAtLaunch() ? checker.check(reference, login) : Uni.createFrom().voidItem())
+                .call(login -> config.checkAtLaunch()
+                        ? checker.check(reference, login)
+                        : Uni.createFrom().voidItem())
                 .map(login -> login.map(c -> new PullLogin(reference.authKey(), c)));
     }
 
@@ -163,14 +196,26 @@ public class AgentImageService {
             return Uni.createFrom().item(Optional.empty());
         }
         if (AgentImage.PULL_GITHUB_APP.equals(credential)) {
-            throw new ProblemException("credential-unusable", "Unprocessable Content", 422, "credential: " + GITHUB_APP_PULLS,
-                    List.of(new Problem.FieldError("credential", GITHUB_APP_PULLS)), null);
+            throw new ProblemException(
+                    "credential-unusable",
+                    "Unprocessable Content",
+                    422,
+                    "credential: " + GITHUB_APP_PULLS,
+                    List.of(new Problem.FieldError("credential", GITHUB_APP_PULLS)),
+                    null);
         }
-        return Panache.withSession(() -> credentials.registryLogin(accountId, credential)).map(Optional::of);
+        return Panache.withSession(() -> credentials.registryLogin(accountId, credential))
+                .map(Optional::of);
     }
 
-    private Uni<Stored> store(String accountId, String actor, String name, AgentImageRequest request, ImageReference image,
-            String credential, ImageCheck check) {
+    private Uni<Stored> store(
+            String accountId,
+            String actor,
+            String name,
+            AgentImageRequest request,
+            ImageReference image,
+            String credential,
+            ImageCheck check) {
         boolean makeDefault = Boolean.TRUE.equals(request.isDefault());
         return AgentImage.named(accountId, name).flatMap(existing -> {
             AgentImage i = existing != null ? existing : new AgentImage();
@@ -194,11 +239,17 @@ public class AgentImageService {
             i.digest = check.digest();
             i.checkedAt = clock.instant();
             i.updatedAt = clock.instant();
-            Uni<Integer> others = i.isDefault ? AgentImage.clearDefault(accountId, name).call(Panache::flush)
+            Uni<Integer> others = i.isDefault
+                    ? AgentImage.clearDefault(accountId, name).call(Panache::flush)
                     : Uni.createFrom().item(0);
             return others.flatMap(ignored -> i.<AgentImage>persist())
-                    .call(saved -> audit.record(accountId, actor, created ? "agent-image.created" : "agent-image.replaced",
-                            "agent-image", name, Map.of("image", saved.image, "digest", String.valueOf(saved.digest))))
+                    .call(saved -> audit.record(
+                            accountId,
+                            actor,
+                            created ? "agent-image.created" : "agent-image.replaced",
+                            "agent-image",
+                            name,
+                            Map.of("image", saved.image, "digest", String.valueOf(saved.digest))))
                     .map(saved -> new Stored(AgentImageView.of(saved), created));
         });
     }
@@ -240,8 +291,12 @@ public class AgentImageService {
     /** The registry's refusal as a 422: its own reason, the kind of failure, and when to retry if it may pass later. */
     static ProblemException notPullable(ImageReference image, RegistryException e) {
         String reason = e.error().name().toLowerCase(Locale.ROOT).replace('_', '-');
-        return new ProblemException("image-not-pullable", "Unprocessable Content", 422,
+        return new ProblemException(
+                "image-not-pullable",
+                "Unprocessable Content",
+                422,
                 "image: " + image + " cannot be pulled: " + e.getMessage(),
-                List.of(new Problem.FieldError("image", reason + ": " + e.getMessage())), e.retryAfter().orElse(null));
+                List.of(new Problem.FieldError("image", reason + ": " + e.getMessage())),
+                e.retryAfter().orElse(null));
     }
 }

@@ -54,6 +54,8 @@ public class Credential extends PanacheEntityBase {
 
     /** One page of the account's credentials, by name, after the given name. */
     public static Uni<List<Credential>> pageForAccount(String accountId, String afterName, int limit) {
-        return find("accountId = ?1 and name > ?2", Sort.by("name"), accountId, afterName).page(0, limit).list();
+        return find("accountId = ?1 and name > ?2", Sort.by("name"), accountId, afterName)
+                .page(0, limit)
+                .list();
     }
 }

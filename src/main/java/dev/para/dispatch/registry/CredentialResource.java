@@ -46,21 +46,27 @@ public class CredentialResource {
     @PUT
     @Path("/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Store a credential (sealed); 201 when new, 200 when replaced",
+    @Operation(
+            summary = "Store a credential (sealed); 201 when new, 200 when replaced",
             description = "kind registry-basic takes username and password (or a personal access token); "
                     + "anthropic-api-key and claude-oauth-token take value. The answer never holds the secret.")
     public Uni<Response> put(@PathParam("name") String name, CredentialRequest request) {
-        return credentials.put(caller.id(), caller.actor(), name, request)
-                .map(stored -> Response.status(stored.created() ? 201 : 200).entity(stored.view()).build());
+        return credentials
+                .put(caller.id(), caller.actor(), name, request)
+                .map(stored -> Response.status(stored.created() ? 201 : 200)
+                        .entity(stored.view())
+                        .build());
     }
 
     @GET
-    @Operation(summary = "The caller's credentials: kind, fingerprint and timestamps, never values",
+    @Operation(
+            summary = "The caller's credentials: kind, fingerprint and timestamps, never values",
             description = "Cursor-paged, by name.")
-    public Uni<Page<CredentialView>> list(@QueryParam("limit") @Min(1) @Max(1000) Integer limit,
-            @QueryParam("cursor") String cursor) {
+    public Uni<Page<CredentialView>> list(
+            @QueryParam("limit") @Min(1) @Max(1000) Integer limit, @QueryParam("cursor") String cursor) {
         String after = Cursor.decodeName(cursor);
-        return Page.read(limit, config, n -> credentials.page(caller.id(), after, n), last -> Cursor.encode(last.name()));
+        return Page.read(
+                limit, config, n -> credentials.page(caller.id(), after, n), last -> Cursor.encode(last.name()));
     }
 
     @GET
@@ -74,6 +80,8 @@ public class CredentialResource {
     @Path("/{name}")
     @Operation(summary = "Delete a credential no agent image pulls with")
     public Uni<Response> delete(@PathParam("name") String name) {
-        return credentials.delete(caller.id(), caller.actor(), name).map(ignored -> Response.noContent().build());
+        return credentials
+                .delete(caller.id(), caller.actor(), name)
+                .map(ignored -> Response.noContent().build());
     }
 }

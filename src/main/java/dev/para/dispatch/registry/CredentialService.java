@@ -22,6 +22,7 @@ public class CredentialService {
 
     /** The purpose sealed values of this table are bound to (see crypto.ResealJob). */
     static final String PURPOSE = "credential";
+
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final int MAX_SECRET = 8192;
 
@@ -46,13 +47,14 @@ public class CredentialService {
         if (request == null) {
             throw ProblemException.badRequest("body", "is required");
         }
-        CredentialKind kind = CredentialKind.of(request.kind()).orElseThrow(() -> ProblemException.badRequest("kind",
-                "must be one of registry-basic, anthropic-api-key, claude-oauth-token"));
+        CredentialKind kind = CredentialKind.of(request.kind())
+                .orElseThrow(() -> ProblemException.badRequest(
+                        "kind", "must be one of registry-basic, anthropic-api-key, claude-oauth-token"));
         String secret;
         String fingerprint;
         if (kind == CredentialKind.REGISTRY_BASIC) {
-            RegistryCredential login = new RegistryCredential(required("username", request.username()),
-                    required("password", request.password()));
+            RegistryCredential login = new RegistryCredential(
+                    required("username", request.username()), required("password", request.password()));
             secret = write(Map.of("username", login.username(), "password", login.password()));
             fingerprint = login.fingerprint();
         } else {
@@ -74,15 +76,21 @@ public class CredentialService {
             c.fingerprint = fingerprint;
             c.updatedAt = clock.instant();
             return c.<Credential>persist()
-                    .call(saved -> audit.record(accountId, actor, created ? "credential.created" : "credential.replaced",
-                            "credential", name, Map.of("kind", kind.wire(), "fingerprint", fingerprint)))
+                    .call(saved -> audit.record(
+                            accountId,
+                            actor,
+                            created ? "credential.created" : "credential.replaced",
+                            "credential",
+                            name,
+                            Map.of("kind", kind.wire(), "fingerprint", fingerprint)))
                     .map(saved -> new Stored(CredentialView.of(saved), created));
         });
     }
 
     @WithSession
     public Uni<List<CredentialView>> page(String accountId, String afterName, int limit) {
-        return Credential.pageForAccount(accountId, afterName, limit).map(all -> all.stream().map(CredentialView::of).toList());
+        return Credential.pageForAccount(accountId, afterName, limit)
+                .map(all -> all.stream().map(CredentialView::of).toList());
     }
 
     @WithSession
@@ -95,12 +103,15 @@ public class CredentialService {
         return existing(accountId, name)
                 .call(c -> AgentImage.usingCredential(accountId, name).invoke(users -> {
                     if (!users.isEmpty()) {
-                        throw ProblemException.conflict("credential-in-use", "The agent images " + users
-                                + " pull with this credential; change or delete them first");
+                        throw ProblemException.conflict(
+                                "credential-in-use",
+                                "The agent images " + users
+                                        + " pull with this credential; change or delete them first");
                     }
                 }))
                 .call(c -> c.delete())
-                .call(c -> audit.record(accountId, actor, "credential.deleted", "credential", name, Map.of("kind", c.kind)))
+                .call(c -> audit.record(
+                        accountId, actor, "credential.deleted", "credential", name, Map.of("kind", c.kind)))
                 .replaceWithVoid();
     }
 
@@ -112,8 +123,12 @@ public class CredentialService {
     public Uni<Map.Entry<String, String>> agentKey(String accountId, String name) {
         return Credential.named(accountId, name).map(c -> {
             if (c == null || CredentialKind.REGISTRY_BASIC.wire().equals(c.kind)) {
-                throw new ProblemException("credential-unusable", "Unprocessable Content", 422, "agentCredential: '" + name
-                        + "' is not an anthropic-api-key or claude-oauth-token credential of this account");
+                throw new ProblemException(
+                        "credential-unusable",
+                        "Unprocessable Content",
+                        422,
+                        "agentCredential: '" + name
+                                + "' is not an anthropic-api-key or claude-oauth-token credential of this account");
             }
             return Map.entry(c.kind, opened(c));
         });
@@ -123,12 +138,16 @@ public class CredentialService {
     public Uni<RegistryCredential> registryLogin(String accountId, String name) {
         return Credential.named(accountId, name).map(c -> {
             if (c == null || !CredentialKind.REGISTRY_BASIC.wire().equals(c.kind)) {
-                throw new ProblemException("credential-unusable", "Unprocessable Content", 422,
+                throw new ProblemException(
+                        "credential-unusable",
+                        "Unprocessable Content",
+                        422,
                         "credential: '" + name + "' is not a registry-basic credential of this account");
             }
             try {
                 JsonNode login = json.readTree(opened(c));
-                return new RegistryCredential(login.path("username").asText(), login.path("password").asText());
+                return new RegistryCredential(
+                        login.path("username").asText(), login.path("password").asText());
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("A stored registry credential is not readable");
             }
@@ -147,7 +166,8 @@ public class CredentialService {
 
     static void requireName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw ProblemException.badRequest("name", "must be 1-63 lower case letters, digits and dashes, starting with a letter or digit");
+            throw ProblemException.badRequest(
+                    "name", "must be 1-63 lower case letters, digits and dashes, starting with a letter or digit");
         }
     }
 
@@ -177,9 +197,14 @@ public class CredentialService {
         try {
             return sealer.open(c.sealedValue, PURPOSE, binding(c.accountId, c.name));
         } catch (dev.para.dispatch.crypto.SealingException e) {
-            Log.warnf("Credential '%s' of account %s does not open in its row: %s", c.name, c.accountId, e.getMessage());
-            throw new ProblemException("credential-unreadable", "Conflict", 409, "The stored credential '" + c.name
-                    + "' does not open for this account (it was sealed for another row or account); store it again");
+            Log.warnf(
+                    "Credential '%s' of account %s does not open in its row: %s", c.name, c.accountId, e.getMessage());
+            throw new ProblemException(
+                    "credential-unreadable",
+                    "Conflict",
+                    409,
+                    "The stored credential '" + c.name
+                            + "' does not open for this account (it was sealed for another row or account); store it again");
         }
     }
 

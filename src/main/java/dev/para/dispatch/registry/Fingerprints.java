@@ -8,8 +8,7 @@ import java.util.HexFormat;
 /** Short, one-way identifiers of secrets: enough to tell two apart, nothing to recover them. */
 final class Fingerprints {
 
-    private Fingerprints() {
-    }
+    private Fingerprints() {}
 
     static String of(String secret) {
         try {

@@ -24,8 +24,10 @@ public class ImageCheckLimiter {
 
     private final RegistryConfig config;
     private final Clock clock;
-    private final Cache<String, Window> windows = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterWrite(WINDOW.multipliedBy(2)).build();
+    private final Cache<String, Window> windows = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(WINDOW.multipliedBy(2))
+            .build();
 
     ImageCheckLimiter(RegistryConfig config, Clock clock) {
         this.config = config;
@@ -35,13 +37,22 @@ public class ImageCheckLimiter {
     /** Takes one check for the account, or answers 429 with when the next one is possible. */
     public void take(String accountId) {
         long now = clock.millis();
-        Window window = windows.asMap().compute(accountId, (id, current) ->
-                current == null || now - current.startMillis() >= WINDOW.toMillis() ? new Window(now, new AtomicInteger()) : current);
+        Window window = windows.asMap()
+                .compute(
+                        accountId,
+                        (id, current) -> current == null || now - current.startMillis() >= WINDOW.toMillis()
+                                ? new Window(now, new AtomicInteger())
+                                : current);
         if (window.used().incrementAndGet() > config.checksPerMinute()) {
             long left = Math.max(1, (window.startMillis() + WINDOW.toMillis() - now + 999) / 1000);
-            throw new ProblemException("image-checks-limited", "Too Many Requests", 429, "At most "
-                    + config.checksPerMinute() + " image checks a minute per account; try again in " + left + " s",
-                    List.of(), Duration.ofSeconds(left));
+            throw new ProblemException(
+                    "image-checks-limited",
+                    "Too Many Requests",
+                    429,
+                    "At most " + config.checksPerMinute() + " image checks a minute per account; try again in " + left
+                            + " s",
+                    List.of(),
+                    Duration.ofSeconds(left));
         }
     }
 }

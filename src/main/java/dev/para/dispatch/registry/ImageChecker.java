@@ -29,35 +29,45 @@ public class ImageChecker {
 
     public ImageChecker(RegistryClient client, RegistryConfig config, MeterRegistry registry) {
         this.client = client;
-        this.cache = Caffeine.newBuilder().expireAfterWrite(config.cacheTtl()).maximumSize(10_000).buildAsync();
+        this.cache = Caffeine.newBuilder()
+                .expireAfterWrite(config.cacheTtl())
+                .maximumSize(10_000)
+                .buildAsync();
         this.hits = cacheCounter(registry, "hit");
         this.misses = cacheCounter(registry, "miss");
     }
 
     private static Counter cacheCounter(MeterRegistry registry, String result) {
-        return Counter.builder("para.registry.cache").description("Image checks answered from the cache (hit) or the registry (miss)")
-                .tag("result", result).register(registry);
+        return Counter.builder("para.registry.cache")
+                .description("Image checks answered from the cache (hit) or the registry (miss)")
+                .tag("result", result)
+                .register(registry);
     }
 
     /** The image's manifest, or a {@link RegistryException} saying why it cannot be pulled. */
     public Uni<ImageCheck> check(ImageReference image, Optional<RegistryCredential> credential) {
-        String key = image + "|" + credential.map(RegistryCredential::fingerprint).orElse("anonymous");
+        String key =
+                image + "|" + credential.map(RegistryCredential::fingerprint).orElse("anonymous");
         CompletableFuture<Outcome> cached = cache.getIfPresent(key);
         if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
             hits.increment();
             return unwrap(cached.getNow(null)); // done: this reads it, it never waits
         }
         misses.increment();
-        CompletableFuture<Outcome> outcome = cache.get(key, (k, executor) -> client.check(image, credential)
-                .map(found -> new Outcome(found, null))
-                .onFailure(e -> e instanceof RegistryException r && !r.retryable())
-                .recoverWithItem(e -> new Outcome(null, (RegistryException) e))
-                .subscribeAsCompletionStage());
+        CompletableFuture<Outcome> outcome = cache.get(
+                key,
+                (k, executor) -> client.check(image, credential)
+                        .map(found -> new Outcome(found, null))
+                        .onFailure(e -> e instanceof RegistryException r && !r.retryable())
+                        .recoverWithItem(e -> new Outcome(null, (RegistryException) e))
+                        .subscribeAsCompletionStage());
         return Contexts.onCallersContext(outcome).flatMap(ImageChecker::unwrap);
     }
 
     private static Uni<ImageCheck> unwrap(Outcome outcome) {
-        return outcome.refusal() != null ? Uni.createFrom().failure(outcome.refusal()) : Uni.createFrom().item(outcome.image());
+        return outcome.refusal() != null
+                ? Uni.createFrom().failure(outcome.refusal())
+                : Uni.createFrom().item(outcome.image());
     }
 
     /** Forgets every remembered check, for example after a credential changed. */

@@ -19,7 +19,10 @@ public record ImageReference(String registry, String repository, String tag, Str
 
     /** Reads a reference; {@link IllegalArgumentException} with a reason a person can act on. */
     public static ImageReference parse(String text) {
-        if (text == null || text.isBlank() || text.length() > 512 || !text.strip().equals(text)) {
+        if (text == null
+                || text.isBlank()
+                || text.length() > 512
+                || !text.strip().equals(text)) {
             throw new IllegalArgumentException("must be an image reference such as ghcr.io/owner/agent:1.0");
         }
         String rest = text;
@@ -58,7 +61,8 @@ public record ImageReference(String registry, String repository, String tag, Str
         }
         for (String component : rest.split("/", -1)) {
             if (!COMPONENT.matcher(component).matches()) {
-                throw new IllegalArgumentException("has an invalid repository '" + rest + "' (lower case letters, digits, . _ -)");
+                throw new IllegalArgumentException(
+                        "has an invalid repository '" + rest + "' (lower case letters, digits, . _ -)");
             }
         }
         if (registry.equals(DOCKER_HUB) && !rest.contains("/")) {

@@ -13,7 +13,7 @@ public record LaunchImage(Optional<PullLogin> pull, Map<String, String> agentFil
 
     @Override
     public String toString() {
-        return "LaunchImage[pull=" + pull.map(PullLogin::registry).orElse("none") + ", agentFiles=" + agentFiles.keySet()
-                + ", agent=" + agent + "]";
+        return "LaunchImage[pull=" + pull.map(PullLogin::registry).orElse("none") + ", agentFiles="
+                + agentFiles.keySet() + ", agent=" + agent + "]";
     }
 }

@@ -56,18 +56,28 @@ final class RegistryAddresses {
     private static final List<Cidr> CGNAT = List.of(Cidr.parse("100.64.0.0/10"));
     private static final List<Cidr> UNIQUE_LOCAL = List.of(Cidr.parse("fc00::/7"));
     /** Blocks no registry lives in: "this network", benchmarking, documentation, reserved. */
-    private static final List<Cidr> RESERVED = List.of(Cidr.parse("0.0.0.0/8"), Cidr.parse("192.0.0.0/24"),
-            Cidr.parse("198.18.0.0/15"), Cidr.parse("240.0.0.0/4"), Cidr.parse("64:ff9b::/96"), Cidr.parse("100::/64"));
+    private static final List<Cidr> RESERVED = List.of(
+            Cidr.parse("0.0.0.0/8"),
+            Cidr.parse("192.0.0.0/24"),
+            Cidr.parse("198.18.0.0/15"),
+            Cidr.parse("240.0.0.0/4"),
+            Cidr.parse("64:ff9b::/96"),
+            Cidr.parse("100::/64"));
 
     private final List<String> allowedHosts;
     private final boolean allowPrivate;
     private final List<Cidr> cluster;
 
     RegistryAddresses(RegistryConfig config) {
-        this.allowedHosts = config.allowedHosts().orElse(List.of()).stream().map(h -> h.strip().toLowerCase(Locale.ROOT))
-                .filter(h -> !h.isEmpty()).toList();
+        this.allowedHosts = config.allowedHosts().orElse(List.of()).stream()
+                .map(h -> h.strip().toLowerCase(Locale.ROOT))
+                .filter(h -> !h.isEmpty())
+                .toList();
         this.allowPrivate = config.allowPrivateAddresses();
-        this.cluster = config.clusterCidrs().orElse(List.of()).stream().filter(c -> !c.isBlank()).map(Cidr::parse).toList();
+        this.cluster = config.clusterCidrs().orElse(List.of()).stream()
+                .filter(c -> !c.isBlank())
+                .map(Cidr::parse)
+                .toList();
     }
 
     /** Whether the operator allowed this host (and port) by name. */
@@ -92,8 +102,11 @@ final class RegistryAddresses {
                 refusal(address).ifPresent(why -> {
                     // the caller learns that the host is refused, not which kind of internal address it has
                     Log.debugf("Registry host %s refused: it resolves to %s", host, why);
-                    throw new RegistryException(RegistryError.ADDRESS_REFUSED, host + " resolves to an internal address;"
-                            + " an operator can allow the host by name (para.registry.allowed-hosts)", null);
+                    throw new RegistryException(
+                            RegistryError.ADDRESS_REFUSED,
+                            host + " resolves to an internal address;"
+                                    + " an operator can allow the host by name (para.registry.allowed-hosts)",
+                            null);
                 });
             }
         }
@@ -106,7 +119,9 @@ final class RegistryAddresses {
         if (a.isLoopbackAddress()) {
             return Optional.of("a loopback address");
         }
-        if (a.isLinkLocalAddress() || a.isAnyLocalAddress() || a.isMulticastAddress()
+        if (a.isLinkLocalAddress()
+                || a.isAnyLocalAddress()
+                || a.isMulticastAddress()
                 || a.getHostAddress().equalsIgnoreCase("fd00:ec2:0:0:0:0:0:254")) {
             return Optional.of("a link-local, metadata or unspecified address");
         }
@@ -116,7 +131,8 @@ final class RegistryAddresses {
         if (RESERVED.stream().anyMatch(c -> c.contains(a))) {
             return Optional.of("a reserved address");
         }
-        boolean internal = a.isSiteLocalAddress() || CGNAT.stream().anyMatch(c -> c.contains(a))
+        boolean internal = a.isSiteLocalAddress()
+                || CGNAT.stream().anyMatch(c -> c.contains(a))
                 || UNIQUE_LOCAL.stream().anyMatch(c -> c.contains(a));
         if (internal && !allowPrivate) {
             return Optional.of("a private address (para.registry.allow-private-addresses is off)");

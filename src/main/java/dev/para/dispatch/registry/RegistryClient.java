@@ -34,11 +34,13 @@ public class RegistryClient {
 
     static final String REQUEST_TIMER = "para.registry.request";
     /** Every manifest kind a pull may meet: multi-platform indexes and single manifests, OCI and Docker. */
-    static final String ACCEPT = String.join(", ",
+    static final String ACCEPT = String.join(
+            ", ",
             "application/vnd.oci.image.index.v1+json",
             "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.docker.distribution.manifest.list.v2+json",
             "application/vnd.docker.distribution.manifest.v2+json");
+
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     /** How long an Authorization is reused at most; a Bearer token's own {@code expires_in} may shorten it. */
     private static final Duration AUTHORIZATION_REUSE = Duration.ofMinutes(5);
@@ -51,8 +53,10 @@ public class RegistryClient {
     private final ObjectMapper json;
     private final RegistryHttp http;
     /** Per registry, repository and credential: the next check of another tag skips the 401 and the token service. */
-    private final Cache<String, Authorization> authorizations = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(AUTHORIZATION_REUSE).build();
+    private final Cache<String, Authorization> authorizations = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(AUTHORIZATION_REUSE)
+            .build();
 
     public RegistryClient(RegistryConfig config, MeterRegistry registry, ObjectMapper json, Vertx vertx) {
         this.config = config;
@@ -71,7 +75,12 @@ public class RegistryClient {
             RegistryException e = (RegistryException) failure;
             Optional<Duration> wait = backoff(e, retry);
             return wait.isPresent()
-                    ? Uni.createFrom().voidItem().onItem().delayIt().by(wait.get()).flatMap(v -> attempt(image, credential, retry + 1))
+                    ? Uni.createFrom()
+                            .voidItem()
+                            .onItem()
+                            .delayIt()
+                            .by(wait.get())
+                            .flatMap(v -> attempt(image, credential, retry + 1))
                     : Uni.createFrom().failure(e);
         });
     }
@@ -84,34 +93,45 @@ public class RegistryClient {
             return e.retryAfter().filter(after -> after.compareTo(config.maxRetryAfter()) <= 0);
         }
         long base = config.retryDelay().toMillis() << retry;
-        return Optional.of(Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1)));
+        return Optional.of(
+                Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1)));
     }
 
     /** HEAD the manifest; on a 401, authenticate as the challenge says and ask again. */
     private Uni<ImageCheck> manifest(ImageReference image, Optional<RegistryCredential> credential) {
         URI uri = URI.create(base(image) + "/v2/" + image.repository() + "/manifests/" + image.reference());
-        String key = image.registry() + "|" + image.repository() + "|" + credential.map(RegistryCredential::fingerprint).orElse("-");
+        String key = image.registry() + "|" + image.repository() + "|"
+                + credential.map(RegistryCredential::fingerprint).orElse("-");
         Authorization reused = authorizations.getIfPresent(key);
         String first = reused != null && Instant.now().isBefore(reused.reuseUntil()) ? reused.header() : null;
         return send("manifest", manifestRequest(image, uri, "HEAD", first))
-                .flatMap(answer -> answer.status() != 401 ? Uni.createFrom().item(answer)
+                .flatMap(answer -> answer.status() != 401
+                        ? Uni.createFrom().item(answer)
                         : authorization(image, credential, answer)
                                 .invoke(auth -> authorizations.put(key, auth))
                                 .flatMap(auth -> send("manifest", manifestRequest(image, uri, "HEAD", auth.header()))))
-                .flatMap(answer -> answer.status() != 404 ? Uni.createFrom().item(answer)
+                .flatMap(answer -> answer.status() != 404
+                        ? Uni.createFrom().item(answer)
                         // A missing manifest: the tag list says whether the repository is missing too.
-                        : send("tags", manifestRequest(image, URI.create(base(image) + "/v2/" + image.repository() + "/tags/list"),
-                                "GET", answer.authorizationSent()))
+                        : send(
+                                        "tags",
+                                        manifestRequest(
+                                                image,
+                                                URI.create(base(image) + "/v2/" + image.repository() + "/tags/list"),
+                                                "GET",
+                                                answer.authorizationSent()))
                                 .map(tags -> tags.status() == 404 ? tags : answer))
                 .map(answer -> result(image, credential, answer));
     }
 
     /** A request to the image's registry: its Authorization (a credential, or a token for it) goes to that host only. */
-    private static RegistryHttp.Request manifestRequest(ImageReference image, URI uri, String method, String authorization) {
+    private static RegistryHttp.Request manifestRequest(
+            ImageReference image, URI uri, String method, String authorization) {
         return new RegistryHttp.Request(method, uri, Map.of("Accept", ACCEPT), authorization, image.apiHost());
     }
 
-    private ImageCheck result(ImageReference image, Optional<RegistryCredential> credential, RegistryHttp.Answer answer) {
+    private ImageCheck result(
+            ImageReference image, Optional<RegistryCredential> credential, RegistryHttp.Answer answer) {
         int status = answer.status();
         if (status == 200) {
             String digest = answer.header("Docker-Content-Digest").orElse(image.digest());
@@ -122,36 +142,51 @@ public class RegistryClient {
         throw switch (status) {
             // A token without the pull scope: the credential is valid, this repository is not for it
             // (registries also answer so for repositories that do not exist, not to reveal them).
-            case 401 -> answer.header("WWW-Authenticate").orElse("").contains("insufficient_scope")
-                    ? new RegistryException(RegistryError.PERMISSION, "no pull access to " + image.repository()
-                            + " (or it does not exist)", null)
-                    : new RegistryException(RegistryError.AUTHENTICATION,
-                            credential.isEmpty() ? "the image is private and no credential was given" : detail, null);
+            case 401 ->
+                answer.header("WWW-Authenticate").orElse("").contains("insufficient_scope")
+                        ? new RegistryException(
+                                RegistryError.PERMISSION,
+                                "no pull access to " + image.repository() + " (or it does not exist)",
+                                null)
+                        : new RegistryException(
+                                RegistryError.AUTHENTICATION,
+                                credential.isEmpty() ? "the image is private and no credential was given" : detail,
+                                null);
             case 403 -> new RegistryException(RegistryError.PERMISSION, detail, null);
-            case 404 -> answer.uri().getPath().endsWith("/tags/list")
-                    ? new RegistryException(RegistryError.REPOSITORY_NOT_FOUND, image.repository()
-                            + (detail == null ? "" : " (" + detail + ")"), null)
-                    : new RegistryException(RegistryError.MANIFEST_NOT_FOUND, image.reference(), null);
+            case 404 ->
+                answer.uri().getPath().endsWith("/tags/list")
+                        ? new RegistryException(
+                                RegistryError.REPOSITORY_NOT_FOUND,
+                                image.repository() + (detail == null ? "" : " (" + detail + ")"),
+                                null)
+                        : new RegistryException(RegistryError.MANIFEST_NOT_FOUND, image.reference(), null);
             case 429 -> new RegistryException(RegistryError.RATE_LIMITED, detail, retryAfter(answer));
-            default -> status >= 500
-                    ? new RegistryException(RegistryError.UNREACHABLE, "HTTP " + status, retryAfter(answer))
-                    : new RegistryException(RegistryError.PROTOCOL, "HTTP " + status, null);
+            default ->
+                status >= 500
+                        ? new RegistryException(RegistryError.UNREACHABLE, "HTTP " + status, retryAfter(answer))
+                        : new RegistryException(RegistryError.PROTOCOL, "HTTP " + status, null);
         };
     }
 
     /** The Authorization for the challenge of a 401: Basic, or a Bearer token from the realm. */
-    private Uni<Authorization> authorization(ImageReference image, Optional<RegistryCredential> credential,
-            RegistryHttp.Answer challenged) {
+    private Uni<Authorization> authorization(
+            ImageReference image, Optional<RegistryCredential> credential, RegistryHttp.Answer challenged) {
         String challenge = challenged.header("WWW-Authenticate").orElse("");
         if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
-            return credential.map(c -> Uni.createFrom().item(new Authorization(c.basicAuthorization(),
-                            Instant.now().plus(AUTHORIZATION_REUSE))))
-                    .orElseGet(() -> Uni.createFrom().failure(new RegistryException(RegistryError.AUTHENTICATION,
-                            "the registry asks for a credential and none was given", null)));
+            return credential
+                    .map(c -> Uni.createFrom()
+                            .item(new Authorization(
+                                    c.basicAuthorization(), Instant.now().plus(AUTHORIZATION_REUSE))))
+                    .orElseGet(() -> Uni.createFrom()
+                            .failure(new RegistryException(
+                                    RegistryError.AUTHENTICATION,
+                                    "the registry asks for a credential and none was given",
+                                    null)));
         }
         if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
-            return Uni.createFrom().failure(new RegistryException(RegistryError.PROTOCOL,
-                    "401 without a Basic or Bearer challenge", null));
+            return Uni.createFrom()
+                    .failure(new RegistryException(
+                            RegistryError.PROTOCOL, "401 without a Basic or Bearer challenge", null));
         }
         Map<String, String> params = new LinkedHashMap<>();
         Matcher m = CHALLENGE_PARAM.matcher(challenge);
@@ -166,15 +201,21 @@ public class RegistryClient {
             realmUri = null;
         }
         if (realmUri == null || realmUri.getHost() == null) {
-            return Uni.createFrom().failure(new RegistryException(RegistryError.PROTOCOL, "a Bearer challenge without a realm", null));
+            return Uni.createFrom()
+                    .failure(new RegistryException(RegistryError.PROTOCOL, "a Bearer challenge without a realm", null));
         }
         if (!"https".equalsIgnoreCase(realmUri.getScheme()) && !http.mayUseHttp(realmUri)) {
-            return Uni.createFrom().failure(new RegistryException(RegistryError.ADDRESS_REFUSED,
-                    "the token service must be https (plain http only with hosts the operator allowed)", null));
+            return Uni.createFrom()
+                    .failure(new RegistryException(
+                            RegistryError.ADDRESS_REFUSED,
+                            "the token service must be https (plain http only with hosts the operator allowed)",
+                            null));
         }
         String scope = params.getOrDefault("scope", "repository:" + image.repository() + ":pull");
-        StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? '&' : '?')
-                .append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        StringBuilder url = new StringBuilder(realm)
+                .append(realm.contains("?") ? '&' : '?')
+                .append("scope=")
+                .append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
         if (params.containsKey("service")) {
             url.append("&service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8));
         }
@@ -182,25 +223,36 @@ public class RegistryClient {
         // a realm elsewhere gets an anonymous request.
         String realmHost = realmUri.getHost();
         boolean ownTokenService = sameSite(realmHost, image.apiHost());
-        RegistryHttp.Request request = new RegistryHttp.Request("GET", URI.create(url.toString()), Map.of(),
-                credential.filter(c -> ownTokenService).map(RegistryCredential::basicAuthorization).orElse(null),
+        RegistryHttp.Request request = new RegistryHttp.Request(
+                "GET",
+                URI.create(url.toString()),
+                Map.of(),
+                credential
+                        .filter(c -> ownTokenService)
+                        .map(RegistryCredential::basicAuthorization)
+                        .orElse(null),
                 ownTokenService ? realmHost : null);
         return send("token", request).map(answer -> {
             if (answer.status() == 401 || answer.status() == 403) {
-                throw new RegistryException(RegistryError.AUTHENTICATION, "the token service refused the credential", null);
+                throw new RegistryException(
+                        RegistryError.AUTHENTICATION, "the token service refused the credential", null);
             }
             if (answer.status() == 429) {
                 throw new RegistryException(RegistryError.RATE_LIMITED, "at the token service", retryAfter(answer));
             }
             if (answer.status() >= 500) {
-                throw new RegistryException(RegistryError.UNREACHABLE, "the token service answered HTTP " + answer.status(), null);
+                throw new RegistryException(
+                        RegistryError.UNREACHABLE, "the token service answered HTTP " + answer.status(), null);
             }
             try {
                 JsonNode body = json.readTree(answer.body());
-                String token = body.path("token").asText(body.path("access_token").asText(""));
+                String token =
+                        body.path("token").asText(body.path("access_token").asText(""));
                 if (answer.status() != 200 || token.isEmpty()) {
-                    throw new RegistryException(RegistryError.PROTOCOL, "the token service answered HTTP "
-                            + answer.status() + " without a token", null);
+                    throw new RegistryException(
+                            RegistryError.PROTOCOL,
+                            "the token service answered HTTP " + answer.status() + " without a token",
+                            null);
                 }
                 // Reused until shortly before the token expires (60 s when the service does not say).
                 long lifetime = body.path("expires_in").asLong(60);
@@ -214,12 +266,16 @@ public class RegistryClient {
     private Uni<RegistryHttp.Answer> send(String operation, RegistryHttp.Request request) {
         Timer.Sample sample = Timer.start();
         return http.exchange(request)
-                .onItemOrFailure().invoke((answer, failure) -> sample.stop(Timer.builder(REQUEST_TIMER)
+                .onItemOrFailure()
+                .invoke((answer, failure) -> sample.stop(Timer.builder(REQUEST_TIMER)
                         .description("Calls to container registries, by operation and outcome")
                         .tags("operation", operation, "outcome", failure != null ? "network" : outcome(answer.status()))
                         .register(registry)))
-                .onFailure(e -> !(e instanceof RegistryException)).transform(e -> new RegistryException(
-                        RegistryError.UNREACHABLE, request.uri().getHost() + " (" + e.getClass().getSimpleName() + ")", null));
+                .onFailure(e -> !(e instanceof RegistryException))
+                .transform(e -> new RegistryException(
+                        RegistryError.UNREACHABLE,
+                        request.uri().getHost() + " (" + e.getClass().getSimpleName() + ")",
+                        null));
     }
 
     /**
@@ -254,8 +310,13 @@ public class RegistryClient {
     }
 
     private static String outcome(int status) {
-        return status < 300 ? "success" : status == 401 ? "unauthorized" : status == 404 ? "not_found"
-                : status == 429 ? "rate_limited" : status >= 500 ? "server_error" : "client_error";
+        return status < 300
+                ? "success"
+                : status == 401
+                        ? "unauthorized"
+                        : status == 404
+                                ? "not_found"
+                                : status == 429 ? "rate_limited" : status >= 500 ? "server_error" : "client_error";
     }
 
     private String base(ImageReference image) {
@@ -282,12 +343,14 @@ public class RegistryClient {
     }
 
     private static Duration retryAfter(RegistryHttp.Answer answer) {
-        return answer.header("Retry-After").flatMap(value -> {
-            try {
-                return Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        }).orElse(null);
+        return answer.header("Retry-After")
+                .flatMap(value -> {
+                    try {
+                        return Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
+                    } catch (NumberFormatException e) {
+                        return Optional.empty();
+                    }
+                })
+                .orElse(null);
     }
 }

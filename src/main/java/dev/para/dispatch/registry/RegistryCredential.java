@@ -10,7 +10,8 @@ import java.util.Base64;
 public record RegistryCredential(String username, String password) {
 
     public String basicAuthorization() {
-        return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Identifies the credential in caches and API answers without revealing it. */

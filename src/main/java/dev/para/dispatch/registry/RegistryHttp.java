@@ -53,58 +53,75 @@ final class RegistryHttp {
         this.addresses = new RegistryAddresses(config);
         this.http = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
-                .setVerifyHost(true).setForceSni(true).setMaxPoolSize(16).setKeepAlive(true));
+                .setVerifyHost(true)
+                .setForceSni(true)
+                .setMaxPoolSize(16)
+                .setKeepAlive(true));
     }
 
     /** Whether plain HTTP may be spoken with this host (a lab registry, or one the operator allowed by name). */
     boolean mayUseHttp(URI uri) {
         String hostPort = uri.getHost() + ":" + port(uri);
         return config.insecureRegistries().orElse(java.util.List.of()).stream()
-                .anyMatch(h -> h.equalsIgnoreCase(hostPort) || h.equalsIgnoreCase(uri.getHost()))
+                        .anyMatch(h -> h.equalsIgnoreCase(hostPort) || h.equalsIgnoreCase(uri.getHost()))
                 || addresses.allowed(uri.getHost(), port(uri));
     }
 
     /** The exchange, redirects and body included, within the request timeout. */
     Uni<Answer> exchange(Request request) {
         return hop(request, 0)
-                .ifNoItem().after(config.requestTimeout()).failWith(() -> new RegistryException(RegistryError.UNREACHABLE,
-                        request.uri().getHost() + " did not answer within " + config.requestTimeout(), null));
+                .ifNoItem()
+                .after(config.requestTimeout())
+                .failWith(() -> new RegistryException(
+                        RegistryError.UNREACHABLE,
+                        request.uri().getHost() + " did not answer within " + config.requestTimeout(),
+                        null));
     }
 
     private Uni<Answer> hop(Request request, int redirects) {
         URI uri = request.uri();
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http") && mayUseHttp(uri))) {
-            return Uni.createFrom().failure(new RegistryException(RegistryError.ADDRESS_REFUSED,
-                    "only https is spoken with " + uri.getHost() + " (plain http only with hosts the operator allowed)", null));
+            return Uni.createFrom()
+                    .failure(new RegistryException(
+                            RegistryError.ADDRESS_REFUSED,
+                            "only https is spoken with " + uri.getHost()
+                                    + " (plain http only with hosts the operator allowed)",
+                            null));
         }
         int port = port(uri);
-        return vetted(uri.getHost(), port).flatMap(address -> send(request, address, port))
+        return vetted(uri.getHost(), port)
+                .flatMap(address -> send(request, address, port))
                 .flatMap(answer -> {
                     String location = answer.header("Location").orElse(null);
                     if (answer.status() < 300 || answer.status() >= 400 || answer.status() == 304 || location == null) {
                         return Uni.createFrom().item(answer);
                     }
                     if (redirects >= MAX_REDIRECTS) {
-                        return Uni.createFrom().failure(new RegistryException(RegistryError.PROTOCOL,
-                                "more than " + MAX_REDIRECTS + " redirects", null));
+                        return Uni.createFrom()
+                                .failure(new RegistryException(
+                                        RegistryError.PROTOCOL, "more than " + MAX_REDIRECTS + " redirects", null));
                     }
                     URI next;
                     try {
                         next = uri.resolve(location);
                     } catch (IllegalArgumentException e) {
-                        return Uni.createFrom().failure(new RegistryException(RegistryError.PROTOCOL, "a redirect to no URL", null));
+                        return Uni.createFrom()
+                                .failure(new RegistryException(RegistryError.PROTOCOL, "a redirect to no URL", null));
                     }
                     String method = answer.status() == 303 ? "GET" : request.method();
-                    return hop(new Request(method, next, request.headers(), request.authorization(), request.authorizedHost()),
+                    return hop(
+                            new Request(
+                                    method, next, request.headers(), request.authorization(), request.authorizedHost()),
                             redirects + 1);
                 });
     }
 
     /** The address to connect to, resolved on a worker thread (DNS blocks). */
     private Uni<InetAddress> vetted(String host, int port) {
-        return Uni.createFrom().completionStage(() -> vertx.<InetAddress>executeBlocking(() -> addresses.vet(host, port), false)
-                .toCompletionStage());
+        return Uni.createFrom()
+                .completionStage(() -> vertx.<InetAddress>executeBlocking(() -> addresses.vet(host, port), false)
+                        .toCompletionStage());
     }
 
     private Uni<Answer> send(Request request, InetAddress address, int port) {
@@ -112,7 +129,9 @@ final class RegistryHttp {
         boolean authorize = request.authorization() != null && sameHost(uri, port, request.authorizedHost());
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.valueOf(request.method()))
-                .setHost(uri.getHost()).setPort(port).setSsl("https".equalsIgnoreCase(uri.getScheme()))
+                .setHost(uri.getHost())
+                .setPort(port)
+                .setSsl("https".equalsIgnoreCase(uri.getScheme()))
                 .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
                 .setURI(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))
                 .setFollowRedirects(false)
@@ -121,15 +140,26 @@ final class RegistryHttp {
         if (authorize) {
             options.putHeader("Authorization", request.authorization());
         }
-        return Uni.createFrom().emitter(emitter -> http.request(options)
-                .compose(r -> r.send())
-                .onSuccess(response -> readCapped(response, uri, authorize ? request.authorization() : null, emitter))
-                .onFailure(e -> emitter.fail(e instanceof RegistryException ? e : new RegistryException(RegistryError.UNREACHABLE,
-                        uri.getHost() + " (" + e.getClass().getSimpleName() + ")", null))));
+        return Uni.createFrom()
+                .emitter(emitter -> http.request(options)
+                        .compose(r -> r.send())
+                        .onSuccess(response ->
+                                readCapped(response, uri, authorize ? request.authorization() : null, emitter))
+                        .onFailure(e -> emitter.fail(
+                                e instanceof RegistryException
+                                        ? e
+                                        : new RegistryException(
+                                                RegistryError.UNREACHABLE,
+                                                uri.getHost() + " ("
+                                                        + e.getClass().getSimpleName() + ")",
+                                                null))));
     }
 
     /** Reads the body up to the cap; past it the connection is closed, the rest never read. */
-    private static void readCapped(HttpClientResponse response, URI uri, String authorizationSent,
+    private static void readCapped(
+            HttpClientResponse response,
+            URI uri,
+            String authorizationSent,
             io.smallrye.mutiny.subscription.UniEmitter<? super Answer> emitter) {
         Buffer body = Buffer.buffer();
         boolean[] done = {false};
@@ -142,21 +172,32 @@ final class RegistryHttp {
             if (chunk.length() > room) {
                 done[0] = true;
                 response.request().connection().close();
-                emitter.complete(new Answer(uri, response.statusCode(), response.headers(),
-                        body.toString(StandardCharsets.UTF_8), authorizationSent));
+                emitter.complete(new Answer(
+                        uri,
+                        response.statusCode(),
+                        response.headers(),
+                        body.toString(StandardCharsets.UTF_8),
+                        authorizationSent));
             }
         });
         response.exceptionHandler(e -> {
             if (!done[0]) {
                 done[0] = true;
-                emitter.fail(new RegistryException(RegistryError.UNREACHABLE, uri.getHost() + " (" + e.getClass().getSimpleName() + ")", null));
+                emitter.fail(new RegistryException(
+                        RegistryError.UNREACHABLE,
+                        uri.getHost() + " (" + e.getClass().getSimpleName() + ")",
+                        null));
             }
         });
         response.endHandler(ignored -> {
             if (!done[0]) {
                 done[0] = true;
-                emitter.complete(new Answer(uri, response.statusCode(), response.headers(),
-                        body.toString(StandardCharsets.UTF_8), authorizationSent));
+                emitter.complete(new Answer(
+                        uri,
+                        response.statusCode(),
+                        response.headers(),
+                        body.toString(StandardCharsets.UTF_8),
+                        authorizationSent));
             }
         });
     }

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.audit.AuditLog;
-import dev.para.dispatch.github.GitHubClient;
 import dev.para.dispatch.github.AppCredentials;
-import dev.para.dispatch.github.InstallationTokenService;
+import dev.para.dispatch.github.GitHubClient;
 import dev.para.dispatch.github.InstallationToken;
+import dev.para.dispatch.github.InstallationTokenService;
 import dev.para.dispatch.github.TokenNarrowing;
 import dev.para.dispatch.github.model.CollaboratorPermission;
 import dev.para.dispatch.github.webhook.PayloadPeek;
@@ -38,8 +38,14 @@ public class CommentTriggerHandler implements WebhookHandler {
     private final RuntimeConfig runtime;
     private final AuditLog audit;
 
-    CommentTriggerHandler(SessionService sessions, GitHubClient github, InstallationTokenService tokens,
-            SessionConfig config, AppCredentials app, RuntimeConfig runtime, AuditLog audit) {
+    CommentTriggerHandler(
+            SessionService sessions,
+            GitHubClient github,
+            InstallationTokenService tokens,
+            SessionConfig config,
+            AppCredentials app,
+            RuntimeConfig runtime,
+            AuditLog audit) {
         this.sessions = sessions;
         this.github = github;
         this.tokens = tokens;
@@ -55,8 +61,16 @@ public class CommentTriggerHandler implements WebhookHandler {
     }
 
     /** A comment that asks for us: its command (text after the handle) and where it was made. */
-    record Trigger(long installationId, String owner, String repo, int issue, long commentId, String sender,
-            String command, String issueTitle, String issueBody) {
+    record Trigger(
+            long installationId,
+            String owner,
+            String repo,
+            int issue,
+            long commentId,
+            String sender,
+            String command,
+            String issueTitle,
+            String issueBody) {
 
         String repository() {
             return owner + "/" + repo;
@@ -96,18 +110,26 @@ public class CommentTriggerHandler implements WebhookHandler {
         return Panache.withSession(() -> Installation.<Installation>findById(trigger.installationId()))
                 .flatMap(installation -> {
                     if (installation == null || installation.accountId == null || !installation.active()) {
-                        Log.infof("Comment trigger on %s ignored: the installation is not linked to an account or not active",
+                        Log.infof(
+                                "Comment trigger on %s ignored: the installation is not linked to an account or not active",
                                 trigger.repository());
                         return Uni.createFrom().item(Outcome.IGNORED);
                     }
-                    return tokens.withToken(trigger.installationId(), serviceNarrowing(trigger),
-                                    token -> github.collaboratorPermission(token, trigger.owner(), trigger.repo(),
-                                            trigger.sender()).map(permission -> new Checked(permission, token)))
+                    return tokens.withToken(
+                                    trigger.installationId(),
+                                    serviceNarrowing(trigger),
+                                    token -> github.collaboratorPermission(
+                                                    token, trigger.owner(), trigger.repo(), trigger.sender())
+                                            .map(permission -> new Checked(permission, token)))
                             .flatMap(checked -> {
                                 if (!checked.permission().canWrite()) {
-                                    return refused(installation, trigger, checked.permission().roleName());
+                                    return refused(
+                                            installation,
+                                            trigger,
+                                            checked.permission().roleName());
                                 }
-                                return trigger.isStop() ? stop(trigger, checked.token())
+                                return trigger.isStop()
+                                        ? stop(trigger, checked.token())
                                         : start(installation, trigger, checked.token());
                             });
                 });
@@ -117,26 +139,42 @@ public class CommentTriggerHandler implements WebhookHandler {
         String prompt = t.command() + "\n\n---\nIssue #" + t.issue() + ": " + t.issueTitle()
                 + (t.issueBody().isBlank() ? "" : "\n\n" + t.issueBody());
         return sessions.createForComment(installation, t.sender(), t.repository(), prompt, t.issue(), t.commentId())
-                .flatMap(created -> created.replayed() ? Uni.createFrom().item(Outcome.PROCESSED)
-                        : reply(t, token, "Started session `" + created.session().slug() + "` ("
-                                + created.session().instanceCount() + " instance"
-                                + (created.session().instanceCount() > 1 ? "s" : "") + ")" + link(created.session())
-                                + ". I will post the pull request here when it is ready."))
-                .onFailure(ProblemException.class).recoverWithUni(e -> reply(t, token,
-                        "Could not start a session: " + e.getMessage()));
+                .flatMap(created -> created.replayed()
+                        ? Uni.createFrom().item(Outcome.PROCESSED)
+                        : reply(
+                                t,
+                                token,
+                                "Started session `" + created.session().slug() + "` ("
+                                        + created.session().instanceCount() + " instance"
+                                        + (created.session().instanceCount() > 1 ? "s" : "") + ")"
+                                        + link(created.session())
+                                        + ". I will post the pull request here when it is ready."))
+                .onFailure(ProblemException.class)
+                .recoverWithUni(e -> reply(t, token, "Could not start a session: " + e.getMessage()));
     }
 
     private Uni<Outcome> stop(Trigger t, InstallationToken token) {
         return sessions.cancelForIssue(t.repository(), t.issue(), t.sender())
-                .flatMap(cancelled -> reply(t, token, cancelled.isEmpty()
-                        ? "No session of this issue is running."
-                        : "Cancelled " + cancelled.size() + " session" + (cancelled.size() > 1 ? "s" : "") + "."));
+                .flatMap(cancelled -> reply(
+                        t,
+                        token,
+                        cancelled.isEmpty()
+                                ? "No session of this issue is running."
+                                : "Cancelled " + cancelled.size() + " session" + (cancelled.size() > 1 ? "s" : "")
+                                        + "."));
     }
 
     private Uni<Outcome> refused(Installation installation, Trigger t, String role) {
-        Log.infof("Comment trigger on %s#%d by %s refused: role %s cannot push", t.repository(), t.issue(), t.sender(), role);
-        return Panache.withTransaction(() -> audit.record(installation.accountId, t.sender(), "session.comment-refused",
-                        "repository", t.repository(), Map.of("issue", t.issue(), "role", String.valueOf(role))))
+        Log.infof(
+                "Comment trigger on %s#%d by %s refused: role %s cannot push",
+                t.repository(), t.issue(), t.sender(), role);
+        return Panache.withTransaction(() -> audit.record(
+                        installation.accountId,
+                        t.sender(),
+                        "session.comment-refused",
+                        "repository",
+                        t.repository(),
+                        Map.of("issue", t.issue(), "role", String.valueOf(role))))
                 .replaceWith(Outcome.IGNORED);
     }
 
@@ -145,7 +183,8 @@ public class CommentTriggerHandler implements WebhookHandler {
             Log.infof("[dry-run] would comment on %s#%d: %s", t.repository(), t.issue(), body);
             return Uni.createFrom().item(Outcome.PROCESSED);
         }
-        return github.commentOnIssue(token, t.owner(), t.repo(), t.issue(), body).replaceWith(Outcome.PROCESSED);
+        return github.commentOnIssue(token, t.owner(), t.repo(), t.issue(), body)
+                .replaceWith(Outcome.PROCESSED);
     }
 
     /** The commenter's permission, and the token it was read with (for the replies). */
@@ -156,20 +195,25 @@ public class CommentTriggerHandler implements WebhookHandler {
     }
 
     private String link(SessionView session) {
-        return runtime.publicUrl().map(url -> ": " + url.toString().replaceAll("/+$", "") + "/api/v1/sessions/" + session.id())
+        return runtime.publicUrl()
+                .map(url -> ": " + url.toString().replaceAll("/+$", "") + "/api/v1/sessions/" + session.id())
                 .orElse(" (id " + session.id() + ")");
     }
 
     /** The trigger in the delivery, or null when the comment is not a command for us. */
     Trigger triggerOf(WebhookEvent event) {
         JsonNode p = event.payload();
-        if (!"created".equals(event.action().orElse(null)) || event.installationId().isEmpty()) {
+        if (!"created".equals(event.action().orElse(null))
+                || event.installationId().isEmpty()) {
             return null;
         }
         JsonNode sender = p.path("sender");
         String login = sender.path("login").asText("");
-        if ("Bot".equalsIgnoreCase(sender.path("type").asText()) || login.endsWith("[bot]")
-                || app.slug().map(slug -> login.equalsIgnoreCase(slug + "[bot]")).orElse(false)) {
+        if ("Bot".equalsIgnoreCase(sender.path("type").asText())
+                || login.endsWith("[bot]")
+                || app.slug()
+                        .map(slug -> login.equalsIgnoreCase(slug + "[bot]"))
+                        .orElse(false)) {
             return null;
         }
         String body = p.path("comment").path("body").asText("").strip();
@@ -183,8 +227,15 @@ public class CommentTriggerHandler implements WebhookHandler {
             return null;
         }
         JsonNode issue = p.path("issue");
-        return new Trigger(event.installationId().get(), fullName.substring(0, slash), fullName.substring(slash + 1),
-                issue.path("number").asInt(), p.path("comment").path("id").asLong(), login, command,
-                issue.path("title").asText(""), issue.path("body").asText(""));
+        return new Trigger(
+                event.installationId().get(),
+                fullName.substring(0, slash),
+                fullName.substring(slash + 1),
+                issue.path("number").asInt(),
+                p.path("comment").path("id").asLong(),
+                login,
+                command,
+                issue.path("title").asText(""),
+                issue.path("body").asText(""));
     }
 }

@@ -11,13 +11,25 @@ import jakarta.validation.constraints.Size;
  * repository, read at the source branch). Unset optional fields take the configured defaults.
  */
 public record CreateSessionRequest(
-        @NotBlank @Pattern(regexp = OWNER_REPO, message = "must be owner/repo") String repository,
+        @NotBlank @Pattern(regexp = OWNER_REPO, message = "must be owner/repo")
+        String repository,
+
         String prompt,
-        @Size(max = 1024) @Pattern(regexp = "[^\\x00-\\x1f]+", message = "must be a path in the repository") String promptFile,
+
+        @Size(max = 1024) @Pattern(regexp = "[^\\x00-\\x1f]+", message = "must be a path in the repository")
+        String promptFile,
+
         @Min(1) Integer instances,
-        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,39}", message = "must be 1-40 letters, digits, '.', '_' or '-'") String name,
-        @Size(max = 255) @Pattern(regexp = BRANCH, message = "must be a branch name") String sourceBranch,
-        @Size(max = 255) @Pattern(regexp = BRANCH, message = "must be a branch name") String prBase,
+
+        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,39}", message = "must be 1-40 letters, digits, '.', '_' or '-'")
+        String name,
+
+        @Size(max = 255) @Pattern(regexp = BRANCH, message = "must be a branch name")
+        String sourceBranch,
+
+        @Size(max = 255) @Pattern(regexp = BRANCH, message = "must be a branch name")
+        String prBase,
+
         @Size(max = 512) String agentImage,
         @Min(1) Integer timeoutMinutes,
         @Min(1) @Max(10_000) Integer maxTurns) {

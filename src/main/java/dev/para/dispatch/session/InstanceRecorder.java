@@ -34,8 +34,13 @@ public class InstanceRecorder implements InstanceObserver {
     private final Pool pool;
     private final Clock clock;
 
-    InstanceRecorder(SessionTransitions transitions, PullRequestPublisher publisher, SessionLauncher launcher,
-            SessionConfig config, Pool pool, Clock clock) {
+    InstanceRecorder(
+            SessionTransitions transitions,
+            PullRequestPublisher publisher,
+            SessionLauncher launcher,
+            SessionConfig config,
+            Pool pool,
+            Clock clock) {
         this.transitions = transitions;
         this.publisher = publisher;
         this.launcher = launcher;
@@ -47,10 +52,11 @@ public class InstanceRecorder implements InstanceObserver {
     @Override
     public Uni<Void> observed(InstanceObservation o) {
         return Panache.withTransaction(() -> Session.lock(o.sessionId())
-                        .flatMap(s -> s == null ? Uni.createFrom().item(After.NOTHING)
-                                : SessionInstance.find(s.id, o.index()).flatMap(i -> i == null
-                                        ? Uni.createFrom().item(After.NOTHING)
-                                        : apply(s, i, o))))
+                        .flatMap(s -> s == null
+                                ? Uni.createFrom().item(After.NOTHING)
+                                : SessionInstance.find(s.id, o.index())
+                                        .flatMap(i ->
+                                                i == null ? Uni.createFrom().item(After.NOTHING) : apply(s, i, o))))
                 .invoke(after -> {
                     if (after.publish()) {
                         publisher.publishSoon(o.sessionId(), o.index());
@@ -65,9 +71,11 @@ public class InstanceRecorder implements InstanceObserver {
     @Override
     public Uni<Void> jobEnded(UUID sessionId, String reason) {
         return Panache.withTransaction(() -> Session.lock(sessionId)
-                        .flatMap(s -> s == null || s.state.isTerminal() ? Uni.createFrom().item(false)
+                        .flatMap(s -> s == null || s.state.isTerminal()
+                                ? Uni.createFrom().item(false)
                                 : SessionInstance.forSession(s.id)
-                                        .call(instances -> transitions.instances(s, instances, InstanceState.FAILED, reason))
+                                        .call(instances ->
+                                                transitions.instances(s, instances, InstanceState.FAILED, reason))
                                         .flatMap(instances -> settle(s, instances))))
                 .invoke(ended -> {
                     if (ended) {
@@ -89,27 +97,41 @@ public class InstanceRecorder implements InstanceObserver {
         return pool.preparedQuery("SELECT DISTINCT s.id FROM sessions s JOIN session_instances i ON i.session_id = s.id"
                         + " WHERE s.state = 'RUNNING' AND i.state = 'PENDING' AND s.launched_at < $1")
                 .execute(Tuple.of(limit.atOffset(ZoneOffset.UTC)))
-                .flatMap(rows -> Multi.createFrom().iterable(rows)
-                        .onItem().transformToUniAndConcatenate(row -> Panache.withTransaction(() ->
-                                Session.lock(row.getUUID("id")).flatMap(locked ->
-                                        SessionInstance.forSession(locked.id).flatMap(instances -> failPending(locked, instances)))))
-                        .collect().last())
-                .onFailure().invoke(e -> Log.warnf("Pending check failed: %s", Redactor.describe(e)))
-                .onFailure().recoverWithNull()
+                .flatMap(rows -> Multi.createFrom()
+                        .iterable(rows)
+                        .onItem()
+                        .transformToUniAndConcatenate(row ->
+                                Panache.withTransaction(() -> Session.lock(row.getUUID("id"))
+                                        .flatMap(locked -> SessionInstance.forSession(locked.id)
+                                                .flatMap(instances -> failPending(locked, instances)))))
+                        .collect()
+                        .last())
+                .onFailure()
+                .invoke(e -> Log.warnf("Pending check failed: %s", Redactor.describe(e)))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 
     private Uni<Void> failPending(Session s, List<SessionInstance> instances) {
-        List<SessionInstance> stuck = instances.stream().filter(i -> i.state == InstanceState.PENDING).toList();
+        List<SessionInstance> stuck =
+                instances.stream().filter(i -> i.state == InstanceState.PENDING).toList();
         if (stuck.isEmpty() || s.state.isTerminal()) {
             return Uni.createFrom().voidItem();
         }
         // Each with its own last waiting reason: one at a time, as the Hibernate session wants.
-        return Multi.createFrom().iterable(stuck)
-                .onItem().transformToUniAndConcatenate(i -> transitions.instance(s, i, InstanceState.FAILED,
+        return Multi.createFrom()
+                .iterable(stuck)
+                .onItem()
+                .transformToUniAndConcatenate(i -> transitions.instance(
+                        s,
+                        i,
+                        InstanceState.FAILED,
                         "pending for more than " + config.pendingTimeout().toMinutes() + " min"
-                                + (i.reason != null ? " (" + i.reason + ")" : ""), null))
-                .collect().last()
+                                + (i.reason != null ? " (" + i.reason + ")" : ""),
+                        null))
+                .collect()
+                .last()
                 .flatMap(ignored -> settle(s, instances))
                 .replaceWithVoid();
     }
@@ -144,11 +166,14 @@ public class InstanceRecorder implements InstanceObserver {
                 putIfSet(detail, "turns", i.turns);
             }
         }
-        return transitions.instance(s, i, target, o.reason(), detail)
-                .flatMap(changed -> !changed || !target.isTerminal() ? Uni.createFrom().item(After.NOTHING)
+        return transitions
+                .instance(s, i, target, o.reason(), detail)
+                .flatMap(changed -> !changed || !target.isTerminal()
+                        ? Uni.createFrom().item(After.NOTHING)
                         : SessionInstance.forSession(s.id)
                                 .flatMap(instances -> settle(s, instances))
-                                .map(ended -> new After(target == InstanceState.SUCCEEDED && Boolean.TRUE.equals(i.pushed),
+                                .map(ended -> new After(
+                                        target == InstanceState.SUCCEEDED && Boolean.TRUE.equals(i.pushed),
                                         ended && !s.stopPending)));
     }
 

@@ -22,7 +22,19 @@ public record InstanceView(
         Instant finishedAt) {
 
     static InstanceView of(SessionInstance i) {
-        return new InstanceView(i.index, i.state, i.reason, i.branch, i.headCommit, i.pushed, i.exitCode, i.costUsd,
-                i.turns, i.prNumber, i.prUrl, i.startedAt, i.finishedAt);
+        return new InstanceView(
+                i.index,
+                i.state,
+                i.reason,
+                i.branch,
+                i.headCommit,
+                i.pushed,
+                i.exitCode,
+                i.costUsd,
+                i.turns,
+                i.prNumber,
+                i.prUrl,
+                i.startedAt,
+                i.finishedAt);
     }
 }

@@ -53,8 +53,14 @@ public class PullRequestPublisher {
     private final Pool pool;
     private final Clock clock;
 
-    PullRequestPublisher(GitHubClient github, InstallationTokenService tokens, SessionTransitions transitions,
-            SessionConfig config, RuntimeConfig runtime, Pool pool, Clock clock) {
+    PullRequestPublisher(
+            GitHubClient github,
+            InstallationTokenService tokens,
+            SessionTransitions transitions,
+            SessionConfig config,
+            RuntimeConfig runtime,
+            Pool pool,
+            Clock clock) {
         this.github = github;
         this.tokens = tokens;
         this.transitions = transitions;
@@ -66,24 +72,34 @@ public class PullRequestPublisher {
 
     /** Publishes in the background; the sweep retries whatever fails. */
     public void publishSoon(UUID sessionId, int index) {
-        Background.run("Opening the PR of session " + sessionId + " instance " + index, () -> publish(sessionId, index));
+        Background.run(
+                "Opening the PR of session " + sessionId + " instance " + index, () -> publish(sessionId, index));
     }
 
     /** Claims the instance and opens (or finds) its PR; false when there is nothing to do or another holds it. */
     public Uni<Boolean> publish(UUID sessionId, int index) {
-        return claim(sessionId, index, 1).flatMap(claimed -> claimed.isEmpty()
-                ? Uni.createFrom().item(false)
-                : open(claimed.get(0)).replaceWith(true));
+        return claim(sessionId, index, 1)
+                .flatMap(claimed -> claimed.isEmpty()
+                        ? Uni.createFrom().item(false)
+                        : open(claimed.get(0)).replaceWith(true));
     }
 
-    @Scheduled(every = "${para.sessions.publish.sweep-interval}", delayed = "10s",
+    @Scheduled(
+            every = "${para.sessions.publish.sweep-interval}",
+            delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return claim(null, 0, 20)
-                .flatMap(claimed -> Multi.createFrom().iterable(claimed)
-                        .onItem().transformToUniAndConcatenate(this::open).collect().last())
-                .onFailure().invoke(e -> Log.warnf("PR sweep failed: %s", Redactor.describe(e)))
-                .onFailure().recoverWithNull()
+                .flatMap(claimed -> Multi.createFrom()
+                        .iterable(claimed)
+                        .onItem()
+                        .transformToUniAndConcatenate(this::open)
+                        .collect()
+                        .last())
+                .onFailure()
+                .invoke(e -> Log.warnf("PR sweep failed: %s", Redactor.describe(e)))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 
@@ -97,24 +113,29 @@ public class PullRequestPublisher {
             filter = "AND session_id = $4 AND index = $5";
             args.addUUID(sessionId).addInteger(index);
         }
-        return pool.preparedQuery(String.format(CLAIM_SQL, filter)).execute(args).map(rows -> {
-            List<Claimed> claimed = new ArrayList<>();
-            for (Row row : rows) {
-                claimed.add(new Claimed(row.getUUID("session_id"), row.getInteger("index")));
-            }
-            return claimed;
-        });
+        return pool.preparedQuery(String.format(CLAIM_SQL, filter))
+                .execute(args)
+                .map(rows -> {
+                    List<Claimed> claimed = new ArrayList<>();
+                    for (Row row : rows) {
+                        claimed.add(new Claimed(row.getUUID("session_id"), row.getInteger("index")));
+                    }
+                    return claimed;
+                });
     }
 
     private Uni<Void> open(Claimed c) {
         return Panache.withSession(() -> Session.<Session>findById(c.sessionId())
-                        .flatMap(s -> SessionInstance.forSession(s.id).map(instances -> new Work(s, instances, c.index()))))
-                .flatMap(work -> runtime.dryRun() ? dryRun(work) : openAtGitHub(work)
-                        .flatMap(pr -> recorded(work, pr)))
-                .onFailure().call(e -> {
+                        .flatMap(s ->
+                                SessionInstance.forSession(s.id).map(instances -> new Work(s, instances, c.index()))))
+                .flatMap(work ->
+                        runtime.dryRun() ? dryRun(work) : openAtGitHub(work).flatMap(pr -> recorded(work, pr)))
+                .onFailure()
+                .call(e -> {
                     try (LogFields ignored = LogFields.session(c.sessionId())) {
-                        Log.warnf("Opening the PR of session %s instance %d failed (%s); retrying later", c.sessionId(),
-                                c.index(), Redactor.describe(e));
+                        Log.warnf(
+                                "Opening the PR of session %s instance %d failed (%s); retrying later",
+                                c.sessionId(), c.index(), Redactor.describe(e));
                     }
                     return release(c);
                 });
@@ -129,10 +150,15 @@ public class PullRequestPublisher {
     private Uni<PullRequest> openAtGitHub(Work w) {
         Session s = w.session();
         SessionInstance i = w.instance();
-        return tokens.withToken(s.installationId, serviceNarrowing(s),
+        return tokens.withToken(
+                s.installationId,
+                serviceNarrowing(s),
                 token -> github.openPullRequestsFor(token, s.owner(), s.repositoryName(), i.branch)
                         .flatMap(open -> open.isEmpty()
-                                ? github.createPullRequest(token, s.owner(), s.repositoryName(),
+                                ? github.createPullRequest(
+                                        token,
+                                        s.owner(),
+                                        s.repositoryName(),
                                         new NewPullRequest(title(w), i.branch, s.prBase, body(w), s.instanceCount > 1))
                                 : Uni.createFrom().item(open.get(0))));
     }
@@ -140,15 +166,28 @@ public class PullRequestPublisher {
     private Uni<Void> recorded(Work w, PullRequest pr) {
         return Panache.withTransaction(() -> Session.lock(w.session().id)
                         .flatMap(s -> SessionInstance.forSession(s.id).flatMap(instances -> {
-                            SessionInstance i = instances.stream().filter(x -> x.index == w.index()).findFirst().orElseThrow();
+                            SessionInstance i = instances.stream()
+                                    .filter(x -> x.index == w.index())
+                                    .findFirst()
+                                    .orElseThrow();
                             i.prNumber = pr.number();
                             i.prUrl = pr.htmlUrl();
                             i.publishClaimedUntil = null;
-                            boolean allOpened = instances.stream().filter(x -> Boolean.TRUE.equals(x.pushed))
-                                    .allMatch(x -> x.prUrl != null) && instances.stream().allMatch(x -> x.state.isTerminal());
-                            return transitions.note(s, i.index, "PULL_REQUEST", pr.htmlUrl(),
+                            boolean allOpened = instances.stream()
+                                            .filter(x -> Boolean.TRUE.equals(x.pushed))
+                                            .allMatch(x -> x.prUrl != null)
+                                    && instances.stream().allMatch(x -> x.state.isTerminal());
+                            return transitions
+                                    .note(
+                                            s,
+                                            i.index,
+                                            "PULL_REQUEST",
+                                            pr.htmlUrl(),
                                             Map.of("number", pr.number(), "url", pr.htmlUrl(), "draft", pr.draft()))
-                                    .replaceWith(allOpened && s.triggerIssue != null ? new Work(s, instances, w.index()) : null);
+                                    .replaceWith(
+                                            allOpened && s.triggerIssue != null
+                                                    ? new Work(s, instances, w.index())
+                                                    : null);
                         })))
                 .flatMap(done -> done == null ? Uni.createFrom().voidItem() : announce(done));
     }
@@ -156,19 +195,30 @@ public class PullRequestPublisher {
     /** Tells the issue whose comment started the session where its pull requests are. */
     private Uni<Void> announce(Work w) {
         Session s = w.session();
-        String links = w.instances().stream().filter(i -> i.prUrl != null)
+        String links = w.instances().stream()
+                .filter(i -> i.prUrl != null)
                 .map(i -> "- " + (s.instanceCount > 1 ? "instance " + i.index + ": " : "") + i.prUrl)
                 .collect(Collectors.joining("\n"));
-        return tokens.withToken(s.installationId, serviceNarrowing(s),
-                        token -> github.commentOnIssue(token, s.owner(), s.repositoryName(), s.triggerIssue,
-                                "Session `" + s.slug + "` finished. Pull request" + (s.instanceCount > 1 ? "s" : "") + ":\n"
-                                        + links))
-                .onFailure().invoke(e -> {
+        return tokens.withToken(
+                        s.installationId,
+                        serviceNarrowing(s),
+                        token -> github.commentOnIssue(
+                                token,
+                                s.owner(),
+                                s.repositoryName(),
+                                s.triggerIssue,
+                                "Session `" + s.slug + "` finished. Pull request" + (s.instanceCount > 1 ? "s" : "")
+                                        + ":\n" + links))
+                .onFailure()
+                .invoke(e -> {
                     try (LogFields ignored = LogFields.session(s.id)) {
-                        Log.warnf("Could not announce the PRs of session %s on its issue: %s", s.id, Redactor.describe(e));
+                        Log.warnf(
+                                "Could not announce the PRs of session %s on its issue: %s",
+                                s.id, Redactor.describe(e));
                     }
                 })
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 
@@ -177,13 +227,18 @@ public class PullRequestPublisher {
     }
 
     private Uni<Void> dryRun(Work w) {
-        Log.infof("[dry-run] would open a %sPR from %s into %s of %s", w.session().instanceCount > 1 ? "draft " : "",
-                w.instance().branch, w.session().prBase, w.session().repository);
+        Log.infof(
+                "[dry-run] would open a %sPR from %s into %s of %s",
+                w.session().instanceCount > 1 ? "draft " : "",
+                w.instance().branch,
+                w.session().prBase,
+                w.session().repository);
         return release(new Claimed(w.session().id, w.index()));
     }
 
     private Uni<Void> release(Claimed c) {
-        return pool.preparedQuery("UPDATE session_instances SET publish_claimed_until = $1 WHERE session_id = $2 AND index = $3")
+        return pool.preparedQuery(
+                        "UPDATE session_instances SET publish_claimed_until = $1 WHERE session_id = $2 AND index = $3")
                 .execute(Tuple.of(clock.instant().plus(RETRY).atOffset(ZoneOffset.UTC), c.sessionId(), c.index()))
                 .replaceWithVoid();
     }
@@ -203,7 +258,11 @@ public class PullRequestPublisher {
         Session s = w.session();
         String prompt = Redactor.redact(s.prompt).strip();
         StringBuilder body = new StringBuilder();
-        body.append("Opened by para-dispatch for session `").append(s.slug).append("` (").append(s.id).append(")");
+        body.append("Opened by para-dispatch for session `")
+                .append(s.slug)
+                .append("` (")
+                .append(s.id)
+                .append(")");
         if (s.instanceCount > 1) {
             body.append(", instance ").append(w.index()).append(" of ").append(s.instanceCount);
         }
@@ -212,24 +271,39 @@ public class PullRequestPublisher {
             body.append(" (from `").append(s.promptFile).append("`)");
         }
         body.append(":\n\n");
-        prompt.lines().limit(config.publish().promptLines()).forEach(line -> body.append("> ").append(line).append('\n'));
+        prompt.lines()
+                .limit(config.publish().promptLines())
+                .forEach(line -> body.append("> ").append(line).append('\n'));
         if (prompt.lines().count() > config.publish().promptLines()) {
             body.append("> …\n");
         }
         SessionInstance i = w.instance();
         if (i.turns != null || i.costUsd != null) {
-            body.append("\nAgent: ").append(i.turns != null ? i.turns + " turns" : "")
+            body.append("\nAgent: ")
+                    .append(i.turns != null ? i.turns + " turns" : "")
                     .append(i.turns != null && i.costUsd != null ? ", " : "")
-                    .append(i.costUsd != null ? "$" + i.costUsd.stripTrailingZeros().toPlainString() : "").append('\n');
+                    .append(
+                            i.costUsd != null
+                                    ? "$" + i.costUsd.stripTrailingZeros().toPlainString()
+                                    : "")
+                    .append('\n');
         }
-        List<SessionInstance> siblings = w.instances().stream().filter(x -> x.index != w.index()).toList();
+        List<SessionInstance> siblings =
+                w.instances().stream().filter(x -> x.index != w.index()).toList();
         if (!siblings.isEmpty()) {
             body.append("\nSibling branches of this session:\n");
-            siblings.forEach(x -> body.append("- `").append(x.branch).append("`")
-                    .append(x.prUrl != null ? " " + x.prUrl : "").append('\n'));
+            siblings.forEach(x -> body.append("- `")
+                    .append(x.branch)
+                    .append("`")
+                    .append(x.prUrl != null ? " " + x.prUrl : "")
+                    .append('\n'));
         }
-        runtime.publicUrl().ifPresent(url -> body.append("\nSession: ").append(url.toString().replaceAll("/+$", ""))
-                .append("/api/v1/sessions/").append(s.id).append('\n'));
+        runtime.publicUrl()
+                .ifPresent(url -> body.append("\nSession: ")
+                        .append(url.toString().replaceAll("/+$", ""))
+                        .append("/api/v1/sessions/")
+                        .append(s.id)
+                        .append('\n'));
         return body.toString();
     }
 }

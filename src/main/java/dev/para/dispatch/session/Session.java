@@ -161,7 +161,8 @@ public class Session extends PanacheEntityBase {
     /** The account's session, locked as {@link #lock}; null when it is not the account's. */
     public static Uni<Session> lockForAccount(String accountId, UUID id) {
         return find("id = ?1 and accountId = ?2", id, accountId)
-                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .firstResult();
     }
 
     public static Uni<Session> findByIdempotencyKey(String accountId, String key) {
@@ -169,8 +170,8 @@ public class Session extends PanacheEntityBase {
     }
 
     /** One page of the account's sessions, newest first, before the given sequence number. */
-    public static Uni<List<Session>> pageForAccount(String accountId, long beforeSeq, Collection<SessionState> states,
-            String repository, int limit) {
+    public static Uni<List<Session>> pageForAccount(
+            String accountId, long beforeSeq, Collection<SessionState> states, String repository, int limit) {
         StringBuilder query = new StringBuilder("accountId = :account and seq < :before");
         Parameters params = Parameters.with("account", accountId).and("before", beforeSeq);
         if (!states.isEmpty()) {
@@ -181,7 +182,9 @@ public class Session extends PanacheEntityBase {
             query.append(" and lower(repository) = :repository");
             params.and("repository", repository.toLowerCase(java.util.Locale.ROOT));
         }
-        return find(query.toString(), Sort.descending("seq"), params).page(0, limit).list();
+        return find(query.toString(), Sort.descending("seq"), params)
+                .page(0, limit)
+                .list();
     }
 
     /** Sessions not yet ended, of the account or of the installation: what the quotas count. */
@@ -190,13 +193,18 @@ public class Session extends PanacheEntityBase {
     }
 
     public static Uni<Long> countActiveForInstallation(long installationId) {
-        return count("installationId = ?1 and state in ?2", installationId,
+        return count(
+                "installationId = ?1 and state in ?2",
+                installationId,
                 List.of(SessionState.QUEUED, SessionState.RUNNING));
     }
 
     /** The sessions a comment thread started that have not ended. */
     public static Uni<List<Session>> activeForIssue(String repository, int issue) {
-        return list("lower(repository) = ?1 and triggerIssue = ?2 and state in ?3",
-                repository.toLowerCase(java.util.Locale.ROOT), issue, List.of(SessionState.QUEUED, SessionState.RUNNING));
+        return list(
+                "lower(repository) = ?1 and triggerIssue = ?2 and state in ?3",
+                repository.toLowerCase(java.util.Locale.ROOT),
+                issue,
+                List.of(SessionState.QUEUED, SessionState.RUNNING));
     }
 }

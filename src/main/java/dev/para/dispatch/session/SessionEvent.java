@@ -46,6 +46,8 @@ public class SessionEvent extends PanacheEntityBase {
 
     /** The session's events after the given id, oldest first. */
     public static Uni<List<SessionEvent>> after(UUID sessionId, long afterId, int limit) {
-        return find("sessionId = ?1 and id > ?2", Sort.by("id"), sessionId, afterId).page(0, limit).list();
+        return find("sessionId = ?1 and id > ?2", Sort.by("id"), sessionId, afterId)
+                .page(0, limit)
+                .list();
     }
 }

@@ -44,7 +44,10 @@ public class SessionEventStream {
     private final BroadcastProcessor<UUID> notified = BroadcastProcessor.create();
     private PgSubscriber subscriber;
 
-    SessionEventStream(Vertx vertx, Pool pool, @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+    SessionEventStream(
+            Vertx vertx,
+            Pool pool,
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.vertx = vertx;
@@ -58,8 +61,7 @@ public class SessionEventStream {
         PgConnectOptions options = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", ""));
         user.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
-        subscriber = PgSubscriber.subscriber(vertx, options)
-                .reconnectPolicy(retries -> 1000L);
+        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
         subscriber.channel("session_events").handler(payload -> {
             int colon = payload.indexOf(':');
             try {
@@ -68,14 +70,19 @@ public class SessionEventStream {
                 Log.debugf("Ignoring a malformed session_events notification");
             }
         });
-        subscriber.connect().subscribe().with(ok -> Log.debug("Listening for session events"),
-                e -> Log.warnf("Could not LISTEN for session events (%s); streams fall back to polling",
-                        Redactor.describe(e)));
+        subscriber
+                .connect()
+                .subscribe()
+                .with(
+                        ok -> Log.debug("Listening for session events"),
+                        e -> Log.warnf(
+                                "Could not LISTEN for session events (%s); streams fall back to polling",
+                                Redactor.describe(e)));
     }
 
     void stop(@Observes ShutdownEvent stop) {
         if (subscriber != null) {
-            subscriber.close().subscribe().with(ok -> { }, e -> { });
+            subscriber.close().subscribe().with(ok -> {}, e -> {});
         }
     }
 
@@ -85,21 +92,28 @@ public class SessionEventStream {
      */
     public Multi<SessionEventView> stream(UUID sessionId, long afterId) {
         AtomicLong last = new AtomicLong(afterId);
-        Multi<UUID> wakeUps = Multi.createBy().merging().streams(
-                Multi.createFrom().item(sessionId),
-                notified.filter(sessionId::equals),
-                Multi.createFrom().ticks().every(TICK).map(tick -> sessionId));
+        Multi<UUID> wakeUps = Multi.createBy()
+                .merging()
+                .streams(
+                        Multi.createFrom().item(sessionId),
+                        notified.filter(sessionId::equals),
+                        Multi.createFrom().ticks().every(TICK).map(tick -> sessionId));
         return Multi.createFrom().emitter(emitter -> {
-            var reads = wakeUps.onItem().transformToUni(wake -> read(sessionId, last)).concatenate()
-                    .subscribe().with(events -> {
-                        for (SessionEventView e : events) {
-                            emitter.emit(e);
-                            if (endsSession(e)) {
-                                emitter.complete();
-                                return;
-                            }
-                        }
-                    }, emitter::fail);
+            var reads = wakeUps.onItem()
+                    .transformToUni(wake -> read(sessionId, last))
+                    .concatenate()
+                    .subscribe()
+                    .with(
+                            events -> {
+                                for (SessionEventView e : events) {
+                                    emitter.emit(e);
+                                    if (endsSession(e)) {
+                                        emitter.complete();
+                                        return;
+                                    }
+                                }
+                            },
+                            emitter::fail);
             emitter.onTermination(reads::cancel);
         });
     }
@@ -113,8 +127,13 @@ public class SessionEventStream {
                     List<SessionEventView> events = new ArrayList<>();
                     for (Row row : rows) {
                         JsonObject detail = (JsonObject) row.getJson("detail");
-                        events.add(new SessionEventView(row.getLong("id"), sessionId, row.getInteger("instance"),
-                                row.getString("state"), row.getString("reason"), detail == null ? null : detail.getMap(),
+                        events.add(new SessionEventView(
+                                row.getLong("id"),
+                                sessionId,
+                                row.getInteger("instance"),
+                                row.getString("state"),
+                                row.getString("reason"),
+                                detail == null ? null : detail.getMap(),
                                 row.getOffsetDateTime("occurred_at").toInstant()));
                     }
                     if (!events.isEmpty()) {

@@ -71,15 +71,19 @@ public class SessionGauges {
     private Uni<Void> count() {
         return pool.query("SELECT 's' AS kind, state, count(*) AS n FROM sessions WHERE state IN ('QUEUED', 'RUNNING')"
                         + " GROUP BY state UNION ALL SELECT 'i', state, count(*) FROM session_instances"
-                        + " WHERE state IN ('PENDING', 'RUNNING') GROUP BY state").execute()
+                        + " WHERE state IN ('PENDING', 'RUNNING') GROUP BY state")
+                .execute()
                 .invoke(rows -> {
                     sessions.values().forEach(v -> v.set(0));
                     instances.values().forEach(v -> v.set(0));
                     for (Row row : rows) {
                         if ("s".equals(row.getString("kind"))) {
-                            sessions.get(SessionState.valueOf(row.getString("state"))).set(row.getLong("n"));
+                            sessions.get(SessionState.valueOf(row.getString("state")))
+                                    .set(row.getLong("n"));
                         } else {
-                            instances.get(InstanceState.valueOf(row.getString("state"))).set(row.getLong("n"));
+                            instances
+                                    .get(InstanceState.valueOf(row.getString("state")))
+                                    .set(row.getLong("n"));
                         }
                     }
                 })

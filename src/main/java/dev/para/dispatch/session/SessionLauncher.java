@@ -39,7 +39,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +55,7 @@ public class SessionLauncher {
     static final String LAUNCH_TIMER = "para.session.launch";
     /** Launch attempts that failed: retried later, waiting for a rate limit, or failed for good. */
     static final String LAUNCH_FAILURES = "para.session.launch_failures";
+
     static final String TOKEN_PURPOSE = "session-token";
 
     private static final String CLAIM = "UPDATE sessions SET launch_claimed_until = $1,"
@@ -77,9 +77,18 @@ public class SessionLauncher {
     private final MeterRegistry registry;
     private final AgentImageService agentImages;
 
-    SessionLauncher(SessionRuntime runtime, InstallationTokenService tokens, SessionTransitions transitions, Sealer sealer,
-            Pool pool, SessionConfig config, GitHubConfig github, RuntimeConfig runtimeConfig, Clock clock,
-            MeterRegistry registry, AgentImageService agentImages) {
+    SessionLauncher(
+            SessionRuntime runtime,
+            InstallationTokenService tokens,
+            SessionTransitions transitions,
+            Sealer sealer,
+            Pool pool,
+            SessionConfig config,
+            GitHubConfig github,
+            RuntimeConfig runtimeConfig,
+            Clock clock,
+            MeterRegistry registry,
+            AgentImageService agentImages) {
         this.agentImages = agentImages;
         this.runtime = runtime;
         this.tokens = tokens;
@@ -92,8 +101,11 @@ public class SessionLauncher {
         this.clock = clock;
         this.registry = registry;
         for (String outcome : new String[] {"retried", "rate_limited", "failed"}) {
-            Counter.builder(LAUNCH_FAILURES).description("Launch attempts that failed: retried later, waiting for a"
-                    + " rate limit, or failed for good").tag("outcome", outcome).register(registry);
+            Counter.builder(LAUNCH_FAILURES)
+                    .description("Launch attempts that failed: retried later, waiting for a"
+                            + " rate limit, or failed for good")
+                    .tag("outcome", outcome)
+                    .register(registry);
         }
     }
 
@@ -104,22 +116,30 @@ public class SessionLauncher {
 
     /** Claims and launches one session; false when another launcher holds it or it is not queued. */
     public Uni<Boolean> launch(UUID sessionId) {
-        return claim(sessionId, 1).flatMap(claimed -> claimed.isEmpty()
-                ? Uni.createFrom().item(false)
-                : launchClaimed(claimed.get(0)).replaceWith(true));
+        return claim(sessionId, 1)
+                .flatMap(claimed -> claimed.isEmpty()
+                        ? Uni.createFrom().item(false)
+                        : launchClaimed(claimed.get(0)).replaceWith(true));
     }
 
-    @Scheduled(every = "${para.sessions.launch.sweep-interval}", delayed = "3s",
+    @Scheduled(
+            every = "${para.sessions.launch.sweep-interval}",
+            delayed = "3s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return claim(null, config.launch().batchSize())
                 // One at a time: Hibernate Reactive keeps one session per context.
-                .flatMap(claimed -> Multi.createFrom().iterable(claimed)
-                        .onItem().transformToUniAndConcatenate(this::launchClaimed)
-                        .collect().last())
+                .flatMap(claimed -> Multi.createFrom()
+                        .iterable(claimed)
+                        .onItem()
+                        .transformToUniAndConcatenate(this::launchClaimed)
+                        .collect()
+                        .last())
                 .flatMap(ignored -> stopPending())
-                .onFailure().invoke(e -> Log.warnf("Launch sweep failed: %s", Redactor.describe(e)))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(e -> Log.warnf("Launch sweep failed: %s", Redactor.describe(e)))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 
@@ -135,12 +155,15 @@ public class SessionLauncher {
                 .flatMap(ignored -> Panache.withTransaction(() -> Session.lock(sessionId)
                         .invoke(s -> s.stopPending = false)
                         .flatMap(this::revokeToken)))
-                .onFailure().invoke(e -> {
+                .onFailure()
+                .invoke(e -> {
                     try (LogFields ignored = LogFields.session(sessionId)) {
-                        Log.warnf("Stopping session %s failed (%s); the sweep retries", sessionId, Redactor.describe(e));
+                        Log.warnf(
+                                "Stopping session %s failed (%s); the sweep retries", sessionId, Redactor.describe(e));
                     }
                 })
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 
@@ -149,23 +172,29 @@ public class SessionLauncher {
      * Best effort: a token that could not be revoked expires within the hour anyway.
      */
     public void releaseTokenSoon(UUID sessionId) {
-        Background.run("Revoking the token of ended session " + sessionId, () -> Panache.withTransaction(() ->
-                Session.lock(sessionId).flatMap(this::revokeToken)));
+        Background.run(
+                "Revoking the token of ended session " + sessionId,
+                () -> Panache.withTransaction(() -> Session.lock(sessionId).flatMap(this::revokeToken)));
     }
 
     /** Revokes the session's token at GitHub and forgets it. */
     private Uni<Void> revokeToken(Session s) {
         String sealed = s.sealedToken;
         s.sealedToken = null;
-        return sealed == null ? Uni.createFrom().voidItem()
-                : tokens.revokeToken(s.installationId, sealer.open(sealed, TOKEN_PURPOSE, tokenBinding(s.id, s.accountId)));
+        return sealed == null
+                ? Uni.createFrom().voidItem()
+                : tokens.revokeToken(
+                        s.installationId, sealer.open(sealed, TOKEN_PURPOSE, tokenBinding(s.id, s.accountId)));
     }
 
     private Uni<Void> stopPending() {
         return Panache.withSession(() -> Session.<Session>list("stopPending = true"))
-                .flatMap(sessions -> Multi.createFrom().iterable(sessions)
-                        .onItem().transformToUniAndConcatenate(s -> stop(s.id))
-                        .collect().last())
+                .flatMap(sessions -> Multi.createFrom()
+                        .iterable(sessions)
+                        .onItem()
+                        .transformToUniAndConcatenate(s -> stop(s.id))
+                        .collect()
+                        .last())
                 .replaceWithVoid();
     }
 
@@ -199,14 +228,13 @@ public class SessionLauncher {
         if (sessionId != null) {
             args.addUUID(sessionId);
         }
-        return pool.preparedQuery(sql).execute(args)
-                .map(rows -> {
-                    List<Claim> claims = new java.util.ArrayList<>();
-                    for (Row row : rows) {
-                        claims.add(Claim.of(row));
-                    }
-                    return claims;
-                });
+        return pool.preparedQuery(sql).execute(args).map(rows -> {
+            List<Claim> claims = new java.util.ArrayList<>();
+            for (Row row : rows) {
+                claims.add(Claim.of(row));
+            }
+            return claims;
+        });
     }
 
     private Uni<Void> launchClaimed(Claim claim) {
@@ -219,7 +247,8 @@ public class SessionLauncher {
      */
     private Uni<Void> start(Session s) {
         boolean pulledByCluster = "kubernetes".equals(runtimeConfig.sessionRuntime()) && !runtimeConfig.dryRun();
-        return agentImages.forLaunch(s.accountId, s.agentImageName, s.agentImage, pulledByCluster)
+        return agentImages
+                .forLaunch(s.accountId, s.agentImageName, s.agentImage, pulledByCluster)
                 .flatMap(image -> start(s, image));
     }
 
@@ -230,7 +259,8 @@ public class SessionLauncher {
                             runtime.launch(launchOf(s, image), CompletableFuture.completedFuture("")), clock.instant()))
                     .flatMap(launched -> launched(s.id, launched, null));
         }
-        CompletableFuture<InstallationToken> token = tokens.mintDedicated(s.installationId,
+        CompletableFuture<InstallationToken> token = tokens.mintDedicated(
+                        s.installationId,
                         TokenNarrowing.repository(s.repositoryName(), TokenNarrowing.SESSION_PERMISSIONS))
                 .subscribeAsCompletionStage();
         Uni<InstallationToken> minted = Contexts.onCallersContext(token);
@@ -239,9 +269,14 @@ public class SessionLauncher {
                     return new Launched(jobName, clock.instant());
                 })
                 // The token is awaited, never joined: this continues on the event loop.
-                .onFailure().call(() -> minted.onFailure().recoverWithNull()
-                        .flatMap(t -> t == null ? Uni.createFrom().voidItem()
-                                : tokens.revokeToken(t.installationId(), t.token()).onFailure().recoverWithNull()))
+                .onFailure()
+                .call(() -> minted.onFailure()
+                        .recoverWithNull()
+                        .flatMap(t -> t == null
+                                ? Uni.createFrom().voidItem()
+                                : tokens.revokeToken(t.installationId(), t.token())
+                                        .onFailure()
+                                        .recoverWithNull()))
                 .flatMap(launched -> minted.flatMap(t -> launched(s.id, launched, t)));
     }
 
@@ -268,12 +303,17 @@ public class SessionLauncher {
                         return Uni.createFrom().item(false);
                     }
                     s.launchedAt = launched.at();
-                    Timer.builder(LAUNCH_TIMER).description("Sessions from create to their Job created")
-                            .register(registry).record(Duration.between(s.createdAt, s.launchedAt));
-                    return transitions.session(s, SessionState.RUNNING, null)
+                    Timer.builder(LAUNCH_TIMER)
+                            .description("Sessions from create to their Job created")
+                            .register(registry)
+                            .record(Duration.between(s.createdAt, s.launchedAt));
+                    return transitions
+                            .session(s, SessionState.RUNNING, null)
                             .flatMap(ignored -> SessionInstance.forSession(s.id))
                             .call(instances -> transitions.instances(s, instances, InstanceState.PENDING, null))
-                            .call(instances -> runtimeConfig.dryRun() ? dryRunEnd(s, instances) : Uni.createFrom().voidItem())
+                            .call(instances -> runtimeConfig.dryRun()
+                                    ? dryRunEnd(s, instances)
+                                    : Uni.createFrom().voidItem())
                             .replaceWith(true);
                 }))
                 .flatMap(running -> running ? Uni.createFrom().voidItem() : stop(sessionId));
@@ -281,12 +321,15 @@ public class SessionLauncher {
 
     /** In dry run nothing runs: the instances end at once, having pushed nothing. */
     private Uni<Void> dryRunEnd(Session s, List<SessionInstance> instances) {
-        return Multi.createFrom().iterable(instances)
-                .onItem().transformToUniAndConcatenate(i -> {
+        return Multi.createFrom()
+                .iterable(instances)
+                .onItem()
+                .transformToUniAndConcatenate(i -> {
                     i.pushed = false;
                     return transitions.instance(s, i, InstanceState.SUCCEEDED, "dry run: nothing was created", null);
                 })
-                .collect().last()
+                .collect()
+                .last()
                 .flatMap(ignored -> transitions.settle(s, instances))
                 .replaceWithVoid();
     }
@@ -298,14 +341,24 @@ public class SessionLauncher {
      */
     private Uni<Void> launchFailed(Claim claim, Throwable e) {
         Optional<Duration> rateLimit = e instanceof GitHubException g && g.error() == GitHubError.RATE_LIMITED
-                ? Optional.of(g.retryAfter().orElse(github.retry().secondaryLimitWait())) : Optional.empty();
-        boolean retry = rateLimit.isPresent() || isTransient(e) && claim.attempts() < config.launch().maxAttempts();
+                ? Optional.of(g.retryAfter().orElse(github.retry().secondaryLimitWait()))
+                : Optional.empty();
+        boolean retry = rateLimit.isPresent()
+                || isTransient(e) && claim.attempts() < config.launch().maxAttempts();
         String reason = reasonOf(e);
-        registry.counter(LAUNCH_FAILURES, "outcome", rateLimit.isPresent() ? "rate_limited" : retry ? "retried" : "failed")
+        registry.counter(
+                        LAUNCH_FAILURES,
+                        "outcome",
+                        rateLimit.isPresent() ? "rate_limited" : retry ? "retried" : "failed")
                 .increment(); // registered at start with its description
         try (LogFields ignored = LogFields.session(claim.sessionId())) {
-            Log.warnf("Launch of session %s failed (attempt %d): %s%s", claim.sessionId(), claim.attempts(), reason,
-                    rateLimit.map(wait -> "; waiting " + wait.toSeconds() + " s for GitHub's rate limit, not counted")
+            Log.warnf(
+                    "Launch of session %s failed (attempt %d): %s%s",
+                    claim.sessionId(),
+                    claim.attempts(),
+                    reason,
+                    rateLimit
+                            .map(wait -> "; waiting " + wait.toSeconds() + " s for GitHub's rate limit, not counted")
                             .orElse(retry ? "; retrying" : ""));
         }
         return Panache.withTransaction(() -> Session.lock(claim.sessionId()).flatMap(s -> {
@@ -319,7 +372,9 @@ public class SessionLauncher {
             }
             if (retry) {
                 long backoff = config.launch().retryDelay().toMillis() << Math.min(claim.attempts() - 1, 16);
-                s.launchClaimedUntil = clock.instant().plusMillis(Math.min(backoff, config.launch().claimLease().toMillis()));
+                s.launchClaimedUntil = clock.instant()
+                        .plusMillis(
+                                Math.min(backoff, config.launch().claimLease().toMillis()));
                 return Uni.createFrom().voidItem();
             }
             return SessionInstance.forSession(s.id)
@@ -332,10 +387,28 @@ public class SessionLauncher {
 
     private SessionLaunch launchOf(Session s, LaunchImage image) {
         String web = config.gitUrl().orElse(github.webUrl()).toString().replaceAll("/+$", "");
-        return new SessionLaunch(s.id, s.slug, s.repository, web + "/" + s.repository + ".git", s.sourceBranch,
-                s.branchBase, s.instanceCount, s.agentImage, s.timeoutMinutes, s.maxTurns, config.git().name(),
-                config.git().email(), s.prompt, image.agentFiles(), image.pull().map(p -> new PullSecret(p.registry(),
-                        p.credential().username(), p.credential().password())).orElse(null), image.agent());
+        return new SessionLaunch(
+                s.id,
+                s.slug,
+                s.repository,
+                web + "/" + s.repository + ".git",
+                s.sourceBranch,
+                s.branchBase,
+                s.instanceCount,
+                s.agentImage,
+                s.timeoutMinutes,
+                s.maxTurns,
+                config.git().name(),
+                config.git().email(),
+                s.prompt,
+                image.agentFiles(),
+                image.pull()
+                        .map(p -> new PullSecret(
+                                p.registry(),
+                                p.credential().username(),
+                                p.credential().password()))
+                        .orElse(null),
+                image.agent());
     }
 
     private static boolean isTransient(Throwable e) {

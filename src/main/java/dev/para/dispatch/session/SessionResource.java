@@ -56,8 +56,13 @@ public class SessionResource {
     private final CallerAccount caller;
     private final ApiConfig config;
 
-    SessionResource(SessionService sessions, SessionEventStream events, SessionStreams streams, SessionRuntime runtime,
-            CallerAccount caller, ApiConfig config) {
+    SessionResource(
+            SessionService sessions,
+            SessionEventStream events,
+            SessionStreams streams,
+            SessionRuntime runtime,
+            CallerAccount caller,
+            ApiConfig config) {
         this.sessions = sessions;
         this.streams = streams;
         this.events = events;
@@ -68,25 +73,36 @@ public class SessionResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a session", description = "Checks the request, writes the session as QUEUED and "
-            + "answers 202 at once; the launcher creates its Job. The same Idempotency-Key with the same body "
-            + "answers the first session again.")
-    public Uni<Response> create(@NotNull @Valid CreateSessionRequest request,
-            @HeaderParam("Idempotency-Key") @Size(min = 1, max = 255) String idempotencyKey, UriInfo uri) {
+    @Operation(
+            summary = "Create a session",
+            description = "Checks the request, writes the session as QUEUED and "
+                    + "answers 202 at once; the launcher creates its Job. The same Idempotency-Key with the same body "
+                    + "answers the first session again.")
+    public Uni<Response> create(
+            @NotNull @Valid CreateSessionRequest request,
+            @HeaderParam("Idempotency-Key") @Size(min = 1, max = 255) String idempotencyKey,
+            UriInfo uri) {
         return sessions.create(caller.id(), caller.actor(), request, idempotencyKey)
                 .map(created -> accepted(uri, created.session())
-                        .header("Idempotent-Replayed", created.replayed() ? "true" : null).build());
+                        .header("Idempotent-Replayed", created.replayed() ? "true" : null)
+                        .build());
     }
 
     @GET
-    @Operation(summary = "List the caller's sessions", description = "Newest first, cursor-paged; filter by state "
-            + "(repeatable) and repository.")
-    public Uni<Page<SessionView>> list(@QueryParam("state") List<String> states,
+    @Operation(
+            summary = "List the caller's sessions",
+            description = "Newest first, cursor-paged; filter by state " + "(repeatable) and repository.")
+    public Uni<Page<SessionView>> list(
+            @QueryParam("state") List<String> states,
             @QueryParam("repository") String repository,
-            @QueryParam("limit") @Min(1) @Max(1000) Integer limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("limit") @Min(1) @Max(1000) Integer limit,
+            @QueryParam("cursor") String cursor) {
         long before = Cursor.decodeLong(cursor, Long.MAX_VALUE);
         List<SessionState> wanted = states(states);
-        return Page.read(limit, config, n -> sessions.seqPage(caller.id(), before, wanted, repository, n),
+        return Page.read(
+                        limit,
+                        config,
+                        n -> sessions.seqPage(caller.id(), before, wanted, repository, n),
                         last -> Cursor.encode(last.seq()))
                 .map(page -> page.map(SessionService.Paged::view));
     }
@@ -100,8 +116,10 @@ public class SessionResource {
 
     @POST
     @Path("/{id}/cancel")
-    @Operation(summary = "Cancel a session", description = "Deletes its Job, revokes its token and marks unfinished "
-            + "instances CANCELLED. Cancelling an ended session changes nothing.")
+    @Operation(
+            summary = "Cancel a session",
+            description = "Deletes its Job, revokes its token and marks unfinished "
+                    + "instances CANCELLED. Cancelling an ended session changes nothing.")
     public Uni<SessionView> cancel(@PathParam("id") UUID id) {
         return sessions.cancel(caller.id(), caller.actor(), id);
     }
@@ -109,8 +127,10 @@ public class SessionResource {
     @POST
     @Path("/{id}/recover")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Continue from an instance's branch in a new session",
-            description = "The new session works on para/recovered-<session>-<HHMMSS>, starting from the instance's branch.")
+    @Operation(
+            summary = "Continue from an instance's branch in a new session",
+            description =
+                    "The new session works on para/recovered-<session>-<HHMMSS>, starting from the instance's branch.")
     public Uni<Response> recover(@PathParam("id") UUID id, @NotNull @Valid RecoverRequest request, UriInfo uri) {
         return sessions.recover(caller.id(), caller.actor(), id, request.instance(), request.prompt())
                 .map(created -> accepted(uri, created.session()).build());
@@ -120,63 +140,76 @@ public class SessionResource {
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Live state changes of the session and its instances",
+    @Operation(
+            summary = "Live state changes of the session and its instances",
             description = "Server-Sent Events: first every change so far (or those after Last-Event-ID), then each new "
                     + "one as it happens, on any replica. The stream ends after the event that ends the session.")
     @Blocking
-    public Multi<OutboundSseEvent> events(@PathParam("id") UUID id, @HeaderParam("Last-Event-ID") Long lastEventId,
-            @Context Sse sse) {
+    public Multi<OutboundSseEvent> events(
+            @PathParam("id") UUID id, @HeaderParam("Last-Event-ID") Long lastEventId, @Context Sse sse) {
         // Checked before the stream starts (hence blocking): once it has, its status cannot become a 404.
         sessions.requireSessionBlocking(caller.id(), id);
         return streams.open(caller.id(), events.stream(id, lastEventId == null ? 0 : lastEventId))
-                .map(e -> sse.newEventBuilder().id(String.valueOf(e.id())).name("state")
-                        .mediaType(MediaType.APPLICATION_JSON_TYPE).data(e).build());
+                .map(e -> sse.newEventBuilder()
+                        .id(String.valueOf(e.id()))
+                        .name("state")
+                        .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                        .data(e)
+                        .build());
     }
 
     @GET
     @Path("/{id}/instances/{n}/logs")
     @Produces(MediaType.TEXT_PLAIN)
-    @Operation(summary = "The log of an instance's pod, with anything shaped like a secret redacted",
+    @Operation(
+            summary = "The log of an instance's pod, with anything shaped like a secret redacted",
             description = "With follow=true the log streams until the pod ends.")
     @Blocking
-    public Multi<String> logs(@PathParam("id") UUID id, @PathParam("n") @Min(1) int n,
-            @QueryParam("follow") boolean follow) {
+    public Multi<String> logs(
+            @PathParam("id") UUID id, @PathParam("n") @Min(1) int n, @QueryParam("follow") boolean follow) {
         Multi<String> log = lines(sessions.podOfBlocking(caller.id(), id, n), follow);
-        return follow ? streams.follow(caller.id(), log)
+        return follow
+                ? streams.follow(caller.id(), log)
                 : log.runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
     }
 
     /** The pod's log, line by line, redacted; read where it is subscribed to (fabric8 blocks: not an event loop). */
     private Multi<String> lines(String pod, boolean follow) {
         return Multi.createFrom().<String>emitter(emitter -> {
-                    try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
-                            runtime.log(pod, follow), java.nio.charset.StandardCharsets.UTF_8))) {
-                        Redactor.Lines redactor = new Redactor.Lines();
-                        String line;
-                        while (!emitter.isCancelled() && (line = reader.readLine()) != null) {
-                            emitter.emit(redactor.redact(line) + "\n");
-                        }
-                        emitter.complete();
-                    } catch (java.io.IOException | RuntimeException e) {
-                        emitter.fail(new ProblemException("log-unavailable", "Log unavailable", 502,
-                                "The pod's log could not be read"));
-                    }
-                });
+            try (var reader = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(runtime.log(pod, follow), java.nio.charset.StandardCharsets.UTF_8))) {
+                Redactor.Lines redactor = new Redactor.Lines();
+                String line;
+                while (!emitter.isCancelled() && (line = reader.readLine()) != null) {
+                    emitter.emit(redactor.redact(line) + "\n");
+                }
+                emitter.complete();
+            } catch (java.io.IOException | RuntimeException e) {
+                emitter.fail(new ProblemException(
+                        "log-unavailable", "Log unavailable", 502, "The pod's log could not be read"));
+            }
+        });
     }
 
     private static Response.ResponseBuilder accepted(UriInfo uri, SessionView session) {
         return Response.accepted(session)
-                .location(uri.getBaseUriBuilder().path("api/v1/sessions").path(session.id().toString()).build());
+                .location(uri.getBaseUriBuilder()
+                        .path("api/v1/sessions")
+                        .path(session.id().toString())
+                        .build());
     }
 
     private static List<SessionState> states(List<String> names) {
-        return names.stream().flatMap(n -> java.util.Arrays.stream(n.split(","))).filter(n -> !n.isBlank())
+        return names.stream()
+                .flatMap(n -> java.util.Arrays.stream(n.split(",")))
+                .filter(n -> !n.isBlank())
                 .map(n -> {
                     try {
                         return SessionState.valueOf(n.trim().toUpperCase(Locale.ROOT));
                     } catch (IllegalArgumentException e) {
                         throw ProblemException.badRequest("state", "must be one of " + List.of(SessionState.values()));
                     }
-                }).toList();
+                })
+                .toList();
     }
 }

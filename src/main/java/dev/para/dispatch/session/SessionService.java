@@ -12,16 +12,15 @@ import dev.para.dispatch.github.InstallationToken;
 import dev.para.dispatch.github.InstallationTokenService;
 import dev.para.dispatch.github.TokenNarrowing;
 import dev.para.dispatch.github.model.GitHubRepository;
+import dev.para.dispatch.identity.GitHubIdentities;
+import dev.para.dispatch.identity.PushPermissions;
 import dev.para.dispatch.installation.GrantedRepository;
 import dev.para.dispatch.installation.Installation;
 import dev.para.dispatch.registry.AgentImage;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
-import dev.para.dispatch.identity.GitHubIdentities;
-import dev.para.dispatch.identity.PushPermissions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -52,14 +51,34 @@ import java.util.UUID;
 public class SessionService {
 
     static final String OBJECT_TYPE = "session";
-    private static final DateTimeFormatter SLUG_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter RECOVER_TIME = DateTimeFormatter.ofPattern("HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SLUG_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RECOVER_TIME =
+            DateTimeFormatter.ofPattern("HHmmss").withZone(ZoneOffset.UTC);
 
     /** A request checked and completed with defaults and GitHub's answers, ready to be written. */
-    record Plan(UUID id, String accountId, String actor, Installation installation, String repository,
-            String sourceBranch, String prBase, String branchBase, String slug, String prompt, String promptFile,
-            int instances, AgentImageChoice agentImage, int timeoutMinutes, Integer maxTurns, String idempotencyKey,
-            String requestHash, UUID recoveredFrom, Integer triggerIssue, Long triggerComment, String actingGithubLogin) {}
+    record Plan(
+            UUID id,
+            String accountId,
+            String actor,
+            Installation installation,
+            String repository,
+            String sourceBranch,
+            String prBase,
+            String branchBase,
+            String slug,
+            String prompt,
+            String promptFile,
+            int instances,
+            AgentImageChoice agentImage,
+            int timeoutMinutes,
+            Integer maxTurns,
+            String idempotencyKey,
+            String requestHash,
+            UUID recoveredFrom,
+            Integer triggerIssue,
+            Long triggerComment,
+            String actingGithubLogin) {}
 
     /** The image a session runs, and the name of the account's agent image it is, if it is one. */
     record AgentImageChoice(String image, String name) {}
@@ -89,9 +108,19 @@ public class SessionService {
     private final GitHubIdentities identities;
     private final PushPermissions pushPermissions;
 
-    SessionService(SessionConfig config, Pool pool, GitHubClient github, InstallationTokenService tokens,
-            SessionTransitions transitions, SessionLauncher launcher, AuditLog audit, ObjectMapper json, Clock clock,
-            RuntimeConfig runtime, GitHubIdentities identities, PushPermissions pushPermissions) {
+    SessionService(
+            SessionConfig config,
+            Pool pool,
+            GitHubClient github,
+            InstallationTokenService tokens,
+            SessionTransitions transitions,
+            SessionLauncher launcher,
+            AuditLog audit,
+            ObjectMapper json,
+            Clock clock,
+            RuntimeConfig runtime,
+            GitHubIdentities identities,
+            PushPermissions pushPermissions) {
         this.runtime = runtime;
         this.identities = identities;
         this.pushPermissions = pushPermissions;
@@ -113,34 +142,47 @@ public class SessionService {
     public Uni<Created> create(String accountId, String actor, CreateSessionRequest request, String idempotencyKey) {
         validate(request);
         String hash = hash(request);
-        return replayOf(accountId, idempotencyKey, hash).flatMap(replay -> replay != null
-                ? Uni.createFrom().item(replay)
-                : identities.required(accountId)
-                        .flatMap(identity -> plan(accountId, actor, request, idempotencyKey, hash, identity.login(), true))
-                        .flatMap(this::write)
-                        .map(view -> new Created(view, false))
-                        .onFailure(SessionService::isIdempotencyRace)
-                        .recoverWithUni(() -> replayOf(accountId, idempotencyKey, hash)));
+        return replayOf(accountId, idempotencyKey, hash)
+                .flatMap(replay -> replay != null
+                        ? Uni.createFrom().item(replay)
+                        : identities
+                                .required(accountId)
+                                .flatMap(identity ->
+                                        plan(accountId, actor, request, idempotencyKey, hash, identity.login(), true))
+                                .flatMap(this::write)
+                                .map(view -> new Created(view, false))
+                                .onFailure(SessionService::isIdempotencyRace)
+                                .recoverWithUni(() -> replayOf(accountId, idempotencyKey, hash)));
     }
 
     /**
      * Starts a session for a comment on an issue: the installation's account owns it, and the
      * commenter (already checked for write access) is its actor.
      */
-    public Uni<Created> createForComment(Installation installation, String actor, String repository, String prompt,
-            int issue, long commentId) {
-        CreateSessionRequest request = new CreateSessionRequest(repository, prompt, null,
-                config.comments().instances(), "issue-" + issue, null, null, null, null, null);
+    public Uni<Created> createForComment(
+            Installation installation, String actor, String repository, String prompt, int issue, long commentId) {
+        CreateSessionRequest request = new CreateSessionRequest(
+                repository,
+                prompt,
+                null,
+                config.comments().instances(),
+                "issue-" + issue,
+                null,
+                null,
+                null,
+                null,
+                null);
         String key = "comment-" + commentId;
         String hash = hash(request);
-        return replayOf(installation.accountId, key, hash).flatMap(replay -> replay != null
-                ? Uni.createFrom().item(replay)
-                : plan(installation.accountId, actor, request, key, hash, actor, false)
-                        .map(p -> withTrigger(p, issue, commentId))
-                        .flatMap(this::write)
-                        .map(view -> new Created(view, false))
-                        .onFailure(SessionService::isIdempotencyRace)
-                        .recoverWithUni(() -> replayOf(installation.accountId, key, hash)));
+        return replayOf(installation.accountId, key, hash)
+                .flatMap(replay -> replay != null
+                        ? Uni.createFrom().item(replay)
+                        : plan(installation.accountId, actor, request, key, hash, actor, false)
+                                .map(p -> withTrigger(p, issue, commentId))
+                                .flatMap(this::write)
+                                .map(view -> new Created(view, false))
+                                .onFailure(SessionService::isIdempotencyRace)
+                                .recoverWithUni(() -> replayOf(installation.accountId, key, hash)));
     }
 
     /**
@@ -157,20 +199,42 @@ public class SessionService {
             for (Row row : rows) {
                 first = first == null ? row : first;
                 if (row.getInteger("index") != null) {
-                    instances.add(new InstanceView(row.getInteger("index"), InstanceState.valueOf(row.getString("i_state")),
-                            row.getString("i_reason"), row.getString("branch"), row.getString("head_commit"),
-                            row.getBoolean("pushed"), row.getInteger("exit_code"), row.getBigDecimal("cost_usd"),
-                            row.getInteger("turns"), row.getInteger("pr_number"), row.getString("pr_url"),
-                            instant(row, "started_at"), instant(row, "i_finished_at")));
+                    instances.add(new InstanceView(
+                            row.getInteger("index"),
+                            InstanceState.valueOf(row.getString("i_state")),
+                            row.getString("i_reason"),
+                            row.getString("branch"),
+                            row.getString("head_commit"),
+                            row.getBoolean("pushed"),
+                            row.getInteger("exit_code"),
+                            row.getBigDecimal("cost_usd"),
+                            row.getInteger("turns"),
+                            row.getInteger("pr_number"),
+                            row.getString("pr_url"),
+                            instant(row, "started_at"),
+                            instant(row, "i_finished_at")));
                 }
             }
-            return new SessionView(first.getUUID("id"), first.getString("slug"), first.getString("repository"),
-                    SessionState.valueOf(first.getString("state")), first.getString("reason"),
-                    first.getString("source_branch"), first.getString("pr_base"), first.getString("prompt_file"),
-                    first.getString("prompt"), first.getInteger("instance_count"), first.getString("agent_image"),
-                    first.getInteger("timeout_minutes"), first.getInteger("max_turns"), first.getUUID("recovered_from"),
-                    first.getInteger("trigger_issue"), instant(first, "created_at"), instant(first, "launched_at"),
-                    instant(first, "finished_at"), instances);
+            return new SessionView(
+                    first.getUUID("id"),
+                    first.getString("slug"),
+                    first.getString("repository"),
+                    SessionState.valueOf(first.getString("state")),
+                    first.getString("reason"),
+                    first.getString("source_branch"),
+                    first.getString("pr_base"),
+                    first.getString("prompt_file"),
+                    first.getString("prompt"),
+                    first.getInteger("instance_count"),
+                    first.getString("agent_image"),
+                    first.getInteger("timeout_minutes"),
+                    first.getInteger("max_turns"),
+                    first.getUUID("recovered_from"),
+                    first.getInteger("trigger_issue"),
+                    instant(first, "created_at"),
+                    instant(first, "launched_at"),
+                    instant(first, "finished_at"),
+                    instances);
         });
     }
 
@@ -184,12 +248,20 @@ public class SessionService {
 
     /** A page of the account's sessions, newest first, each with its instances. */
     @WithSession
-    public Uni<List<Paged>> seqPage(String accountId, long beforeSeq, Collection<SessionState> states,
-            String repository, int limit) {
+    public Uni<List<Paged>> seqPage(
+            String accountId, long beforeSeq, Collection<SessionState> states, String repository, int limit) {
         return Session.pageForAccount(accountId, beforeSeq, states, repository, limit)
-                .flatMap(sessions -> SessionInstance.forSessions(sessions.stream().map(s -> s.id).toList())
-                        .map(instances -> sessions.stream().map(s -> new Paged(s.seq, SessionView.of(s, instances.stream()
-                                .filter(i -> i.sessionId.equals(s.id)).toList()))).toList()));
+                .flatMap(sessions -> SessionInstance.forSessions(
+                                sessions.stream().map(s -> s.id).toList())
+                        .map(instances -> sessions.stream()
+                                .map(s -> new Paged(
+                                        s.seq,
+                                        SessionView.of(
+                                                s,
+                                                instances.stream()
+                                                        .filter(i -> i.sessionId.equals(s.id))
+                                                        .toList())))
+                                .toList()));
     }
 
     /**
@@ -204,7 +276,10 @@ public class SessionService {
     public String podOfBlocking(String accountId, UUID id, int index) {
         String pod = podOrNull(accountId, id, index);
         if (pod == null) {
-            throw new ProblemException("no-pod-yet", "No log yet", 404,
+            throw new ProblemException(
+                    "no-pod-yet",
+                    "No log yet",
+                    404,
                     "Instance " + index + " has no pod yet; try again when it is running");
         }
         return pod;
@@ -213,7 +288,9 @@ public class SessionService {
     private String podOrNull(String accountId, UUID id, int index) {
         var rows = pool.preparedQuery("SELECT i.index, i.pod_name FROM sessions s LEFT JOIN session_instances i"
                         + " ON i.session_id = s.id AND i.index = $3 WHERE s.id = $1 AND s.account_id = $2")
-                .execute(Tuple.of(id, accountId, index)).await().atMost(BLOCKING_LOOKUP);
+                .execute(Tuple.of(id, accountId, index))
+                .await()
+                .atMost(BLOCKING_LOOKUP);
         if (rows.size() == 0) {
             throw ProblemException.notFound("Session " + id);
         }
@@ -230,19 +307,25 @@ public class SessionService {
      */
     public Uni<SessionView> cancel(String accountId, String actor, UUID id) {
         return Panache.withTransaction(() -> Session.lockForAccount(accountId, id)
-                        .onItem().ifNull().failWith(() -> ProblemException.notFound("Session " + id))
-                        .flatMap(s -> s.state.isTerminal() ? Uni.createFrom().item(false)
+                        .onItem()
+                        .ifNull()
+                        .failWith(() -> ProblemException.notFound("Session " + id))
+                        .flatMap(s -> s.state.isTerminal()
+                                ? Uni.createFrom().item(false)
                                 : markCancelled(s, actor).replaceWith(true)))
-                .call(cancelled -> cancelled ? launcher.stop(id) : Uni.createFrom().voidItem())
+                .call(cancelled ->
+                        cancelled ? launcher.stop(id) : Uni.createFrom().voidItem())
                 .flatMap(ignored -> get(accountId, id));
     }
 
     private Uni<Void> markCancelled(Session s, String actor) {
         return SessionInstance.forSession(s.id)
-                .call(instances -> transitions.instances(s, instances, InstanceState.CANCELLED, "cancelled by " + actor))
+                .call(instances ->
+                        transitions.instances(s, instances, InstanceState.CANCELLED, "cancelled by " + actor))
                 .call(instances -> transitions.session(s, SessionState.CANCELLED, "cancelled by " + actor))
                 .invoke(() -> s.stopPending = true)
-                .call(() -> audit.record(s.accountId, actor, "session.cancelled", OBJECT_TYPE, s.id.toString(), Map.of()))
+                .call(() ->
+                        audit.record(s.accountId, actor, "session.cancelled", OBJECT_TYPE, s.id.toString(), Map.of()))
                 .replaceWithVoid();
     }
 
@@ -250,10 +333,13 @@ public class SessionService {
     public Uni<List<UUID>> cancelForIssue(String repository, int issue, String actor) {
         return Panache.withSession(() -> Session.activeForIssue(repository, issue))
                 // One at a time: Hibernate Reactive keeps one session per context.
-                .flatMap(sessions -> Multi.createFrom().iterable(sessions)
-                        .onItem().transformToUniAndConcatenate(s -> cancel(s.accountId, actor, s.id))
+                .flatMap(sessions -> Multi.createFrom()
+                        .iterable(sessions)
+                        .onItem()
+                        .transformToUniAndConcatenate(s -> cancel(s.accountId, actor, s.id))
                         .map(SessionView::id)
-                        .collect().asList());
+                        .collect()
+                        .asList());
     }
 
     /**
@@ -261,35 +347,61 @@ public class SessionService {
      * {@code para/recovered-<session>-<HHMMSS>}.
      */
     public Uni<Created> recover(String accountId, String actor, UUID id, int instance, String prompt) {
-        return identities.required(accountId).flatMap(identity -> Panache.withSession(() -> Session.findForAccount(accountId, id)
-                        .onItem().ifNull().failWith(() -> ProblemException.notFound("Session " + id))
-                        .flatMap(s -> SessionInstance.find(s.id, instance)
-                                .onItem().ifNull().failWith(() -> ProblemException.badRequest("instance",
-                                        "the session has no instance " + instance))
-                                .flatMap(i -> Installation.<Installation>findById(s.installationId)
-                                        .map(installation -> recoveryPlan(s, i, installation, actor, prompt,
-                                                identity.login())))))
+        return identities
+                .required(accountId)
+                .flatMap(identity -> Panache.withSession(() -> Session.findForAccount(accountId, id)
+                                .onItem()
+                                .ifNull()
+                                .failWith(() -> ProblemException.notFound("Session " + id))
+                                .flatMap(s -> SessionInstance.find(s.id, instance)
+                                        .onItem()
+                                        .ifNull()
+                                        .failWith(() -> ProblemException.badRequest(
+                                                "instance", "the session has no instance " + instance))
+                                        .flatMap(i -> Installation.<Installation>findById(s.installationId)
+                                                .map(installation -> recoveryPlan(
+                                                        s, i, installation, actor, prompt, identity.login())))))
                         .call(p -> mayPush(p, identity.login())))
                 .flatMap(this::write)
                 .map(view -> new Created(view, false));
     }
 
-    private Plan recoveryPlan(Session s, SessionInstance i, Installation installation, String actor, String prompt,
-            String actingLogin) {
+    private Plan recoveryPlan(
+            Session s, SessionInstance i, Installation installation, String actor, String prompt, String actingLogin) {
         if (!Boolean.TRUE.equals(i.pushed)) {
-            throw ProblemException.conflict("nothing-to-recover",
+            throw ProblemException.conflict(
+                    "nothing-to-recover",
                     "Instance " + i.index + " pushed no branch, so there is nothing to continue from");
         }
         requireActive(installation);
-        String continuation = prompt != null && !prompt.isBlank() ? prompt
+        String continuation = prompt != null && !prompt.isBlank()
+                ? prompt
                 : "Continue the work on this branch. It was started for this task:\n\n" + s.prompt;
         checkPromptSize(continuation, "prompt");
         Instant now = clock.instant();
         String branchBase = "para/recovered-" + s.slug + "-" + RECOVER_TIME.format(now);
-        return new Plan(UUID.randomUUID(), s.accountId, actor, installation, s.repository, i.branch, s.prBase, branchBase,
-                slug("recovered-" + s.slug, now), continuation, null, 1, new AgentImageChoice(s.agentImage, s.agentImageName),
-                s.timeoutMinutes, s.maxTurns,
-                null, null, s.id, s.triggerIssue, null, actingLogin);
+        return new Plan(
+                UUID.randomUUID(),
+                s.accountId,
+                actor,
+                installation,
+                s.repository,
+                i.branch,
+                s.prBase,
+                branchBase,
+                slug("recovered-" + s.slug, now),
+                continuation,
+                null,
+                1,
+                new AgentImageChoice(s.agentImage, s.agentImageName),
+                s.timeoutMinutes,
+                s.maxTurns,
+                null,
+                null,
+                s.id,
+                s.triggerIssue,
+                null,
+                actingLogin);
     }
 
     /** The session's repository is one its GitHub user may push to (dry run asks GitHub nothing). */
@@ -299,7 +411,9 @@ public class SessionService {
         }
         String owner = p.repository().substring(0, p.repository().indexOf('/'));
         String name = p.repository().substring(p.repository().indexOf('/') + 1);
-        return tokens.withToken(p.installation().installationId, TokenNarrowing.repository(name, TokenNarrowing.SERVICE_PERMISSIONS),
+        return tokens.withToken(
+                p.installation().installationId,
+                TokenNarrowing.repository(name, TokenNarrowing.SERVICE_PERMISSIONS),
                 token -> pushPermissions.require(token, owner, name, login));
     }
 
@@ -308,25 +422,54 @@ public class SessionService {
      * The session acts for GitHub user {@code actingLogin}, who must be able to push when
      * {@code checkPush} (a commenter's permission was checked already).
      */
-    private Uni<Plan> plan(String accountId, String actor, CreateSessionRequest r, String idempotencyKey, String hash,
-            String actingLogin, boolean checkPush) {
+    private Uni<Plan> plan(
+            String accountId,
+            String actor,
+            CreateSessionRequest r,
+            String idempotencyKey,
+            String hash,
+            String actingLogin,
+            boolean checkPush) {
         String owner = r.repository().substring(0, r.repository().indexOf('/'));
         String name = r.repository().substring(r.repository().indexOf('/') + 1);
         if (runtime.dryRun()) {
-            return agentImage(accountId, r.agentImage()).flatMap(image -> installationFor(accountId, owner, r.repository())
-                    .map(installation -> completed(accountId, actor, installation, dryRunRepository(r), r, image,
-                            r.prompt(), idempotencyKey, hash, actingLogin)));
+            return agentImage(accountId, r.agentImage())
+                    .flatMap(image -> installationFor(accountId, owner, r.repository())
+                            .map(installation -> completed(
+                                    accountId,
+                                    actor,
+                                    installation,
+                                    dryRunRepository(r),
+                                    r,
+                                    image,
+                                    r.prompt(),
+                                    idempotencyKey,
+                                    hash,
+                                    actingLogin)));
         }
-        return agentImage(accountId, r.agentImage()).flatMap(image -> installationFor(accountId, owner, r.repository())
-                .flatMap(installation -> tokens.withToken(installation.installationId,
-                                TokenNarrowing.repository(name, TokenNarrowing.SERVICE_PERMISSIONS),
-                                token -> (checkPush ? pushPermissions.require(token, owner, name, actingLogin)
-                                                : Uni.createFrom().voidItem())
-                                        .flatMap(ignored -> github.getRepository(token, owner, name))
-                                        .flatMap(repo -> promptOf(r, token, owner, name, sourceBranch(r, repo))
-                                                .map(prompt -> completed(accountId, actor, installation, repo, r, image,
-                                                        prompt, idempotencyKey, hash, actingLogin))))
-                        .onFailure(GitHubException.class).transform(e -> asProblem((GitHubException) e, r.repository()))));
+        return agentImage(accountId, r.agentImage())
+                .flatMap(image -> installationFor(accountId, owner, r.repository())
+                        .flatMap(installation -> tokens.withToken(
+                                        installation.installationId,
+                                        TokenNarrowing.repository(name, TokenNarrowing.SERVICE_PERMISSIONS),
+                                        token -> (checkPush
+                                                        ? pushPermissions.require(token, owner, name, actingLogin)
+                                                        : Uni.createFrom().voidItem())
+                                                .flatMap(ignored -> github.getRepository(token, owner, name))
+                                                .flatMap(repo -> promptOf(r, token, owner, name, sourceBranch(r, repo))
+                                                        .map(prompt -> completed(
+                                                                accountId,
+                                                                actor,
+                                                                installation,
+                                                                repo,
+                                                                r,
+                                                                image,
+                                                                prompt,
+                                                                idempotencyKey,
+                                                                hash,
+                                                                actingLogin))))
+                                .onFailure(GitHubException.class)
+                                .transform(e -> asProblem((GitHubException) e, r.repository()))));
     }
 
     /**
@@ -337,10 +480,11 @@ public class SessionService {
         if (r.promptFile() != null) {
             throw ProblemException.badRequest("promptFile", "cannot be read in dry run, which makes no call to GitHub");
         }
-        Log.infof("[dry-run] would read %s at GitHub; taken as named, on branch %s", r.repository(),
-                r.sourceBranch() != null ? r.sourceBranch() : "main");
-        return new GitHubRepository(0, r.repository().substring(r.repository().indexOf('/') + 1), r.repository(), false,
-                "main");
+        Log.infof(
+                "[dry-run] would read %s at GitHub; taken as named, on branch %s",
+                r.repository(), r.sourceBranch() != null ? r.sourceBranch() : "main");
+        return new GitHubRepository(
+                0, r.repository().substring(r.repository().indexOf('/') + 1), r.repository(), false, "main");
     }
 
     /** The account's active installation on the owner, with the repository granted to it. */
@@ -348,7 +492,10 @@ public class SessionService {
         return Panache.withSession(() -> Installation.findForAccountAndOwner(accountId, owner)
                 .flatMap(installation -> {
                     if (installation == null) {
-                        throw new ProblemException("no-installation", "Repository not accessible", 422,
+                        throw new ProblemException(
+                                "no-installation",
+                                "Repository not accessible",
+                                422,
                                 "The App is not installed on " + owner + " for this account");
                     }
                     requireActive(installation);
@@ -364,23 +511,48 @@ public class SessionService {
                 }));
     }
 
-    private Plan completed(String accountId, String actor, Installation installation, GitHubRepository repo,
-            CreateSessionRequest r, AgentImageChoice image, String prompt, String idempotencyKey, String hash,
+    private Plan completed(
+            String accountId,
+            String actor,
+            Installation installation,
+            GitHubRepository repo,
+            CreateSessionRequest r,
+            AgentImageChoice image,
+            String prompt,
+            String idempotencyKey,
+            String hash,
             String actingLogin) {
         Instant now = clock.instant();
         UUID id = UUID.randomUUID();
         String sourceBranch = sourceBranch(r, repo);
         String name = r.name() != null ? r.name() : "s" + id.toString().substring(0, 6);
         String slug = slug(name, now);
-        return new Plan(id, accountId, actor, installation, repo.fullName() != null ? repo.fullName() : r.repository(),
-                sourceBranch, r.prBase() != null ? r.prBase() : sourceBranch, "para/" + slug, slug, prompt,
-                r.promptFile(), r.instances() != null ? r.instances() : 1, image,
+        return new Plan(
+                id,
+                accountId,
+                actor,
+                installation,
+                repo.fullName() != null ? repo.fullName() : r.repository(),
+                sourceBranch,
+                r.prBase() != null ? r.prBase() : sourceBranch,
+                "para/" + slug,
+                slug,
+                prompt,
+                r.promptFile(),
+                r.instances() != null ? r.instances() : 1,
+                image,
                 r.timeoutMinutes() != null ? r.timeoutMinutes() : config.defaultTimeoutMinutes(),
                 r.maxTurns() != null ? r.maxTurns() : config.defaultMaxTurns().orElse(null),
-                idempotencyKey, hash, null, null, null, actingLogin);
+                idempotencyKey,
+                hash,
+                null,
+                null,
+                null,
+                actingLogin);
     }
 
-    private Uni<String> promptOf(CreateSessionRequest r, InstallationToken token, String owner, String name, String ref) {
+    private Uni<String> promptOf(
+            CreateSessionRequest r, InstallationToken token, String owner, String name, String ref) {
         if (r.promptFile() == null) {
             return Uni.createFrom().item(r.prompt());
         }
@@ -394,14 +566,17 @@ public class SessionService {
                     return text;
                 })
                 .onFailure(e -> e instanceof GitHubException g && g.error() == GitHubError.REPOSITORY_NOT_FOUND)
-                .transform(e -> new ProblemException("prompt-file-not-found", "Prompt file not found", 422,
+                .transform(e -> new ProblemException(
+                        "prompt-file-not-found",
+                        "Prompt file not found",
+                        422,
                         r.promptFile() + " does not exist on branch " + ref));
     }
 
     /** Writes the session, its instances and its first event in one transaction, within the quotas. */
     private Uni<SessionView> write(Plan p) {
-        return Panache.withTransaction(() -> Installation.<Installation>findById(p.installation().installationId,
-                                LockModeType.PESSIMISTIC_WRITE)
+        return Panache.withTransaction(() -> Installation.<Installation>findById(
+                                p.installation().installationId, LockModeType.PESSIMISTIC_WRITE)
                         .invoke(SessionService::requireActive)
                         .call(installation -> checkQuotas(p))
                         .flatMap(installation -> {
@@ -410,12 +585,18 @@ public class SessionService {
                             return s.persist()
                                     .call(() -> SessionInstance.persist(instances))
                                     .call(() -> transitions.created(s))
-                                    .call(() -> audit.record(p.accountId(), p.actor(), "session.created", OBJECT_TYPE,
-                                            s.id.toString(), Map.of("repository", s.repository,
-                                                    "instances", s.instanceCount)))
+                                    .call(() -> audit.record(
+                                            p.accountId(),
+                                            p.actor(),
+                                            "session.created",
+                                            OBJECT_TYPE,
+                                            s.id.toString(),
+                                            Map.of("repository", s.repository, "instances", s.instanceCount)))
                                     .map(ignored -> SessionView.of(s, instances));
                         }))
-                .onFailure(SessionService::isBranchClash).transform(e -> ProblemException.conflict("session-name-taken",
+                .onFailure(SessionService::isBranchClash)
+                .transform(e -> ProblemException.conflict(
+                        "session-name-taken",
                         "A session named like this started on " + p.repository() + " this second; choose another name"))
                 .invoke(view -> launcher.launchSoon(view.id()));
     }
@@ -438,7 +619,12 @@ public class SessionService {
     }
 
     private ProblemException quotaExceeded(String detail) {
-        return new ProblemException("quota-exceeded", "Too Many Requests", 429, detail, List.of(),
+        return new ProblemException(
+                "quota-exceeded",
+                "Too Many Requests",
+                429,
+                detail,
+                List.of(),
                 config.quota().retryAfter());
     }
 
@@ -502,10 +688,14 @@ public class SessionService {
                         return Uni.createFrom().nullItem();
                     }
                     if (!hash.equals(s.requestHash)) {
-                        throw new ProblemException("idempotency-key-reused", "Unprocessable Content", 422,
+                        throw new ProblemException(
+                                "idempotency-key-reused",
+                                "Unprocessable Content",
+                                422,
                                 "This Idempotency-Key was used for a different request");
                     }
-                    return SessionInstance.forSession(s.id).map(instances -> new Created(SessionView.of(s, instances), true));
+                    return SessionInstance.forSession(s.id)
+                            .map(instances -> new Created(SessionView.of(s, instances), true));
                 }));
     }
 
@@ -536,7 +726,8 @@ public class SessionService {
      * Naming none: the account's default image, else the configuration's.
      */
     private Uni<AgentImageChoice> agentImage(String accountId, String name) {
-        return Panache.withSession(() -> name == null ? AgentImage.defaultFor(accountId) : AgentImage.named(accountId, name))
+        return Panache.withSession(
+                        () -> name == null ? AgentImage.defaultFor(accountId) : AgentImage.named(accountId, name))
                 .map(own -> {
                     if (own != null) {
                         return new AgentImageChoice(own.image, own.name);
@@ -546,7 +737,10 @@ public class SessionService {
                     }
                     String image = config.agentImages().get(name);
                     if (image == null) {
-                        throw new ProblemException("unknown-agent-image", "Unknown agent image", 422,
+                        throw new ProblemException(
+                                "unknown-agent-image",
+                                "Unknown agent image",
+                                422,
                                 "No agent image is named '" + name + "'");
                     }
                     return new AgentImageChoice(image, null);
@@ -562,39 +756,72 @@ public class SessionService {
     }
 
     private static Plan withTrigger(Plan p, int issue, long comment) {
-        return new Plan(p.id(), p.accountId(), p.actor(), p.installation(), p.repository(), p.sourceBranch(), p.prBase(),
-                p.branchBase(), p.slug(), p.prompt(), p.promptFile(), p.instances(), p.agentImage(), p.timeoutMinutes(),
-                p.maxTurns(), p.idempotencyKey(), p.requestHash(), p.recoveredFrom(), issue, comment, p.actingGithubLogin());
+        return new Plan(
+                p.id(),
+                p.accountId(),
+                p.actor(),
+                p.installation(),
+                p.repository(),
+                p.sourceBranch(),
+                p.prBase(),
+                p.branchBase(),
+                p.slug(),
+                p.prompt(),
+                p.promptFile(),
+                p.instances(),
+                p.agentImage(),
+                p.timeoutMinutes(),
+                p.maxTurns(),
+                p.idempotencyKey(),
+                p.requestHash(),
+                p.recoveredFrom(),
+                issue,
+                comment,
+                p.actingGithubLogin());
     }
 
     private static void requireActive(Installation installation) {
         if (installation == null || installation.deletedAt != null) {
-            throw new ProblemException("no-installation", "Repository not accessible", 422,
-                    "The App's installation is gone");
+            throw new ProblemException(
+                    "no-installation", "Repository not accessible", 422, "The App's installation is gone");
         }
         if (installation.suspendedAt != null) {
-            throw new ProblemException("installation-suspended", "Installation suspended", 422,
+            throw new ProblemException(
+                    "installation-suspended",
+                    "Installation suspended",
+                    422,
                     "The App's installation on " + installation.githubAccountLogin + " is suspended");
         }
     }
 
     private static ProblemException notAccessible(String repository) {
-        return new ProblemException("repository-not-accessible", "Repository not accessible", 422,
+        return new ProblemException(
+                "repository-not-accessible",
+                "Repository not accessible",
+                422,
                 "The App's installation cannot see " + repository);
     }
 
     private static ProblemException asProblem(GitHubException e, String repository) {
         return switch (e.error()) {
             case REPOSITORY_NOT_FOUND -> notAccessible(repository);
-            case SUSPENDED -> new ProblemException("installation-suspended", "Installation suspended", 422,
-                    "The App's installation is suspended");
-            case INSTALLATION_NOT_FOUND -> new ProblemException("no-installation", "Repository not accessible", 422,
-                    "The App's installation is gone");
-            case RATE_LIMITED, UNAVAILABLE -> ProblemException.unavailable("github-unavailable",
-                    "GitHub cannot be reached right now; try again shortly",
-                    e.retryAfter().orElse(Duration.ofSeconds(30)));
-            default -> new ProblemException("github-refused", "GitHub refused", 422,
-                    "GitHub refused to let the App read " + repository + " (" + e.error() + ")");
+            case SUSPENDED ->
+                new ProblemException(
+                        "installation-suspended", "Installation suspended", 422, "The App's installation is suspended");
+            case INSTALLATION_NOT_FOUND ->
+                new ProblemException(
+                        "no-installation", "Repository not accessible", 422, "The App's installation is gone");
+            case RATE_LIMITED, UNAVAILABLE ->
+                ProblemException.unavailable(
+                        "github-unavailable",
+                        "GitHub cannot be reached right now; try again shortly",
+                        e.retryAfter().orElse(Duration.ofSeconds(30)));
+            default ->
+                new ProblemException(
+                        "github-refused",
+                        "GitHub refused",
+                        422,
+                        "GitHub refused to let the App read " + repository + " (" + e.error() + ")");
         };
     }
 
@@ -617,8 +844,8 @@ public class SessionService {
 
     private String hash(CreateSessionRequest request) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(json.writeValueAsBytes(request)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(json.writeValueAsBytes(request)));
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("Could not hash a request", e);
         }

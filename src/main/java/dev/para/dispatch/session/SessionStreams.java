@@ -35,15 +35,21 @@ public class SessionStreams {
     SessionStreams(SessionConfig config, MeterRegistry registry) {
         this.config = config.streams();
         AtomicInteger threads = new AtomicInteger();
-        this.followers = new ThreadPoolExecutor(this.config.followedLogs(), this.config.followedLogs(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
+        this.followers = new ThreadPoolExecutor(
+                this.config.followedLogs(),
+                this.config.followedLogs(),
+                60,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                r -> {
                     Thread t = new Thread(r, "para-log-follower-" + threads.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
         ((ThreadPoolExecutor) followers).allowCoreThreadTimeOut(true);
         Gauge.builder("para.sessions.streams.open", open, AtomicInteger::get)
-                .description("Event streams and followed logs this replica holds open").register(registry);
+                .description("Event streams and followed logs this replica holds open")
+                .register(registry);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -82,9 +88,11 @@ public class SessionStreams {
                 mine.decrementAndGet();
             }
         }
-        return stream
-                .ifNoItem().after(config.maxIdle()).recoverWithCompletion()
-                .onTermination().invoke(() -> {
+        return stream.ifNoItem()
+                .after(config.maxIdle())
+                .recoverWithCompletion()
+                .onTermination()
+                .invoke(() -> {
                     mine.decrementAndGet();
                     open.decrementAndGet();
                     if (follower) {
@@ -100,7 +108,12 @@ public class SessionStreams {
     }
 
     private static ProblemException limited(String detail) {
-        return new ProblemException("too-many-streams", "Too Many Requests", 429, detail + "; close one or try again later",
-                List.of(), RETRY_AFTER);
+        return new ProblemException(
+                "too-many-streams",
+                "Too Many Requests",
+                429,
+                detail + "; close one or try again later",
+                List.of(),
+                RETRY_AFTER);
     }
 }

@@ -57,8 +57,14 @@ public class SessionTokenRefresher {
     private final Timer failed;
     private final Counter failures;
 
-    SessionTokenRefresher(InstallationTokenService tokens, SessionRuntime runtime, Sealer sealer, Pool pool,
-            SessionConfig config, Clock clock, MeterRegistry registry) {
+    SessionTokenRefresher(
+            InstallationTokenService tokens,
+            SessionRuntime runtime,
+            Sealer sealer,
+            Pool pool,
+            SessionConfig config,
+            Clock clock,
+            MeterRegistry registry) {
         this.tokens = tokens;
         this.runtime = runtime;
         this.sealer = sealer;
@@ -68,30 +74,41 @@ public class SessionTokenRefresher {
         // Registered at start, so that alerts on refresh failures see a series from the first scrape.
         this.succeeded = refreshTimer(registry, "success");
         this.failed = refreshTimer(registry, "failure");
-        this.failures = Counter.builder("para.token.refresh.failures").description("Failed refreshes of session tokens")
+        this.failures = Counter.builder("para.token.refresh.failures")
+                .description("Failed refreshes of session tokens")
                 .register(registry);
     }
 
     private static Timer refreshTimer(MeterRegistry registry, String outcome) {
-        return Timer.builder(REFRESH_TIMER).description("Refreshes of the tokens of running sessions")
-                .tag("outcome", outcome).register(registry);
+        return Timer.builder(REFRESH_TIMER)
+                .description("Refreshes of the tokens of running sessions")
+                .tag("outcome", outcome)
+                .register(registry);
     }
 
-    @Scheduled(every = "${para.sessions.token-refresh.interval}", delayed = "20s",
+    @Scheduled(
+            every = "${para.sessions.token-refresh.interval}",
+            delayed = "20s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return refreshDue()
-                .onFailure().invoke(e -> Log.warnf("Token refresh pass failed: %s", Redactor.describe(e)))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(e -> Log.warnf("Token refresh pass failed: %s", Redactor.describe(e)))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 
     /** Refreshes every running session whose token expires within the buffer; how many were refreshed. */
     public Uni<Integer> refreshDue() {
-        return claimDue().flatMap(due -> Multi.createFrom().iterable(due)
-                .onItem().transformToUniAndMerge(this::refresh)
-                .collect().asList()
-                .map(results -> (int) results.stream().filter(ok -> ok).count()));
+        return claimDue()
+                .flatMap(due -> Multi.createFrom()
+                        .iterable(due)
+                        .onItem()
+                        .transformToUniAndMerge(this::refresh)
+                        .collect()
+                        .asList()
+                        .map(results -> (int) results.stream().filter(ok -> ok).count()));
     }
 
     record Due(UUID sessionId, long installationId, String repository, String accountId) {}
@@ -99,13 +116,18 @@ public class SessionTokenRefresher {
     private Uni<List<Due>> claimDue() {
         Instant now = clock.instant();
         return pool.preparedQuery(CLAIM_SQL)
-                .execute(Tuple.of(now.plus(CLAIM).atOffset(ZoneOffset.UTC),
-                        now.plus(config.tokenRefresh().buffer()).atOffset(ZoneOffset.UTC), now.atOffset(ZoneOffset.UTC),
+                .execute(Tuple.of(
+                        now.plus(CLAIM).atOffset(ZoneOffset.UTC),
+                        now.plus(config.tokenRefresh().buffer()).atOffset(ZoneOffset.UTC),
+                        now.atOffset(ZoneOffset.UTC),
                         config.tokenRefresh().batchSize()))
                 .map(rows -> {
                     List<Due> due = new ArrayList<>();
                     for (Row row : rows) {
-                        due.add(new Due(row.getUUID("id"), row.getLong("installation_id"), row.getString("repository"),
+                        due.add(new Due(
+                                row.getUUID("id"),
+                                row.getLong("installation_id"),
+                                row.getString("repository"),
                                 row.getString("account_id")));
                     }
                     return due;
@@ -115,24 +137,35 @@ public class SessionTokenRefresher {
     private Uni<Boolean> refresh(Due due) {
         Timer.Sample sample = Timer.start();
         String name = due.repository().substring(due.repository().indexOf('/') + 1);
-        return tokens.mintDedicated(due.installationId(), TokenNarrowing.repository(name, TokenNarrowing.SESSION_PERMISSIONS))
+        return tokens.mintDedicated(
+                        due.installationId(), TokenNarrowing.repository(name, TokenNarrowing.SESSION_PERMISSIONS))
                 .flatMap(token -> VertxContextSupport.executeBlocking(() -> {
                             runtime.replaceToken(due.sessionId(), token.token());
                             return token;
                         })
-                        .onFailure().call(() -> tokens.revokeToken(token.installationId(), token.token()).onFailure().recoverWithNull()))
+                        .onFailure()
+                        .call(() -> tokens.revokeToken(token.installationId(), token.token())
+                                .onFailure()
+                                .recoverWithNull()))
                 // The replaced token is left to expire: a git call in flight may be using it.
                 .flatMap(token -> pool.preparedQuery("UPDATE sessions SET sealed_token = $1, token_expires_at = $2,"
                                 + " refresh_claimed_until = NULL WHERE id = $3 AND state = 'RUNNING'")
-                        .execute(Tuple.of(sealer.seal(token.token(), SessionLauncher.TOKEN_PURPOSE,
+                        .execute(Tuple.of(
+                                sealer.seal(
+                                        token.token(),
+                                        SessionLauncher.TOKEN_PURPOSE,
                                         SessionLauncher.tokenBinding(due.sessionId(), due.accountId())),
-                                token.expiresAt().atOffset(ZoneOffset.UTC), due.sessionId())))
+                                token.expiresAt().atOffset(ZoneOffset.UTC),
+                                due.sessionId())))
                 .map(ignored -> true)
-                .onItemOrFailure().invoke((ok, e) -> sample.stop(e == null ? succeeded : failed))
-                .onFailure().recoverWithUni(e -> {
+                .onItemOrFailure()
+                .invoke((ok, e) -> sample.stop(e == null ? succeeded : failed))
+                .onFailure()
+                .recoverWithUni(e -> {
                     try (LogFields ignored = LogFields.session(due.sessionId())) {
-                        Log.warnf("Refreshing the token of session %s failed (%s); retrying in %ds", due.sessionId(),
-                                Redactor.describe(e), RETRY.toSeconds());
+                        Log.warnf(
+                                "Refreshing the token of session %s failed (%s); retrying in %ds",
+                                due.sessionId(), Redactor.describe(e), RETRY.toSeconds());
                     }
                     failures.increment();
                     return pool.preparedQuery("UPDATE sessions SET refresh_claimed_until = $1 WHERE id = $2")

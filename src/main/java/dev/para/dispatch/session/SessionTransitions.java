@@ -48,8 +48,10 @@ public class SessionTransitions {
         if (state.isTerminal()) {
             s.finishedAt = now;
             s.launchClaimedUntil = null;
-            Timer.builder(DURATION).description("Sessions from create to their end")
-                    .tag("outcome", state.name().toLowerCase(java.util.Locale.ROOT)).register(registry)
+            Timer.builder(DURATION)
+                    .description("Sessions from create to their end")
+                    .tag("outcome", state.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry)
                     .record(Duration.between(s.createdAt, now));
         }
         count("session", state);
@@ -60,10 +62,10 @@ public class SessionTransitions {
      * Moves an instance forward to {@code state}; never backwards, never out of an end. The detail
      * (for example the pod's termination message) goes with the event.
      */
-    public Uni<Boolean> instance(Session s, SessionInstance i, InstanceState state, String reason,
-            Map<String, Object> detail) {
-        if (i.state.isTerminal() || !(state.isAfter(i.state) || (state == i.state && reason != null
-                && !reason.equals(i.reason)))) {
+    public Uni<Boolean> instance(
+            Session s, SessionInstance i, InstanceState state, String reason, Map<String, Object> detail) {
+        if (i.state.isTerminal()
+                || !(state.isAfter(i.state) || (state == i.state && reason != null && !reason.equals(i.reason)))) {
             return Uni.createFrom().item(false);
         }
         Instant now = clock.instant();
@@ -82,9 +84,12 @@ public class SessionTransitions {
 
     /** Moves each of the instances to {@code state}, one after another (one Hibernate session, one at a time). */
     public Uni<Void> instances(Session s, List<SessionInstance> instances, InstanceState state, String reason) {
-        return Multi.createFrom().iterable(instances)
-                .onItem().transformToUniAndConcatenate(i -> instance(s, i, state, reason, null))
-                .collect().last()
+        return Multi.createFrom()
+                .iterable(instances)
+                .onItem()
+                .transformToUniAndConcatenate(i -> instance(s, i, state, reason, null))
+                .collect()
+                .last()
                 .replaceWithVoid();
     }
 
@@ -93,7 +98,8 @@ public class SessionTransitions {
         if (s.state.isTerminal() || instances.isEmpty() || !instances.stream().allMatch(i -> i.state.isTerminal())) {
             return Uni.createFrom().item(false);
         }
-        long failed = instances.stream().filter(i -> i.state == InstanceState.FAILED).count();
+        long failed =
+                instances.stream().filter(i -> i.state == InstanceState.FAILED).count();
         boolean cancelled = instances.stream().allMatch(i -> i.state == InstanceState.CANCELLED);
         if (cancelled) {
             return session(s, SessionState.CANCELLED, "cancelled");
@@ -120,8 +126,10 @@ public class SessionTransitions {
     }
 
     private void count(String kind, Enum<?> state) {
-        Counter.builder(TRANSITIONS).description("State changes of sessions and instances")
+        Counter.builder(TRANSITIONS)
+                .description("State changes of sessions and instances")
                 .tags("kind", kind, "state", state.name().toLowerCase(java.util.Locale.ROOT))
-                .register(registry).increment();
+                .register(registry)
+                .increment();
     }
 }

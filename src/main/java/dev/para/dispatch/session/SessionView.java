@@ -37,8 +37,25 @@ public record SessionView(
     }
 
     static SessionView of(Session s, List<SessionInstance> instances) {
-        return new SessionView(s.id, s.slug, s.repository, s.state, s.reason, s.sourceBranch, s.prBase, s.promptFile,
-                s.prompt, s.instanceCount, s.agentImage, s.timeoutMinutes, s.maxTurns, s.recoveredFrom, s.triggerIssue,
-                s.createdAt, s.launchedAt, s.finishedAt, instances.stream().map(InstanceView::of).toList());
+        return new SessionView(
+                s.id,
+                s.slug,
+                s.repository,
+                s.state,
+                s.reason,
+                s.sourceBranch,
+                s.prBase,
+                s.promptFile,
+                s.prompt,
+                s.instanceCount,
+                s.agentImage,
+                s.timeoutMinutes,
+                s.maxTurns,
+                s.recoveredFrom,
+                s.triggerIssue,
+                s.createdAt,
+                s.launchedAt,
+                s.finishedAt,
+                instances.stream().map(InstanceView::of).toList());
     }
 }

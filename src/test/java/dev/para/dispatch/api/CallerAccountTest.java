@@ -14,30 +14,40 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CallerAccountTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-            "acct-42                        | 200",
-            "alice@example.com              | 200",
-            "tenant:team.one_2              | 200",
-            "'has space'                    | 401",
-            "'line\nbreak'                  | 401",
-            "'a/b'                          | 401",
-            "'<script>'                     | 401",
-            "''                             | 401",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "acct-42                        | 200",
+                "alice@example.com              | 200",
+                "tenant:team.one_2              | 200",
+                "'has space'                    | 401",
+                "'line\nbreak'                  | 401",
+                "'a/b'                          | 401",
+                "'<script>'                     | 401",
+                "''                             | 401",
+            })
     void onlyAPlainIdentifierIsAnAccount(String account, int status) {
         CallerAccount caller = new CallerAccount(token(account, Set.of()), config(Optional.empty()));
         if (status == 200) {
             assertEquals(account, caller.id());
         } else {
-            assertEquals(status, assertThrows(ProblemException.class, caller::id).status());
+            assertEquals(
+                    status, assertThrows(ProblemException.class, caller::id).status());
         }
     }
 
     @org.junit.jupiter.api.Test
     void aCallerOutsideTheRequiredGroupIsForbidden() {
-        assertEquals(403, assertThrows(ProblemException.class,
-                () -> new CallerAccount(token("acct", Set.of("viewers")), config(Optional.of("para-users"))).id()).status());
-        assertEquals("acct", new CallerAccount(token("acct", Set.of("para-users")), config(Optional.of("para-users"))).id());
+        assertEquals(
+                403,
+                assertThrows(
+                                ProblemException.class,
+                                () -> new CallerAccount(
+                                                token("acct", Set.of("viewers")), config(Optional.of("para-users")))
+                                        .id())
+                        .status());
+        assertEquals(
+                "acct", new CallerAccount(token("acct", Set.of("para-users")), config(Optional.of("para-users"))).id());
         assertEquals("acct", new CallerAccount(token("acct", Set.of()), config(Optional.empty())).id());
     }
 

@@ -22,24 +22,39 @@ class RequestIdsTest {
 
     @Test
     void anIdGivenByTheCallerIsAnsweredBack() {
-        given().header("Authorization", ApiTokens.bearer("acct-" + UUID.randomUUID())).header("X-Request-Id", "lb-7f3a.2:1")
-                .when().get("/api/v1/installations").then()
-                .statusCode(200).header("X-Request-Id", equalTo("lb-7f3a.2:1"));
+        given().header("Authorization", ApiTokens.bearer("acct-" + UUID.randomUUID()))
+                .header("X-Request-Id", "lb-7f3a.2:1")
+                .when()
+                .get("/api/v1/installations")
+                .then()
+                .statusCode(200)
+                .header("X-Request-Id", equalTo("lb-7f3a.2:1"));
     }
 
     @Test
     void everyAnswerHasOneEvenAnErrorOrAWebhook() {
-        given().when().get("/api/v1/installations").then()
-                .statusCode(401).header("X-Request-Id", matchesPattern(UUID_SHAPE));
-        deliver("ping", newDeliveryId(), exampleFor("ping", 0, p -> {})).statusCode(202)
+        given().when()
+                .get("/api/v1/installations")
+                .then()
+                .statusCode(401)
+                .header("X-Request-Id", matchesPattern(UUID_SHAPE));
+        deliver("ping", newDeliveryId(), exampleFor("ping", 0, p -> {}))
+                .statusCode(202)
                 .header("X-Request-Id", matchesPattern(UUID_SHAPE));
     }
 
     @Test
     void anIdThatCouldForgeALogLineIsReplaced() {
-        given().header("X-Request-Id", "abc\" \"level\":\"ERROR").when().get("/q/health/live").then()
-                .statusCode(200).header("X-Request-Id", matchesPattern(UUID_SHAPE));
-        given().header("X-Request-Id", "x".repeat(129)).when().get("/q/health/live").then()
+        given().header("X-Request-Id", "abc\" \"level\":\"ERROR")
+                .when()
+                .get("/q/health/live")
+                .then()
+                .statusCode(200)
+                .header("X-Request-Id", matchesPattern(UUID_SHAPE));
+        given().header("X-Request-Id", "x".repeat(129))
+                .when()
+                .get("/q/health/live")
+                .then()
                 .header("X-Request-Id", not(equalTo("x".repeat(129))));
     }
 

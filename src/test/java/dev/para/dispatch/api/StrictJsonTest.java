@@ -17,37 +17,42 @@ class StrictJsonTest {
     private final ObjectReader reader = new StrictJson().apply(new ObjectMapper(), Body.class);
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "{\"name\":\"a\",\"count\":\"3\"}                  | count",
-            "{\"name\":\"a\",\"count\":3.5}                    | count",
-            "{\"name\":7}                                      | name",
-            "{\"name\":true}                                   | name",
-            "{\"flag\":\"true\"}                               | flag",
-            "{\"flag\":1}                                      | flag",
-            
-            "{\"tags\":\"one\"}                                | tags",
-            "{\"name\":\"a\",\"extra\":1}                      | extra",
-            "{\"name\":\"a\",\"nested\":{\"x\":1}}             | nested",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"name\":\"a\",\"count\":\"3\"}                  | count",
+                "{\"name\":\"a\",\"count\":3.5}                    | count",
+                "{\"name\":7}                                      | name",
+                "{\"name\":true}                                   | name",
+                "{\"flag\":\"true\"}                               | flag",
+                "{\"flag\":1}                                      | flag",
+                "{\"tags\":\"one\"}                                | tags",
+                "{\"name\":\"a\",\"extra\":1}                      | extra",
+                "{\"name\":\"a\",\"nested\":{\"x\":1}}             | nested",
+            })
     void refusesWhatALenientReaderWouldGuessAt(String body, String field) {
         JsonMappingException e = assertThrows(JsonMappingException.class, () -> reader.readValue(body));
         assertEquals(field, e.getPath().get(e.getPath().size() - 1).getFieldName(), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "{\"name\":\"a\",\"count\":3,\"flag\":true,\"tags\":[\"x\"]}",
-            "{}",
-            "{\"count\":null}",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"name\":\"a\",\"count\":3,\"flag\":true,\"tags\":[\"x\"]}",
+                "{}",
+                "{\"count\":null}",
+            })
     void readsWellTypedBodies(String body) throws Exception {
         reader.readValue(body);
     }
 
     @org.junit.jupiter.api.Test
     void leavesTheApplicationsMapperLenient() throws Exception {
-        ObjectMapper app = new ObjectMapper().disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        ObjectMapper app = new ObjectMapper()
+                .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         new StrictJson().apply(app, Body.class);
-        assertEquals(3, app.readValue("{\"count\":\"3\",\"extra\":1}", Body.class).count());
+        assertEquals(
+                3, app.readValue("{\"count\":\"3\",\"extra\":1}", Body.class).count());
     }
 }

@@ -1,6 +1,5 @@
 package dev.para.dispatch.bench;
 
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.para.dispatch.registry.ImageChecker;
 import dev.para.dispatch.registry.ImageReference;
@@ -37,8 +36,10 @@ class ImageCheckBench {
         Tools.require("docker-registry", "docker-registry");
         Path dir = Files.createTempDirectory("registry-bench");
         StringBuilder out = new StringBuilder("# image checks, " + java.time.Instant.now() + "\n");
-        try (TestRegistry basic = TestRegistry.basic(Files.createDirectories(dir.resolve("basic")), RegistryResource.USERS);
-                TestRegistry token = TestRegistry.token(Files.createDirectories(dir.resolve("token")), RegistryResource.USERS, (u, a) -> true)) {
+        try (TestRegistry basic =
+                        TestRegistry.basic(Files.createDirectories(dir.resolve("basic")), RegistryResource.USERS);
+                TestRegistry token = TestRegistry.token(
+                        Files.createDirectories(dir.resolve("token")), RegistryResource.USERS, (u, a) -> true)) {
             int tags = 400;
             int repositories = 300;
             for (int i = 0; i < tags; i++) {
@@ -52,8 +53,14 @@ class ImageCheckBench {
             for (TestRegistry registry : List.of(basic, token)) {
                 String kind = registry == basic ? "basic auth" : "token auth";
                 RegistryConfig config = TestRegistry.clientConfig(0, List.of(registry.host()));
-                ImageChecker checker = new ImageChecker(new RegistryClient(config, new SimpleMeterRegistry(), new ObjectMapper(), dev.para.dispatch.testing.TestRegistry.VERTX),
-                        config, new SimpleMeterRegistry());
+                ImageChecker checker = new ImageChecker(
+                        new RegistryClient(
+                                config,
+                                new SimpleMeterRegistry(),
+                                new ObjectMapper(),
+                                dev.para.dispatch.testing.TestRegistry.VERTX),
+                        config,
+                        new SimpleMeterRegistry());
                 // Warm-up of the JIT and the connections on other tags, then every tag once cold.
                 for (int i = 0; i < 100; i++) {
                     check(checker, registry, "team/agent:t" + i);
@@ -88,14 +95,21 @@ class ImageCheckBench {
 
     private static void check(ImageChecker checker, TestRegistry registry, String image) {
         checker.check(ImageReference.parse(registry.host() + "/" + image), Optional.of(READER))
-                .await().atMost(Duration.ofSeconds(10));
+                .await()
+                .atMost(Duration.ofSeconds(10));
     }
 
     private static String line(String what, long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
-        return String.format("%-36s n=%-7d p50 %8.3f ms  p90 %8.3f ms  p99 %8.3f ms  max %8.3f ms%n", what, sorted.length,
-                ms(sorted, 0.50), ms(sorted, 0.90), ms(sorted, 0.99), sorted[sorted.length - 1] / 1e6);
+        return String.format(
+                "%-36s n=%-7d p50 %8.3f ms  p90 %8.3f ms  p99 %8.3f ms  max %8.3f ms%n",
+                what,
+                sorted.length,
+                ms(sorted, 0.50),
+                ms(sorted, 0.90),
+                ms(sorted, 0.99),
+                sorted[sorted.length - 1] / 1e6);
     }
 
     private static double ms(long[] sorted, double q) {
@@ -108,5 +122,4 @@ class ImageCheckBench {
         Files.createDirectories(results);
         Files.writeString(results.resolve("registry.txt"), text);
     }
-
 }

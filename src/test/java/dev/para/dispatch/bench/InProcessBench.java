@@ -62,10 +62,13 @@ class InProcessBench {
 
     void stubMint(long installation, int delayMillis) {
         github.stubFor(post(urlEqualTo("/app/installations/" + installation + "/access_tokens"))
-                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                .willReturn(aResponse()
+                        .withStatus(201)
+                        .withHeader("Content-Type", "application/json")
                         .withFixedDelay(delayMillis)
                         .withBody("{\"token\":\"ghs_16C7e42F292c6912E7710c838347Ae178B4a\",\"expires_at\":\""
-                                + Instant.now().plus(Duration.ofHours(1)) + "\",\"permissions\":{\"contents\":\"write\"},"
+                                + Instant.now().plus(Duration.ofHours(1))
+                                + "\",\"permissions\":{\"contents\":\"write\"},"
                                 + "\"repository_selection\":\"selected\"}")));
     }
 
@@ -80,13 +83,15 @@ class InProcessBench {
         for (int round = 0; round < 8; round++) {
             long start = System.nanoTime();
             for (int i = 0; i < calls; i++) {
-                InstallationToken token = tokens.tokenAsync(installation, narrowing).getNow(null);
+                InstallationToken token =
+                        tokens.tokenAsync(installation, narrowing).getNow(null);
                 sink += token.expiresAt().getNano();
             }
             double mean = (System.nanoTime() - start) / (double) calls;
             best = Math.min(best, mean);
             if (round >= 3) { // rounds 0-2 warm the JIT up
-                report(String.format("token cache hit, round %d: %.0f ns/call (mean of %,d calls)", round, mean, calls));
+                report(String.format(
+                        "token cache hit, round %d: %.0f ns/call (mean of %,d calls)", round, mean, calls));
             }
         }
         report(String.format("token cache hit: best round %.0f ns/call (target < 1000 ns)", best));
@@ -101,25 +106,30 @@ class InProcessBench {
                 TokenNarrowing narrowing = TokenNarrowing.repository("Hello-World", TokenNarrowing.SESSION_PERMISSIONS);
                 stubMint(installation, UPSTREAM_MILLIS);
                 CountDownLatch go = new CountDownLatch(1);
-                List<CompletableFuture<InstallationToken>> answers = java.util.Collections.synchronizedList(new ArrayList<>(1000));
+                List<CompletableFuture<InstallationToken>> answers =
+                        java.util.Collections.synchronizedList(new ArrayList<>(1000));
                 List<CompletableFuture<Void>> callers = new ArrayList<>();
                 for (int t = 0; t < 50; t++) { // 50 threads make 20 requests each, as fast as they can
-                    callers.add(CompletableFuture.runAsync(() -> {
-                        try {
-                            go.await();
-                        } catch (InterruptedException e) {
-                            throw new IllegalStateException(e);
-                        }
-                        for (int i = 0; i < 20; i++) {
-                            answers.add(tokens.tokenAsync(installation, narrowing));
-                        }
-                    }, threads));
+                    callers.add(CompletableFuture.runAsync(
+                            () -> {
+                                try {
+                                    go.await();
+                                } catch (InterruptedException e) {
+                                    throw new IllegalStateException(e);
+                                }
+                                for (int i = 0; i < 20; i++) {
+                                    answers.add(tokens.tokenAsync(installation, narrowing));
+                                }
+                            },
+                            threads));
                 }
                 Thread.sleep(200); // every caller parked at the gate
                 long start = System.nanoTime();
                 go.countDown();
-                CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-                CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+                CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new))
+                        .get(30, TimeUnit.SECONDS);
+                CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                        .get(30, TimeUnit.SECONDS);
                 assertEquals(1000, answers.size());
                 double millis = (System.nanoTime() - start) / 1e6;
                 github.verify(1, postRequestedFor(urlEqualTo("/app/installations/" + installation + "/access_tokens")));
@@ -130,8 +140,9 @@ class InProcessBench {
                 long loneStart = System.nanoTime();
                 tokens.tokenAsync(lone, narrowing).get(30, TimeUnit.SECONDS);
                 double loneMillis = (System.nanoTime() - loneStart) / 1e6;
-                report(String.format("burst of 1000 concurrent requests, round %d: 1 upstream mint, all answered in %.1f ms;"
-                        + " one lone request takes %.1f ms (fake GitHub delay %d ms): burst overhead %.1f ms (target < 10 ms)",
+                report(String.format(
+                        "burst of 1000 concurrent requests, round %d: 1 upstream mint, all answered in %.1f ms;"
+                                + " one lone request takes %.1f ms (fake GitHub delay %d ms): burst overhead %.1f ms (target < 10 ms)",
                         round, millis, loneMillis, UPSTREAM_MILLIS, millis - loneMillis));
             }
         } finally {
@@ -160,7 +171,8 @@ class InProcessBench {
         for (int i = 0; i < calls; i++) {
             sink += jwt.current().length();
         }
-        report(String.format("App JWT reuse (a still-valid JWT): %.0f ns/call; each JWT is used for %s of its %s life",
+        report(String.format(
+                "App JWT reuse (a still-valid JWT): %.0f ns/call; each JWT is used for %s of its %s life",
                 (System.nanoTime() - start) / (double) calls, jwt.reusedFor(), jwt.lifetime()));
         assertEquals(jwt.current(), jwt.current(), "reused, not re-signed");
     }

@@ -21,8 +21,12 @@ class RedactorBench {
     void sixtyKilobyteLines() throws IOException {
         Map<String, String> lines = new java.util.LinkedHashMap<>();
         lines.put("log text", "Compiling module 42 of 97: src/main/app.ts ok; ".repeat(1300));
-        lines.put("stream-json", "{\"type\":\"assistant\",\"message\":{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}} ".repeat(800));
-        for (String unit : List.of("eyJ", "ghp_", "bearer ", "https://a:", "token=", "-----BEGIN PRIVATE KEY-----", "AKIA")) {
+        lines.put(
+                "stream-json",
+                "{\"type\":\"assistant\",\"message\":{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}} "
+                        .repeat(800));
+        for (String unit :
+                List.of("eyJ", "ghp_", "bearer ", "https://a:", "token=", "-----BEGIN PRIVATE KEY-----", "AKIA")) {
             // the label names the unit without writing a key's BEGIN line into the results
             lines.put("'" + unit.replace("-----", "") + "' repeated", unit.repeat(60_000 / unit.length()));
         }
@@ -38,8 +42,12 @@ class RedactorBench {
                 nanos[i] = System.nanoTime() - start;
             }
             java.util.Arrays.sort(nanos);
-            out.add(String.format("%-40s %6d chars  median %7.3f ms  max %7.3f ms", line.getKey(), line.getValue().length(),
-                    nanos[nanos.length / 2] / 1e6, nanos[nanos.length - 1] / 1e6));
+            out.add(String.format(
+                    "%-40s %6d chars  median %7.3f ms  max %7.3f ms",
+                    line.getKey(),
+                    line.getValue().length(),
+                    nanos[nanos.length / 2] / 1e6,
+                    nanos[nanos.length - 1] / 1e6));
         }
         Files.createDirectories(Path.of("bench/results"));
         Files.write(Path.of("bench/results/redactor.txt"), out);

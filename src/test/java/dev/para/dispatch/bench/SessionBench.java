@@ -100,8 +100,9 @@ class SessionBench {
 
     static String percentiles(double[] millis) {
         Arrays.sort(millis);
-        return String.format("p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (n=%d)", at(millis, 0.50),
-                at(millis, 0.90), at(millis, 0.99), millis[millis.length - 1], millis.length);
+        return String.format(
+                "p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (n=%d)",
+                at(millis, 0.50), at(millis, 0.90), at(millis, 0.99), millis[millis.length - 1], millis.length);
     }
 
     static double at(double[] sorted, double q) {
@@ -119,23 +120,28 @@ class SessionBench {
     void createToJob() throws Exception {
         String owner = "org-bench";
         github.stubFor(post(urlPathMatching("/app/installations/[0-9]+/access_tokens"))
-                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
-                        .withBody(GitHubStubs.tokenAnswer("ghs_" + "b".repeat(36), java.time.Instant.now().plusSeconds(3600)))));
+                .willReturn(aResponse()
+                        .withStatus(201)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(GitHubStubs.tokenAnswer(
+                                "ghs_" + "b".repeat(36), java.time.Instant.now().plusSeconds(3600)))));
         GitHubStubs.stubRepository(github, owner, "hello-world", "main");
         // every account's GitHub user may push (the check is cached for 5 minutes per user and repository)
-        github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathMatching(
-                        "/repos/" + owner + "/hello-world/collaborators/[^/]+/permission"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+        github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                        urlPathMatching("/repos/" + owner + "/hello-world/collaborators/[^/]+/permission"))
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
                         .withBody(GitHubStubs.fixture("collaborator-permission"))));
-        github.stubFor(delete("/installation/token")
-                .willReturn(aResponse().withStatus(204)));
+        github.stubFor(delete("/installation/token").willReturn(aResponse().withStatus(204)));
         HttpClient http = HttpClient.newHttpClient();
         createToJob(http, owner, WARM_UP_SESSIONS, 5, null);
         createToJob(http, owner, 400, 5, "back to back");
         createToJob(http, owner, 200, 100, "at 10 sessions/s");
         String metrics = given().get("/q/metrics").asString();
         StringBuilder breakdown = new StringBuilder("  where the time goes (mean per call, warm-up included):");
-        for (String series : List.of("para_github_request_seconds{operation=\"create_installation_token\",outcome=\"success\"",
+        for (String series : List.of(
+                "para_github_request_seconds{operation=\"create_installation_token\",outcome=\"success\"",
                 "para_github_request_seconds{operation=\"get_repository\",outcome=\"success\"",
                 "para_kubernetes_request_seconds{operation=\"create_job\",outcome=\"success\"",
                 "para_kubernetes_request_seconds{operation=\"apply_secret\",outcome=\"success\"")) {
@@ -143,8 +149,9 @@ class SessionBench {
             String labels = series.substring(series.indexOf('{'));
             double sum = metric(metrics, name + "_sum" + labels);
             double count = metric(metrics, name + "_count" + labels);
-            breakdown.append(String.format(" %s %.1f ms;", labels.replaceAll(".*operation=\"([a-z_]+)\".*", "$1"),
-                    count == 0 ? 0 : sum / count * 1000));
+            breakdown.append(String.format(
+                    " %s %.1f ms;",
+                    labels.replaceAll(".*operation=\"([a-z_]+)\".*", "$1"), count == 0 ? 0 : sum / count * 1000));
         }
         report(breakdown.toString());
         probe(http);
@@ -157,8 +164,13 @@ class SessionBench {
         int calls = 200;
         long t0 = System.nanoTime();
         for (int i = 0; i < calls; i++) {
-            k8s.secrets().resource(new SecretBuilder().withNewMetadata()
-                    .withName("probe-" + i).endMetadata().build()).create();
+            k8s.secrets()
+                    .resource(new SecretBuilder()
+                            .withNewMetadata()
+                            .withName("probe-" + i)
+                            .endMetadata()
+                            .build())
+                    .create();
         }
         long t1 = System.nanoTime();
         for (int i = 0; i < calls; i++) {
@@ -166,15 +178,19 @@ class SessionBench {
         }
         long t2 = System.nanoTime();
         for (int i = 0; i < calls; i++) {
-            http.send(HttpRequest.newBuilder(URI.create(github.baseUrl() + "/repos/org-bench/hello-world")).build(),
+            http.send(
+                    HttpRequest.newBuilder(URI.create(github.baseUrl() + "/repos/org-bench/hello-world"))
+                            .build(),
                     HttpResponse.BodyHandlers.discarding());
         }
         long t3 = System.nanoTime();
         for (int i = 0; i < calls; i++) {
             k8s.secrets().withName("probe-" + i).delete();
         }
-        report(String.format("  the fakes alone, at rest (mean of %d calls): mock API server create %.1f ms, get %.1f ms;"
-                + " GitHub fake GET %.1f ms", calls, (t1 - t0) / 1e6 / calls, (t2 - t1) / 1e6 / calls, (t3 - t2) / 1e6 / calls));
+        report(String.format(
+                "  the fakes alone, at rest (mean of %d calls): mock API server create %.1f ms, get %.1f ms;"
+                        + " GitHub fake GET %.1f ms",
+                calls, (t1 - t0) / 1e6 / calls, (t2 - t1) / 1e6 / calls, (t3 - t2) / 1e6 / calls));
     }
 
     /**
@@ -185,41 +201,59 @@ class SessionBench {
      */
     private static void endEarlierSessions() throws InterruptedException {
         var k8s = KubernetesMock.client();
-        k8s.batch().v1().jobs().withLabel(SessionJobBuilder.MANAGED_BY_LABEL, SessionJobBuilder.MANAGED_BY).delete();
-        k8s.secrets().withLabel(SessionJobBuilder.MANAGED_BY_LABEL, SessionJobBuilder.MANAGED_BY).delete();
+        k8s.batch()
+                .v1()
+                .jobs()
+                .withLabel(SessionJobBuilder.MANAGED_BY_LABEL, SessionJobBuilder.MANAGED_BY)
+                .delete();
+        k8s.secrets()
+                .withLabel(SessionJobBuilder.MANAGED_BY_LABEL, SessionJobBuilder.MANAGED_BY)
+                .delete();
         Thread.sleep(3000); // the informers see the deletions and the service records them
     }
 
     /** Creates the sessions one after the other, {@code pauseMillis} apart; reports unless {@code pace} is null. */
-    private void createToJob(HttpClient http, String owner, int sessions, long pauseMillis, String pace) throws Exception {
+    private void createToJob(HttpClient http, String owner, int sessions, long pauseMillis, String pace)
+            throws Exception {
         endEarlierSessions();
-        URI endpoint = URI.create("http://localhost:" + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class)
-                + "/api/v1/sessions");
+        URI endpoint = URI.create("http://localhost:"
+                + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class) + "/api/v1/sessions");
         List<UUID> ids = new ArrayList<>();
         SessionFixtures f = null;
         for (int i = 0; i < sessions; i++) {
             if (i % 3 == 0) {
                 f = SessionFixtures.inDatabase(owner); // the test profile allows 3 sessions per installation
             }
-            HttpResponse<String> created = http.send(HttpRequest.newBuilder(endpoint)
-                    .header("Authorization", f.bearer()).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"repository\":\"" + f.repository()
-                            + "\",\"prompt\":\"bench " + i + "\",\"instances\":1}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> created = http.send(
+                    HttpRequest.newBuilder(endpoint)
+                            .header("Authorization", f.bearer())
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"repository\":\"" + f.repository()
+                                    + "\",\"prompt\":\"bench " + i + "\",\"instances\":1}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (created.statusCode() != 202) {
                 throw new IllegalStateException("create answered " + created.statusCode() + ": " + created.body());
             }
             ids.add(UUID.fromString(JSON.readTree(created.body()).get("id").asText()));
             Thread.sleep(pauseMillis);
         }
-        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> Db.count(
-                "SELECT count(*) FROM sessions WHERE id = ANY (?::uuid[]) AND launched_at IS NOT NULL", array(ids)) == sessions);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofMinutes(2))
+                .until(() -> Db.count(
+                                "SELECT count(*) FROM sessions WHERE id = ANY (?::uuid[]) AND launched_at IS NOT NULL",
+                                array(ids))
+                        == sessions);
         if (pace == null) {
             return;
         }
-        double[] millis = Db.query("SELECT extract(epoch FROM launched_at - created_at) * 1000 AS ms FROM sessions"
-                        + " WHERE id = ANY (?::uuid[]) ORDER BY created_at", array(ids)).stream()
-                .mapToDouble(r -> ((Number) r.get("ms")).doubleValue()).toArray();
+        double[] millis = Db.query(
+                        "SELECT extract(epoch FROM launched_at - created_at) * 1000 AS ms FROM sessions"
+                                + " WHERE id = ANY (?::uuid[]) ORDER BY created_at",
+                        array(ids))
+                .stream()
+                .mapToDouble(r -> ((Number) r.get("ms")).doubleValue())
+                .toArray();
         report("session create -> Job created (mock API server), creates " + pace + ", after " + WARM_UP_SESSIONS
                 + " not counted: " + percentiles(millis));
     }
@@ -235,7 +269,8 @@ class SessionBench {
         int seconds = warmUpSeconds + 20;
         int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
         Vertx vertx = Vertx.vertx();
-        var client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(true),
+        var client = vertx.createHttpClient(
+                new io.vertx.core.http.HttpClientOptions().setKeepAlive(true),
                 new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
         String auth = f.bearer();
         int total = rate * seconds;
@@ -253,7 +288,8 @@ class SessionBench {
                 long intended = start + sent * intervalNanos;
                 int n = sent;
                 client.request(io.vertx.core.http.HttpMethod.GET, port, "localhost", "/api/v1/sessions/" + id)
-                        .compose(request -> request.putHeader("Authorization", auth).send()
+                        .compose(request -> request.putHeader("Authorization", auth)
+                                .send()
                                 .compose(response -> response.body().map(body -> response.statusCode())))
                         .onComplete(ar -> {
                             if (ar.failed() || ar.result() != 200) {
@@ -279,28 +315,66 @@ class SessionBench {
         var template = job.getSpec().getTemplate();
         return new PodBuilder()
                 .withNewMetadata()
-                    .withName(name)
-                    .withLabels(template.getMetadata().getLabels())
-                    .addToLabels("batch.kubernetes.io/job-name", job.getMetadata().getName())
-                    .addToLabels("batch.kubernetes.io/controller-uid", job.getMetadata().getUid())
-                    .withAnnotations(java.util.Map.of(SessionJobBuilder.COMPLETION_INDEX_ANNOTATION, "0"))
-                    .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(job.getMetadata().getName())
-                        .withUid(job.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).endOwnerReference()
+                .withName(name)
+                .withLabels(template.getMetadata().getLabels())
+                .addToLabels("batch.kubernetes.io/job-name", job.getMetadata().getName())
+                .addToLabels(
+                        "batch.kubernetes.io/controller-uid", job.getMetadata().getUid())
+                .withAnnotations(java.util.Map.of(SessionJobBuilder.COMPLETION_INDEX_ANNOTATION, "0"))
+                .addNewOwnerReference()
+                .withApiVersion("batch/v1")
+                .withKind("Job")
+                .withName(job.getMetadata().getName())
+                .withUid(job.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .endOwnerReference()
                 .endMetadata()
                 .withSpec(template.getSpec())
-                .editSpec().withNodeName("node-1").withHostname(name).endSpec()
+                .editSpec()
+                .withNodeName("node-1")
+                .withHostname(name)
+                .endSpec()
                 .withNewStatus()
-                    .withPhase("Running").withHostIP("10.0.0.11").withPodIP("10.244.1.17").withQosClass("Burstable")
-                    .withStartTime("2026-11-23T10:00:00Z")
-                    .addNewCondition().withType("Initialized").withStatus("True").withLastTransitionTime("2026-11-23T10:00:00Z").endCondition()
-                    .addNewCondition().withType("Ready").withStatus("True").withLastTransitionTime("2026-11-23T10:00:05Z").endCondition()
-                    .addNewCondition().withType("ContainersReady").withStatus("True").withLastTransitionTime("2026-11-23T10:00:05Z").endCondition()
-                    .addNewCondition().withType("PodScheduled").withStatus("True").withLastTransitionTime("2026-11-23T10:00:00Z").endCondition()
-                    .addNewContainerStatus().withName(SessionJobBuilder.CONTAINER).withImage("ghcr.io/acme/agent:1.0")
-                        .withImageID("ghcr.io/acme/agent@sha256:" + "0".repeat(64))
-                        .withContainerID("containerd://" + "1".repeat(64)).withReady(true).withStarted(true).withRestartCount(0)
-                        .withNewState().withNewRunning().withStartedAt("2026-11-23T10:00:04Z").endRunning().endState()
-                    .endContainerStatus()
+                .withPhase("Running")
+                .withHostIP("10.0.0.11")
+                .withPodIP("10.244.1.17")
+                .withQosClass("Burstable")
+                .withStartTime("2026-11-23T10:00:00Z")
+                .addNewCondition()
+                .withType("Initialized")
+                .withStatus("True")
+                .withLastTransitionTime("2026-11-23T10:00:00Z")
+                .endCondition()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .withLastTransitionTime("2026-11-23T10:00:05Z")
+                .endCondition()
+                .addNewCondition()
+                .withType("ContainersReady")
+                .withStatus("True")
+                .withLastTransitionTime("2026-11-23T10:00:05Z")
+                .endCondition()
+                .addNewCondition()
+                .withType("PodScheduled")
+                .withStatus("True")
+                .withLastTransitionTime("2026-11-23T10:00:00Z")
+                .endCondition()
+                .addNewContainerStatus()
+                .withName(SessionJobBuilder.CONTAINER)
+                .withImage("ghcr.io/acme/agent:1.0")
+                .withImageID("ghcr.io/acme/agent@sha256:" + "0".repeat(64))
+                .withContainerID("containerd://" + "1".repeat(64))
+                .withReady(true)
+                .withStarted(true)
+                .withRestartCount(0)
+                .withNewState()
+                .withNewRunning()
+                .withStartedAt("2026-11-23T10:00:04Z")
+                .endRunning()
+                .endState()
+                .endContainerStatus()
                 .endStatus()
                 .build();
     }
@@ -317,15 +391,16 @@ class SessionBench {
         SessionFixtures f = SessionFixtures.linked(github);
         List<UUID> ids = new ArrayList<>();
         var config = ConfigProvider.getConfig();
-        try (Connection c = DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
+        try (Connection c = DriverManager.getConnection(
+                config.getValue("quarkus.datasource.jdbc.url", String.class),
                 config.getValue("quarkus.datasource.username", String.class),
                 config.getValue("quarkus.datasource.password", String.class))) {
             c.setAutoCommit(false);
             try (PreparedStatement s = c.prepareStatement("INSERT INTO sessions (id, slug, account_id, installation_id,"
-                    + " repository, source_branch, pr_base, branch_base, prompt, instance_count, agent_image,"
-                    + " timeout_minutes, state, job_name, created_by, created_at, launched_at, updated_at, token_expires_at)"
-                    + " VALUES (?, ?, ?, ?, ?, 'main', 'main', ?, 'bench', 1, 'img', 60, 'RUNNING', ?, 'bench', now(), now(),"
-                    + " now(), now() + interval '1 hour')");
+                            + " repository, source_branch, pr_base, branch_base, prompt, instance_count, agent_image,"
+                            + " timeout_minutes, state, job_name, created_by, created_at, launched_at, updated_at, token_expires_at)"
+                            + " VALUES (?, ?, ?, ?, ?, 'main', 'main', ?, 'bench', 1, 'img', 60, 'RUNNING', ?, 'bench', now(), now(),"
+                            + " now(), now() + interval '1 hour')");
                     PreparedStatement i = c.prepareStatement("INSERT INTO session_instances (session_id, index, branch,"
                             + " state, updated_at) VALUES (?, 1, ?, 'PENDING', now())")) {
                 for (int n = 0; n < sessions; n++) {
@@ -355,21 +430,49 @@ class SessionBench {
         // controller and the kubelet make it (the whole pod spec, a running status).
         SessionJobBuilder builder = new SessionJobBuilder(kubernetesConfig);
         for (UUID id : ids) {
-            Job job = KubernetesMock.client().batch().v1().jobs().resource(builder.job(new SessionLaunch(id, "bench",
-                    f.repository(), "https://github.com/" + f.repository() + ".git", "main", "para/bench-" + id, 1,
-                    "ghcr.io/acme/agent:1.0", 60, 30, "para-dispatch[bot]", "bot@users.noreply.github.com", "bench",
-                    java.util.Map.of(), null, AgentSettings.DEFAULTS), "para-entrypoint-bench")).create();
-            KubernetesMock.client().pods().resource(runningPod(job, Kubelet.podName(id, 1))).create();
+            Job job = KubernetesMock.client()
+                    .batch()
+                    .v1()
+                    .jobs()
+                    .resource(builder.job(
+                            new SessionLaunch(
+                                    id,
+                                    "bench",
+                                    f.repository(),
+                                    "https://github.com/" + f.repository() + ".git",
+                                    "main",
+                                    "para/bench-" + id,
+                                    1,
+                                    "ghcr.io/acme/agent:1.0",
+                                    60,
+                                    30,
+                                    "para-dispatch[bot]",
+                                    "bot@users.noreply.github.com",
+                                    "bench",
+                                    java.util.Map.of(),
+                                    null,
+                                    AgentSettings.DEFAULTS),
+                            "para-entrypoint-bench"))
+                    .create();
+            KubernetesMock.client()
+                    .pods()
+                    .resource(runningPod(job, Kubelet.podName(id, 1)))
+                    .create();
         }
         long made = System.nanoTime();
-        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100)).until(() ->
-                Db.count("SELECT count(*) FROM session_instances WHERE session_id = ANY (?::uuid[]) AND state = 'RUNNING'",
-                        array(ids)) == sessions);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> Db.count(
+                                "SELECT count(*) FROM session_instances WHERE session_id = ANY (?::uuid[]) AND state = 'RUNNING'",
+                                array(ids))
+                        == sessions);
         double seconds = (System.nanoTime() - started) / 1e9;
         double lag = (System.nanoTime() - made) / 1e9;
         github.resetRequests();
         long heap = heapAfterGc();
-        report(String.format("%d running sessions tracked by one replica's informers: all RUNNING %.1f s after the"
+        report(String.format(
+                "%d running sessions tracked by one replica's informers: all RUNNING %.1f s after the"
                         + " first Job was made (the test makes 2,000 objects one by one), %.2f s after the last pod; heap used after GC %d MB for the whole test JVM (service, mock API server"
                         + " holding the %d Jobs and pods, GitHub fake, earlier tests), %d MB more than before the sessions",
                 sessions, seconds, lag, heap / (1024 * 1024), sessions, (heap - baseline) / (1024 * 1024)));

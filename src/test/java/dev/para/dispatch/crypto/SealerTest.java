@@ -89,7 +89,8 @@ class SealerTest {
         char last = sealed.charAt(sealed.length() - 1);
         String tampered = sealed.substring(0, sealed.length() - 1) + (last == 'A' ? 'B' : 'A');
         assertThrows(SealingException.class, () -> sealer.open(tampered, "installation-token"));
-        assertThrows(SealingException.class, () -> sealer(Map.of("k2", K2), "k2").open(sealed, "installation-token"));
+        assertThrows(
+                SealingException.class, () -> sealer(Map.of("k2", K2), "k2").open(sealed, "installation-token"));
         assertThrows(SealingException.class, () -> sealer.open("plaintext", "installation-token"));
     }
 
@@ -100,9 +101,12 @@ class SealerTest {
         String sealed = sealer.seal("sk-ant-secret", "credential", new Sealer.Binding("anthropic", "acme"));
         assertTrue(sealed.startsWith("v2:k1:"), sealed);
         assertEquals("sk-ant-secret", sealer.open(sealed, "credential", new Sealer.Binding("anthropic", "acme")));
-        for (Sealer.Binding elsewhere : List.of(new Sealer.Binding("anthropic", "globex"), new Sealer.Binding("other", "acme"),
+        for (Sealer.Binding elsewhere : List.of(
+                new Sealer.Binding("anthropic", "globex"),
+                new Sealer.Binding("other", "acme"),
                 new Sealer.Binding("anthropic\0acme", ""))) {
-            SealingException refused = assertThrows(SealingException.class, () -> sealer.open(sealed, "credential", elsewhere));
+            SealingException refused =
+                    assertThrows(SealingException.class, () -> sealer.open(sealed, "credential", elsewhere));
             assertFalse(refused.getMessage().contains("sk-ant"), refused.getMessage());
         }
         assertThrows(SealingException.class, () -> sealer.open(sealed, "credential"));
@@ -116,7 +120,8 @@ class SealerTest {
     void refusesBadKeyConfiguration() {
         assertThrows(SealingException.class, () -> sealer(Map.of("k1", "c2hvcnQ="), "k1"));
         assertThrows(SealingException.class, () -> sealer(Map.of("k1", K1), "k9"));
-        SealingException missing = assertThrows(SealingException.class, () -> sealer(Map.of(), null).seal("v", "p"));
+        SealingException missing = assertThrows(
+                SealingException.class, () -> sealer(Map.of(), null).seal("v", "p"));
         assertTrue(missing.getMessage().contains("para.crypto.active-key"));
     }
 

@@ -33,15 +33,17 @@ final class Chart {
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
 
-    private Chart() {
-    }
+    private Chart() {}
 
     /** The Kubernetes version charts are rendered for: the floor the chart declares. */
     static final String KUBE_VERSION = "v1.29.0";
 
     /** {@code helm template para-dispatch helm/para-dispatch -n para-dispatch --kube-version 1.29.0 --set ...}. */
     static String template(Map<String, Object> values) {
-        TemplateCommand template = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE)
+        TemplateCommand template = new Helm(DIR)
+                .template()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
                 .withKubeVersion(KUBE_VERSION);
         values.forEach(template::set);
         return template.call();
@@ -66,7 +68,8 @@ final class Chart {
             if (object instanceof GenericKubernetesResource generic) {
                 fail("Not a known Kubernetes type: " + generic.getApiVersion() + " " + generic.getKind());
             }
-            assertNoUnknownFields(object, object.getKind() + "/" + object.getMetadata().getName());
+            assertNoUnknownFields(
+                    object, object.getKind() + "/" + object.getMetadata().getName());
             objects.add(object);
         }
         return objects;
@@ -95,8 +98,10 @@ final class Chart {
             return;
         }
         for (Method getter : node.getClass().getMethods()) {
-            if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
-                    || !getter.getName().startsWith("get") || getter.getDeclaringClass() == Object.class) {
+            if (getter.getParameterCount() != 0
+                    || Modifier.isStatic(getter.getModifiers())
+                    || !getter.getName().startsWith("get")
+                    || getter.getDeclaringClass() == Object.class) {
                 continue;
             }
             Object value;
@@ -106,8 +111,10 @@ final class Chart {
                 throw new AssertionError(e);
             }
             if (getter.getName().equals("getAdditionalProperties")) {
-                assertTrue(value == null || ((Map<?, ?>) value).isEmpty(),
-                        () -> "Fields the Kubernetes API does not know at " + path + ": " + ((Map<?, ?>) value).keySet());
+                assertTrue(
+                        value == null || ((Map<?, ?>) value).isEmpty(),
+                        () -> "Fields the Kubernetes API does not know at " + path + ": "
+                                + ((Map<?, ?>) value).keySet());
             } else if (!(value instanceof Class<?>)) {
                 assertNoUnknownFields(value, path + "." + getter.getName().substring(3));
             }
@@ -127,7 +134,9 @@ final class Chart {
         }
 
         <T extends HasMetadata> T named(Class<T> type, String name) {
-            return all(type).stream().filter(o -> o.getMetadata().getName().equals(name)).findFirst()
+            return all(type).stream()
+                    .filter(o -> o.getMetadata().getName().equals(name))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
         }
 

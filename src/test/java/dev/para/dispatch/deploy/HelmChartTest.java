@@ -49,19 +49,31 @@ class HelmChartTest {
     @Test
     void alertRulesComeWithTheServiceMonitor() throws IOException {
         assertTrue(Chart.render().all(PrometheusRule.class).isEmpty(), "off by default");
-        PrometheusRule rule = Chart.render(Map.of("serviceMonitor.enabled", true)).one(PrometheusRule.class);
+        PrometheusRule rule =
+                Chart.render(Map.of("serviceMonitor.enabled", true)).one(PrometheusRule.class);
         Map<String, Object> file;
         try (Reader in = Files.newBufferedReader(AlertRulesTest.RULES)) {
             file = new Yaml().load(in);
         }
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> rules = (List<Map<String, Object>>) ((List<Map<String, Object>>) file.get("groups")).get(0).get("rules");
-        assertEquals(rules.stream().map(r -> r.get("alert")).toList(),
-                rule.getSpec().getGroups().get(0).getRules().stream().map(r -> r.getAlert()).toList());
-        assertEquals(rules.get(0).get("expr"), rule.getSpec().getGroups().get(0).getRules().get(0).getExpr().getStrVal());
+        List<Map<String, Object>> rules = (List<Map<String, Object>>)
+                ((List<Map<String, Object>>) file.get("groups")).get(0).get("rules");
+        assertEquals(
+                rules.stream().map(r -> r.get("alert")).toList(),
+                rule.getSpec().getGroups().get(0).getRules().stream()
+                        .map(r -> r.getAlert())
+                        .toList());
+        assertEquals(
+                rules.get(0).get("expr"),
+                rule.getSpec().getGroups().get(0).getRules().get(0).getExpr().getStrVal());
         assertTrue(Chart.render(Map.of("serviceMonitor.enabled", true, "prometheusRule.enabled", false))
-                .all(PrometheusRule.class).isEmpty());
-        assertEquals(1, Chart.render(Map.of("prometheusRule.enabled", true)).all(PrometheusRule.class).size());
+                .all(PrometheusRule.class)
+                .isEmpty());
+        assertEquals(
+                1,
+                Chart.render(Map.of("prometheusRule.enabled", true))
+                        .all(PrometheusRule.class)
+                        .size());
     }
 
     @Test
@@ -73,11 +85,22 @@ class HelmChartTest {
         assertEquals(">=1.29.0-0", chart.get("kubeVersion"));
         assertEquals(chart.get("version"), chart.get("appVersion"), "one version for the chart and its images");
         String release = Files.readString(Path.of(".github/workflows/release.yml"));
-        assertTrue(release.contains("helm/para-dispatch/Chart.yaml") && release.contains("para-dispatch:${{ steps.version.outputs.version }}")
-                && release.contains("agent:${{ steps.version.outputs.version }}") && release.contains("helm push"), release);
+        assertTrue(
+                release.contains("helm/para-dispatch/Chart.yaml")
+                        && release.contains("para-dispatch:${{ steps.version.outputs.version }}")
+                        && release.contains("agent:${{ steps.version.outputs.version }}")
+                        && release.contains("helm push"),
+                release);
         Deployment service = Chart.render().one(Deployment.class);
-        assertTrue(service.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()
-                .endsWith("/para-dispatch:" + chart.get("appVersion")), "the chart's default image is the release's");
+        assertTrue(
+                service.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage()
+                        .endsWith("/para-dispatch:" + chart.get("appVersion")),
+                "the chart's default image is the release's");
     }
 
     @Test
@@ -93,27 +116,42 @@ class HelmChartTest {
         assertEquals(2, deployment.getSpec().getReplicas());
         var pod = deployment.getSpec().getTemplate().getSpec();
         assertTrue(pod.getSecurityContext().getRunAsNonRoot());
-        assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
+        assertEquals(
+                "RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
         Container container = pod.getContainers().get(0);
         assertFalse(container.getSecurityContext().getAllowPrivilegeEscalation());
         assertTrue(container.getSecurityContext().getReadOnlyRootFilesystem());
-        assertEquals(List.of("ALL"), container.getSecurityContext().getCapabilities().getDrop());
+        assertEquals(
+                List.of("ALL"), container.getSecurityContext().getCapabilities().getDrop());
         assertEquals("/q/health/live", container.getLivenessProbe().getHttpGet().getPath());
-        assertEquals("/q/health/ready", container.getReadinessProbe().getHttpGet().getPath());
-        assertEquals("/q/health/started", container.getStartupProbe().getHttpGet().getPath());
+        assertEquals(
+                "/q/health/ready", container.getReadinessProbe().getHttpGet().getPath());
+        assertEquals(
+                "/q/health/started", container.getStartupProbe().getHttpGet().getPath());
         assertEquals("768Mi", container.getResources().getLimits().get("memory").toString());
-        assertEquals("kubernetes.io/hostname", pod.getTopologySpreadConstraints().get(0).getTopologyKey());
-        assertEquals(deployment.getSpec().getSelector().getMatchLabels(),
+        assertEquals(
+                "kubernetes.io/hostname",
+                pod.getTopologySpreadConstraints().get(0).getTopologyKey());
+        assertEquals(
+                deployment.getSpec().getSelector().getMatchLabels(),
                 pod.getTopologySpreadConstraints().get(0).getLabelSelector().getMatchLabels());
-        assertEquals(deployment.getSpec().getSelector().getMatchLabels(),
+        assertEquals(
+                deployment.getSpec().getSelector().getMatchLabels(),
                 chart.one(Service.class).getSpec().getSelector());
-        assertEquals(pod.getServiceAccountName(), chart.one(ServiceAccount.class).getMetadata().getName());
-        assertEquals(1, chart.one(PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal());
+        assertEquals(
+                pod.getServiceAccountName(),
+                chart.one(ServiceAccount.class).getMetadata().getName());
+        assertEquals(
+                1,
+                chart.one(PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal());
         assertTrue(chart.all(ServiceMonitor.class).isEmpty());
         assertTrue(chart.all(Ingress.class).isEmpty());
         // The database defaults are CloudNativePG's (docs/operations.md): its Secret, not ours.
-        assertEquals("para-dispatch-db-app", secretRef(container, "QUARKUS_DATASOURCE_PASSWORD").getName());
-        assertEquals("postgresql://para-dispatch-db-rw:5432/para_dispatch?sslmode=prefer",
+        assertEquals(
+                "para-dispatch-db-app",
+                secretRef(container, "QUARKUS_DATASOURCE_PASSWORD").getName());
+        assertEquals(
+                "postgresql://para-dispatch-db-rw:5432/para_dispatch?sslmode=prefer",
                 chart.applicationProperties().get("quarkus.datasource.reactive.url"));
     }
 
@@ -122,34 +160,55 @@ class HelmChartTest {
         Chart.Rendered chart = Chart.render(Map.of("sessionsNamespace", "agents"));
         Role role = chart.one(Role.class);
         assertEquals("agents", role.getMetadata().getNamespace());
-        Map<String, Set<String>> verbs = role.getRules().stream().flatMap(rule -> rule.getResources().stream()
-                .map(resource -> Map.entry(resource, new TreeSet<>(rule.getVerbs()))))
+        Map<String, Set<String>> verbs = role.getRules().stream()
+                .flatMap(rule -> rule.getResources().stream()
+                        .map(resource -> Map.entry(resource, new TreeSet<>(rule.getVerbs()))))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-        assertEquals(Map.of(
-                "jobs", Set.of("create", "delete", "get", "list", "watch"),
-                "secrets", Set.of("create", "delete", "get", "patch", "update"),
-                "configmaps", Set.of("create", "get"),
-                "pods", Set.of("get", "list", "watch"),
-                "pods/log", Set.of("get")), verbs);
-        assertTrue(role.getRules().stream().map(PolicyRule::getApiGroups).flatMap(List::stream)
+        assertEquals(
+                Map.of(
+                        "jobs", Set.of("create", "delete", "get", "list", "watch"),
+                        "secrets", Set.of("create", "delete", "get", "patch", "update"),
+                        "configmaps", Set.of("create", "get"),
+                        "pods", Set.of("get", "list", "watch"),
+                        "pods/log", Set.of("get")),
+                verbs);
+        assertTrue(role.getRules().stream()
+                .map(PolicyRule::getApiGroups)
+                .flatMap(List::stream)
                 .allMatch(group -> group.isEmpty() || group.equals("batch")));
         RoleBinding binding = chart.one(RoleBinding.class);
         assertEquals("agents", binding.getMetadata().getNamespace());
         assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());
         assertEquals(Chart.NAMESPACE, binding.getSubjects().get(0).getNamespace());
-        assertEquals(chart.one(ServiceAccount.class).getMetadata().getName(), binding.getSubjects().get(0).getName());
+        assertEquals(
+                chart.one(ServiceAccount.class).getMetadata().getName(),
+                binding.getSubjects().get(0).getName());
         assertEquals("agents", chart.applicationProperties().get("para.kubernetes.namespace"));
-        assertEquals("agents", chart.named(NetworkPolicy.class, "para-dispatch-sessions").getMetadata().getNamespace());
+        assertEquals(
+                "agents",
+                chart.named(NetworkPolicy.class, "para-dispatch-sessions")
+                        .getMetadata()
+                        .getNamespace());
     }
 
     @Test
     void chartOwnedSecretsHoldTheValuesAndNothingSecretReachesTheConfigMap() {
         String key = Base64.getEncoder().encodeToString(new byte[32]);
         Chart.Rendered chart = Chart.render(Map.of(
-                "database.existingSecret", "", "database.password", "db-pass-123",
-                "github.appId", "4242", "github.privateKey", "-----BEGIN RSA PRIVATE KEY-----",
-                "github.webhookSecret", "hook-secret-456",
-                "sealing.keys.k7", key, "sealing.activeKey", "k7"));
+                "database.existingSecret",
+                "",
+                "database.password",
+                "db-pass-123",
+                "github.appId",
+                "4242",
+                "github.privateKey",
+                "-----BEGIN RSA PRIVATE KEY-----",
+                "github.webhookSecret",
+                "hook-secret-456",
+                "sealing.keys.k7",
+                key,
+                "sealing.activeKey",
+                "k7"));
         Secret secret = chart.named(Secret.class, "para-dispatch");
         assertEquals("db-pass-123", decode(secret, "database-password"));
         assertEquals("hook-secret-456", decode(secret, "github-webhook-secret"));
@@ -161,9 +220,17 @@ class HelmChartTest {
         for (String secretValue : List.of("db-pass-123", "hook-secret-456", "PRIVATE KEY", key)) {
             assertFalse(configMap.contains(secretValue), secretValue);
         }
-        Container container = chart.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertEquals("database-password", secretRef(container, "QUARKUS_DATASOURCE_PASSWORD").getKey());
-        assertTrue(container.getEnv().stream().allMatch(env -> env.getValue() == null || !env.getValue().contains("secret")));
+        Container container = chart.one(Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertEquals(
+                "database-password",
+                secretRef(container, "QUARKUS_DATASOURCE_PASSWORD").getKey());
+        assertTrue(container.getEnv().stream()
+                .allMatch(env -> env.getValue() == null || !env.getValue().contains("secret")));
     }
 
     /**
@@ -174,14 +241,25 @@ class HelmChartTest {
     @Test
     void generatedSealingKeyIsMadeOnceAtInstallAndKept() throws IOException {
         Chart.Rendered chart = Chart.render();
-        assertTrue(chart.all(Secret.class).stream().noneMatch(s -> s.getMetadata().getName().endsWith("-sealing")));
+        assertTrue(chart.all(Secret.class).stream()
+                .noneMatch(s -> s.getMetadata().getName().endsWith("-sealing")));
         var pod = chart.one(Deployment.class).getSpec().getTemplate().getSpec();
-        assertEquals("para-dispatch-sealing", volume(pod.getVolumes(), "sealing-keys").getSecret().getSecretName());
+        assertEquals(
+                "para-dispatch-sealing",
+                volume(pod.getVolumes(), "sealing-keys").getSecret().getSecretName());
         String template = Files.readString(Chart.DIR.resolve("templates/secret.yaml"));
-        assertTrue(template.contains("helm.sh/hook: pre-install") && template.contains("randBytes 32 | b64enc")
+        assertTrue(template.contains("helm.sh/hook: pre-install")
+                && template.contains("randBytes 32 | b64enc")
                 && template.contains("helm.sh/resource-policy: keep"));
-        String notes = new Helm(Chart.DIR).install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
-                .clientOnly().withKubeVersion(Chart.KUBE_VERSION).dryRun().call().getOutput();
+        String notes = new Helm(Chart.DIR)
+                .install()
+                .withName(Chart.RELEASE)
+                .withNamespace(Chart.NAMESPACE)
+                .clientOnly()
+                .withKubeVersion(Chart.KUBE_VERSION)
+                .dryRun()
+                .call()
+                .getOutput();
         assertTrue(notes.contains("The sealing key was generated into Secret para-dispatch-sealing"), notes);
         assertTrue(notes.contains("/github/app-manifest?setup_secret=$SETUP_SECRET"), notes);
         assertTrue(notes.contains("kubectl -n para-dispatch get secret para-dispatch-setup"), notes);
@@ -193,36 +271,63 @@ class HelmChartTest {
         String template = Files.readString(Chart.DIR.resolve("templates/secret.yaml"));
         int setup = template.indexOf("name: {{ $fullname }}-setup");
         String setupSecret = template.substring(setup, template.indexOf("---", setup));
-        assertTrue(setupSecret.contains("helm.sh/hook: pre-install") && setupSecret.contains("randAlphaNum 40 | b64enc")
-                && setupSecret.contains("helm.sh/resource-policy: keep"), setupSecret);
-        Container container = Chart.render().one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertTrue(
+                setupSecret.contains("helm.sh/hook: pre-install")
+                        && setupSecret.contains("randAlphaNum 40 | b64enc")
+                        && setupSecret.contains("helm.sh/resource-policy: keep"),
+                setupSecret);
+        Container container = Chart.render()
+                .one(Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
         var ref = secretRef(container, "PARA_GITHUB_APP_MANIFEST_SETUP_SECRET");
         assertEquals("para-dispatch-setup", ref.getName());
         assertEquals("app-manifest-setup-secret", ref.getKey());
-        Container own = Chart.render(Map.of("github.existingSecret", "gh-app")).one(Deployment.class).getSpec().getTemplate()
-                .getSpec().getContainers().get(0);
-        assertEquals("gh-app", secretRef(own, "PARA_GITHUB_APP_MANIFEST_SETUP_SECRET").getName());
+        Container own = Chart.render(Map.of("github.existingSecret", "gh-app"))
+                .one(Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertEquals(
+                "gh-app",
+                secretRef(own, "PARA_GITHUB_APP_MANIFEST_SETUP_SECRET").getName());
     }
 
     @Test
     void existingSecretsReplaceTheChartsOwn() {
         Chart.Rendered chart = Chart.render(Map.of(
-                "github.existingSecret", "gh-app", "database.existingSecret", "pg-app",
-                "database.existingSecretPasswordKey", "pw", "sealing.existingSecret", "sealing-ring"));
+                "github.existingSecret",
+                "gh-app",
+                "database.existingSecret",
+                "pg-app",
+                "database.existingSecretPasswordKey",
+                "pw",
+                "sealing.existingSecret",
+                "sealing-ring"));
         assertTrue(chart.all(Secret.class).isEmpty());
         var pod = chart.one(Deployment.class).getSpec().getTemplate().getSpec();
         Container container = pod.getContainers().get(0);
-        assertEquals("pg-app", secretRef(container, "QUARKUS_DATASOURCE_PASSWORD").getName());
+        assertEquals(
+                "pg-app", secretRef(container, "QUARKUS_DATASOURCE_PASSWORD").getName());
         assertEquals("pw", secretRef(container, "QUARKUS_DATASOURCE_PASSWORD").getKey());
-        assertEquals("gh-app", secretRef(container, "PARA_GITHUB_WEBHOOK_SECRET").getName());
+        assertEquals(
+                "gh-app", secretRef(container, "PARA_GITHUB_WEBHOOK_SECRET").getName());
         assertEquals("gh-app", volume(pod.getVolumes(), "github").getSecret().getSecretName());
-        assertEquals("sealing-ring", volume(pod.getVolumes(), "sealing-keys").getSecret().getSecretName());
+        assertEquals(
+                "sealing-ring",
+                volume(pod.getVolumes(), "sealing-keys").getSecret().getSecretName());
     }
 
     @Test
     void serviceMonitorScrapesMetricsWhenAsked() {
-        ServiceMonitor monitor = Chart.render(Map.of("serviceMonitor.enabled", true,
-                "serviceMonitor.labels.release", "kube-prometheus")).one(ServiceMonitor.class);
+        ServiceMonitor monitor = Chart.render(
+                        Map.of("serviceMonitor.enabled", true, "serviceMonitor.labels.release", "kube-prometheus"))
+                .one(ServiceMonitor.class);
         assertEquals("/q/metrics", monitor.getSpec().getEndpoints().get(0).getPath());
         assertEquals("http", monitor.getSpec().getEndpoints().get(0).getPort());
         assertEquals("kube-prometheus", monitor.getMetadata().getLabels().get("release"));
@@ -231,7 +336,8 @@ class HelmChartTest {
     @Test
     void networkPolicyLetsSessionPodsReachOnlyDnsAndTheAllowList() {
         NetworkPolicy policy = Chart.render().named(NetworkPolicy.class, "para-dispatch-sessions");
-        assertEquals(Map.of("app.kubernetes.io/managed-by", "para-dispatch", "app.kubernetes.io/component", "session"),
+        assertEquals(
+                Map.of("app.kubernetes.io/managed-by", "para-dispatch", "app.kubernetes.io/component", "session"),
                 policy.getSpec().getPodSelector().getMatchLabels());
         assertEquals(List.of("Ingress", "Egress"), policy.getSpec().getPolicyTypes());
         assertTrue(policy.getSpec().getIngress().isEmpty());
@@ -250,12 +356,17 @@ class HelmChartTest {
     void serviceNetworkPolicyLimitsTheServicesOwnEgress() {
         NetworkPolicy policy = Chart.render(Map.of("serviceNetworkPolicy.extraEgress[0].ports[0].port", 5000))
                 .named(NetworkPolicy.class, "para-dispatch-service");
-        assertEquals(Chart.render().one(Deployment.class).getSpec().getSelector().getMatchLabels(),
+        assertEquals(
+                Chart.render().one(Deployment.class).getSpec().getSelector().getMatchLabels(),
                 policy.getSpec().getPodSelector().getMatchLabels());
         assertEquals(List.of("Egress"), policy.getSpec().getPolicyTypes());
         List<NetworkPolicyEgressRule> egress = policy.getSpec().getEgress();
         assertEquals(53, egress.get(0).getPorts().get(0).getPort().getIntVal());
-        assertEquals(List.of(5432, 443, 6443), egress.get(1).getPorts().stream().map(p -> p.getPort().getIntVal()).toList());
+        assertEquals(
+                List.of(5432, 443, 6443),
+                egress.get(1).getPorts().stream()
+                        .map(p -> p.getPort().getIntVal())
+                        .toList());
         assertTrue(egress.get(1).getTo() == null || egress.get(1).getTo().isEmpty());
         assertEquals(5000, egress.get(2).getPorts().get(0).getPort().getIntVal());
         assertTrue(Chart.render(Map.of("serviceNetworkPolicy.enabled", false)).all(NetworkPolicy.class).stream()
@@ -264,10 +375,14 @@ class HelmChartTest {
 
     @Test
     void ingressRoutesTheWebhookAndTheApiOnly() {
-        Ingress ingress = Chart.render(Map.of("ingress.enabled", true, "ingress.host", "para.acme.dev",
-                "ingress.tlsSecretName", "para-tls")).one(Ingress.class);
-        assertEquals(List.of("/api", "/github"), ingress.getSpec().getRules().get(0).getHttp().getPaths().stream()
-                .map(p -> p.getPath()).toList());
+        Ingress ingress = Chart.render(Map.of(
+                        "ingress.enabled", true, "ingress.host", "para.acme.dev", "ingress.tlsSecretName", "para-tls"))
+                .one(Ingress.class);
+        assertEquals(
+                List.of("/api", "/github"),
+                ingress.getSpec().getRules().get(0).getHttp().getPaths().stream()
+                        .map(p -> p.getPath())
+                        .toList());
         assertEquals("para-tls", ingress.getSpec().getTls().get(0).getSecretName());
     }
 
@@ -283,8 +398,13 @@ class HelmChartTest {
             Exception e = assertThrows(Exception.class, () -> Chart.template(wrong), wrong::toString);
             assertTrue(e.getMessage().contains("values don't meet the specifications of the schema"), e.getMessage());
         }
-        assertThrows(Exception.class, () -> Chart.template(Map.of(
-                "sealing.keys.k1", Base64.getEncoder().encodeToString(new byte[32]), "sealing.activeKey", "k9")));
+        assertThrows(
+                Exception.class,
+                () -> Chart.template(Map.of(
+                        "sealing.keys.k1",
+                        Base64.getEncoder().encodeToString(new byte[32]),
+                        "sealing.activeKey",
+                        "k9")));
     }
 
     /** Every {@code para.*} knob of application.properties is a chart value with the same name and default. */
@@ -315,12 +435,19 @@ class HelmChartTest {
     }
 
     private static io.fabric8.kubernetes.api.model.SecretKeySelector secretRef(Container container, String env) {
-        return container.getEnv().stream().filter(e -> e.getName().equals(env)).map(EnvVar::getValueFrom)
-                .findFirst().orElseThrow().getSecretKeyRef();
+        return container.getEnv().stream()
+                .filter(e -> e.getName().equals(env))
+                .map(EnvVar::getValueFrom)
+                .findFirst()
+                .orElseThrow()
+                .getSecretKeyRef();
     }
 
     private static Volume volume(List<Volume> volumes, String name) {
-        return volumes.stream().filter(v -> v.getName().equals(name)).findFirst().orElseThrow();
+        return volumes.stream()
+                .filter(v -> v.getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static String decode(Secret secret, String key) {

@@ -33,15 +33,18 @@ class PlainManifestsTest {
 
     @Test
     void manifestsAreTheChartRenderedWithDefaults() throws IOException {
-        String expected = HEADER + Arrays.stream(DOCUMENT_SEPARATOR.split(Chart.template(Map.of())))
-                .map(String::strip)
-                .filter(document -> !document.isEmpty() && !document.contains("\nkind: Secret\n"))
-                .map(document -> "---\n" + document + "\n")
-                .collect(Collectors.joining());
+        String expected = HEADER
+                + Arrays.stream(DOCUMENT_SEPARATOR.split(Chart.template(Map.of())))
+                        .map(String::strip)
+                        .filter(document -> !document.isEmpty() && !document.contains("\nkind: Secret\n"))
+                        .map(document -> "---\n" + document + "\n")
+                        .collect(Collectors.joining());
         if (Boolean.getBoolean("para.write-manifests")) {
             Files.writeString(MANIFESTS, expected);
         }
-        assertEquals(expected, Files.readString(MANIFESTS),
+        assertEquals(
+                expected,
+                Files.readString(MANIFESTS),
                 "k8s/para-dispatch.yaml drifted from the chart: regenerate it (see PlainManifestsTest)");
         for (HasMetadata object : Chart.parse(expected)) {
             assertFalse(object instanceof Secret, "no Secret belongs in committed manifests");

@@ -39,33 +39,57 @@ class ConcurrentCreatesIT {
             List<ProductionStart> replicas = cluster.startReplicas(2, Map.of());
             SessionFixtures f = SessionFixtures.linked(cluster.github, cluster.db);
             // a slow mint, so that the creates on each replica join one another's
-            cluster.github.stubFor(post(urlEqualTo(GitHubStubs.tokensPath(f.installationId))).atPriority(1)
-                    .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
-                            .withFixedDelay(300).withBody(GitHubStubs.tokenAnswer("ghs_{{randomValue length=36 type='ALPHANUMERIC'}}",
-                                    Instant.now().plus(Duration.ofHours(1)))).withTransformers("response-template")));
+            cluster.github.stubFor(post(urlEqualTo(GitHubStubs.tokensPath(f.installationId)))
+                    .atPriority(1)
+                    .willReturn(aResponse()
+                            .withStatus(201)
+                            .withHeader("Content-Type", "application/json")
+                            .withFixedDelay(300)
+                            .withBody(GitHubStubs.tokenAnswer(
+                                    "ghs_{{randomValue length=36 type='ALPHANUMERIC'}}",
+                                    Instant.now().plus(Duration.ofHours(1))))
+                            .withTransformers("response-template")));
 
             List<String> ids = Collections.synchronizedList(new ArrayList<>());
             List<Integer> statuses = Burst.of(CREATES, n -> {
-                var response = given().port(replicas.get(n % 2).port).header("Authorization", f.bearer())
+                var response = given().port(replicas.get(n % 2).port)
+                        .header("Authorization", f.bearer())
                         .contentType("application/json")
                         .body("{\"repository\":\"" + f.repository() + "\",\"prompt\":\"Burst " + n + "\"}")
-                        .when().post("/api/v1/sessions").then().extract();
+                        .when()
+                        .post("/api/v1/sessions")
+                        .then()
+                        .extract();
                 if (response.statusCode() == 202) {
                     ids.add(response.path("id"));
                 }
                 return response.statusCode();
             });
-            assertEquals(Collections.nCopies(CREATES, 202), statuses, () -> replicas.get(0).output());
+            assertEquals(
+                    Collections.nCopies(CREATES, 202),
+                    statuses,
+                    () -> replicas.get(0).output());
 
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> cluster.db.count(
-                    "SELECT count(*) FROM sessions WHERE account_id = ? AND state = 'RUNNING'", f.account) == CREATES);
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> cluster.db.count(
+                                    "SELECT count(*) FROM sessions WHERE account_id = ? AND state = 'RUNNING'",
+                                    f.account)
+                            == CREATES);
             var jobs = cluster.kubernetes.client().batch().v1().jobs().list().getItems();
             for (String id : ids) {
                 String name = SessionJobBuilder.jobName(UUID.fromString(id));
-                assertEquals(1, jobs.stream().filter(j -> j.getMetadata().getName().equals(name)).count(), name);
+                assertEquals(
+                        1,
+                        jobs.stream()
+                                .filter(j -> j.getMetadata().getName().equals(name))
+                                .count(),
+                        name);
             }
-            assertEquals(0, cluster.db.count("SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%'"
-                    + " AND datname = current_database() AND pid <> pg_backend_pid()"));
+            assertEquals(
+                    0,
+                    cluster.db.count("SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%'"
+                            + " AND datname = current_database() AND pid <> pg_backend_pid()"));
         }
     }
 }

@@ -42,8 +42,13 @@ class DatabaseOutageIT {
             port = socket.getLocalPort();
         }
         EmbeddedPostgres postgres = start(data, port);
-        Database server = new Database(Map.of("quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + port + "/postgres",
-                "quarkus.datasource.username", "postgres", "quarkus.datasource.password", "postgres"));
+        Database server = new Database(Map.of(
+                "quarkus.datasource.jdbc.url",
+                "jdbc:postgresql://localhost:" + port + "/postgres",
+                "quarkus.datasource.username",
+                "postgres",
+                "quarkus.datasource.password",
+                "postgres"));
         Map<String, Integer> answered = new ConcurrentHashMap<>();
         try (FaultCluster cluster = new FaultCluster(server)) {
             ProductionStart replica = cluster.startReplica(Map.of());
@@ -53,8 +58,14 @@ class DatabaseOutageIT {
                 senders.submit(() -> {
                     while (sending.get()) {
                         String delivery = Webhooks.newDeliveryId();
-                        int status = Webhooks.deliver(RestAssured.given().port(replica.port), Webhooks.SIGNATURE, "ping",
-                                delivery, Webhooks.exampleFor("ping", 0, p -> {})).extract().statusCode();
+                        int status = Webhooks.deliver(
+                                        RestAssured.given().port(replica.port),
+                                        Webhooks.SIGNATURE,
+                                        "ping",
+                                        delivery,
+                                        Webhooks.exampleFor("ping", 0, p -> {}))
+                                .extract()
+                                .statusCode();
                         answered.put(delivery, status);
                         sleep(20);
                     }
@@ -73,13 +84,20 @@ class DatabaseOutageIT {
             Map<Integer, Long> byStatus = new TreeMap<>();
             answered.values().forEach(s -> byStatus.merge(s, 1L, Long::sum));
             assertEquals(Set.of(202, 503), byStatus.keySet(), "answers by status: " + byStatus);
-            Set<String> acknowledged = answered.entrySet().stream().filter(e -> e.getValue() == 202).map(Map.Entry::getKey)
+            Set<String> acknowledged = answered.entrySet().stream()
+                    .filter(e -> e.getValue() == 202)
+                    .map(Map.Entry::getKey)
                     .collect(java.util.stream.Collectors.toSet());
             Set<Object> stored = cluster.db.query("SELECT delivery_id FROM webhook_deliveries").stream()
-                    .map(row -> row.get("delivery_id")).collect(java.util.stream.Collectors.toSet());
+                    .map(row -> row.get("delivery_id"))
+                    .collect(java.util.stream.Collectors.toSet());
             assertTrue(stored.containsAll(acknowledged), "a delivery answered 202 is stored");
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-                    given().port(replica.port).get("/q/health/ready").then().statusCode(200));
+            await().atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> given().port(replica.port)
+                            .get("/q/health/ready")
+                            .then()
+                            .statusCode(200));
             assertTrue(replica.isAlive(), "recovered without a restart");
             // deliveries were taken again after PostgreSQL came back: the last answers are 202s
             assertTrue(byStatus.get(503) > 0 && byStatus.get(202) > 0, byStatus.toString());
@@ -89,7 +107,11 @@ class DatabaseOutageIT {
     }
 
     private static EmbeddedPostgres start(Path data, int port) throws java.io.IOException {
-        return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .start();
     }
 
     private static void sleep(long millis) {

@@ -28,6 +28,7 @@ final class FaultCluster implements AutoCloseable {
     final WireMockServer github;
     /** The cluster's own database, on the server given: migrated by the first replica that starts. */
     final Database db;
+
     private final List<ProductionStart> replicas = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     FaultCluster(Database server) {
@@ -85,10 +86,13 @@ final class FaultCluster implements AutoCloseable {
     }
 
     static void awaitReady(ProductionStart replica) {
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() -> {
-            assertTrue(replica.isAlive(), () -> "the replica stopped: " + replica.output());
-            given().port(replica.port).get("/q/health/ready").then().statusCode(200);
-        });
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .untilAsserted(() -> {
+                    assertTrue(replica.isAlive(), () -> "the replica stopped: " + replica.output());
+                    given().port(replica.port).get("/q/health/ready").then().statusCode(200);
+                });
     }
 
     @Override
@@ -98,5 +102,4 @@ final class FaultCluster implements AutoCloseable {
         }
         kubernetes.close();
     }
-
 }

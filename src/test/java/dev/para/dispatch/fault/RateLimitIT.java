@@ -38,22 +38,33 @@ class RateLimitIT {
     @Test
     void callsFallToOnePerLimitWindowAndSessionsLaunchAfterTheFault() throws Exception {
         try (FaultCluster cluster = new FaultCluster(new Database(Db.database()))) {
-            List<ProductionStart> replicas = cluster.startReplicas(2, Map.of(
-                    "PARA_GITHUB_RETRY_SECONDARY_LIMIT_WAIT", WINDOW_SECONDS + "s",
-                    "PARA_GITHUB_RETRY_MAX_RATE_LIMIT_WAIT", "1s"));
+            List<ProductionStart> replicas = cluster.startReplicas(
+                    2,
+                    Map.of(
+                            "PARA_GITHUB_RETRY_SECONDARY_LIMIT_WAIT",
+                            WINDOW_SECONDS + "s",
+                            "PARA_GITHUB_RETRY_MAX_RATE_LIMIT_WAIT",
+                            "1s"));
             SessionFixtures f = SessionFixtures.linked(cluster.github, cluster.db);
             // one session per replica before the fault: each replica has its read token for creates cached
             for (ProductionStart replica : replicas) {
                 create(replica, f, "before the fault");
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.db.count(
-                    "SELECT count(*) FROM sessions WHERE account_id = ? AND state = 'RUNNING'", f.account) == 2);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> cluster.db.count(
+                                    "SELECT count(*) FROM sessions WHERE account_id = ? AND state = 'RUNNING'",
+                                    f.account)
+                            == 2);
 
             String mints = GitHubStubs.tokensPath(f.installationId);
-            StubMapping limited = cluster.github.stubFor(post(urlEqualTo(mints)).atPriority(1)
-                    .willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
+            StubMapping limited = cluster.github.stubFor(post(urlEqualTo(mints))
+                    .atPriority(1)
+                    .willReturn(aResponse()
+                            .withStatus(429)
+                            .withHeader("Content-Type", "application/json")
                             .withBody("{\"message\":\"You have exceeded a secondary rate limit.\"}")));
-            int before = cluster.github.findAll(postRequestedFor(urlEqualTo(mints))).size();
+            int before =
+                    cluster.github.findAll(postRequestedFor(urlEqualTo(mints))).size();
             long started = System.nanoTime();
             for (int i = 0; i < 6; i++) {
                 create(replicas.get(i % 2), f, "during the fault " + i);
@@ -61,29 +72,50 @@ class RateLimitIT {
             AtomicBoolean saidSo = new AtomicBoolean();
             await().atMost(FAULT).pollInterval(Duration.ofMillis(500)).until(() -> {
                 for (ProductionStart replica : replicas) {
-                    String ready = given().port(replica.port).get("/q/health/ready").then().statusCode(200).extract().asString();
+                    String ready = given().port(replica.port)
+                            .get("/q/health/ready")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .asString();
                     saidSo.compareAndSet(false, ready.contains("rate-limited until"));
                 }
                 return System.nanoTime() - started >= FAULT.toNanos();
             });
-            int calls = cluster.github.findAll(postRequestedFor(urlEqualTo(mints))).size() - before;
+            int calls =
+                    cluster.github.findAll(postRequestedFor(urlEqualTo(mints))).size() - before;
             double seconds = (System.nanoTime() - started) / 1e9;
             assertTrue(saidSo.get(), "readiness data said the App is rate-limited");
             // about one call per window for both replicas together (and one each that met the limit first)
-            assertTrue(calls >= 1 && calls <= seconds / WINDOW_SECONDS + 3,
+            assertTrue(
+                    calls >= 1 && calls <= seconds / WINDOW_SECONDS + 3,
                     calls + " mint calls into a " + WINDOW_SECONDS + " s limit in " + seconds + " s");
-            assertTrue(cluster.db.count("SELECT count(*) FROM sessions WHERE account_id = ? AND state = 'QUEUED'"
-                    + " AND launch_attempts <= 1", f.account) == 6, "the sessions wait without spending attempts");
+            assertTrue(
+                    cluster.db.count(
+                                    "SELECT count(*) FROM sessions WHERE account_id = ? AND state = 'QUEUED'"
+                                            + " AND launch_attempts <= 1",
+                                    f.account)
+                            == 6,
+                    "the sessions wait without spending attempts");
 
             cluster.github.removeStub(limited);
-            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.db.count(
-                    "SELECT count(*) FROM sessions WHERE account_id = ? AND state = 'RUNNING'", f.account) == 8);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> cluster.db.count(
+                                    "SELECT count(*) FROM sessions WHERE account_id = ? AND state = 'RUNNING'",
+                                    f.account)
+                            == 8);
         }
     }
 
     private static void create(ProductionStart replica, SessionFixtures f, String prompt) {
-        given().port(replica.port).header("Authorization", f.bearer()).contentType("application/json")
+        given().port(replica.port)
+                .header("Authorization", f.bearer())
+                .contentType("application/json")
                 .body("{\"repository\":\"" + f.repository() + "\",\"prompt\":\"" + prompt + "\"}")
-                .when().post("/api/v1/sessions").then().body(containsString("\"id\"")).statusCode(202);
+                .when()
+                .post("/api/v1/sessions")
+                .then()
+                .body(containsString("\"id\""))
+                .statusCode(202);
     }
 }

@@ -50,9 +50,11 @@ class AppJwtServiceTest {
         assertEquals("123456", claims.getIssuer());
         Instant issued = Instant.ofEpochSecond(claims.getIssuedAt().getValue());
         Instant expires = Instant.ofEpochSecond(claims.getExpirationTime().getValue());
-        assertTrue(issued.isBefore(now.minusSeconds(30)) && issued.isAfter(now.minusSeconds(120)),
+        assertTrue(
+                issued.isBefore(now.minusSeconds(30)) && issued.isAfter(now.minusSeconds(120)),
                 "iat is back-dated about 60 s: " + issued + " at " + now);
-        assertTrue(expires.isAfter(now) && !expires.isAfter(now.plus(Duration.ofMinutes(10))),
+        assertTrue(
+                expires.isAfter(now) && !expires.isAfter(now.plus(Duration.ofMinutes(10))),
                 "exp is within GitHub's 10 minutes: " + expires + " at " + now);
         assertTrue(Duration.between(issued, expires).compareTo(Duration.ofMinutes(10)) <= 0);
     }
@@ -70,7 +72,9 @@ class AppJwtServiceTest {
         String second = jwts.jwt();
         assertNotEquals(first, second, "signed anew inside the reuse margin");
         JwtClaims claims = verified(second, clock.instant());
-        assertTrue(Instant.ofEpochSecond(claims.getExpirationTime().getValue()).isAfter(clock.instant().plus(config.jwtReuseMargin())),
+        assertTrue(
+                Instant.ofEpochSecond(claims.getExpirationTime().getValue())
+                        .isAfter(clock.instant().plus(config.jwtReuseMargin())),
                 "the new one has its whole life ahead");
     }
 
@@ -90,7 +94,8 @@ class AppJwtServiceTest {
         PublicKey key = KeyUtils.readPublicKey("github/app-public-key.pem");
         JwtContext context = new JwtConsumerBuilder()
                 .setVerificationKey(key)
-                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)
+                .setJwsAlgorithmConstraints(
+                        AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)
                 .setRequireIssuedAt()
                 .setRequireExpirationTime()
                 .setEvaluationTime(org.jose4j.jwt.NumericDate.fromSeconds(now.getEpochSecond()))

@@ -33,7 +33,8 @@ class AppPrivateKeyReaderTest {
     @Test
     void readsAKeyWhoseNewlinesWereEscapedInAnEnvironmentVariable() throws IOException {
         String escaped = pem("app-private-key-pkcs1.pem").replace("\n", "\\n");
-        assertEquals(AppPrivateKeyReader.read(pem("app-private-key-pkcs1.pem")).getModulus(),
+        assertEquals(
+                AppPrivateKeyReader.read(pem("app-private-key-pkcs1.pem")).getModulus(),
                 AppPrivateKeyReader.read(escaped).getModulus());
     }
 
@@ -42,7 +43,8 @@ class AppPrivateKeyReaderTest {
         String pem = pem("app-private-key-pkcs1.pem");
         String body = pem.split("\n")[3];
         String broken = pem.replace(body, body.substring(0, 10) + "%%%%" + body.substring(14));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AppPrivateKeyReader.read(broken));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> AppPrivateKeyReader.read(broken));
         assertFalse(e.getMessage().contains(body.substring(0, 10)));
         assertThrows(IllegalArgumentException.class, () -> AppPrivateKeyReader.read("not a key"));
         assertThrows(IllegalArgumentException.class, () -> AppPrivateKeyReader.read(pem("app-public-key.pem")));

@@ -50,20 +50,28 @@ class RateLimitsTest {
         SessionFixtures f = SessionFixtures.linked(github);
         // the create's own read token, minted before GitHub starts refusing
         tokens.token(f.installationId, TokenNarrowing.repository(f.repo, TokenNarrowing.SERVICE_PERMISSIONS))
-                .await().atMost(Duration.ofSeconds(10));
+                .await()
+                .atMost(Duration.ofSeconds(10));
         String mints = GitHubStubs.tokensPath(f.installationId);
-        StubMapping limited = github.stubFor(post(urlEqualTo(mints)).atPriority(1)
-                // a secondary limit: no Retry-After, no reset time (kept para.github.retry.secondary-limit-wait, 3 s in tests)
-                .willReturn(aResponse().withStatus(429)
+        StubMapping limited = github.stubFor(post(urlEqualTo(mints))
+                .atPriority(1)
+                // a secondary limit: no Retry-After, no reset time (kept para.github.retry.secondary-limit-wait, 3 s in
+                // tests)
+                .willReturn(aResponse()
+                        .withStatus(429)
                         .withHeader("Content-Type", "application/json")
                         .withBody("{\"message\":\"You have exceeded a secondary rate limit.\"}")));
         int before = github.findAll(postRequestedFor(urlEqualTo(mints))).size();
         long started = System.nanoTime();
 
         UUID id = f.create(1, "Wait for the limit");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/q/health/ready").then()
-                .statusCode(200).body("checks.find { it.name == 'GitHub App credentials' }.data.github",
-                        containsString("rate-limited until")));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> given().get("/q/health/ready")
+                        .then()
+                        .statusCode(200)
+                        .body(
+                                "checks.find { it.name == 'GitHub App credentials' }.data.github",
+                                containsString("rate-limited until")));
         given().get("/q/metrics").then().body(containsString("para_github_rate_limited{scope=\"app\"} 1.0"));
         await().pollDelay(Duration.ofSeconds(9)).atMost(Duration.ofSeconds(11)).until(() -> true);
         int during = github.findAll(postRequestedFor(urlEqualTo(mints))).size() - before;
@@ -71,13 +79,21 @@ class RateLimitsTest {
         // one call per 3-second window at most (plus the one that met the limit), where the launch
         // sweep (every second in tests, retrying after 100 ms) would otherwise call once a second or more
         assertTrue(during >= 1 && during <= seconds / 3 + 2, during + " calls into the limit in " + seconds + " s");
-        given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id).then().body("state", equalTo("QUEUED"));
-        long attempts = ((Number) Db.query("SELECT launch_attempts FROM sessions WHERE id = ?", id).get(0)
-                .get("launch_attempts")).longValue();
+        given().header("Authorization", f.bearer())
+                .get("/api/v1/sessions/" + id)
+                .then()
+                .body("state", equalTo("QUEUED"));
+        long attempts = ((Number) Db.query("SELECT launch_attempts FROM sessions WHERE id = ?", id)
+                        .get(0)
+                        .get("launch_attempts"))
+                .longValue();
         assertTrue(attempts <= 1, "waiting for a rate limit spends no attempt: " + attempts);
 
         github.removeStub(limited);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", f.bearer())
-                .get("/api/v1/sessions/" + id).then().body("state", equalTo("RUNNING")));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().header("Authorization", f.bearer())
+                        .get("/api/v1/sessions/" + id)
+                        .then()
+                        .body("state", equalTo("RUNNING")));
     }
 }

@@ -57,16 +57,19 @@ class InstallationChangeWriterTest {
         assertEquals(state(oneByOne), state(batched));
         assertEquals(state(oneByOne), state(alongside));
         assertNull(Db.query("SELECT deleted_at FROM github_installations WHERE installation_id = ?", batched)
-                .get(0).get("deleted_at"));
+                .get(0)
+                .get("deleted_at"));
     }
 
     @Test
     void aBatchForUnknownInstallationsCreatesThem() throws Throwable {
         long batched = newInstallationId();
         long oneByOne = newInstallationId();
-        run(() -> handler.handleAll(List.of(event("installation_repositories",
+        run(() -> handler.handleAll(List.of(event(
+                "installation_repositories",
                 grants(batched, "added", "selected", List.of(repo(7, "o/seven")), List.of())))));
-        run(() -> handler.handle(event("installation_repositories",
+        run(() -> handler.handle(event(
+                "installation_repositories",
                 grants(oneByOne, "added", "selected", List.of(repo(7, "o/seven")), List.of()))));
         assertEquals(state(oneByOne), state(batched));
     }
@@ -74,13 +77,29 @@ class InstallationChangeWriterTest {
     /** Grants replaced, changed, renamed, revoked and granted again, permissions and selection changed. */
     private static List<WebhookEvent> burst(long id) {
         return List.of(
-                event("installation_repositories", grants(id, "added", "selected", List.of(repo(2, "o/two")), List.of())),
+                event(
+                        "installation_repositories",
+                        grants(id, "added", "selected", List.of(repo(2, "o/two")), List.of())),
                 event("installation", created(id, "selected", repo(3, "o/three"), repo(4, "o/four"))),
-                event("installation_repositories", grants(id, "removed", "selected", List.of(), List.of(repo(3, "o/three")))),
-                event("installation_repositories", grants(id, "added", "selected",
-                        List.of(repo(5, "o/five"), repo(3, "o/three-renamed")), List.of())),
-                event("installation_repositories", grants(id, "removed", "selected",
-                        List.of(repo(6, "o/six")), List.of(repo(5, "o/five"), repo(4, "o/four")))),
+                event(
+                        "installation_repositories",
+                        grants(id, "removed", "selected", List.of(), List.of(repo(3, "o/three")))),
+                event(
+                        "installation_repositories",
+                        grants(
+                                id,
+                                "added",
+                                "selected",
+                                List.of(repo(5, "o/five"), repo(3, "o/three-renamed")),
+                                List.of())),
+                event(
+                        "installation_repositories",
+                        grants(
+                                id,
+                                "removed",
+                                "selected",
+                                List.of(repo(6, "o/six")),
+                                List.of(repo(5, "o/five"), repo(4, "o/four")))),
                 event("installation", permissionsAccepted(id)),
                 event("installation_repositories", grants(id, "added", "all", List.of(repo(8, "o/eight")), List.of())));
     }
@@ -108,8 +127,8 @@ class InstallationChangeWriterTest {
         return payload;
     }
 
-    private static ObjectNode grants(long id, String action, String selection, List<ObjectNode> added,
-            List<ObjectNode> removed) {
+    private static ObjectNode grants(
+            long id, String action, String selection, List<ObjectNode> added, List<ObjectNode> removed) {
         ObjectNode payload = example("installation_repositories.added");
         payload.put("action", action);
         installation(payload, id);
@@ -126,8 +145,11 @@ class InstallationChangeWriterTest {
     }
 
     private static ObjectNode repo(long id, String fullName) {
-        return JSON.createObjectNode().put("id", id).put("name", fullName.substring(fullName.indexOf('/') + 1))
-                .put("full_name", fullName).put("private", id % 2 == 0);
+        return JSON.createObjectNode()
+                .put("id", id)
+                .put("name", fullName.substring(fullName.indexOf('/') + 1))
+                .put("full_name", fullName)
+                .put("private", id % 2 == 0);
     }
 
     private static WebhookEvent event(String event, ObjectNode payload) {
@@ -136,13 +158,20 @@ class InstallationChangeWriterTest {
 
     /** Everything about the installation but its id and timestamps: the row, the grants, the audit trail. */
     private static List<Object> state(long id) {
-        var row = Db.query("SELECT account_id, github_account_id, github_account_login, github_account_type,"
-                + " repository_selection, permissions::text, array_to_string(events, ',') AS events, app_slug, suspended_at, deleted_at IS NULL AS live"
-                + " FROM github_installations WHERE installation_id = ?", id).get(0);
-        var grants = Db.query("SELECT repository_id, full_name, private FROM installation_repositories"
-                + " WHERE installation_id = ? ORDER BY repository_id", id);
-        var audit = Db.query("SELECT account_id, actor, action, details::text FROM audit_events"
-                + " WHERE object_type = 'installation' AND object_id = ? ORDER BY action, details::text", String.valueOf(id));
+        var row = Db.query(
+                        "SELECT account_id, github_account_id, github_account_login, github_account_type,"
+                                + " repository_selection, permissions::text, array_to_string(events, ',') AS events, app_slug, suspended_at, deleted_at IS NULL AS live"
+                                + " FROM github_installations WHERE installation_id = ?",
+                        id)
+                .get(0);
+        var grants = Db.query(
+                "SELECT repository_id, full_name, private FROM installation_repositories"
+                        + " WHERE installation_id = ? ORDER BY repository_id",
+                id);
+        var audit = Db.query(
+                "SELECT account_id, actor, action, details::text FROM audit_events"
+                        + " WHERE object_type = 'installation' AND object_id = ? ORDER BY action, details::text",
+                String.valueOf(id));
         return List.of(row.toString(), grants, audit);
     }
 

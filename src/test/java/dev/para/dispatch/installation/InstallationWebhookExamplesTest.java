@@ -38,7 +38,8 @@ class InstallationWebhookExamplesTest {
     static Stream<Arguments> examples() {
         JsonNode all;
         try {
-            all = JSON.readTree(Path.of("src/test/resources/github/webhooks/octokit-examples.json").toFile());
+            all = JSON.readTree(Path.of("src/test/resources/github/webhooks/octokit-examples.json")
+                    .toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -77,17 +78,24 @@ class InstallationWebhookExamplesTest {
 
         String delivery = deliverAndAwait(event, JSON.writeValueAsBytes(payload));
 
-        var processing = Db.query("SELECT outcome, last_error FROM webhook_processing WHERE delivery_id = ?", delivery).get(0);
+        var processing = Db.query("SELECT outcome, last_error FROM webhook_processing WHERE delivery_id = ?", delivery)
+                .get(0);
         assertEquals("processed", processing.get("outcome"), name + ": " + processing.get("last_error"));
         if (!payload.has("installation")) {
             return; // github_app_authorization: nothing of an installation to check
         }
-        List<Object> granted = Db.query("SELECT full_name FROM installation_repositories WHERE installation_id = ?"
-                + " ORDER BY full_name", installation).stream().map(r -> r.get("full_name")).toList();
-        var row = Db.query("SELECT * FROM github_installations WHERE installation_id = ?", installation).get(0);
+        List<Object> granted = Db.query(
+                        "SELECT full_name FROM installation_repositories WHERE installation_id = ?"
+                                + " ORDER BY full_name",
+                        installation)
+                .stream()
+                .map(r -> r.get("full_name"))
+                .toList();
+        var row = Db.query("SELECT * FROM github_installations WHERE installation_id = ?", installation)
+                .get(0);
         switch (event + "." + action) {
             case "installation.created", "installation.new_permissions_accepted" ->
-                    assertEquals(names(payload.path("repositories")), granted, name);
+                assertEquals(names(payload.path("repositories")), granted, name);
             case "installation.deleted" -> assertNotNull(row.get("deleted_at"), name);
             case "installation.suspend" -> assertNotNull(row.get("suspended_at"), name);
             case "installation.unsuspend" -> assertNull(row.get("suspended_at"), name);
@@ -108,7 +116,11 @@ class InstallationWebhookExamplesTest {
         created.set("installation", event.get("installation").deepCopy());
         ((ObjectNode) created.get("installation")).put("repository_selection", "selected");
         ArrayNode repositories = created.putArray("repositories");
-        repositories.addObject().put("id", installation % 1_000_000).put("name", "kept").put("full_name", "before/kept")
+        repositories
+                .addObject()
+                .put("id", installation % 1_000_000)
+                .put("name", "kept")
+                .put("full_name", "before/kept")
                 .put("private", false);
         for (JsonNode removed : event.path("repositories_removed")) {
             repositories.add(removed.deepCopy());
@@ -126,9 +138,12 @@ class InstallationWebhookExamplesTest {
     private static String deliverAndAwait(String event, byte[] body) {
         String delivery = newDeliveryId();
         deliver(event, delivery, body).statusCode(202);
-        await().atMost(Duration.ofSeconds(20)).until(() -> !Db.query("SELECT 1 FROM webhook_processing"
-                + " WHERE delivery_id = ? AND (processed_at IS NOT NULL OR last_error IS NOT NULL)", delivery).isEmpty());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !Db.query(
+                                "SELECT 1 FROM webhook_processing"
+                                        + " WHERE delivery_id = ? AND (processed_at IS NOT NULL OR last_error IS NOT NULL)",
+                                delivery)
+                        .isEmpty());
         return delivery;
     }
-
 }

@@ -46,37 +46,63 @@ class SetupResourceTest {
     /** The caller asks for an install link, and a browser opens it: the service binds it there and sends it to GitHub. */
     static Browser stateFor(String account) {
         String url = given().header("Authorization", ApiTokens.bearer(account))
-                .when().get("/api/v1/installations/install-url").then()
-                .statusCode(200).extract().path("url");
+                .when()
+                .get("/api/v1/installations/install-url")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("url");
         assertTrue(url.matches("http://localhost:\\d+/github/install\\?state=.+"), url);
         String state = URLDecoder.decode(url.substring(url.indexOf("state=") + 6), StandardCharsets.UTF_8);
-        var opened = given().redirects().follow(false).queryParam("state", state).when().get("/github/install");
-        opened.then().statusCode(303)
-                .header("Location", Matchers.endsWith("/apps/para-dispatch-test/installations/new?state="
-                        + java.net.URLEncoder.encode(state, StandardCharsets.UTF_8)))
-                .header("Set-Cookie", Matchers.allOf(Matchers.containsString("HttpOnly"), Matchers.containsString("Secure"),
-                        Matchers.containsString("SameSite=Lax")));
+        var opened = given().redirects()
+                .follow(false)
+                .queryParam("state", state)
+                .when()
+                .get("/github/install");
+        opened.then()
+                .statusCode(303)
+                .header(
+                        "Location",
+                        Matchers.endsWith("/apps/para-dispatch-test/installations/new?state="
+                                + java.net.URLEncoder.encode(state, StandardCharsets.UTF_8)))
+                .header(
+                        "Set-Cookie",
+                        Matchers.allOf(
+                                Matchers.containsString("HttpOnly"),
+                                Matchers.containsString("Secure"),
+                                Matchers.containsString("SameSite=Lax")));
         return new Browser(state, opened.getCookie("para_setup"));
     }
 
     /** The user's OAuth code exchanges for a user token of GitHub user {@code userId}, whose installations are as given. */
     void stubUser(String code, String userToken, long userId, long... installationIds) throws IOException {
         github.stubFor(post(urlEqualTo("/login/oauth/access_token"))
-                .withRequestBody(equalToJson("{\"client_id\":\"Iv1.testclientid\",\"client_secret\":\"test-oauth-client-secret\",\"code\":\"" + code + "\"}"))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json")
-                        .withBody("{\"access_token\":\"" + userToken + "\",\"token_type\":\"bearer\",\"scope\":\"\"}")));
-        ObjectNode user = (ObjectNode) JSON.readTree(Path.of("src/test/resources/github/api/user.json").toFile());
+                .withRequestBody(equalToJson(
+                        "{\"client_id\":\"Iv1.testclientid\",\"client_secret\":\"test-oauth-client-secret\",\"code\":\""
+                                + code + "\"}"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(
+                                "{\"access_token\":\"" + userToken + "\",\"token_type\":\"bearer\",\"scope\":\"\"}")));
+        ObjectNode user = (ObjectNode)
+                JSON.readTree(Path.of("src/test/resources/github/api/user.json").toFile());
         user.put("id", userId).put("login", "user" + userId);
-        github.stubFor(get(urlPathEqualTo("/user")).withHeader("Authorization", equalTo("Bearer " + userToken))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(JSON.writeValueAsString(user))));
-        ObjectNode example = (ObjectNode) JSON.readTree(Path.of("src/test/resources/github/api/user-installations.json").toFile());
+        github.stubFor(get(urlPathEqualTo("/user"))
+                .withHeader("Authorization", equalTo("Bearer " + userToken))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(JSON.writeValueAsString(user))));
+        ObjectNode example = (ObjectNode) JSON.readTree(
+                Path.of("src/test/resources/github/api/user-installations.json").toFile());
         ArrayNode list = JSON.createArrayNode();
         for (long id : installationIds) {
             list.add(((ObjectNode) example.get("installations").get(0).deepCopy()).put("id", id));
         }
         example.put("total_count", installationIds.length).set("installations", list);
-        github.stubFor(get(urlPathEqualTo("/user/installations")).withHeader("Authorization", equalTo("Bearer " + userToken))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json")
+        github.stubFor(get(urlPathEqualTo("/user/installations"))
+                .withHeader("Authorization", equalTo("Bearer " + userToken))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
                         .withBody(JSON.writeValueAsString(example))));
     }
 
@@ -85,30 +111,49 @@ class SetupResourceTest {
      * octo-org, of which the user is a member with {@code role} (admin, member).
      */
     void stubOrganizationMember(String userToken, long id, String role) throws IOException {
-        github.stubFor(get(urlPathEqualTo("/user/installations")).withHeader("Authorization", equalTo("Bearer " + userToken))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(organizationInstallations(id))));
-        ObjectNode membership = (ObjectNode) JSON.readTree(Path.of("src/test/resources/github/api/user-org-membership.json").toFile());
+        github.stubFor(get(urlPathEqualTo("/user/installations"))
+                .withHeader("Authorization", equalTo("Bearer " + userToken))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(organizationInstallations(id))));
+        ObjectNode membership =
+                (ObjectNode) JSON.readTree(Path.of("src/test/resources/github/api/user-org-membership.json")
+                        .toFile());
         membership.put("state", "active").put("role", role);
-        github.stubFor(get(urlPathEqualTo("/user/memberships/orgs/octo-org")).withHeader("Authorization", equalTo("Bearer " + userToken))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(JSON.writeValueAsString(membership))));
+        github.stubFor(get(urlPathEqualTo("/user/memberships/orgs/octo-org"))
+                .withHeader("Authorization", equalTo("Bearer " + userToken))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(JSON.writeValueAsString(membership))));
     }
 
     /** GitHub told us (installation.created) that {@code installer} installed the organization installation {@code id}. */
     static void installedBy(long id, long installer) {
         byte[] body = dev.para.dispatch.testing.Webhooks.exampleFor("installation.created", id, p -> {
-            ((ObjectNode) p.get("installation").get("account")).put("login", "octo-org").put("id", 900 + id % 1000)
+            ((ObjectNode) p.get("installation").get("account"))
+                    .put("login", "octo-org")
+                    .put("id", 900 + id % 1000)
                     .put("type", "Organization");
             ((ObjectNode) p.get("sender")).put("id", installer);
         });
         String delivery = dev.para.dispatch.testing.Webhooks.newDeliveryId();
-        dev.para.dispatch.testing.Webhooks.deliver("installation", delivery, body).statusCode(202);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> Db.count(
-                "SELECT count(*) FROM github_installations WHERE installation_id = ? AND installer_github_id = ?", id, installer) == 1);
+        dev.para.dispatch.testing.Webhooks.deliver("installation", delivery, body)
+                .statusCode(202);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> Db.count(
+                                "SELECT count(*) FROM github_installations WHERE installation_id = ? AND installer_github_id = ?",
+                                id,
+                                installer)
+                        == 1);
     }
 
-    private static io.restassured.response.ValidatableResponse setup(Browser browser, String code, long installationId) {
-        var request = given().queryParam("code", code).queryParam("installation_id", installationId)
-                .queryParam("setup_action", "install").queryParam("state", browser.state());
+    private static io.restassured.response.ValidatableResponse setup(
+            Browser browser, String code, long installationId) {
+        var request = given().queryParam("code", code)
+                .queryParam("installation_id", installationId)
+                .queryParam("setup_action", "install")
+                .queryParam("state", browser.state());
         if (browser.cookie() != null) {
             request = request.cookie("para_setup", browser.cookie());
         }
@@ -129,15 +174,28 @@ class SetupResourceTest {
         String userToken = "ghu_" + UUID.randomUUID().toString().replace("-", "");
         stubUser(code, userToken, installer, newId(), id);
 
-        setup(stateFor(account), code, id).statusCode(200).body("id", Matchers.equalTo(id))
+        setup(stateFor(account), code, id)
+                .statusCode(200)
+                .body("id", Matchers.equalTo(id))
                 .header("Set-Cookie", Matchers.containsString("Max-Age=0"));
 
-        assertEquals(account, Db.query("SELECT account_id FROM github_installations WHERE installation_id = ?", id)
-                .get(0).get("account_id"));
-        given().header("Authorization", ApiTokens.bearer(account)).when().get("/api/v1/installations/" + id)
-                .then().statusCode(200);
-        assertEquals(1, Db.count("SELECT count(*) FROM audit_events WHERE action = 'installation.linked' AND object_id = ?"
-                + " AND details->>'githubLogin' = ?", String.valueOf(id), "user" + installer));
+        assertEquals(
+                account,
+                Db.query("SELECT account_id FROM github_installations WHERE installation_id = ?", id)
+                        .get(0)
+                        .get("account_id"));
+        given().header("Authorization", ApiTokens.bearer(account))
+                .when()
+                .get("/api/v1/installations/" + id)
+                .then()
+                .statusCode(200);
+        assertEquals(
+                1,
+                Db.count(
+                        "SELECT count(*) FROM audit_events WHERE action = 'installation.linked' AND object_id = ?"
+                                + " AND details->>'githubLogin' = ?",
+                        String.valueOf(id),
+                        "user" + installer));
         LogScan.assertNoSecrets(userToken, code);
     }
 
@@ -166,9 +224,13 @@ class SetupResourceTest {
         stubUser(code, userToken, newId(), id);
         stubOrganizationMember(userToken, id, "member");
 
-        setup(stateFor(attacker), code, id).statusCode(403).contentType("application/problem+json")
+        setup(stateFor(attacker), code, id)
+                .statusCode(403)
+                .contentType("application/problem+json")
                 .body("type", Matchers.equalTo("urn:para-dispatch:problem:installation-link-forbidden"));
-        assertNull(Db.query("SELECT account_id FROM github_installations WHERE installation_id = ?", id).get(0).get("account_id"));
+        assertNull(Db.query("SELECT account_id FROM github_installations WHERE installation_id = ?", id)
+                .get(0)
+                .get("account_id"));
     }
 
     @Test
@@ -179,7 +241,8 @@ class SetupResourceTest {
         stubUser(code, "ghu_" + UUID.randomUUID().toString().replace("-", ""), newId(), newId());
 
         setup(stateFor(account), code, notTheUsers)
-                .statusCode(403).contentType("application/problem+json")
+                .statusCode(403)
+                .contentType("application/problem+json")
                 .body("type", Matchers.equalTo("urn:para-dispatch:problem:installation-not-accessible"));
         assertEquals(0, Db.count("SELECT count(*) FROM github_installations WHERE installation_id = ?", notTheUsers));
     }
@@ -187,12 +250,28 @@ class SetupResourceTest {
     @Test
     void refusesAMissingForgedOrReusedState() throws IOException {
         long id = newId();
-        given().queryParam("code", "c").queryParam("installation_id", id)
-                .when().get("/github/setup").then().statusCode(400).body("errors[0].field", Matchers.equalTo("state"));
-        given().queryParam("code", "c").queryParam("installation_id", id).queryParam("state", "v1:k2:forged")
-                .when().get("/github/setup").then().statusCode(400).body("errors[0].field", Matchers.equalTo("state"));
-        given().queryParam("installation_id", id).queryParam("state", "x")
-                .when().get("/github/setup").then().statusCode(400).body("errors[0].field", Matchers.equalTo("code"));
+        given().queryParam("code", "c")
+                .queryParam("installation_id", id)
+                .when()
+                .get("/github/setup")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", Matchers.equalTo("state"));
+        given().queryParam("code", "c")
+                .queryParam("installation_id", id)
+                .queryParam("state", "v1:k2:forged")
+                .when()
+                .get("/github/setup")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", Matchers.equalTo("state"));
+        given().queryParam("installation_id", id)
+                .queryParam("state", "x")
+                .when()
+                .get("/github/setup")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", Matchers.equalTo("code"));
 
         // a state used once is spent, even in the browser that used it
         String account = "acct-" + UUID.randomUUID();
@@ -202,10 +281,15 @@ class SetupResourceTest {
         stubUser(code, "ghu_" + UUID.randomUUID().toString().replace("-", ""), installer, id);
         Browser browser = stateFor(account);
         setup(browser, code, id).statusCode(200);
-        setup(browser, code, id).statusCode(400).body("errors[0].field", Matchers.equalTo("state"))
+        setup(browser, code, id)
+                .statusCode(400)
+                .body("errors[0].field", Matchers.equalTo("state"))
                 .body("detail", Matchers.containsString("used already"));
-        assertEquals(1, Db.count("SELECT count(*) FROM audit_events WHERE action = 'installation.linked' AND object_id = ?",
-                String.valueOf(id)));
+        assertEquals(
+                1,
+                Db.count(
+                        "SELECT count(*) FROM audit_events WHERE action = 'installation.linked' AND object_id = ?",
+                        String.valueOf(id)));
     }
 
     /** The attack: an install link (or the state in it) leaks, and someone else's browser completes it. */
@@ -218,12 +302,22 @@ class SetupResourceTest {
         stubUser(code, "ghu_" + UUID.randomUUID().toString().replace("-", ""), installer, id);
         Browser victims = stateFor("acct-" + UUID.randomUUID());
         // the link can be opened once: a second browser gets no cookie for it
-        given().redirects().follow(false).queryParam("state", victims.state()).when().get("/github/install").then()
-                .statusCode(400).body("errors[0].field", Matchers.equalTo("state"));
+        given().redirects()
+                .follow(false)
+                .queryParam("state", victims.state())
+                .when()
+                .get("/github/install")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", Matchers.equalTo("state"));
         setup(new Browser(victims.state(), null), code, id).statusCode(400);
-        setup(new Browser(victims.state(), stateFor("acct-other").cookie()), code, id).statusCode(400);
-        assertNull(Db.query("SELECT account_id FROM github_installations WHERE installation_id = ?", id).get(0).get("account_id"));
-        github.verify(0, postRequestedFor(urlEqualTo("/login/oauth/access_token")).withRequestBody(containing(code)));
+        setup(new Browser(victims.state(), stateFor("acct-other").cookie()), code, id)
+                .statusCode(400);
+        assertNull(Db.query("SELECT account_id FROM github_installations WHERE installation_id = ?", id)
+                .get(0)
+                .get("account_id"));
+        github.verify(
+                0, postRequestedFor(urlEqualTo("/login/oauth/access_token")).withRequestBody(containing(code)));
     }
 
     @Test
@@ -236,36 +330,70 @@ class SetupResourceTest {
         stubUser(code, "ghu_" + UUID.randomUUID().toString().replace("-", ""), installer, id);
         setup(stateFor(account), code, id).statusCode(200);
 
-        Db.query("INSERT INTO account_github_identities (account_id, github_user_id, github_login, linked_at)"
-                + " VALUES (?, ?, 'the-unlinker', now())", account, installer);
-        given().header("Authorization", ApiTokens.bearer("acct-other")).when().delete("/api/v1/installations/" + id + "/link")
-                .then().statusCode(404).contentType("application/problem+json");
-        given().header("Authorization", ApiTokens.bearer(account)).when().delete("/api/v1/installations/" + id + "/link")
-                .then().statusCode(204);
-        given().header("Authorization", ApiTokens.bearer(account)).when().get("/api/v1/installations/" + id)
-                .then().statusCode(404);
-        assertNull(Db.query("SELECT account_id FROM github_installations WHERE installation_id = ?", id).get(0).get("account_id"));
-        assertEquals(1, Db.count("SELECT count(*) FROM audit_events WHERE action = 'installation.unlinked' AND object_id = ?"
-                + " AND account_id = ? AND details->>'githubLogin' = 'the-unlinker'", String.valueOf(id), account));
+        Db.query(
+                "INSERT INTO account_github_identities (account_id, github_user_id, github_login, linked_at)"
+                        + " VALUES (?, ?, 'the-unlinker', now())",
+                account,
+                installer);
+        given().header("Authorization", ApiTokens.bearer("acct-other"))
+                .when()
+                .delete("/api/v1/installations/" + id + "/link")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
+        given().header("Authorization", ApiTokens.bearer(account))
+                .when()
+                .delete("/api/v1/installations/" + id + "/link")
+                .then()
+                .statusCode(204);
+        given().header("Authorization", ApiTokens.bearer(account))
+                .when()
+                .get("/api/v1/installations/" + id)
+                .then()
+                .statusCode(404);
+        assertNull(Db.query("SELECT account_id FROM github_installations WHERE installation_id = ?", id)
+                .get(0)
+                .get("account_id"));
+        assertEquals(
+                1,
+                Db.count(
+                        "SELECT count(*) FROM audit_events WHERE action = 'installation.unlinked' AND object_id = ?"
+                                + " AND account_id = ? AND details->>'githubLogin' = 'the-unlinker'",
+                        String.valueOf(id),
+                        account));
     }
 
     private static String organizationInstallations(long id) throws IOException {
-        ObjectNode example = (ObjectNode) JSON.readTree(Path.of("src/test/resources/github/api/user-installations.json").toFile());
-        ObjectNode installation = ((ObjectNode) example.get("installations").get(0).deepCopy()).put("id", id);
-        ((ObjectNode) installation.get("account")).put("login", "octo-org").put("id", 900 + id % 1000).put("type", "Organization");
-        example.put("total_count", 1).set("installations", JSON.createArrayNode().add(installation));
+        ObjectNode example = (ObjectNode) JSON.readTree(
+                Path.of("src/test/resources/github/api/user-installations.json").toFile());
+        ObjectNode installation =
+                ((ObjectNode) example.get("installations").get(0).deepCopy()).put("id", id);
+        ((ObjectNode) installation.get("account"))
+                .put("login", "octo-org")
+                .put("id", 900 + id % 1000)
+                .put("type", "Organization");
+        example.put("total_count", 1)
+                .set("installations", JSON.createArrayNode().add(installation));
         return JSON.writeValueAsString(example);
     }
 
     @Test
     void aCodeGitHubRefusesIsUnauthorized() {
         String code = "bad-" + UUID.randomUUID();
-        github.stubFor(post(urlEqualTo("/login/oauth/access_token")).withRequestBody(containing(code))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json")
-                        .withBody("{\"error\":\"bad_verification_code\",\"error_description\":\"The code passed is incorrect or expired.\"}")));
+        github.stubFor(
+                post(urlEqualTo("/login/oauth/access_token"))
+                        .withRequestBody(containing(code))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(
+                                                "{\"error\":\"bad_verification_code\",\"error_description\":\"The code passed is incorrect or expired.\"}")));
         long id = newId();
         setup(stateFor("acct-" + UUID.randomUUID()), code, id)
-                .statusCode(401).body("type", Matchers.equalTo("urn:para-dispatch:problem:oauth-code-rejected"));
-        assertNull(Db.query("SELECT 1 FROM github_installations WHERE installation_id = ?", id).stream().findFirst().orElse(null));
+                .statusCode(401)
+                .body("type", Matchers.equalTo("urn:para-dispatch:problem:oauth-code-rejected"));
+        assertNull(Db.query("SELECT 1 FROM github_installations WHERE installation_id = ?", id).stream()
+                .findFirst()
+                .orElse(null));
     }
 }

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 class EntrypointTest {
 
     static final Path ENTRYPOINT = Path.of("src/main/resources/session/entrypoint.sh");
-    static final Path FAKE_AGENT = Path.of("src/test/resources/session/fake-agent.sh").toAbsolutePath();
+    static final Path FAKE_AGENT =
+            Path.of("src/test/resources/session/fake-agent.sh").toAbsolutePath();
 
     Path dir;
     GitServer git;
@@ -60,8 +61,10 @@ class EntrypointTest {
     Run run(String mode, Map<String, String> extra) throws Exception {
         Path workspace = Files.createDirectories(dir.resolve("workspace-" + mode));
         Path termination = dir.resolve("termination-" + mode);
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", ENTRYPOINT.toAbsolutePath().toString())
-                .directory(workspace.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        "/bin/sh", ENTRYPOINT.toAbsolutePath().toString())
+                .directory(workspace.toFile())
+                .redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.clear();
         env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
@@ -94,7 +97,9 @@ class EntrypointTest {
         Path config = run.workspace().resolve("repo/.git/config");
         for (String t : tokens) {
             assertFalse(run.output().contains(t), "the token is in the output");
-            assertFalse(run.termination() != null && run.termination().toString().contains(t), "the token is in the report");
+            assertFalse(
+                    run.termination() != null && run.termination().toString().contains(t),
+                    "the token is in the report");
             assertFalse(Files.exists(config) && Files.readString(config).contains(t), "the token is in .git/config");
         }
     }
@@ -193,9 +198,11 @@ class EntrypointTest {
 
     @Test
     void shellcheckFindsNothing() throws Exception {
-        String shellcheck = dev.para.dispatch.testing.Tools.require("shellcheck", "shellcheck").toString();
+        String shellcheck = dev.para.dispatch.testing.Tools.require("shellcheck", "shellcheck")
+                .toString();
         Process p = new ProcessBuilder(shellcheck, "-s", "sh", ENTRYPOINT.toString(), FAKE_AGENT.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), output);
     }

@@ -17,17 +17,35 @@ class PodStatusReaderTest {
     static final UUID SESSION = UUID.randomUUID();
 
     static Pod pod(String phase, String podReason, io.fabric8.kubernetes.api.model.ContainerStatus status) {
-        return new PodBuilder().withNewMetadata().withName("p")
-                .withLabels(Map.of(SessionJobBuilder.MANAGED_BY_LABEL, SessionJobBuilder.MANAGED_BY,
-                        SessionJobBuilder.SESSION_LABEL, SESSION.toString()))
-                .withAnnotations(Map.of(SessionJobBuilder.COMPLETION_INDEX_ANNOTATION, "2")).endMetadata()
-                .withNewStatus().withPhase(phase).withReason(podReason)
-                .withContainerStatuses(status == null ? java.util.List.of() : java.util.List.of(status)).endStatus().build();
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName("p")
+                .withLabels(Map.of(
+                        SessionJobBuilder.MANAGED_BY_LABEL,
+                        SessionJobBuilder.MANAGED_BY,
+                        SessionJobBuilder.SESSION_LABEL,
+                        SESSION.toString()))
+                .withAnnotations(Map.of(SessionJobBuilder.COMPLETION_INDEX_ANNOTATION, "2"))
+                .endMetadata()
+                .withNewStatus()
+                .withPhase(phase)
+                .withReason(podReason)
+                .withContainerStatuses(status == null ? java.util.List.of() : java.util.List.of(status))
+                .endStatus()
+                .build();
     }
 
     static io.fabric8.kubernetes.api.model.ContainerStatus exited(int code, String reason, String message) {
-        return new ContainerStatusBuilder().withName("agent").withNewState().withNewTerminated().withExitCode(code)
-                .withReason(reason).withMessage(message).endTerminated().endState().build();
+        return new ContainerStatusBuilder()
+                .withName("agent")
+                .withNewState()
+                .withNewTerminated()
+                .withExitCode(code)
+                .withReason(reason)
+                .withMessage(message)
+                .endTerminated()
+                .endState()
+                .build();
     }
 
     static InstanceObservation read(Pod pod) {
@@ -40,13 +58,24 @@ class PodStatusReaderTest {
         assertEquals(SESSION, o.sessionId());
         assertEquals(3, o.index());
         assertEquals(Phase.RUNNING, o.phase());
-        assertTrue(PodStatusReader.read(new PodBuilder().withNewMetadata().withName("other").endMetadata().build()).isEmpty());
+        assertTrue(PodStatusReader.read(new PodBuilder()
+                        .withNewMetadata()
+                        .withName("other")
+                        .endMetadata()
+                        .build())
+                .isEmpty());
     }
 
     @Test
     void theTerminationMessageReportsTheWork() {
-        InstanceObservation o = read(pod("Succeeded", null, exited(0, "Completed",
-                "{\"branch\":\"para/x-3\",\"head\":\"abc\",\"pushed\":true,\"cost\":1.25,\"turns\":9,\"reason\":\"pushed para/x-3\"}")));
+        InstanceObservation o = read(
+                pod(
+                        "Succeeded",
+                        null,
+                        exited(
+                                0,
+                                "Completed",
+                                "{\"branch\":\"para/x-3\",\"head\":\"abc\",\"pushed\":true,\"cost\":1.25,\"turns\":9,\"reason\":\"pushed para/x-3\"}")));
         assertEquals(Phase.SUCCEEDED, o.phase());
         assertEquals("abc", o.message().head());
         assertEquals(true, o.message().pushed());
@@ -57,17 +86,38 @@ class PodStatusReaderTest {
     @Test
     void everyFailureHasAReasonAPersonCanActOn() {
         Object[][] cases = {
-                {pod("Failed", null, exited(2, "Error", "{\"reason\":\"PARA_CLONE_URL is not set\"}")), "bad configuration: PARA_CLONE_URL is not set"},
-                {pod("Failed", null, exited(3, "Error", null)), "agent not authenticated"},
-                {pod("Failed", null, exited(4, "Error", "{\"reason\":\"the agent failed (exit 1)\"}")), "agent failed: the agent failed (exit 1)"},
-                {pod("Failed", null, exited(5, "Error", "{\"reason\":\"git push of para/x failed\"}")), "git failed: git push of para/x failed"},
-                {pod("Failed", null, exited(137, "OOMKilled", null)), "out of memory (OOMKilled)"},
-                {pod("Failed", "Evicted", null), "evicted"},
-                {pod("Failed", "DeadlineExceeded", null), "deadline exceeded"},
-                {pod("Failed", null, exited(1, "Error", "not json")), "exited with code 1"},
-                {pod("Pending", null, new ContainerStatusBuilder().withName("agent").withNewState().withNewWaiting()
-                        .withReason("ErrImagePull").withMessage("manifest unknown").endWaiting().endState().build()),
-                        "image not pullable (ErrImagePull): manifest unknown"},
+            {
+                pod("Failed", null, exited(2, "Error", "{\"reason\":\"PARA_CLONE_URL is not set\"}")),
+                "bad configuration: PARA_CLONE_URL is not set"
+            },
+            {pod("Failed", null, exited(3, "Error", null)), "agent not authenticated"},
+            {
+                pod("Failed", null, exited(4, "Error", "{\"reason\":\"the agent failed (exit 1)\"}")),
+                "agent failed: the agent failed (exit 1)"
+            },
+            {
+                pod("Failed", null, exited(5, "Error", "{\"reason\":\"git push of para/x failed\"}")),
+                "git failed: git push of para/x failed"
+            },
+            {pod("Failed", null, exited(137, "OOMKilled", null)), "out of memory (OOMKilled)"},
+            {pod("Failed", "Evicted", null), "evicted"},
+            {pod("Failed", "DeadlineExceeded", null), "deadline exceeded"},
+            {pod("Failed", null, exited(1, "Error", "not json")), "exited with code 1"},
+            {
+                pod(
+                        "Pending",
+                        null,
+                        new ContainerStatusBuilder()
+                                .withName("agent")
+                                .withNewState()
+                                .withNewWaiting()
+                                .withReason("ErrImagePull")
+                                .withMessage("manifest unknown")
+                                .endWaiting()
+                                .endState()
+                                .build()),
+                "image not pullable (ErrImagePull): manifest unknown"
+            },
         };
         for (Object[] c : cases) {
             InstanceObservation o = read((Pod) c[0]);
@@ -78,8 +128,17 @@ class PodStatusReaderTest {
 
     @Test
     void aWaitingPodIsPendingWithItsReason() {
-        InstanceObservation o = read(pod("Pending", null, new ContainerStatusBuilder().withName("agent").withNewState()
-                .withNewWaiting().withReason("ContainerCreating").endWaiting().endState().build()));
+        InstanceObservation o = read(pod(
+                "Pending",
+                null,
+                new ContainerStatusBuilder()
+                        .withName("agent")
+                        .withNewState()
+                        .withNewWaiting()
+                        .withReason("ContainerCreating")
+                        .endWaiting()
+                        .endState()
+                        .build()));
         assertEquals(Phase.PENDING, o.phase());
         assertEquals("ContainerCreating", o.reason());
     }
@@ -89,10 +148,23 @@ class PodStatusReaderTest {
     void aPodOrJobFromTheTrackersReducedCacheReadsTheSame() {
         var serialization = new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
         var pods = SessionTracker.reducedStore(Pod.class, serialization);
-        Pod pod = new PodBuilder(pod("Failed", null, exited(1, "Error",
-                "{\"branch\":\"para/x-3\",\"head\":\"abc\",\"pushed\":true,\"reason\":\"agent failed\"}")))
-                .editMetadata().withNamespace("sessions").endMetadata()
-                .withNewSpec().addNewContainer().withName("agent").withImage("ghcr.io/acme/agent:1").endContainer().endSpec()
+        Pod pod = new PodBuilder(
+                        pod(
+                                "Failed",
+                                null,
+                                exited(
+                                        1,
+                                        "Error",
+                                        "{\"branch\":\"para/x-3\",\"head\":\"abc\",\"pushed\":true,\"reason\":\"agent failed\"}")))
+                .editMetadata()
+                .withNamespace("sessions")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("agent")
+                .withImage("ghcr.io/acme/agent:1")
+                .endContainer()
+                .endSpec()
                 .build();
         pods.put(pods.getKey(pod), pod);
         Pod cached = pods.get(pods.getKey(pod));
@@ -100,14 +172,27 @@ class PodStatusReaderTest {
         assertEquals(read(pod), read(cached));
 
         var jobs = SessionTracker.reducedStore(io.fabric8.kubernetes.api.model.batch.v1.Job.class, serialization);
-        var job = new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder().withNewMetadata().withName("para-x")
-                .withNamespace("sessions").withLabels(pod.getMetadata().getLabels()).endMetadata()
-                .withNewSpec().withCompletions(3).endSpec()
-                .withNewStatus().addNewCondition().withType("Failed").withStatus("True").withReason("DeadlineExceeded")
-                .endCondition().endStatus().build();
+        var job = new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                .withNewMetadata()
+                .withName("para-x")
+                .withNamespace("sessions")
+                .withLabels(pod.getMetadata().getLabels())
+                .endMetadata()
+                .withNewSpec()
+                .withCompletions(3)
+                .endSpec()
+                .withNewStatus()
+                .addNewCondition()
+                .withType("Failed")
+                .withStatus("True")
+                .withReason("DeadlineExceeded")
+                .endCondition()
+                .endStatus()
+                .build();
         jobs.put(jobs.getKey(job), job);
         var cachedJob = jobs.get(jobs.getKey(job));
-        assertEquals(SessionJobBuilder.sessionOf(job.getMetadata().getLabels()),
+        assertEquals(
+                SessionJobBuilder.sessionOf(job.getMetadata().getLabels()),
                 SessionJobBuilder.sessionOf(cachedJob.getMetadata().getLabels()));
         assertEquals(PodStatusReader.jobFailure(job), PodStatusReader.jobFailure(cachedJob));
         assertTrue(PodStatusReader.jobFailure(cachedJob).isPresent());

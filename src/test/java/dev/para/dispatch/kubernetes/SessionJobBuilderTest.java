@@ -25,21 +25,52 @@ class SessionJobBuilderTest {
     static final String TOKEN = "ghs_16C7e42F292c6912E7710c838347Ae178B4a";
 
     static KubernetesConfig config(Map<String, String> values) {
-        return new SmallRyeConfigBuilder().withMapping(KubernetesConfig.class).withDefaultValues(values).build()
+        return new SmallRyeConfigBuilder()
+                .withMapping(KubernetesConfig.class)
+                .withDefaultValues(values)
+                .build()
                 .getConfigMapping(KubernetesConfig.class);
     }
 
     static SessionLaunch launch(int instances, Integer maxTurns) {
-        return new SessionLaunch(SESSION, "readme_20261123-101500", "acme/app", "https://github.com/acme/app.git", "main",
-                "para/readme_20261123-101500", instances, "ghcr.io/acme/agent:1.2", 45, maxTurns, "para-dispatch",
-                "bot@example.com", "Fix the README", Map.of(), null, AgentSettings.DEFAULTS);
+        return new SessionLaunch(
+                SESSION,
+                "readme_20261123-101500",
+                "acme/app",
+                "https://github.com/acme/app.git",
+                "main",
+                "para/readme_20261123-101500",
+                instances,
+                "ghcr.io/acme/agent:1.2",
+                45,
+                maxTurns,
+                "para-dispatch",
+                "bot@example.com",
+                "Fix the README",
+                Map.of(),
+                null,
+                AgentSettings.DEFAULTS);
     }
 
     static SessionLaunch launch(AgentSettings agent) {
         SessionLaunch base = launch(1, null);
-        return new SessionLaunch(base.sessionId(), base.slug(), base.repository(), base.cloneUrl(), base.sourceBranch(),
-                base.branchBase(), 1, base.image(), 45, null, base.gitName(), base.gitEmail(), base.prompt(), Map.of(),
-                null, agent);
+        return new SessionLaunch(
+                base.sessionId(),
+                base.slug(),
+                base.repository(),
+                base.cloneUrl(),
+                base.sourceBranch(),
+                base.branchBase(),
+                1,
+                base.image(),
+                45,
+                null,
+                base.gitName(),
+                base.gitEmail(),
+                base.prompt(),
+                Map.of(),
+                null,
+                agent);
     }
 
     static Job job(Map<String, String> values, SessionLaunch launch) {
@@ -61,7 +92,8 @@ class SessionJobBuilderTest {
         assertEquals(0, job.getSpec().getBackoffLimitPerIndex());
         assertEquals(45 * 60L, job.getSpec().getActiveDeadlineSeconds());
         assertEquals(3600, job.getSpec().getTtlSecondsAfterFinished());
-        assertNotEquals(Boolean.TRUE, job.getSpec().getSuspend(), "runs as it is made: the Secret volume holds the pod back");
+        assertNotEquals(
+                Boolean.TRUE, job.getSpec().getSuspend(), "runs as it is made: the Secret volume holds the pod back");
         assertEquals("Never", job.getSpec().getTemplate().getSpec().getRestartPolicy());
         Map<String, String> labels = job.getSpec().getTemplate().getMetadata().getLabels();
         assertEquals("para-dispatch", labels.get("app.kubernetes.io/managed-by"));
@@ -75,11 +107,14 @@ class SessionJobBuilderTest {
         assertFalse(pod.getAutomountServiceAccountToken());
         assertTrue(pod.getSecurityContext().getRunAsNonRoot());
         assertEquals(1000L, pod.getSecurityContext().getRunAsUser());
-        assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
+        assertEquals(
+                "RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
         Container agent = pod.getContainers().get(0);
         assertFalse(agent.getSecurityContext().getAllowPrivilegeEscalation());
-        assertEquals(List.of("ALL"), agent.getSecurityContext().getCapabilities().getDrop());
-        assertEquals("10Gi", pod.getVolumes().get(0).getEmptyDir().getSizeLimit().toString());
+        assertEquals(
+                List.of("ALL"), agent.getSecurityContext().getCapabilities().getDrop());
+        assertEquals(
+                "10Gi", pod.getVolumes().get(0).getEmptyDir().getSizeLimit().toString());
         assertEquals("1Gi", agent.getResources().getRequests().get("memory").toString());
         assertEquals("4Gi", agent.getResources().getLimits().get("memory").toString());
         assertNull(pod.getRuntimeClassName());
@@ -90,27 +125,47 @@ class SessionJobBuilderTest {
 
     @Test
     void placementAndIsolationComeFromConfiguration() {
-        PodSpec pod = job(Map.of(
-                "para.kubernetes.pod.runtime-class-name", "gvisor",
-                "para.kubernetes.pod.node-selector.pool", "agents",
-                "para.kubernetes.pod.tolerations[0].key", "agents",
-                "para.kubernetes.pod.tolerations[0].value", "true",
-                "para.kubernetes.pod.image-pull-secrets", "regcred,ghcr",
-                "para.kubernetes.pod.memory-limit", "8Gi",
-                "para.kubernetes.ttl-seconds-after-finished", "600"), launch(2, 30)).getSpec().getTemplate().getSpec();
+        PodSpec pod = job(
+                        Map.of(
+                                "para.kubernetes.pod.runtime-class-name", "gvisor",
+                                "para.kubernetes.pod.node-selector.pool", "agents",
+                                "para.kubernetes.pod.tolerations[0].key", "agents",
+                                "para.kubernetes.pod.tolerations[0].value", "true",
+                                "para.kubernetes.pod.image-pull-secrets", "regcred,ghcr",
+                                "para.kubernetes.pod.memory-limit", "8Gi",
+                                "para.kubernetes.ttl-seconds-after-finished", "600"),
+                        launch(2, 30))
+                .getSpec()
+                .getTemplate()
+                .getSpec();
         assertEquals("gvisor", pod.getRuntimeClassName());
         assertEquals(Map.of("pool", "agents"), pod.getNodeSelector());
         assertEquals("agents", pod.getTolerations().get(0).getKey());
         assertEquals("NoSchedule", pod.getTolerations().get(0).getEffect());
-        assertEquals(List.of("regcred", "ghcr"), pod.getImagePullSecrets().stream().map(r -> r.getName()).toList());
-        assertEquals("8Gi", pod.getContainers().get(0).getResources().getLimits().get("memory").toString());
+        assertEquals(
+                List.of("regcred", "ghcr"),
+                pod.getImagePullSecrets().stream().map(r -> r.getName()).toList());
+        assertEquals(
+                "8Gi",
+                pod.getContainers()
+                        .get(0)
+                        .getResources()
+                        .getLimits()
+                        .get("memory")
+                        .toString());
     }
 
     @Test
     void theEnvironmentCarriesThePodContractAndNoSecret() {
         Job job = job(Map.of(), launch(3, 25));
         Map<String, String> env = new java.util.HashMap<>();
-        job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+        job.getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv()
+                .forEach(e -> env.put(e.getName(), e.getValue()));
         assertEquals(SESSION.toString(), env.get("PARA_SESSION_ID"));
         assertEquals("https://github.com/acme/app.git", env.get("PARA_CLONE_URL"));
         assertEquals("main", env.get("PARA_SOURCE_BRANCH"));
@@ -130,37 +185,62 @@ class SessionJobBuilderTest {
         assertEquals("para-" + SESSION, secret.getMetadata().getName());
         assertEquals("uid-1", secret.getMetadata().getOwnerReferences().get(0).getUid());
         assertEquals("Job", secret.getMetadata().getOwnerReferences().get(0).getKind());
-        assertEquals(TOKEN, new String(java.util.Base64.getDecoder().decode(secret.getData().get("token"))));
-        assertEquals("Fix the README", new String(java.util.Base64.getDecoder().decode(secret.getData().get("prompt"))));
+        assertEquals(
+                TOKEN,
+                new String(java.util.Base64.getDecoder().decode(secret.getData().get("token"))));
+        assertEquals(
+                "Fix the README",
+                new String(java.util.Base64.getDecoder().decode(secret.getData().get("prompt"))));
     }
 
     @Test
     void aPrivateImageGetsAPullSecretOfItsOwnOwnedByTheJob() throws Exception {
         SessionLaunch base = launch(1, null);
-        SessionLaunch launch = new SessionLaunch(base.sessionId(), base.slug(), base.repository(), base.cloneUrl(),
-                base.sourceBranch(), base.branchBase(), 1, "ghcr.io/acme/agent:1.2", 45, null, base.gitName(), base.gitEmail(),
-                base.prompt(), Map.of(), new PullSecret("ghcr.io", "x-access-token", "ghs_pullToken\"quoted"),
+        SessionLaunch launch = new SessionLaunch(
+                base.sessionId(),
+                base.slug(),
+                base.repository(),
+                base.cloneUrl(),
+                base.sourceBranch(),
+                base.branchBase(),
+                1,
+                "ghcr.io/acme/agent:1.2",
+                45,
+                null,
+                base.gitName(),
+                base.gitEmail(),
+                base.prompt(),
+                Map.of(),
+                new PullSecret("ghcr.io", "x-access-token", "ghs_pullToken\"quoted"),
                 AgentSettings.DEFAULTS);
         Job job = job(Map.of("para.kubernetes.pod.image-pull-secrets", "cluster-wide"), launch);
         job.getMetadata().setUid("uid-1");
-        assertEquals(List.of("cluster-wide", SessionJobBuilder.pullSecretName(SESSION)),
-                job.getSpec().getTemplate().getSpec().getImagePullSecrets().stream().map(r -> r.getName()).toList());
+        assertEquals(
+                List.of("cluster-wide", SessionJobBuilder.pullSecretName(SESSION)),
+                job.getSpec().getTemplate().getSpec().getImagePullSecrets().stream()
+                        .map(r -> r.getName())
+                        .toList());
         var secret = new SessionJobBuilder(config(Map.of())).pullSecret(launch);
         assertEquals("kubernetes.io/dockerconfigjson", secret.getType());
         assertTrue(secret.getMetadata().getOwnerReferences().isEmpty(), "made before the Job, owned by it afterwards");
-        var owner = new com.fasterxml.jackson.databind.ObjectMapper().readTree(SessionJobBuilder.ownerReferencePatch(job))
+        var owner = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(SessionJobBuilder.ownerReferencePatch(job))
                 .at("/metadata/ownerReferences/0");
         assertEquals("uid-1", owner.path("uid").asText());
         assertEquals("Job", owner.path("kind").asText());
         assertEquals("batch/v1", owner.path("apiVersion").asText());
-        var config = new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.util.Base64.getDecoder()
-                .decode(secret.getData().get(".dockerconfigjson")));
-        assertEquals("ghs_pullToken\"quoted", config.at("/auths/ghcr.io/password").asText());
-        assertEquals(java.util.Base64.getEncoder().encodeToString("x-access-token:ghs_pullToken\"quoted".getBytes()),
+        var config = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(java.util.Base64.getDecoder().decode(secret.getData().get(".dockerconfigjson")));
+        assertEquals(
+                "ghs_pullToken\"quoted", config.at("/auths/ghcr.io/password").asText());
+        assertEquals(
+                java.util.Base64.getEncoder().encodeToString("x-access-token:ghs_pullToken\"quoted".getBytes()),
                 config.at("/auths/ghcr.io/auth").asText());
         assertFalse(launch.toString().contains("ghs_pullToken"));
         assertNull(job(Map.of(), launch(1, null)).getSpec().getTemplate().getSpec().getImagePullSecrets().stream()
-                .filter(r -> r.getName().endsWith("-pull")).findFirst().orElse(null));
+                .filter(r -> r.getName().endsWith("-pull"))
+                .findFirst()
+                .orElse(null));
     }
 
     @Test
@@ -173,29 +253,46 @@ class SessionJobBuilderTest {
 
     /** An agent image's command and resources reach the agent container, within the configured ceilings. */
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', nullValues = "-", value = {
-            // case                        | command  | cpuReq | memReq | cpuLim | memLim | command, cpu req/lim, mem req/lim in the Job
-            "the service's defaults        | -        | -      | -      | -      | -      | claude, 500m/2, 1Gi/4Gi",
-            "the image's own               | aider    | 1      | 2Gi    | 4      | 8Gi    | aider, 1/4, 2Gi/8Gi",
-            "only limits given             | -        | -      | -      | 3      | 6Gi    | claude, 500m/3, 1Gi/6Gi",
-            "beyond the ceilings: capped   | -        | 12     | 20Gi   | 16     | 32Gi   | claude, 8/8, 16Gi/16Gi",
-            "a request above its limit     | -        | 3      | 6Gi    | -      | -      | claude, 2/2, 4Gi/4Gi",
-    })
-    void anAgentImagesCommandAndResourcesReachTheJob(String name, String command, String cpuRequest, String memoryRequest,
-            String cpuLimit, String memoryLimit, String expected) {
+    @CsvSource(
+            delimiter = '|',
+            nullValues = "-",
+            value = {
+                // case                        | command  | cpuReq | memReq | cpuLim | memLim | command, cpu req/lim,
+                // mem req/lim in the Job
+                "the service's defaults        | -        | -      | -      | -      | -      | claude, 500m/2, 1Gi/4Gi",
+                "the image's own               | aider    | 1      | 2Gi    | 4      | 8Gi    | aider, 1/4, 2Gi/8Gi",
+                "only limits given             | -        | -      | -      | 3      | 6Gi    | claude, 500m/3, 1Gi/6Gi",
+                "beyond the ceilings: capped   | -        | 12     | 20Gi   | 16     | 32Gi   | claude, 8/8, 16Gi/16Gi",
+                "a request above its limit     | -        | 3      | 6Gi    | -      | -      | claude, 2/2, 4Gi/4Gi",
+            })
+    void anAgentImagesCommandAndResourcesReachTheJob(
+            String name,
+            String command,
+            String cpuRequest,
+            String memoryRequest,
+            String cpuLimit,
+            String memoryLimit,
+            String expected) {
         Job job = job(Map.of(), launch(new AgentSettings(command, cpuRequest, memoryRequest, cpuLimit, memoryLimit)));
         var agent = job.getSpec().getTemplate().getSpec().getContainers().get(0);
         var resources = agent.getResources();
-        String actual = agent.getEnv().stream().filter(e -> e.getName().equals("PARA_AGENT_COMMAND")).findFirst().orElseThrow()
-                .getValue() + ", " + resources.getRequests().get("cpu") + "/" + resources.getLimits().get("cpu") + ", "
-                + resources.getRequests().get("memory") + "/" + resources.getLimits().get("memory");
+        String actual = agent.getEnv().stream()
+                        .filter(e -> e.getName().equals("PARA_AGENT_COMMAND"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getValue()
+                + ", " + resources.getRequests().get("cpu") + "/"
+                + resources.getLimits().get("cpu") + ", "
+                + resources.getRequests().get("memory") + "/"
+                + resources.getLimits().get("memory");
         assertEquals(expected, actual, name);
     }
 
     @Test
     void whatPassesTheCeilingsIsNamed() {
         var pod = config(Map.of()).pod();
-        assertEquals(Map.of("cpuLimit", "8", "memoryRequest", "16Gi"),
+        assertEquals(
+                Map.of("cpuLimit", "8", "memoryRequest", "16Gi"),
                 new AgentSettings(null, "500m", "17Gi", "9", "16Gi").beyond(pod));
         assertEquals(Map.of(), new AgentSettings(null, "8000m", "16384Mi", "8", "16Gi").beyond(pod));
     }

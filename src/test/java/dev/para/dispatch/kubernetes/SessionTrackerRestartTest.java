@@ -34,17 +34,28 @@ class SessionTrackerRestartTest {
         f.stubPullRequests(github);
         UUID id = f.create(1, "Reconcile me");
         awaitState(f, id, "state", "RUNNING");
-        String branch = given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id).path("instances[0].branch");
+        String branch = given().header("Authorization", f.bearer())
+                .get("/api/v1/sessions/" + id)
+                .path("instances[0].branch");
         Kubelet.startPod(id, 1);
         Kubelet.running(id, 1);
         awaitState(f, id, "instances[0].state", "RUNNING");
 
         tracker.stop(null);
         try {
-            Kubelet.terminated(id, 1, 0, "Completed", Kubelet.report(branch, "6dcb09b5b57875f334f61aebed695e2e4193db5e", true, "pushed"));
+            Kubelet.terminated(
+                    id,
+                    1,
+                    0,
+                    "Completed",
+                    Kubelet.report(branch, "6dcb09b5b57875f334f61aebed695e2e4193db5e", true, "pushed"));
             Thread.sleep(500);
-            assertEquals("RUNNING", given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id)
-                    .path("instances[0].state"), "nobody was watching");
+            assertEquals(
+                    "RUNNING",
+                    given().header("Authorization", f.bearer())
+                            .get("/api/v1/sessions/" + id)
+                            .path("instances[0].state"),
+                    "nobody was watching");
         } finally {
             tracker.start(null);
         }
@@ -54,7 +65,11 @@ class SessionTrackerRestartTest {
     }
 
     private static void awaitState(SessionFixtures f, UUID id, String path, String expected) {
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", f.bearer())
-                .get("/api/v1/sessions/" + id).then().statusCode(200).body(path, Matchers.equalTo(expected)));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().header("Authorization", f.bearer())
+                        .get("/api/v1/sessions/" + id)
+                        .then()
+                        .statusCode(200)
+                        .body(path, Matchers.equalTo(expected)));
     }
 }

@@ -33,9 +33,17 @@ class ImageReferenceTest {
 
     @Test
     void refusesWhatNoRegistryWouldServe() {
-        for (String bad : new String[] {"", " ghcr.io/a/b", "ghcr.io/Acme/agent", "ghcr.io/acme/agent:", "ghcr.io/acme/agent@sha256:12",
-                "ghcr.io//agent", "ghcr.io/acme/agent:-bad"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageReference.parse(bad), bad);
+        for (String bad : new String[] {
+            "",
+            " ghcr.io/a/b",
+            "ghcr.io/Acme/agent",
+            "ghcr.io/acme/agent:",
+            "ghcr.io/acme/agent@sha256:12",
+            "ghcr.io//agent",
+            "ghcr.io/acme/agent:-bad"
+        }) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> ImageReference.parse(bad), bad);
             assertTrue(!e.getMessage().isBlank());
         }
     }

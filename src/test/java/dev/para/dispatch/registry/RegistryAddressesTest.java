@@ -54,26 +54,43 @@ class RegistryAddressesTest {
     }
 
     static RegistryConfig config(Map<String, String> extra) {
-        Map<String, String> values = new HashMap<>(Map.of("para.registry.connect-timeout", "2s",
-                "para.registry.request-timeout", "5s", "para.registry.max-retries", "0", "para.registry.retry-delay", "10ms",
-                "para.registry.max-retry-after", "1s"));
+        Map<String, String> values = new HashMap<>(Map.of(
+                "para.registry.connect-timeout",
+                "2s",
+                "para.registry.request-timeout",
+                "5s",
+                "para.registry.max-retries",
+                "0",
+                "para.registry.retry-delay",
+                "10ms",
+                "para.registry.max-retry-after",
+                "1s"));
         values.putAll(extra);
-        return new SmallRyeConfigBuilder().withMapping(RegistryConfig.class)
-                .withConverter(Duration.class, 100, new DurationConverter()).withDefaultValues(values)
-                .build().getConfigMapping(RegistryConfig.class);
+        return new SmallRyeConfigBuilder()
+                .withMapping(RegistryConfig.class)
+                .withConverter(Duration.class, 100, new DurationConverter())
+                .withDefaultValues(values)
+                .build()
+                .getConfigMapping(RegistryConfig.class);
     }
 
     private RegistryException refusal(RegistryClient client, String image) {
-        return assertThrows(RegistryException.class, () -> client.check(ImageReference.parse(image), Optional.empty())
-                .await().atMost(Duration.ofSeconds(20)));
+        return assertThrows(
+                RegistryException.class,
+                () -> client.check(ImageReference.parse(image), Optional.empty())
+                        .await()
+                        .atMost(Duration.ofSeconds(20)));
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"127.0.0.1", "127.1", "2130706433", "localhost", "[::1]", "[::ffff:7f00:1]", "0.0.0.0"})
     void aRegistryAtAnInternalAddressIsNeverContacted(String host) {
         // even spoken to over plain http: "insecure" is not "internal allowed"
-        RegistryClient client = new RegistryClient(config(Map.of("para.registry.insecure-registries", host + ":" + port)),
-                new SimpleMeterRegistry(), new ObjectMapper(), TestRegistry.VERTX);
+        RegistryClient client = new RegistryClient(
+                config(Map.of("para.registry.insecure-registries", host + ":" + port)),
+                new SimpleMeterRegistry(),
+                new ObjectMapper(),
+                TestRegistry.VERTX);
         RegistryException refused = refusal(client, host + ":" + port + "/team/agent:1.0");
         assertEquals(RegistryError.ADDRESS_REFUSED, refused.error(), refused.getMessage());
         assertEquals(0, connections.get());
@@ -82,15 +99,19 @@ class RegistryAddressesTest {
     /** A public registry whose challenge points the token request at an internal service. */
     @Test
     void aRealmAtAnInternalAddressIsNeverContacted() throws IOException {
-        assertRefusedBehind(exchange -> exchange.getResponseHeaders().add("WWW-Authenticate",
-                "Bearer realm=\"http://localhost:" + port + "/token\",service=\"x\""), 401);
+        assertRefusedBehind(
+                exchange -> exchange.getResponseHeaders()
+                        .add("WWW-Authenticate", "Bearer realm=\"http://localhost:" + port + "/token\",service=\"x\""),
+                401);
     }
 
     /** A registry that redirects the manifest request to an internal service. */
     @Test
     void aRedirectToAnInternalAddressIsNeverFollowed() throws IOException {
-        assertRefusedBehind(exchange -> exchange.getResponseHeaders().add("Location",
-                "http://[::1]:" + port + "/latest/meta-data/"), 307);
+        assertRefusedBehind(
+                exchange ->
+                        exchange.getResponseHeaders().add("Location", "http://[::1]:" + port + "/latest/meta-data/"),
+                307);
     }
 
     /**
@@ -98,8 +119,8 @@ class RegistryAddressesTest {
      * with {@code status} and the headers {@code answer} sets; the check is refused and the internal
      * service never contacted.
      */
-    private void assertRefusedBehind(java.util.function.Consumer<com.sun.net.httpserver.HttpExchange> answer, int status)
-            throws IOException {
+    private void assertRefusedBehind(
+            java.util.function.Consumer<com.sun.net.httpserver.HttpExchange> answer, int status) throws IOException {
         HttpServer registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         registry.createContext("/v2/", exchange -> {
             answer.accept(exchange);
@@ -109,9 +130,14 @@ class RegistryAddressesTest {
         registry.start();
         try {
             String host = "127.0.0.1:" + registry.getAddress().getPort();
-            RegistryClient client = new RegistryClient(config(Map.of("para.registry.insecure-registries", host,
-                    "para.registry.allowed-hosts", host)), new SimpleMeterRegistry(), new ObjectMapper(), TestRegistry.VERTX);
-            assertEquals(RegistryError.ADDRESS_REFUSED, refusal(client, host + "/team/agent:1.0").error());
+            RegistryClient client = new RegistryClient(
+                    config(Map.of("para.registry.insecure-registries", host, "para.registry.allowed-hosts", host)),
+                    new SimpleMeterRegistry(),
+                    new ObjectMapper(),
+                    TestRegistry.VERTX);
+            assertEquals(
+                    RegistryError.ADDRESS_REFUSED,
+                    refusal(client, host + "/team/agent:1.0").error());
             assertEquals(0, connections.get());
         } finally {
             registry.stop(0);
@@ -121,17 +147,24 @@ class RegistryAddressesTest {
     @Test
     void anInternalHostAllowedByNameIsReached() {
         String host = "localhost:" + port;
-        RegistryClient client = new RegistryClient(config(Map.of("para.registry.insecure-registries", host,
-                "para.registry.allowed-hosts", host)), new SimpleMeterRegistry(), new ObjectMapper(), TestRegistry.VERTX);
-        client.check(ImageReference.parse(host + "/team/agent:1.0"), Optional.empty()).await().atMost(Duration.ofSeconds(20));
+        RegistryClient client = new RegistryClient(
+                config(Map.of("para.registry.insecure-registries", host, "para.registry.allowed-hosts", host)),
+                new SimpleMeterRegistry(),
+                new ObjectMapper(),
+                TestRegistry.VERTX);
+        client.check(ImageReference.parse(host + "/team/agent:1.0"), Optional.empty())
+                .await()
+                .atMost(Duration.ofSeconds(20));
         assertTrue(connections.get() > 0);
     }
 
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource({
-            "10.1.2.3, false", "172.16.0.1, false", "192.168.1.1, false", "100.64.0.1, false", "fd12::1, false",
-            "169.254.169.254, false", "fd00:ec2::254, false", "fe80::1, false", "::ffff:10.0.0.1, false", "224.0.0.1, false",
-            "8.8.8.8, true", "2606:4700::1111, true", "::ffff:8.8.8.8, true"})
+        "10.1.2.3, false", "172.16.0.1, false", "192.168.1.1, false", "100.64.0.1, false", "fd12::1, false",
+        "169.254.169.254, false", "fd00:ec2::254, false", "fe80::1, false", "::ffff:10.0.0.1, false",
+                "224.0.0.1, false",
+        "8.8.8.8, true", "2606:4700::1111, true", "::ffff:8.8.8.8, true"
+    })
     void addresses(String address, boolean reachable) throws IOException {
         RegistryAddresses vetting = new RegistryAddresses(config(Map.of()));
         assertEquals(reachable, vetting.refusal(InetAddress.getByName(address)).isEmpty(), address);
@@ -140,14 +173,20 @@ class RegistryAddressesTest {
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource({"10.1.2.3, true", "10.96.0.10, false", "169.254.169.254, false", "127.0.0.1, false"})
     void privateAddressesOnlyByOptInAndNeverTheClustersOwn(String address, boolean reachable) throws IOException {
-        RegistryAddresses vetting = new RegistryAddresses(config(Map.of("para.registry.allow-private-addresses", "true",
-                "para.registry.cluster-cidrs", "10.96.0.0/12")));
+        RegistryAddresses vetting = new RegistryAddresses(config(Map.of(
+                "para.registry.allow-private-addresses", "true", "para.registry.cluster-cidrs", "10.96.0.0/12")));
         assertEquals(reachable, vetting.refusal(InetAddress.getByName(address)).isEmpty(), address);
     }
 
     @ParameterizedTest(name = "{0} for {1}: {2}")
-    @CsvSource({"auth.docker.io, registry-1.docker.io, true", "ghcr.io, ghcr.io, true", "evil.example, ghcr.io, false",
-            "auth.evil.co.uk, registry.victim.co.uk, false", "127.0.0.1, 127.0.0.2, false", "gitlab.com, registry.gitlab.com, true"})
+    @CsvSource({
+        "auth.docker.io, registry-1.docker.io, true",
+        "ghcr.io, ghcr.io, true",
+        "evil.example, ghcr.io, false",
+        "auth.evil.co.uk, registry.victim.co.uk, false",
+        "127.0.0.1, 127.0.0.2, false",
+        "gitlab.com, registry.gitlab.com, true"
+    })
     void theCredentialGoesOnlyToTheRegistrysOwnTokenService(String realm, String registryHost, boolean sent) {
         assertEquals(sent, RegistryClient.sameSite(realm, registryHost));
     }

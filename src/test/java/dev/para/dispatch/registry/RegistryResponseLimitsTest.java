@@ -29,7 +29,8 @@ class RegistryResponseLimitsTest {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         String host = "127.0.0.1:" + server.getAddress().getPort();
         server.createContext("/v2/", exchange -> {
-            exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://" + host + "/token\",service=\"x\"");
+            exchange.getResponseHeaders()
+                    .add("WWW-Authenticate", "Bearer realm=\"http://" + host + "/token\",service=\"x\"");
             exchange.sendResponseHeaders(401, -1);
             exchange.close();
         });
@@ -48,14 +49,21 @@ class RegistryResponseLimitsTest {
         });
         server.start();
         try {
-            RegistryClient client = new RegistryClient(TestRegistry.clientConfig(0, List.of(host)), new SimpleMeterRegistry(),
-                    new ObjectMapper(), dev.para.dispatch.testing.TestRegistry.VERTX);
-            RegistryException refused = assertThrows(RegistryException.class, () -> client
-                    .check(ImageReference.parse(host + "/team/agent:1.0"), Optional.empty())
-                    .await().atMost(Duration.ofSeconds(20)));
+            RegistryClient client = new RegistryClient(
+                    TestRegistry.clientConfig(0, List.of(host)),
+                    new SimpleMeterRegistry(),
+                    new ObjectMapper(),
+                    dev.para.dispatch.testing.TestRegistry.VERTX);
+            RegistryException refused = assertThrows(
+                    RegistryException.class,
+                    () -> client.check(ImageReference.parse(host + "/team/agent:1.0"), Optional.empty())
+                            .await()
+                            .atMost(Duration.ofSeconds(20)));
             assertEquals(RegistryError.PROTOCOL, refused.error());
             Thread.sleep(500);
-            assertTrue(written.get() < 10_000_000, "the service stopped reading after its limit: " + written.get() + " bytes sent");
+            assertTrue(
+                    written.get() < 10_000_000,
+                    "the service stopped reading after its limit: " + written.get() + " bytes sent");
         } finally {
             server.stop(0);
         }

@@ -14,7 +14,6 @@ import dev.para.dispatch.testing.KubernetesMock;
 import dev.para.dispatch.testing.LogScan;
 import dev.para.dispatch.testing.RegistryResource;
 import dev.para.dispatch.testing.SessionFixtures;
-import dev.para.dispatch.testing.TestRegistry;
 import dev.para.dispatch.testing.Tools;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -43,14 +42,26 @@ class AgentImageLaunchTest {
     }
 
     private static void put(SessionFixtures f, String path, String body, int status) {
-        given().header("Authorization", f.bearer()).contentType("application/json").body(body).when().put(path).then()
+        given().header("Authorization", f.bearer())
+                .contentType("application/json")
+                .body(body)
+                .when()
+                .put(path)
+                .then()
                 .statusCode(status);
     }
 
     private static UUID create(SessionFixtures f, String agentImage) {
-        String id = given().header("Authorization", f.bearer()).contentType("application/json")
-                .body("{\"repository\":\"" + f.repository() + "\",\"prompt\":\"Lint\",\"agentImage\":\"" + agentImage + "\"}")
-                .when().post("/api/v1/sessions").then().statusCode(202).extract().path("id");
+        String id = given().header("Authorization", f.bearer())
+                .contentType("application/json")
+                .body("{\"repository\":\"" + f.repository() + "\",\"prompt\":\"Lint\",\"agentImage\":\"" + agentImage
+                        + "\"}")
+                .when()
+                .post("/api/v1/sessions")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         return UUID.fromString(id);
     }
 
@@ -58,42 +69,77 @@ class AgentImageLaunchTest {
     void aPrivateImageIsPulledWithASecretOfTheSessionsOwn() throws Exception {
         SessionFixtures f = SessionFixtures.linked(github);
         String password = RegistryResource.READER.password();
-        put(f, "/api/v1/credentials/reg", "{\"kind\":\"registry-basic\",\"username\":\"reader\",\"password\":\"" + password + "\"}", 201);
+        put(
+                f,
+                "/api/v1/credentials/reg",
+                "{\"kind\":\"registry-basic\",\"username\":\"reader\",\"password\":\"" + password + "\"}",
+                201);
         String image = RegistryResource.basic().host() + "/team/agent:1.0";
-        put(f, "/api/v1/credentials/claude", "{\"kind\":\"claude-oauth-token\",\"value\":\"sk-ant-oat01-launchTest\"}", 201);
-        put(f, "/api/v1/agent-images/private", "{\"image\":\"" + image + "\",\"credential\":\"reg\","
-                + "\"agentCredential\":\"claude\",\"agentCommand\":\"claude-next\","
-                + "\"resources\":{\"cpuLimit\":\"3\",\"memoryRequest\":\"2Gi\"}}", 201);
+        put(
+                f,
+                "/api/v1/credentials/claude",
+                "{\"kind\":\"claude-oauth-token\",\"value\":\"sk-ant-oat01-launchTest\"}",
+                201);
+        put(
+                f,
+                "/api/v1/agent-images/private",
+                "{\"image\":\"" + image + "\",\"credential\":\"reg\","
+                        + "\"agentCredential\":\"claude\",\"agentCommand\":\"claude-next\","
+                        + "\"resources\":{\"cpuLimit\":\"3\",\"memoryRequest\":\"2Gi\"}}",
+                201);
 
         UUID id = create(f, "private");
         SessionLifecycleTest.awaitSession(f, id, "RUNNING");
-        Job job = KubernetesMock.client().batch().v1().jobs().withName(SessionJobBuilder.jobName(id)).get();
+        Job job = KubernetesMock.client()
+                .batch()
+                .v1()
+                .jobs()
+                .withName(SessionJobBuilder.jobName(id))
+                .get();
         var agent = job.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertEquals(image, agent.getImage());
         // the image's own command and resources, the service's defaults for the rest
-        assertTrue(agent.getEnv().stream().anyMatch(e -> e.getName().equals("PARA_AGENT_COMMAND")
-                && e.getValue().equals("claude-next")), agent.getEnv().toString());
+        assertTrue(
+                agent.getEnv().stream()
+                        .anyMatch(e -> e.getName().equals("PARA_AGENT_COMMAND")
+                                && e.getValue().equals("claude-next")),
+                agent.getEnv().toString());
         assertEquals("3", agent.getResources().getLimits().get("cpu").toString());
         assertEquals("2Gi", agent.getResources().getRequests().get("memory").toString());
         assertEquals("4Gi", agent.getResources().getLimits().get("memory").toString());
-        assertTrue(job.getSpec().getTemplate().getSpec().getImagePullSecrets().stream().map(LocalObjectReference::getName)
+        assertTrue(job.getSpec().getTemplate().getSpec().getImagePullSecrets().stream()
+                .map(LocalObjectReference::getName)
                 .anyMatch(SessionJobBuilder.pullSecretName(id)::equals));
-        Secret pull = KubernetesMock.client().secrets().withName(SessionJobBuilder.pullSecretName(id)).get();
+        Secret pull = KubernetesMock.client()
+                .secrets()
+                .withName(SessionJobBuilder.pullSecretName(id))
+                .get();
         assertEquals("kubernetes.io/dockerconfigjson", pull.getType());
-        assertEquals(job.getMetadata().getName(), pull.getMetadata().getOwnerReferences().get(0).getName());
-        JsonNode auths = new ObjectMapper().readTree(Base64.getDecoder().decode(pull.getData().get(".dockerconfigjson")))
-                .path("auths").path(RegistryResource.basic().host());
+        assertEquals(
+                job.getMetadata().getName(),
+                pull.getMetadata().getOwnerReferences().get(0).getName());
+        JsonNode auths = new ObjectMapper()
+                .readTree(Base64.getDecoder().decode(pull.getData().get(".dockerconfigjson")))
+                .path("auths")
+                .path(RegistryResource.basic().host());
         assertEquals("reader", auths.path("username").asText());
         assertEquals(password, auths.path("password").asText());
 
         // The agent's credential is a file of the session Secret, never an env value of the pod spec.
-        Secret files = KubernetesMock.client().secrets().withName(SessionJobBuilder.jobName(id)).get();
-        assertEquals("sk-ant-oat01-launchTest", new String(Base64.getDecoder().decode(files.getData().get("claude-oauth-token"))));
+        Secret files = KubernetesMock.client()
+                .secrets()
+                .withName(SessionJobBuilder.jobName(id))
+                .get();
+        assertEquals(
+                "sk-ant-oat01-launchTest",
+                new String(Base64.getDecoder().decode(files.getData().get("claude-oauth-token"))));
         assertTrue(job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
                 .noneMatch(e -> String.valueOf(e.getValue()).contains("sk-ant-oat01")));
 
         // The pull credential is nowhere else: not in the API's answers, not in the log.
-        given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id).then()
+        given().header("Authorization", f.bearer())
+                .get("/api/v1/sessions/" + id)
+                .then()
                 .body(Matchers.not(Matchers.containsString(password)));
         LogScan.assertNoSecrets(password, "sk-ant-oat01-launchTest");
     }
@@ -101,19 +147,42 @@ class AgentImageLaunchTest {
     @Test
     void anImageThatCannotBePulledFailsTheSessionAtOnce() {
         SessionFixtures f = SessionFixtures.linked(github);
-        put(f, "/api/v1/credentials/reg", "{\"kind\":\"registry-basic\",\"username\":\"reader\",\"password\":\""
-                + RegistryResource.READER.password() + "\"}", 201);
-        put(f, "/api/v1/agent-images/private", "{\"image\":\"" + RegistryResource.basic().host() + "/team/agent:1.0\","
-                + "\"credential\":\"reg\"}", 201);
+        put(
+                f,
+                "/api/v1/credentials/reg",
+                "{\"kind\":\"registry-basic\",\"username\":\"reader\",\"password\":\""
+                        + RegistryResource.READER.password() + "\"}",
+                201);
+        put(
+                f,
+                "/api/v1/agent-images/private",
+                "{\"image\":\"" + RegistryResource.basic().host() + "/team/agent:1.0\"," + "\"credential\":\"reg\"}",
+                201);
         // The password changes after the image was registered: the launch finds out, not a kubelet.
-        put(f, "/api/v1/credentials/reg", "{\"kind\":\"registry-basic\",\"username\":\"reader\",\"password\":\"rotated-away\"}", 200);
+        put(
+                f,
+                "/api/v1/credentials/reg",
+                "{\"kind\":\"registry-basic\",\"username\":\"reader\",\"password\":\"rotated-away\"}",
+                200);
 
         UUID id = create(f, "private");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", f.bearer())
-                .get("/api/v1/sessions/" + id).then()
-                .body("state", Matchers.equalTo("FAILED"))
-                .body("reason", Matchers.startsWith("the agent image cannot be pulled: the registry refused the credential")));
-        assertEquals(null, KubernetesMock.client().batch().v1().jobs().withName(SessionJobBuilder.jobName(id)).get(),
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().header("Authorization", f.bearer())
+                        .get("/api/v1/sessions/" + id)
+                        .then()
+                        .body("state", Matchers.equalTo("FAILED"))
+                        .body(
+                                "reason",
+                                Matchers.startsWith(
+                                        "the agent image cannot be pulled: the registry refused the credential")));
+        assertEquals(
+                null,
+                KubernetesMock.client()
+                        .batch()
+                        .v1()
+                        .jobs()
+                        .withName(SessionJobBuilder.jobName(id))
+                        .get(),
                 "no Job for an image that cannot be pulled");
     }
 }

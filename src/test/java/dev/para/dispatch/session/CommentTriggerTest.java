@@ -33,13 +33,19 @@ class CommentTriggerTest {
     WireMockServer github;
 
     private void permission(SessionFixtures f, String user, String permission, String role) {
-        github.stubFor(get(urlPathEqualTo("/repos/" + f.owner + "/" + f.repo + "/collaborators/" + user + "/permission"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+        github.stubFor(get(urlPathEqualTo(
+                        "/repos/" + f.owner + "/" + f.repo + "/collaborators/" + user + "/permission"))
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
                         .withBody(GitHubStubs.fixture("collaborator-permission")
                                 .replace("\"permission\": \"admin\"", "\"permission\": \"" + permission + "\"")
                                 .replace("\"role_name\": \"admin\"", "\"role_name\": \"" + role + "\""))));
-        github.stubFor(post(urlPathEqualTo(commentsPath(f))).willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json").withBody(GitHubStubs.fixture("issue-comment-created"))));
+        github.stubFor(post(urlPathEqualTo(commentsPath(f)))
+                .willReturn(aResponse()
+                        .withStatus(201)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(GitHubStubs.fixture("issue-comment-created"))));
     }
 
     private static String commentsPath(SessionFixtures f) {
@@ -53,13 +59,19 @@ class CommentTriggerTest {
     private static String comment(SessionFixtures f, String action, String user, String userType, String body) {
         String delivery = newDeliveryId();
         deliver("issue_comment", delivery, exampleFor("issue_comment." + action, f.installationId, p -> {
-            p.putObject("installation").put("id", f.installationId);
-            ((ObjectNode) p.get("repository")).put("full_name", f.repository()).put("name", f.repo);
-            ((ObjectNode) p.get("comment")).put("body", body).put("id", COMMENTS.incrementAndGet());
-            ((ObjectNode) p.get("sender")).put("login", user).put("type", userType);
-        })).statusCode(202);
-        await().atMost(Duration.ofSeconds(20)).until(() -> Db.count(
-                "SELECT count(*) FROM webhook_processing WHERE delivery_id = ? AND processed_at IS NOT NULL", delivery) == 1);
+                    p.putObject("installation").put("id", f.installationId);
+                    ((ObjectNode) p.get("repository"))
+                            .put("full_name", f.repository())
+                            .put("name", f.repo);
+                    ((ObjectNode) p.get("comment")).put("body", body).put("id", COMMENTS.incrementAndGet());
+                    ((ObjectNode) p.get("sender")).put("login", user).put("type", userType);
+                }))
+                .statusCode(202);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> Db.count(
+                                "SELECT count(*) FROM webhook_processing WHERE delivery_id = ? AND processed_at IS NOT NULL",
+                                delivery)
+                        == 1);
         return delivery;
     }
 
@@ -74,23 +86,38 @@ class CommentTriggerTest {
         comment(f, "maintainer", "User", "@para please fix the typo in the README");
 
         assertEquals(1, sessionsOf(f));
-        var row = Db.query("SELECT prompt, trigger_issue, created_by, account_id FROM sessions WHERE installation_id = ?",
-                f.installationId).get(0);
+        var row = Db.query(
+                        "SELECT prompt, trigger_issue, created_by, account_id FROM sessions WHERE installation_id = ?",
+                        f.installationId)
+                .get(0);
         assertEquals(1, row.get("trigger_issue"));
         assertEquals("maintainer", row.get("created_by"));
         assertEquals(f.account, row.get("account_id"));
         String prompt = (String) row.get("prompt");
         org.junit.jupiter.api.Assertions.assertTrue(prompt.startsWith("please fix the typo in the README"), prompt);
-        org.junit.jupiter.api.Assertions.assertTrue(prompt.contains("Issue #1: Spelling error in the README file"), prompt);
-        github.verify(1, postRequestedFor(urlPathEqualTo(commentsPath(f))).withRequestBody(containing("Started session")));
+        org.junit.jupiter.api.Assertions.assertTrue(
+                prompt.contains("Issue #1: Spelling error in the README file"), prompt);
+        github.verify(
+                1, postRequestedFor(urlPathEqualTo(commentsPath(f))).withRequestBody(containing("Started session")));
 
         comment(f, "maintainer", "User", "@para stop");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(1, Db.count(
-                "SELECT count(*) FROM sessions WHERE installation_id = ? AND state = 'CANCELLED'", f.installationId),
-                () -> "sessions: " + Db.query("SELECT state, reason FROM sessions WHERE installation_id = ?", f.installationId)
-                        + ", replies: " + github.findAll(postRequestedFor(urlPathEqualTo(commentsPath(f)))).stream()
-                                .map(r -> r.getBodyAsString()).toList()));
-        github.verify(1, postRequestedFor(urlPathEqualTo(commentsPath(f))).withRequestBody(containing("Cancelled 1 session")));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertEquals(
+                        1,
+                        Db.count(
+                                "SELECT count(*) FROM sessions WHERE installation_id = ? AND state = 'CANCELLED'",
+                                f.installationId),
+                        () -> "sessions: "
+                                + Db.query(
+                                        "SELECT state, reason FROM sessions WHERE installation_id = ?",
+                                        f.installationId)
+                                + ", replies: "
+                                + github.findAll(postRequestedFor(urlPathEqualTo(commentsPath(f)))).stream()
+                                        .map(r -> r.getBodyAsString())
+                                        .toList()));
+        github.verify(
+                1,
+                postRequestedFor(urlPathEqualTo(commentsPath(f))).withRequestBody(containing("Cancelled 1 session")));
     }
 
     @Test
@@ -123,17 +150,30 @@ class CommentTriggerTest {
         SessionFixtures f = SessionFixtures.linked(github);
         for (String body : java.util.List.of("@paranoid is not our handle", "thanks @para", "", "para fix it")) {
             String delivery = comment(f, "writer", "User", body);
-            assertEquals(1, Db.count("SELECT count(*) FROM webhook_processing WHERE delivery_id = ?"
-                    + " AND processed_at = received_at AND outcome = 'ignored' AND action = 'created'", delivery), body);
+            assertEquals(
+                    1,
+                    Db.count(
+                            "SELECT count(*) FROM webhook_processing WHERE delivery_id = ?"
+                                    + " AND processed_at = received_at AND outcome = 'ignored' AND action = 'created'",
+                            delivery),
+                    body);
         }
         String edited = comment(f, "edited", "writer", "User", "@para now fix it");
-        assertEquals(1, Db.count("SELECT count(*) FROM webhook_processing WHERE delivery_id = ?"
-                + " AND processed_at = received_at AND outcome = 'ignored' AND action = 'edited'", edited));
+        assertEquals(
+                1,
+                Db.count(
+                        "SELECT count(*) FROM webhook_processing WHERE delivery_id = ?"
+                                + " AND processed_at = received_at AND outcome = 'ignored' AND action = 'edited'",
+                        edited));
 
         // Addressed to us (any case, leading blanks): processed after the answer, then ignored as a bot's.
         String addressed = comment(f, "dependabot[bot]", "Bot", "  @PARA bump everything");
-        assertEquals(1, Db.count("SELECT count(*) FROM webhook_processing WHERE delivery_id = ?"
-                + " AND processed_at > received_at AND outcome = 'ignored'", addressed));
+        assertEquals(
+                1,
+                Db.count(
+                        "SELECT count(*) FROM webhook_processing WHERE delivery_id = ?"
+                                + " AND processed_at > received_at AND outcome = 'ignored'",
+                        addressed));
         assertEquals(0, sessionsOf(f));
     }
 }

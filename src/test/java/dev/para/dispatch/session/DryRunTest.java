@@ -44,10 +44,17 @@ class DryRunTest {
         SessionFixtures f = SessionFixtures.linked(github);
         UUID id = f.create(2, "Only pretend");
         SessionLifecycleTest.awaitSession(f, id, "SUCCEEDED");
-        given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id).then()
+        given().header("Authorization", f.bearer())
+                .get("/api/v1/sessions/" + id)
+                .then()
                 .body("instances[0].reason", equalTo("dry run: nothing was created"))
                 .body("instances[1].pushed", equalTo(false));
-        assertNull(KubernetesMock.client().batch().v1().jobs().withName("para-" + id).get());
+        assertNull(KubernetesMock.client()
+                .batch()
+                .v1()
+                .jobs()
+                .withName("para-" + id)
+                .get());
         assertNull(KubernetesMock.client().secrets().withName("para-" + id).get());
     }
 
@@ -58,7 +65,8 @@ class DryRunTest {
     @Test
     void manySessionsMintNothingAndLeaveTheEventLoopsFree() {
         SessionFixtures f = SessionFixtures.linked(github);
-        int revokedBefore = github.findAll(deleteRequestedFor(urlEqualTo("/installation/token"))).size();
+        int revokedBefore = github.findAll(deleteRequestedFor(urlEqualTo("/installation/token")))
+                .size();
         List<UUID> ids = new ArrayList<>();
         for (int n = 0; n < 20; n++) {
             ids.add(f.create(1, "Pretend " + n));
@@ -67,13 +75,23 @@ class DryRunTest {
             SessionLifecycleTest.awaitSession(f, id, "SUCCEEDED");
         }
         for (int n = 0; n < 5; n++) {
-            given().config(RestAssuredConfig.config().httpClient(HttpClientConfig.httpClientConfig()
-                            .setParam("http.socket.timeout", 2000).setParam("http.connection.timeout", 2000)))
-                    .get("/q/health/live").then().statusCode(200);
+            given().config(RestAssuredConfig.config()
+                            .httpClient(HttpClientConfig.httpClientConfig()
+                                    .setParam("http.socket.timeout", 2000)
+                                    .setParam("http.connection.timeout", 2000)))
+                    .get("/q/health/live")
+                    .then()
+                    .statusCode(200);
         }
-        assertEquals(0, github.findAll(postRequestedFor(urlEqualTo(GitHubStubs.tokensPath(f.installationId)))).size(),
+        assertEquals(
+                0,
+                github.findAll(postRequestedFor(urlEqualTo(GitHubStubs.tokensPath(f.installationId))))
+                        .size(),
                 "dry run mints no installation token");
-        assertEquals(revokedBefore, github.findAll(deleteRequestedFor(urlEqualTo("/installation/token"))).size(),
+        assertEquals(
+                revokedBefore,
+                github.findAll(deleteRequestedFor(urlEqualTo("/installation/token")))
+                        .size(),
                 "and so revokes none");
     }
 }

@@ -1,9 +1,6 @@
 package dev.para.dispatch.session;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
@@ -16,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.para.dispatch.testing.GitHubFake;
-import dev.para.dispatch.testing.GitHubStubs;
 import dev.para.dispatch.testing.GitServer;
 import dev.para.dispatch.testing.KubernetesMock;
 import dev.para.dispatch.testing.SessionFixtures;
@@ -44,7 +40,8 @@ class LocalRuntimeTest {
     static synchronized GitServer git() {
         if (git == null) {
             try {
-                git = new GitServer(Files.createDirectories(Path.of("target", "tmp", "local-runtime-git")).toAbsolutePath());
+                git = new GitServer(Files.createDirectories(Path.of("target", "tmp", "local-runtime-git"))
+                        .toAbsolutePath());
                 git.acceptAnyInstallationToken();
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -57,12 +54,18 @@ class LocalRuntimeTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return KubernetesMock.configWith(Map.of(
-                    "para.session-runtime", "local",
-                    "para.local-runtime-dir", "target/tmp/local-sessions",
+                    "para.session-runtime",
+                    "local",
+                    "para.local-runtime-dir",
+                    "target/tmp/local-sessions",
                     "para.kubernetes.pod.agent-command",
-                    Path.of("src/test/resources/session/fake-agent.sh").toAbsolutePath().toString(),
-                    "para.sessions.git-url", git().url(),
-                    "para.kubernetes.pod.agent-auth-check", "none"));
+                    Path.of("src/test/resources/session/fake-agent.sh")
+                            .toAbsolutePath()
+                            .toString(),
+                    "para.sessions.git-url",
+                    git().url(),
+                    "para.kubernetes.pod.agent-auth-check",
+                    "none"));
         }
     }
 
@@ -77,18 +80,31 @@ class LocalRuntimeTest {
 
         UUID id = f.create(1, "Write the changelog");
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().header("Authorization", f.bearer())
-                .get("/api/v1/sessions/" + id).then().statusCode(200)
-                .body("state", equalTo("SUCCEEDED"))
-                .body("instances[0].pushed", equalTo(true))
-                .body("instances[0].headCommit", notNullValue())
-                .body("instances[0].prUrl", startsWith("https://github.com/" + f.owner + "/" + f.repo + "/pull/")));
-        String branch = given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id).path("instances[0].branch");
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().header("Authorization", f.bearer())
+                        .get("/api/v1/sessions/" + id)
+                        .then()
+                        .statusCode(200)
+                        .body("state", equalTo("SUCCEEDED"))
+                        .body("instances[0].pushed", equalTo(true))
+                        .body("instances[0].headCommit", notNullValue())
+                        .body(
+                                "instances[0].prUrl",
+                                startsWith("https://github.com/" + f.owner + "/" + f.repo + "/pull/")));
+        String branch = given().header("Authorization", f.bearer())
+                .get("/api/v1/sessions/" + id)
+                .path("instances[0].branch");
         assertNotNull(git().ref(f.owner + "/" + f.repo, "refs/heads/" + branch), "the branch is not on the git server");
         String pulls = "/repos/" + f.owner + "/" + f.repo + "/pulls";
-        github.verify(1, postRequestedFor(urlPathEqualTo(pulls)).withRequestBody(matchingJsonPath("$.head", WireMock.equalTo(branch)))
-                .withRequestBody(matchingJsonPath("$.draft", WireMock.equalTo("false"))));
-        given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id + "/instances/1/logs").then()
-                .statusCode(200).body(org.hamcrest.Matchers.containsString("pushed " + branch));
+        github.verify(
+                1,
+                postRequestedFor(urlPathEqualTo(pulls))
+                        .withRequestBody(matchingJsonPath("$.head", WireMock.equalTo(branch)))
+                        .withRequestBody(matchingJsonPath("$.draft", WireMock.equalTo("false"))));
+        given().header("Authorization", f.bearer())
+                .get("/api/v1/sessions/" + id + "/instances/1/logs")
+                .then()
+                .statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("pushed " + branch));
     }
 }

@@ -50,16 +50,26 @@ class SessionCreateConcurrencyTest {
     @Test
     void concurrentCreatesJoiningOneTokenMintAllSucceed() throws Exception {
         SessionFixtures f = SessionFixtures.linked(github);
-        github.stubFor(post(urlEqualTo(GitHubStubs.tokensPath(f.installationId))).atPriority(1)
-                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+        github.stubFor(post(urlEqualTo(GitHubStubs.tokensPath(f.installationId)))
+                .atPriority(1)
+                .willReturn(aResponse()
+                        .withStatus(201)
+                        .withHeader("Content-Type", "application/json")
                         .withFixedDelay(500)
-                        .withBody(GitHubStubs.tokenAnswer("ghs_concurrentCreatesJoinOneMint0000000001",
+                        .withBody(GitHubStubs.tokenAnswer(
+                                "ghs_concurrentCreatesJoinOneMint0000000001",
                                 Instant.now().plus(Duration.ofHours(1))))));
         int creates = ConfigProvider.getConfig().getValue("para.sessions.quota.per-installation", Integer.class);
-        List<Integer> statuses = Burst.of(creates, n -> given().header("Authorization", f.bearer())
-                .contentType("application/json")
-                .body("{\"repository\":\"" + f.repository() + "\",\"prompt\":\"Concurrent " + n + "\"}")
-                .when().post("/api/v1/sessions").then().extract().statusCode());
+        List<Integer> statuses = Burst.of(
+                creates,
+                n -> given().header("Authorization", f.bearer())
+                        .contentType("application/json")
+                        .body("{\"repository\":\"" + f.repository() + "\",\"prompt\":\"Concurrent " + n + "\"}")
+                        .when()
+                        .post("/api/v1/sessions")
+                        .then()
+                        .extract()
+                        .statusCode());
         assertEquals(java.util.Collections.nCopies(creates, 202), statuses);
         assertEquals(creates, Db.count("SELECT count(*) FROM sessions WHERE account_id = ?", f.account));
         assertNothingIdleInTransaction();
@@ -71,7 +81,8 @@ class SessionCreateConcurrencyTest {
         SessionFixtures f = SessionFixtures.linked(github);
         String body = "{\"repository\":\"" + f.repository() + "\",\"prompt\":\"Blocked\"}";
         var config = ConfigProvider.getConfig();
-        try (Connection holder = DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
+        try (Connection holder = DriverManager.getConnection(
+                config.getValue("quarkus.datasource.jdbc.url", String.class),
                 config.getValue("quarkus.datasource.username", String.class),
                 config.getValue("quarkus.datasource.password", String.class))) {
             holder.setAutoCommit(false);
@@ -81,9 +92,14 @@ class SessionCreateConcurrencyTest {
                 lock.executeQuery();
             }
             long started = System.nanoTime();
-            given().header("Authorization", f.bearer()).contentType("application/json").body(body)
-                    .when().post("/api/v1/sessions").then()
-                    .statusCode(503).contentType("application/problem+json")
+            given().header("Authorization", f.bearer())
+                    .contentType("application/json")
+                    .body(body)
+                    .when()
+                    .post("/api/v1/sessions")
+                    .then()
+                    .statusCode(503)
+                    .contentType("application/problem+json")
                     .header("Retry-After", "2")
                     .body("type", equalTo("urn:para-dispatch:problem:database-busy"));
             long waited = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
@@ -91,8 +107,13 @@ class SessionCreateConcurrencyTest {
             holder.rollback();
         }
         assertEquals(0, Db.count("SELECT count(*) FROM sessions WHERE account_id = ?", f.account));
-        given().header("Authorization", f.bearer()).contentType("application/json").body(body)
-                .when().post("/api/v1/sessions").then().statusCode(202);
+        given().header("Authorization", f.bearer())
+                .contentType("application/json")
+                .body(body)
+                .when()
+                .post("/api/v1/sessions")
+                .then()
+                .statusCode(202);
         assertNothingIdleInTransaction();
     }
 
@@ -101,14 +122,21 @@ class SessionCreateConcurrencyTest {
     void everyConnectionCarriesTheLimits() {
         var row = pool.query("SELECT current_setting('idle_in_transaction_session_timeout') AS idle,"
                         + " current_setting('lock_timeout') AS lock, current_setting('statement_timeout') AS statement")
-                .execute().await().atMost(Duration.ofSeconds(10)).iterator().next();
+                .execute()
+                .await()
+                .atMost(Duration.ofSeconds(10))
+                .iterator()
+                .next();
         assertEquals("30s", row.getString("idle"));
         assertEquals("10s", row.getString("lock"));
         assertEquals("30s", row.getString("statement"));
     }
 
     private static void assertNothingIdleInTransaction() {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Db.count(
-                "SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()") == 0);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> Db.count(
+                                "SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()")
+                        == 0);
     }
 }

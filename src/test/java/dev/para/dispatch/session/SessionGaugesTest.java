@@ -46,7 +46,8 @@ class SessionGaugesTest {
         Thread.sleep(duration.toMillis() + 200); // a stops renewing: its lease runs out
         refresh(b);
         refresh(a);
-        assertNotNull(second.find("para.session.instances").tag("state", "running").gauge(), "b took over");
+        assertNotNull(
+                second.find("para.session.instances").tag("state", "running").gauge(), "b took over");
         assertNull(first.find("para.sessions").gauge(), "a withdrew its series");
     }
 

@@ -35,10 +35,13 @@ class SessionLaunchTest {
     @Test
     void aCreatedSessionGetsOneIndexedJobAndASecretOwnedByIt() {
         SessionFixtures f = SessionFixtures.linked(github);
-        String location = given().header("Authorization", f.bearer()).contentType("application/json")
+        String location = given().header("Authorization", f.bearer())
+                .contentType("application/json")
                 .body("{\"repository\":\"" + f.repository() + "\",\"prompt\":\"Fix the README\",\"instances\":3,"
                         + "\"name\":\"readme\",\"timeoutMinutes\":30,\"maxTurns\":7}")
-                .when().post("/api/v1/sessions").then()
+                .when()
+                .post("/api/v1/sessions")
+                .then()
                 .statusCode(202)
                 .header("Location", startsWith("http"))
                 .body("state", equalTo("QUEUED"))
@@ -47,35 +50,68 @@ class SessionLaunchTest {
                 .body("instances", hasSize(3))
                 .body("instances.state", everyItem(equalTo("QUEUED")))
                 .body("instances[1].branch", startsWith("para/readme_"))
-                .extract().header("Location");
+                .extract()
+                .header("Location");
         UUID id = UUID.fromString(location.substring(location.lastIndexOf('/') + 1));
 
-        Job job = await().atMost(Duration.ofSeconds(20)).until(
-                () -> KubernetesMock.client().batch().v1().jobs().withName("para-" + id).get(), j -> j != null);
+        Job job = await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> KubernetesMock.client()
+                                .batch()
+                                .v1()
+                                .jobs()
+                                .withName("para-" + id)
+                                .get(),
+                        j -> j != null);
         assertEquals("Indexed", job.getSpec().getCompletionMode());
         assertEquals(3, job.getSpec().getCompletions());
         assertEquals(3, job.getSpec().getParallelism());
         assertEquals(0, job.getSpec().getBackoffLimitPerIndex());
         assertEquals(30 * 60L, job.getSpec().getActiveDeadlineSeconds());
-        Secret secret = await().atMost(Duration.ofSeconds(10)).until(
-                () -> KubernetesMock.client().secrets().withName("para-" + id).get(), s -> s != null);
+        Secret secret = await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> KubernetesMock.client()
+                                .secrets()
+                                .withName("para-" + id)
+                                .get(),
+                        s -> s != null);
         assertNotNull(secret);
-        assertEquals(job.getMetadata().getUid(), secret.getMetadata().getOwnerReferences().get(0).getUid());
+        assertEquals(
+                job.getMetadata().getUid(),
+                secret.getMetadata().getOwnerReferences().get(0).getUid());
         assertEquals("Fix the README", decode(secret, SessionJobBuilder.PROMPT_KEY));
         String token = decode(secret, SessionJobBuilder.TOKEN_KEY);
         assertTrue(token.startsWith("ghs_"));
         assertFalse(KubernetesMock.client().resource(job).get().toString().contains(token), "the token is in the Job");
-        assertNotNull(KubernetesMock.client().configMaps().withName(job.getSpec().getTemplate().getSpec().getVolumes()
-                .get(2).getConfigMap().getName()).get());
+        assertNotNull(KubernetesMock.client()
+                .configMaps()
+                .withName(job.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getVolumes()
+                        .get(2)
+                        .getConfigMap()
+                        .getName())
+                .get());
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().header("Authorization", f.bearer())
-                .when().get(location).then().statusCode(200)
-                .body("state", equalTo("RUNNING"))
-                .body("instances.state", everyItem(equalTo("PENDING"))));
-        String body = given().header("Authorization", f.bearer()).when().get(location).asString();
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> given().header("Authorization", f.bearer())
+                        .when()
+                        .get(location)
+                        .then()
+                        .statusCode(200)
+                        .body("state", equalTo("RUNNING"))
+                        .body("instances.state", everyItem(equalTo("PENDING"))));
+        String body =
+                given().header("Authorization", f.bearer()).when().get(location).asString();
         assertFalse(body.contains(token), "the token is in the API response");
-        assertEquals(1, Db.count("SELECT count(*) FROM sessions WHERE id = ? AND sealed_token IS NOT NULL"
-                + " AND sealed_token NOT LIKE ?", id, "%" + token + "%"));
+        assertEquals(
+                1,
+                Db.count(
+                        "SELECT count(*) FROM sessions WHERE id = ? AND sealed_token IS NOT NULL"
+                                + " AND sealed_token NOT LIKE ?",
+                        id,
+                        "%" + token + "%"));
     }
 
     private static String decode(Secret secret, String key) {

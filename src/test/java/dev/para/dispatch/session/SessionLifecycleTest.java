@@ -1,11 +1,8 @@
 package dev.para.dispatch.session;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
@@ -18,9 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.para.dispatch.testing.Db;
 import dev.para.dispatch.testing.GitHubFake;
-import dev.para.dispatch.testing.GitHubStubs;
-import dev.para.dispatch.testing.KubernetesMock;
 import dev.para.dispatch.testing.Kubelet;
+import dev.para.dispatch.testing.KubernetesMock;
 import dev.para.dispatch.testing.SessionFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -43,8 +39,12 @@ class SessionLifecycleTest {
         f.stubPullRequests(github);
         UUID id = f.create(2, "Make the tests faster");
         awaitSession(f, id, "RUNNING");
-        String branch1 = given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id).path("instances[0].branch");
-        String branch2 = given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id).path("instances[1].branch");
+        String branch1 = given().header("Authorization", f.bearer())
+                .get("/api/v1/sessions/" + id)
+                .path("instances[0].branch");
+        String branch2 = given().header("Authorization", f.bearer())
+                .get("/api/v1/sessions/" + id)
+                .path("instances[1].branch");
 
         Kubelet.startPod(id, 1);
         Kubelet.startPod(id, 2);
@@ -55,46 +55,83 @@ class SessionLifecycleTest {
         awaitInstance(f, id, 1, "RUNNING", null);
         awaitInstance(f, id, 2, "RUNNING", null);
 
-        Kubelet.terminated(id, 1, 0, "Completed", Kubelet.report(branch1, "6dcb09b5b57875f334f61aebed695e2e4193db5e", true, "pushed"));
-        Kubelet.terminated(id, 2, 0, "Completed", Kubelet.report(branch2, "7dcb09b5b57875f334f61aebed695e2e4193db5e", true, "pushed"));
+        Kubelet.terminated(
+                id,
+                1,
+                0,
+                "Completed",
+                Kubelet.report(branch1, "6dcb09b5b57875f334f61aebed695e2e4193db5e", true, "pushed"));
+        Kubelet.terminated(
+                id,
+                2,
+                0,
+                "Completed",
+                Kubelet.report(branch2, "7dcb09b5b57875f334f61aebed695e2e4193db5e", true, "pushed"));
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", f.bearer())
-                .get("/api/v1/sessions/" + id).then().statusCode(200)
-                .body("state", Matchers.equalTo("SUCCEEDED"))
-                .body("instances.state", everyItem(Matchers.equalTo("SUCCEEDED")))
-                .body("instances[0].headCommit", Matchers.equalTo("6dcb09b5b57875f334f61aebed695e2e4193db5e"))
-                .body("instances[0].pushed", Matchers.equalTo(true))
-                .body("instances[0].turns", Matchers.equalTo(12))
-                .body("instances[0].costUsd", Matchers.equalTo(0.4213f))
-                .body("instances[0].prUrl", containsString("/" + f.owner + "/" + f.repo + "/pull/"))
-                .body("instances[1].prUrl", notNullValue()));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().header("Authorization", f.bearer())
+                        .get("/api/v1/sessions/" + id)
+                        .then()
+                        .statusCode(200)
+                        .body("state", Matchers.equalTo("SUCCEEDED"))
+                        .body("instances.state", everyItem(Matchers.equalTo("SUCCEEDED")))
+                        .body("instances[0].headCommit", Matchers.equalTo("6dcb09b5b57875f334f61aebed695e2e4193db5e"))
+                        .body("instances[0].pushed", Matchers.equalTo(true))
+                        .body("instances[0].turns", Matchers.equalTo(12))
+                        .body("instances[0].costUsd", Matchers.equalTo(0.4213f))
+                        .body("instances[0].prUrl", containsString("/" + f.owner + "/" + f.repo + "/pull/"))
+                        .body("instances[1].prUrl", notNullValue()));
 
         String pulls = "/repos/" + f.owner + "/" + f.repo + "/pulls";
-        github.verify(1, postRequestedFor(urlPathEqualTo(pulls)).withRequestBody(matchingJsonPath("$.head", equalTo(branch1)))
-                .withRequestBody(matchingJsonPath("$.draft", equalTo("true")))
-                .withRequestBody(matchingJsonPath("$.base", equalTo("main")))
-                .withRequestBody(containing("> Make the tests faster"))
-                .withRequestBody(containing(branch2))
-                .withRequestBody(containing("instance 1 of 2")));
-        github.verify(1, postRequestedFor(urlPathEqualTo(pulls)).withRequestBody(matchingJsonPath("$.head", equalTo(branch2))));
+        github.verify(
+                1,
+                postRequestedFor(urlPathEqualTo(pulls))
+                        .withRequestBody(matchingJsonPath("$.head", equalTo(branch1)))
+                        .withRequestBody(matchingJsonPath("$.draft", equalTo("true")))
+                        .withRequestBody(matchingJsonPath("$.base", equalTo("main")))
+                        .withRequestBody(containing("> Make the tests faster"))
+                        .withRequestBody(containing(branch2))
+                        .withRequestBody(containing("instance 1 of 2")));
+        github.verify(
+                1,
+                postRequestedFor(urlPathEqualTo(pulls)).withRequestBody(matchingJsonPath("$.head", equalTo(branch2))));
 
-        List<String> events = Db.query("SELECT coalesce(instance::text, '-') || ':' || state AS e FROM session_events"
-                + " WHERE session_id = ? ORDER BY id", id).stream().map(r -> (String) r.get("e")).toList();
+        List<String> events = Db.query(
+                        "SELECT coalesce(instance::text, '-') || ':' || state AS e FROM session_events"
+                                + " WHERE session_id = ? ORDER BY id",
+                        id)
+                .stream()
+                .map(r -> (String) r.get("e"))
+                .toList();
         assertEquals(List.of("-:QUEUED", "-:RUNNING"), events.subList(0, 2));
-        for (String expected : List.of("1:PENDING", "1:RUNNING", "1:SUCCEEDED", "1:PULL_REQUEST", "2:SUCCEEDED",
-                "2:PULL_REQUEST", "-:SUCCEEDED")) {
-            org.junit.jupiter.api.Assertions.assertTrue(events.contains(expected), expected + " missing from " + events);
+        for (String expected : List.of(
+                "1:PENDING",
+                "1:RUNNING",
+                "1:SUCCEEDED",
+                "1:PULL_REQUEST",
+                "2:SUCCEEDED",
+                "2:PULL_REQUEST",
+                "-:SUCCEEDED")) {
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    events.contains(expected), expected + " missing from " + events);
         }
-        org.junit.jupiter.api.Assertions.assertTrue(events.indexOf("1:PENDING") < events.indexOf("1:RUNNING")
-                && events.indexOf("1:RUNNING") < events.indexOf("1:SUCCEEDED")
-                && events.indexOf("1:SUCCEEDED") < events.indexOf("1:PULL_REQUEST"), "out of order: " + events);
+        org.junit.jupiter.api.Assertions.assertTrue(
+                events.indexOf("1:PENDING") < events.indexOf("1:RUNNING")
+                        && events.indexOf("1:RUNNING") < events.indexOf("1:SUCCEEDED")
+                        && events.indexOf("1:SUCCEEDED") < events.indexOf("1:PULL_REQUEST"),
+                "out of order: " + events);
 
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("para_session_launch_seconds_bucket{"))
                 .body(containsString("para_session_duration_seconds_bucket{outcome=\"succeeded\""))
-                .body(containsString("para_kubernetes_request_seconds_bucket{operation=\"create_job\",outcome=\"success\""))
+                .body(containsString(
+                        "para_kubernetes_request_seconds_bucket{operation=\"create_job\",outcome=\"success\""))
                 .body(containsString("para_session_transitions_total{kind=\"instance\",state=\"succeeded\"}"))
-                .body(containsString("para_github_request_seconds_bucket{operation=\"create_pull_request\",outcome=\"success\""))
+                .body(containsString(
+                        "para_github_request_seconds_bucket{operation=\"create_pull_request\",outcome=\"success\""))
                 .body(containsString("para_sessions{state=\"running\"}"))
                 .body(Matchers.not(containsString(id.toString())))
                 .body(Matchers.not(containsString(f.owner)));
@@ -119,9 +156,16 @@ class SessionLifecycleTest {
         awaitInstance(f, id, 4, "FAILED", "evicted");
         awaitSession(f, id, "FAILED");
         // An image that cannot be pulled never fails by itself: the service stops the Job.
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                KubernetesMock.client().batch().v1().jobs().withName("para-" + id).get() == null);
-        assertEquals(0, Db.count("SELECT count(*) FROM session_instances WHERE session_id = ? AND pr_url IS NOT NULL", id));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> KubernetesMock.client()
+                                .batch()
+                                .v1()
+                                .jobs()
+                                .withName("para-" + id)
+                                .get()
+                        == null);
+        assertEquals(
+                0, Db.count("SELECT count(*) FROM session_instances WHERE session_id = ? AND pr_url IS NOT NULL", id));
     }
 
     @jakarta.inject.Inject
@@ -143,8 +187,14 @@ class SessionLifecycleTest {
         }
         awaitInstance(f, id, 1, "FAILED", "pending for more than 15 min (ContainerCreating)");
         awaitSession(f, id, "FAILED");
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                KubernetesMock.client().batch().v1().jobs().withName("para-" + id).get() == null);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> KubernetesMock.client()
+                                .batch()
+                                .v1()
+                                .jobs()
+                                .withName("para-" + id)
+                                .get()
+                        == null);
     }
 
     /**
@@ -158,39 +208,69 @@ class SessionLifecycleTest {
         String token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
         String key = "sk-ant-api03-" + "Zz9Yy8Xx7Ww6Vv5Uu4";
         UUID id = f.create(1, "Use " + token + " to fetch\\nand " + key + " for the model");
-        given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id).then().statusCode(200)
+        given().header("Authorization", f.bearer())
+                .get("/api/v1/sessions/" + id)
+                .then()
+                .statusCode(200)
                 .body("prompt", Matchers.equalTo("Use [REDACTED] to fetch\nand [REDACTED] for the model"));
         awaitSession(f, id, "RUNNING");
-        String prompt = new String(java.util.Base64.getDecoder().decode(KubernetesMock.client().secrets()
-                .withName("para-" + id).get().getData().get("prompt")), java.nio.charset.StandardCharsets.UTF_8);
-        org.junit.jupiter.api.Assertions.assertTrue(prompt.contains(token) && prompt.contains(key),
-                "the agent gets the prompt as written");
+        String prompt = new String(
+                java.util.Base64.getDecoder()
+                        .decode(KubernetesMock.client()
+                                .secrets()
+                                .withName("para-" + id)
+                                .get()
+                                .getData()
+                                .get("prompt")),
+                java.nio.charset.StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assertions.assertTrue(
+                prompt.contains(token) && prompt.contains(key), "the agent gets the prompt as written");
 
-        String branch = given().header("Authorization", f.bearer()).get("/api/v1/sessions/" + id).path("instances[0].branch");
+        String branch = given().header("Authorization", f.bearer())
+                .get("/api/v1/sessions/" + id)
+                .path("instances[0].branch");
         Kubelet.startPod(id, 1);
-        Kubelet.terminated(id, 1, 0, "Completed", Kubelet.report(branch, "6dcb09b5b57875f334f61aebed695e2e4193db5e", true, "pushed"));
+        Kubelet.terminated(
+                id,
+                1,
+                0,
+                "Completed",
+                Kubelet.report(branch, "6dcb09b5b57875f334f61aebed695e2e4193db5e", true, "pushed"));
         awaitSession(f, id, "SUCCEEDED");
         String pulls = "/repos/" + f.owner + "/" + f.repo + "/pulls";
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> github.verify(1, postRequestedFor(urlPathEqualTo(pulls))
-                .withRequestBody(matchingJsonPath("$.head", equalTo(branch)))));
-        var sent = github.findAll(postRequestedFor(urlPathEqualTo(pulls)).withRequestBody(matchingJsonPath("$.head", equalTo(branch))));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> github.verify(
+                        1,
+                        postRequestedFor(urlPathEqualTo(pulls))
+                                .withRequestBody(matchingJsonPath("$.head", equalTo(branch)))));
+        var sent = github.findAll(
+                postRequestedFor(urlPathEqualTo(pulls)).withRequestBody(matchingJsonPath("$.head", equalTo(branch))));
         String body = sent.get(0).getBodyAsString();
         org.junit.jupiter.api.Assertions.assertFalse(body.contains(token) || body.contains(key), body);
         org.junit.jupiter.api.Assertions.assertTrue(body.contains("para: Use [REDACTED] to fetch"), body);
     }
 
     static void awaitSession(SessionFixtures f, UUID id, String state) {
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", f.bearer())
-                .get("/api/v1/sessions/" + id).then().statusCode(200).body("state", Matchers.equalTo(state)));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().header("Authorization", f.bearer())
+                        .get("/api/v1/sessions/" + id)
+                        .then()
+                        .statusCode(200)
+                        .body("state", Matchers.equalTo(state)));
     }
 
     static void awaitInstance(SessionFixtures f, UUID id, int n, String state, String reasonStart) {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             Map<String, Object> instance = given().header("Authorization", f.bearer())
-                    .get("/api/v1/sessions/" + id).then().statusCode(200).extract().path("instances[" + (n - 1) + "]");
+                    .get("/api/v1/sessions/" + id)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("instances[" + (n - 1) + "]");
             assertEquals(state, instance.get("state"), "instance " + n + ": " + instance);
             if (reasonStart != null) {
-                org.junit.jupiter.api.Assertions.assertTrue(String.valueOf(instance.get("reason")).startsWith(reasonStart),
+                org.junit.jupiter.api.Assertions.assertTrue(
+                        String.valueOf(instance.get("reason")).startsWith(reasonStart),
                         "instance " + n + ": " + instance);
             }
         });

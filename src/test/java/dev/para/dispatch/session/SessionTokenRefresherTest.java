@@ -38,10 +38,14 @@ class SessionTokenRefresherTest {
         SessionLifecycleTest.awaitSession(f, notDue, "RUNNING");
         String dueToken = token(due);
         String notDueToken = token(notDue);
-        Db.query("UPDATE sessions SET token_expires_at = ? WHERE id = ?",
-                Timestamp.from(Instant.now().plus(Duration.ofMinutes(4))), due);
-        Db.query("UPDATE sessions SET token_expires_at = ? WHERE id = ?",
-                Timestamp.from(Instant.now().plus(Duration.ofMinutes(6))), notDue);
+        Db.query(
+                "UPDATE sessions SET token_expires_at = ? WHERE id = ?",
+                Timestamp.from(Instant.now().plus(Duration.ofMinutes(4))),
+                due);
+        Db.query(
+                "UPDATE sessions SET token_expires_at = ? WHERE id = ?",
+                Timestamp.from(Instant.now().plus(Duration.ofMinutes(6))),
+                notDue);
 
         int refreshed = refresher.refreshDue().await().atMost(Duration.ofSeconds(20));
 
@@ -50,7 +54,8 @@ class SessionTokenRefresherTest {
         assertNotEquals(dueToken, newToken, "the Secret still holds the expiring token");
         assertTrue(newToken.startsWith("ghs_"));
         assertEquals(notDueToken, token(notDue), "a token with time left was replaced");
-        Timestamp expires = (Timestamp) Db.query("SELECT token_expires_at FROM sessions WHERE id = ?", due).get(0)
+        Timestamp expires = (Timestamp) Db.query("SELECT token_expires_at FROM sessions WHERE id = ?", due)
+                .get(0)
                 .get("token_expires_at");
         assertTrue(expires.toInstant().isAfter(Instant.now().plus(Duration.ofMinutes(30))));
         // Claimed and done: a second pass finds nothing due for this session.
@@ -59,7 +64,11 @@ class SessionTokenRefresherTest {
     }
 
     static String token(UUID session) {
-        String data = KubernetesMock.client().secrets().withName(SessionJobBuilder.jobName(session)).get().getData()
+        String data = KubernetesMock.client()
+                .secrets()
+                .withName(SessionJobBuilder.jobName(session))
+                .get()
+                .getData()
                 .get(SessionJobBuilder.TOKEN_KEY);
         return new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8);
     }

@@ -12,8 +12,12 @@ public final class ApiTokens {
     private ApiTokens() {}
 
     public static String forAccount(String account) {
-        return Jwt.issuer("para-dispatch").audience(AUDIENCE).subject(account).upn(account + "@example.test")
-                .expiresIn(Duration.ofMinutes(10)).sign("jwt/private-key.pem");
+        return Jwt.issuer("para-dispatch")
+                .audience(AUDIENCE)
+                .subject(account)
+                .upn(account + "@example.test")
+                .expiresIn(Duration.ofMinutes(10))
+                .sign("jwt/private-key.pem");
     }
 
     public static String bearer(String account) {

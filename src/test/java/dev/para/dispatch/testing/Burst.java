@@ -22,14 +22,16 @@ public final class Burst {
             List<CompletableFuture<T>> answers = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int index = i;
-                answers.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        start.await();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return request.apply(index);
-                }, clients));
+                answers.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                start.await();
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                            return request.apply(index);
+                        },
+                        clients));
             }
             start.countDown();
             List<T> results = new ArrayList<>();

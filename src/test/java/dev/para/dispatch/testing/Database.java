@@ -26,7 +26,9 @@ public final class Database {
     /** The settings, with the reactive URL too: what a service process is configured with. */
     public Map<String, String> settings() {
         Map<String, String> all = new HashMap<>(settings);
-        all.put("quarkus.datasource.reactive.url", settings.get("quarkus.datasource.jdbc.url").substring("jdbc:".length()));
+        all.put(
+                "quarkus.datasource.reactive.url",
+                settings.get("quarkus.datasource.jdbc.url").substring("jdbc:".length()));
         return all;
     }
 
@@ -41,8 +43,10 @@ public final class Database {
     }
 
     public List<Map<String, Object>> query(String sql, Object... params) {
-        try (Connection c = DriverManager.getConnection(settings.get("quarkus.datasource.jdbc.url"),
-                settings.get("quarkus.datasource.username"), settings.get("quarkus.datasource.password"));
+        try (Connection c = DriverManager.getConnection(
+                        settings.get("quarkus.datasource.jdbc.url"),
+                        settings.get("quarkus.datasource.username"),
+                        settings.get("quarkus.datasource.password"));
                 PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);

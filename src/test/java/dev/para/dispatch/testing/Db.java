@@ -23,9 +23,13 @@ public final class Db {
         if (url.isEmpty()) {
             return new PostgresResource().start();
         }
-        return Map.of("quarkus.datasource.jdbc.url", url.get(),
-                "quarkus.datasource.username", config.getValue("quarkus.datasource.username", String.class),
-                "quarkus.datasource.password", config.getValue("quarkus.datasource.password", String.class));
+        return Map.of(
+                "quarkus.datasource.jdbc.url",
+                url.get(),
+                "quarkus.datasource.username",
+                config.getValue("quarkus.datasource.username", String.class),
+                "quarkus.datasource.password",
+                config.getValue("quarkus.datasource.password", String.class));
     }
 
     public static long count(String sql, Object... params) {

@@ -33,8 +33,12 @@ public class GitHubFake implements QuarkusTestResourceLifecycleManager {
     /** The fake, started on first use; one for the whole test JVM. */
     public static synchronized WireMockServer server() {
         if (server == null) {
-            server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(64)
-                    .asynchronousResponseEnabled(true).asynchronousResponseThreads(64));
+            server = new WireMockServer(options()
+                    .dynamicPort()
+                    .bindAddress("127.0.0.1")
+                    .containerThreads(64)
+                    .asynchronousResponseEnabled(true)
+                    .asynchronousResponseThreads(64));
             server.start();
         }
         return server;

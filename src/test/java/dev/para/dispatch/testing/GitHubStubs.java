@@ -29,8 +29,11 @@ public final class GitHubStubs {
 
     /** {@code POST /app/installations/{id}/access_tokens}'s answer with our token and expiry. */
     public static String tokenAnswer(String token, Instant expiresAt) {
-        return fixture("installation-token").replace("ghs_16C7e42F292c6912E7710c838347Ae178B4a", token)
-                .replace("2016-07-11T22:14:10Z", expiresAt.truncatedTo(ChronoUnit.SECONDS).toString());
+        return fixture("installation-token")
+                .replace("ghs_16C7e42F292c6912E7710c838347Ae178B4a", token)
+                .replace(
+                        "2016-07-11T22:14:10Z",
+                        expiresAt.truncatedTo(ChronoUnit.SECONDS).toString());
     }
 
     public static String tokensPath(long installation) {
@@ -40,7 +43,9 @@ public final class GitHubStubs {
     /** Every mint for the installation answers a new random token, valid for the given time. */
     public static void stubMintsRandomTokens(WireMockServer github, long installation, Instant expiresAt) {
         github.stubFor(post(urlEqualTo(tokensPath(installation)))
-                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json; charset=utf-8")
+                .willReturn(aResponse()
+                        .withStatus(201)
+                        .withHeader("Content-Type", "application/json; charset=utf-8")
                         .withBody(tokenAnswer("ghs_{{randomValue length=36 type='ALPHANUMERIC'}}", expiresAt))
                         .withTransformers("response-template")));
     }
@@ -51,7 +56,9 @@ public final class GitHubStubs {
                 .replace("\"full_name\": \"octocat/Hello-World\"", "\"full_name\": \"" + owner + "/" + repo + "\"")
                 .replace("\"default_branch\": \"master\"", "\"default_branch\": \"" + defaultBranch + "\"");
         github.stubFor(get(urlPathEqualTo("/repos/" + owner + "/" + repo))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=utf-8")
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json; charset=utf-8")
                         .withBody(body)));
     }
 }

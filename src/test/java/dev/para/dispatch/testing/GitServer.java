@@ -2,11 +2,8 @@ package dev.para.dispatch.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +51,14 @@ public final class GitServer implements AutoCloseable {
         run(work, "git", "add", "README.md");
         run(work, "git", "-c", "user.name=seed", "-c", "user.email=seed@example.com", "commit", "-q", "-m", "seed");
         Files.createDirectories(root.resolve(name + ".git").getParent());
-        run(root, "git", "clone", "-q", "--bare", work.toString(), root.resolve(name + ".git").toString());
+        run(
+                root,
+                "git",
+                "clone",
+                "-q",
+                "--bare",
+                work.toString(),
+                root.resolve(name + ".git").toString());
         run(root.resolve(name + ".git"), "git", "config", "http.receivepack", "true");
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + name + ".git";
     }
@@ -83,8 +87,10 @@ public final class GitServer implements AutoCloseable {
 
     /** A ref of the bare repository, or null when it does not exist. */
     public String ref(String name, String ref) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("git", "rev-parse", "--verify", "-q", ref).directory(root.resolve(name + ".git").toFile())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("git", "rev-parse", "--verify", "-q", ref)
+                .directory(root.resolve(name + ".git").toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         return p.waitFor() == 0 ? out : null;
     }
@@ -96,7 +102,8 @@ public final class GitServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String token = token(exchange.getRequestHeaders().getFirst("Authorization"));
-            boolean valid = token != null && (validTokens.contains(token) || (anyInstallationToken && token.startsWith("ghs_")));
+            boolean valid = token != null
+                    && (validTokens.contains(token) || (anyInstallationToken && token.startsWith("ghs_")));
             if (!valid) {
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"GitHub\"");
                 exchange.sendResponseHeaders(401, -1);
@@ -195,7 +202,10 @@ public final class GitServer implements AutoCloseable {
     }
 
     static void run(Path dir, String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IOException(String.join(" ", command) + " failed: " + out);

@@ -21,35 +21,76 @@ public final class Kubelet {
 
     /** The pod the Job controller makes for instance {@code index} (1-based), Pending. */
     public static Pod startPod(UUID session, int index) {
-        Job job = KubernetesMock.client().batch().v1().jobs().withName(SessionJobBuilder.jobName(session)).get();
+        Job job = KubernetesMock.client()
+                .batch()
+                .v1()
+                .jobs()
+                .withName(SessionJobBuilder.jobName(session))
+                .get();
         Pod pod = new PodBuilder()
                 .withNewMetadata()
-                    .withName(podName(session, index))
-                    .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
-                    .addToAnnotations(SessionJobBuilder.COMPLETION_INDEX_ANNOTATION, String.valueOf(index - 1))
+                .withName(podName(session, index))
+                .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
+                .addToAnnotations(SessionJobBuilder.COMPLETION_INDEX_ANNOTATION, String.valueOf(index - 1))
                 .endMetadata()
                 .withSpec(job.getSpec().getTemplate().getSpec())
-                .withNewStatus().withPhase("Pending").endStatus()
+                .withNewStatus()
+                .withPhase("Pending")
+                .endStatus()
                 .build();
         return KubernetesMock.client().pods().resource(pod).create();
     }
 
     public static void waiting(UUID session, int index, String reason, String message) {
-        status(session, index, "Pending", new ContainerStatusBuilder().withName(SessionJobBuilder.CONTAINER)
-                .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState().build(), null);
+        status(
+                session,
+                index,
+                "Pending",
+                new ContainerStatusBuilder()
+                        .withName(SessionJobBuilder.CONTAINER)
+                        .withNewState()
+                        .withNewWaiting()
+                        .withReason(reason)
+                        .withMessage(message)
+                        .endWaiting()
+                        .endState()
+                        .build(),
+                null);
     }
 
     public static void running(UUID session, int index) {
-        status(session, index, "Running", new ContainerStatusBuilder().withName(SessionJobBuilder.CONTAINER)
-                .withNewState().withNewRunning().withStartedAt("2026-11-23T10:00:00Z").endRunning().endState().build(), null);
+        status(
+                session,
+                index,
+                "Running",
+                new ContainerStatusBuilder()
+                        .withName(SessionJobBuilder.CONTAINER)
+                        .withNewState()
+                        .withNewRunning()
+                        .withStartedAt("2026-11-23T10:00:00Z")
+                        .endRunning()
+                        .endState()
+                        .build(),
+                null);
     }
 
     /** The container ended with the exit code and the entrypoint's termination message. */
     public static void terminated(UUID session, int index, int exitCode, String reason, String message) {
-        status(session, index, exitCode == 0 ? "Succeeded" : "Failed", new ContainerStatusBuilder()
-                .withName(SessionJobBuilder.CONTAINER)
-                .withNewState().withNewTerminated().withExitCode(exitCode).withReason(reason).withMessage(message)
-                .endTerminated().endState().build(), null);
+        status(
+                session,
+                index,
+                exitCode == 0 ? "Succeeded" : "Failed",
+                new ContainerStatusBuilder()
+                        .withName(SessionJobBuilder.CONTAINER)
+                        .withNewState()
+                        .withNewTerminated()
+                        .withExitCode(exitCode)
+                        .withReason(reason)
+                        .withMessage(message)
+                        .endTerminated()
+                        .endState()
+                        .build(),
+                null);
     }
 
     public static void evicted(UUID session, int index) {
@@ -62,7 +103,11 @@ public final class Kubelet {
                 + ",\"cost\":0.4213,\"turns\":12,\"reason\":\"" + reason + "\"}";
     }
 
-    private static void status(UUID session, int index, String phase, io.fabric8.kubernetes.api.model.ContainerStatus container,
+    private static void status(
+            UUID session,
+            int index,
+            String phase,
+            io.fabric8.kubernetes.api.model.ContainerStatus container,
             String reason) {
         var pods = KubernetesMock.client().pods().withName(podName(session, index));
         Pod pod = pods.get();

@@ -46,8 +46,12 @@ public class KubernetesMock implements QuarkusTestResourceLifecycleManager {
     public static synchronized Map<String, String> config() {
         if (server == null) {
             Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-            server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), responses,
-                    new KubernetesMixedDispatcher(responses), false);
+            server = new KubernetesMockServer(
+                    new io.fabric8.mockwebserver.Context(),
+                    new MockWebServer(),
+                    responses,
+                    new KubernetesMixedDispatcher(responses),
+                    false);
             try {
                 server.init(InetAddress.getByName("127.0.0.1"), 0);
             } catch (java.net.UnknownHostException e) {
@@ -86,7 +90,8 @@ public class KubernetesMock implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void inject(TestInjector injector) {
-        injector.injectIntoFields(server, new TestInjector.AnnotatedAndMatchesType(Inject.class, KubernetesMockServer.class));
+        injector.injectIntoFields(
+                server, new TestInjector.AnnotatedAndMatchesType(Inject.class, KubernetesMockServer.class));
     }
 
     @Override

@@ -13,8 +13,8 @@ public final class LogScan {
     static final Path LOG = Path.of("target", "quarkus-test.log");
 
     /** Shapes of GitHub tokens and PEM private keys: none may ever be logged. */
-    private static final Pattern SECRET_SHAPES = Pattern.compile(
-            "gh[pousr]_[A-Za-z0-9]{16,}|-----BEGIN (RSA )?PRIVATE KEY-----|MII[A-Za-z0-9+/]{60,}");
+    private static final Pattern SECRET_SHAPES =
+            Pattern.compile("gh[pousr]_[A-Za-z0-9]{16,}|-----BEGIN (RSA )?PRIVATE KEY-----|MII[A-Za-z0-9+/]{60,}");
 
     private LogScan() {}
 
@@ -32,7 +32,9 @@ public final class LogScan {
             assertFalse(log.contains(secret), "a secret value appears in the log");
         }
         var matcher = SECRET_SHAPES.matcher(log);
-        assertFalse(matcher.find(), () -> "something shaped like a token or key appears in the log near: "
-                + log.substring(Math.max(0, matcher.start() - 80), matcher.start()));
+        assertFalse(
+                matcher.find(),
+                () -> "something shaped like a token or key appears in the log near: "
+                        + log.substring(Math.max(0, matcher.start() - 80), matcher.start()));
     }
 }

@@ -36,22 +36,25 @@ public final class MockApiServer implements AutoCloseable {
     /** Starts the server as a process on a free loopback port. */
     public static MockApiServer start() {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                MockApiServer.class.getName())
-                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
+        ProcessBuilder builder = new ProcessBuilder(
+                        java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), MockApiServer.class.getName())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
         try {
             Process process = builder.start();
             BufferedReader out = process.inputReader();
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.startsWith(READY)) {
                     String url = line.substring(READY.length()).strip();
-                    Thread drain = new Thread(() -> {
-                        try {
-                            out.lines().forEach(l -> { });
-                        } catch (UncheckedIOException ignored) {
-                            // the server is gone
-                        }
-                    }, "mock-api-server-output");
+                    Thread drain = new Thread(
+                            () -> {
+                                try {
+                                    out.lines().forEach(l -> {});
+                                } catch (UncheckedIOException ignored) {
+                                    // the server is gone
+                                }
+                            },
+                            "mock-api-server-output");
                     drain.setDaemon(true);
                     drain.start();
                     return new MockApiServer(url, process);
@@ -66,10 +69,14 @@ public final class MockApiServer implements AutoCloseable {
     /** A client of the server, in the namespace sessions run in. */
     public synchronized NamespacedKubernetesClient client() {
         if (client == null) {
-            client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
-                    new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(url).withTrustCerts(true)
-                            .withNamespace(KubernetesMock.NAMESPACE).build())
-                    .build().adapt(NamespacedKubernetesClient.class);
+            client = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                    .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
+                            .withMasterUrl(url)
+                            .withTrustCerts(true)
+                            .withNamespace(KubernetesMock.NAMESPACE)
+                            .build())
+                    .build()
+                    .adapt(NamespacedKubernetesClient.class);
         }
         return client;
     }
@@ -88,8 +95,12 @@ public final class MockApiServer implements AutoCloseable {
     /** The server process: runs until its standard input closes (its parent went away) or it is killed. */
     public static void main(String[] args) throws Exception {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        KubernetesMockServer server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(),
-                responses, new KubernetesMixedDispatcher(responses), false);
+        KubernetesMockServer server = new KubernetesMockServer(
+                new io.fabric8.mockwebserver.Context(),
+                new MockWebServer(),
+                responses,
+                new KubernetesMixedDispatcher(responses),
+                false);
         server.init(InetAddress.getByName("127.0.0.1"), 0);
         System.out.println(READY + server.url("/"));
         System.out.flush();
@@ -98,5 +109,4 @@ public final class MockApiServer implements AutoCloseable {
         }
         server.destroy();
     }
-
 }

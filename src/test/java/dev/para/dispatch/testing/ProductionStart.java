@@ -27,13 +27,15 @@ public final class ProductionStart implements AutoCloseable {
     private ProductionStart(int port, Process process) {
         this.port = port;
         this.process = process;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = process.inputReader()) {
-                out.lines().forEach(lines::add);
-            } catch (IOException | UncheckedIOException ignored) {
-                // the process is gone
-            }
-        }, "production-start-output");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader out = process.inputReader()) {
+                        out.lines().forEach(lines::add);
+                    } catch (IOException | UncheckedIOException ignored) {
+                        // the process is gone
+                    }
+                },
+                "production-start-output");
         reader.setDaemon(true);
         reader.start();
     }
@@ -44,13 +46,19 @@ public final class ProductionStart implements AutoCloseable {
      */
     public static ProductionStart start(Map<String, String> variables) {
         int port = freePort();
-        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-jar", "target/quarkus-app/quarkus-run.jar")
+        ProcessBuilder builder = new ProcessBuilder(
+                        ProcessHandle.current().info().command().orElse("java"),
+                        "-jar",
+                        "target/quarkus-app/quarkus-run.jar")
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("PARA_") || name.startsWith("MP_JWT_")
-                || name.startsWith("KUBERNETES_") || name.equals("KUBECONFIG"));
+        env.keySet()
+                .removeIf(name -> name.startsWith("QUARKUS_")
+                        || name.startsWith("PARA_")
+                        || name.startsWith("MP_JWT_")
+                        || name.startsWith("KUBERNETES_")
+                        || name.equals("KUBECONFIG"));
         Map<String, String> database = new PostgresResource().start();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("QUARKUS_DATASOURCE_JDBC_URL", database.get("quarkus.datasource.jdbc.url"));

@@ -19,11 +19,11 @@ public class RegistryResource implements QuarkusTestResourceLifecycleManager {
     public static final RegistryCredential PUSHER = new RegistryCredential("pusher", "push-secret");
     public static final RegistryCredential READER = new RegistryCredential("reader", "read-secret-4b1d");
     /** The users of the test registries: name to password. */
-    public static final Map<String, String> USERS = Map.of(PUSHER.username(), PUSHER.password(),
-            READER.username(), READER.password());
+    public static final Map<String, String> USERS =
+            Map.of(PUSHER.username(), PUSHER.password(), READER.username(), READER.password());
     /** What the token service grants: the pusher anything, the reader pulls of team/* only. */
-    public static final BiPredicate<String, String> ACCESS = (user, access) -> user.equals(PUSHER.username())
-            || access.startsWith("team/") && access.endsWith(":pull");
+    public static final BiPredicate<String, String> ACCESS =
+            (user, access) -> user.equals(PUSHER.username()) || access.startsWith("team/") && access.endsWith(":pull");
 
     private static TestRegistry basic;
     private static TestRegistry token;
@@ -50,8 +50,13 @@ public class RegistryResource implements QuarkusTestResourceLifecycleManager {
         }
         String registries = basic.host() + "," + token.host() + "," + open.host();
         // on loopback (their token services too), so allowed by name, as an operator allows an in-cluster registry
-        return Map.of("para.registry.insecure-registries", registries, "para.registry.allowed-hosts", "127.0.0.1",
-                "para.sessions.default-agent-image", open.host() + "/para-dispatch/agent:latest");
+        return Map.of(
+                "para.registry.insecure-registries",
+                registries,
+                "para.registry.allowed-hosts",
+                "127.0.0.1",
+                "para.sessions.default-agent-image",
+                open.host() + "/para-dispatch/agent:latest");
     }
 
     public static TestRegistry basic() {

@@ -33,7 +33,8 @@ public final class SessionFixtures {
     /** The same, in the given database (a fault test's own). */
     public static SessionFixtures linked(WireMockServer github, Database db) {
         SessionFixtures f = inDatabase(db, "org-" + UUID.randomUUID().toString().substring(0, 8));
-        GitHubStubs.stubMintsRandomTokens(github, f.installationId, Instant.now().plus(Duration.ofHours(1)));
+        GitHubStubs.stubMintsRandomTokens(
+                github, f.installationId, Instant.now().plus(Duration.ofHours(1)));
         GitHubStubs.stubRepository(github, f.owner, f.repo, "main");
         github.stubFor(WireMock.delete("/installation/token")
                 .willReturn(WireMock.aResponse().withStatus(204)));
@@ -51,13 +52,22 @@ public final class SessionFixtures {
 
     private static SessionFixtures inDatabase(Database db, String owner) {
         SessionFixtures f = new SessionFixtures(owner);
-        db.query("INSERT INTO github_installations (installation_id, account_id, github_account_id, github_account_login,"
-                + " github_account_type, repository_selection, permissions, events, created_at, updated_at)"
-                + " VALUES (?, ?, ?, ?, 'Organization', 'all', '{\"contents\":\"write\",\"pull_requests\":\"write\"}',"
-                + " '{}', now(), now())", f.installationId, f.account, f.installationId, f.owner);
+        db.query(
+                "INSERT INTO github_installations (installation_id, account_id, github_account_id, github_account_login,"
+                        + " github_account_type, repository_selection, permissions, events, created_at, updated_at)"
+                        + " VALUES (?, ?, ?, ?, 'Organization', 'all', '{\"contents\":\"write\",\"pull_requests\":\"write\"}',"
+                        + " '{}', now(), now())",
+                f.installationId,
+                f.account,
+                f.installationId,
+                f.owner);
         // the account acts as a GitHub user of its own (linked through GET /api/v1/me/github in real life)
-        db.query("INSERT INTO account_github_identities (account_id, github_user_id, github_login, linked_at)"
-                + " VALUES (?, ?, ?, now())", f.account, f.installationId, f.githubLogin);
+        db.query(
+                "INSERT INTO account_github_identities (account_id, github_user_id, github_login, linked_at)"
+                        + " VALUES (?, ?, ?, now())",
+                f.account,
+                f.installationId,
+                f.githubLogin);
         return f;
     }
 
@@ -66,9 +76,12 @@ public final class SessionFixtures {
      * fixture's repository; a stub of low priority, so a test's own for the same user wins.
      */
     public void stubPermission(WireMockServer github, String login, String permission) {
-        github.stubFor(WireMock.get(WireMock.urlPathEqualTo("/repos/" + owner + "/" + repo + "/collaborators/" + login
-                        + "/permission")).atPriority(10)
-                .willReturn(WireMock.aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+        github.stubFor(WireMock.get(WireMock.urlPathEqualTo(
+                        "/repos/" + owner + "/" + repo + "/collaborators/" + login + "/permission"))
+                .atPriority(10)
+                .willReturn(WireMock.aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
                         .withBody(GitHubStubs.fixture("collaborator-permission")
                                 .replace("\"permission\": \"admin\"", "\"permission\": \"" + permission + "\"")
                                 .replace("\"role_name\": \"admin\"", "\"role_name\": \"" + permission + "\""))));
@@ -85,21 +98,35 @@ public final class SessionFixtures {
     /** The repository has no open pull request yet; each one created gets a number of its own. */
     public void stubPullRequests(WireMockServer github) {
         String pulls = "/repos/" + owner + "/" + repo + "/pulls";
-        github.stubFor(WireMock.get(WireMock.urlPathEqualTo(pulls)).willReturn(WireMock.aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("[]")));
-        github.stubFor(WireMock.post(WireMock.urlPathEqualTo(pulls)).willReturn(WireMock.aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json")
-                .withBody(GitHubStubs.fixture("pull-created")
-                        .replace("\"html_url\": \"https://github.com/octocat/Hello-World/pull/1347\"",
-                                "\"html_url\": \"https://github.com/" + owner + "/" + repo + "/pull/{{randomInt lower=1 upper=99999}}\""))
-                .withTransformers("response-template")));
+        github.stubFor(WireMock.get(WireMock.urlPathEqualTo(pulls))
+                .willReturn(WireMock.aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("[]")));
+        github.stubFor(WireMock.post(WireMock.urlPathEqualTo(pulls))
+                .willReturn(WireMock.aResponse()
+                        .withStatus(201)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(GitHubStubs.fixture("pull-created")
+                                .replace(
+                                        "\"html_url\": \"https://github.com/octocat/Hello-World/pull/1347\"",
+                                        "\"html_url\": \"https://github.com/" + owner + "/" + repo
+                                                + "/pull/{{randomInt lower=1 upper=99999}}\""))
+                        .withTransformers("response-template")));
     }
 
     /** Creates a session with the given instances and prompt; its id. */
     public UUID create(int instances, String prompt) {
-        String id = given().header("Authorization", bearer()).contentType("application/json")
-                .body("{\"repository\":\"" + repository() + "\",\"prompt\":\"" + prompt + "\",\"instances\":" + instances + "}")
-                .when().post("/api/v1/sessions").then().statusCode(202).extract().path("id");
+        String id = given().header("Authorization", bearer())
+                .contentType("application/json")
+                .body("{\"repository\":\"" + repository() + "\",\"prompt\":\"" + prompt + "\",\"instances\":"
+                        + instances + "}")
+                .when()
+                .post("/api/v1/sessions")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         return UUID.fromString(id);
     }
 }

@@ -74,7 +74,10 @@ public final class TestRegistry implements AutoCloseable {
     /** A registry with htpasswd Basic auth for these users (name to password). */
     public static TestRegistry basic(Path dir, Map<String, String> users) throws Exception {
         StringBuilder htpasswd = new StringBuilder();
-        users.forEach((user, password) -> htpasswd.append(user).append(':').append(BcryptUtil.bcryptHash(password, 5)).append('\n'));
+        users.forEach((user, password) -> htpasswd.append(user)
+                .append(':')
+                .append(BcryptUtil.bcryptHash(password, 5))
+                .append('\n'));
         Files.writeString(dir.resolve("htpasswd"), htpasswd);
         return start(dir, "  htpasswd:\n    realm: " + SERVICE + "\n    path: " + dir.resolve("htpasswd") + "\n", null);
     }
@@ -83,18 +86,28 @@ public final class TestRegistry implements AutoCloseable {
      * A registry with token auth. The token service knows these users and grants the actions
      * {@code may} allows (user, "repository:action").
      */
-    public static TestRegistry token(Path dir, Map<String, String> users, BiPredicate<String, String> may) throws Exception {
+    public static TestRegistry token(Path dir, Map<String, String> users, BiPredicate<String, String> may)
+            throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         KeyPair keys = generator.generateKeyPair();
         X500Principal name = new X500Principal("CN=" + ISSUER);
-        X509Certificate certificate = new X509CertificateBuilder().setIssuerDn(name).setSubjectDn(name)
-                .setSerialNumber(BigInteger.ONE).setPublicKey(keys.getPublic()).setSigningKey(keys.getPrivate())
+        X509Certificate certificate = new X509CertificateBuilder()
+                .setIssuerDn(name)
+                .setSubjectDn(name)
+                .setSerialNumber(BigInteger.ONE)
+                .setPublicKey(keys.getPublic())
+                .setSigningKey(keys.getPrivate())
                 .setSignatureAlgorithmName("SHA256withRSA")
-                .setNotValidBefore(ZonedDateTime.now().minusDays(1)).setNotValidAfter(ZonedDateTime.now().plusDays(1)).build();
+                .setNotValidBefore(ZonedDateTime.now().minusDays(1))
+                .setNotValidAfter(ZonedDateTime.now().plusDays(1))
+                .build();
         String der = Base64.getEncoder().encodeToString(certificate.getEncoded());
-        Files.writeString(dir.resolve("token-ca.pem"), "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        Files.writeString(
+                dir.resolve("token-ca.pem"),
+                "-----BEGIN CERTIFICATE-----\n"
+                        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(certificate.getEncoded())
+                        + "\n-----END CERTIFICATE-----\n");
 
         // Headers and body are two writes: without TCP_NODELAY, Nagle and delayed ACKs add 40 ms.
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -111,19 +124,28 @@ public final class TestRegistry implements AutoCloseable {
             for (String scope : query(exchange.getRequestURI(), "scope")) {
                 String[] parts = scope.split(":");
                 List<String> granted = List.of(parts[2].split(",")).stream()
-                        .filter(action -> may.test(user, parts[1] + ":" + action)).toList();
+                        .filter(action -> may.test(user, parts[1] + ":" + action))
+                        .toList();
                 access.add(Map.of("type", parts[0], "name", parts[1], "actions", granted));
             }
-            String token = Jwt.issuer(ISSUER).subject(user).audience(SERVICE).claim("access", access)
-                    .claim("jti", java.util.UUID.randomUUID().toString()).issuedAt(java.time.Instant.now().minusSeconds(5))
+            String token = Jwt.issuer(ISSUER)
+                    .subject(user)
+                    .audience(SERVICE)
+                    .claim("access", access)
+                    .claim("jti", java.util.UUID.randomUUID().toString())
+                    .issuedAt(java.time.Instant.now().minusSeconds(5))
                     .claim("nbf", java.time.Instant.now().minusSeconds(5).getEpochSecond())
-                    .expiresIn(300).jws().algorithm(SignatureAlgorithm.RS256).header("x5c", List.of(der))
+                    .expiresIn(300)
+                    .jws()
+                    .algorithm(SignatureAlgorithm.RS256)
+                    .header("x5c", List.of(der))
                     .sign(keys.getPrivate());
             respond(exchange, 200, "{\"token\":\"" + token + "\",\"expires_in\":300}");
         });
         tokens.start();
-        String auth = "  token:\n    realm: http://127.0.0.1:" + tokens.getAddress().getPort() + "/token\n"
-                + "    service: " + SERVICE + "\n    issuer: " + ISSUER + "\n    rootcertbundle: " + dir.resolve("token-ca.pem") + "\n";
+        String auth = "  token:\n    realm: http://127.0.0.1:"
+                + tokens.getAddress().getPort() + "/token\n" + "    service: " + SERVICE + "\n    issuer: " + ISSUER
+                + "\n    rootcertbundle: " + dir.resolve("token-ca.pem") + "\n";
         self[0] = start(dir, auth, tokens);
         return self[0];
     }
@@ -134,21 +156,30 @@ public final class TestRegistry implements AutoCloseable {
             port = socket.getLocalPort();
         }
         Path config = dir.resolve("config.yml");
-        Files.writeString(config, "version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\n"
-                + "storage:\n  filesystem:\n    rootdirectory: " + Files.createDirectories(dir.resolve("data")) + "\n"
-                + "http:\n  addr: 127.0.0.1:" + port + "\n" + (auth.isEmpty() ? "" : "auth:\n" + auth));
+        Files.writeString(
+                config,
+                "version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\n"
+                        + "storage:\n  filesystem:\n    rootdirectory: " + Files.createDirectories(dir.resolve("data"))
+                        + "\n"
+                        + "http:\n  addr: 127.0.0.1:" + port + "\n" + (auth.isEmpty() ? "" : "auth:\n" + auth));
         Process process = new ProcessBuilder(BINARY, "serve", config.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("registry.log").toFile())
+                .start();
         TestRegistry registry = new TestRegistry(process, port, tokens);
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
             try {
-                HTTP.send(HttpRequest.newBuilder(URI.create(registry.url() + "/v2/")).build(), HttpResponse.BodyHandlers.discarding());
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create(registry.url() + "/v2/"))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 return registry;
             } catch (IOException e) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("docker-registry did not start: " + Files.readString(dir.resolve("registry.log")));
+                    throw new IllegalStateException(
+                            "docker-registry did not start: " + Files.readString(dir.resolve("registry.log")));
                 }
                 Thread.sleep(50);
             }
@@ -161,15 +192,28 @@ public final class TestRegistry implements AutoCloseable {
     /** The client's configuration for tests: plain HTTP to these registries, quick retries. */
     /** The client's configuration: {@code insecure} spoken to over HTTP and allowed although on loopback. */
     public static RegistryConfig clientConfig(int maxRetries, List<String> insecure) {
-        return new SmallRyeConfigBuilder().withMapping(RegistryConfig.class)
-                .withConverter(Duration.class, 100, new DurationConverter()).withDefaultValues(Map.of(
-                        "para.registry.connect-timeout", "2s", "para.registry.request-timeout", "5s",
-                        "para.registry.max-retries", String.valueOf(maxRetries), "para.registry.retry-delay", "10ms",
-                        "para.registry.max-retry-after", "1s", "para.registry.insecure-registries", String.join(",", insecure),
+        return new SmallRyeConfigBuilder()
+                .withMapping(RegistryConfig.class)
+                .withConverter(Duration.class, 100, new DurationConverter())
+                .withDefaultValues(Map.of(
+                        "para.registry.connect-timeout",
+                        "2s",
+                        "para.registry.request-timeout",
+                        "5s",
+                        "para.registry.max-retries",
+                        String.valueOf(maxRetries),
+                        "para.registry.retry-delay",
+                        "10ms",
+                        "para.registry.max-retry-after",
+                        "1s",
+                        "para.registry.insecure-registries",
+                        String.join(",", insecure),
                         // the test registries and their token services are on loopback: allowed by name, as an
                         // operator allows an in-cluster registry
-                        "para.registry.allowed-hosts", "127.0.0.1"))
-                .build().getConfigMapping(RegistryConfig.class);
+                        "para.registry.allowed-hosts",
+                        "127.0.0.1"))
+                .build()
+                .getConfigMapping(RegistryConfig.class);
     }
 
     /** {@code 127.0.0.1:<port>}: the registry part of image references. */
@@ -199,11 +243,16 @@ public final class TestRegistry implements AutoCloseable {
         String layerDigest = upload(repository, layer, authorization);
         String manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
                 + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest
-                + "\",\"size\":" + config.length + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\","
+                + "\",\"size\":" + config.length
+                + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\","
                 + "\"digest\":\"" + layerDigest + "\",\"size\":" + layer.length + "}]}";
-        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/v2/" + repository + "/manifests/" + tag))
-                .header("Authorization", authorization).header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
-                .PUT(HttpRequest.BodyPublishers.ofString(manifest)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> put = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url() + "/v2/" + repository + "/manifests/" + tag))
+                        .header("Authorization", authorization)
+                        .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(manifest))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (put.statusCode() != 201) {
             throw new IllegalStateException("manifest push: " + put.statusCode() + " " + put.body());
         }
@@ -211,8 +260,11 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     private String upload(String repository, byte[] blob, String authorization) throws Exception {
-        HttpResponse<String> start = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/v2/" + repository + "/blobs/uploads/"))
-                .header("Authorization", authorization).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse<String> start = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url() + "/v2/" + repository + "/blobs/uploads/"))
+                        .header("Authorization", authorization)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (start.statusCode() != 202) {
             throw new IllegalStateException("upload start: " + start.statusCode() + " " + start.body());
@@ -221,8 +273,12 @@ public final class TestRegistry implements AutoCloseable {
         URI target = URI.create(url()).resolve(location);
         String digest = digest(blob);
         URI put = URI.create(target + (target.getQuery() == null ? "?" : "&") + "digest=" + digest);
-        HttpResponse<String> done = HTTP.send(HttpRequest.newBuilder(put).header("Authorization", authorization)
-                .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(blob)).build(),
+        HttpResponse<String> done = HTTP.send(
+                HttpRequest.newBuilder(put)
+                        .header("Authorization", authorization)
+                        .header("Content-Type", "application/octet-stream")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(blob))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (done.statusCode() != 201) {
             throw new IllegalStateException("upload: " + done.statusCode() + " " + done.body());
@@ -237,14 +293,18 @@ public final class TestRegistry implements AutoCloseable {
         }
         URI uri = URI.create("http://127.0.0.1:" + tokenService.getAddress().getPort() + "/token?service=" + SERVICE
                 + "&scope=repository:" + repository + ":" + actions);
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri).header("Authorization", credential.basicAuthorization())
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = HTTP.send(
+                HttpRequest.newBuilder(uri)
+                        .header("Authorization", credential.basicAuthorization())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         String token = answer.body().replaceFirst(".*\"token\":\"([^\"]+)\".*", "$1");
         return "Bearer " + token;
     }
 
     static String digest(byte[] content) throws Exception {
-        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        return "sha256:"
+                + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     }
 
     private static String basicUser(HttpExchange exchange, Map<String, String> users) {
@@ -252,7 +312,8 @@ public final class TestRegistry implements AutoCloseable {
         if (header == null || !header.startsWith("Basic ")) {
             return null;
         }
-        String[] pair = new String(Base64.getDecoder().decode(header.substring(6)), StandardCharsets.UTF_8).split(":", 2);
+        String[] pair =
+                new String(Base64.getDecoder().decode(header.substring(6)), StandardCharsets.UTF_8).split(":", 2);
         return pair.length == 2 && pair[1].equals(users.get(pair[0])) ? pair[0] : null;
     }
 

@@ -26,7 +26,8 @@ public final class Webhooks {
     /** A payload from GitHub's own examples (src/test/resources/github/webhooks/NAME.json). */
     public static ObjectNode example(String name) {
         try {
-            return (ObjectNode) JSON.readTree(Files.readString(Path.of("src/test/resources/github/webhooks", name + ".json")));
+            return (ObjectNode)
+                    JSON.readTree(Files.readString(Path.of("src/test/resources/github/webhooks", name + ".json")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -55,12 +56,17 @@ public final class Webhooks {
     }
 
     /** Delivers to another service than the test's own (its address in {@code to}), signed with its secret. */
-    public static ValidatableResponse deliver(RequestSpecification to, WebhookSignature signature, String event,
-            String deliveryId, byte[] body) {
-        return given().spec(to).header("X-GitHub-Event", event).header("X-GitHub-Delivery", deliveryId)
+    public static ValidatableResponse deliver(
+            RequestSpecification to, WebhookSignature signature, String event, String deliveryId, byte[] body) {
+        return given().spec(to)
+                .header("X-GitHub-Event", event)
+                .header("X-GitHub-Delivery", deliveryId)
                 .header("X-Hub-Signature-256", signature.header(body))
                 .header("X-GitHub-Hook-ID", "292430182")
-                .contentType("application/json").body(body)
-                .when().post("/github/webhook").then();
+                .contentType("application/json")
+                .body(body)
+                .when()
+                .post("/github/webhook")
+                .then();
     }
 }

@@ -16,16 +16,15 @@ import java.util.Optional;
 public final class AppManifest {
 
     /** What the service does with GitHub: push branches, open PRs, comment, read repositories. */
-    static final Map<String, String> PERMISSIONS = Map.of(
-            "contents", "write", "pull_requests", "write", "issues", "write", "metadata", "read");
+    static final Map<String, String> PERMISSIONS =
+            Map.of("contents", "write", "pull_requests", "write", "issues", "write", "metadata", "read");
     /**
      * The events it subscribes to. {@code installation} and {@code installation_repositories} reach
      * every App without a subscription (GitHub does not accept them in a manifest).
      */
     static final List<String> EVENTS = List.of("issue_comment");
 
-    private AppManifest() {
-    }
+    private AppManifest() {}
 
     /** The manifest as GitHub documents it ("Registering a GitHub App from a manifest"). */
     public static Map<String, Object> of(String name, URI publicUrl) {
@@ -33,7 +32,8 @@ public final class AppManifest {
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("name", name);
         manifest.put("url", base);
-        manifest.put("description", "Runs Claude Code sessions on our Kubernetes cluster and opens their pull requests.");
+        manifest.put(
+                "description", "Runs Claude Code sessions on our Kubernetes cluster and opens their pull requests.");
         manifest.put("hook_attributes", Map.of("url", base + "/github/webhook", "active", true));
         manifest.put("redirect_url", base + "/github/app-manifest/callback");
         // The installing user authorises the App, so the setup callback can prove who installed it.
@@ -49,8 +49,10 @@ public final class AppManifest {
     /** Where the manifest is posted: the creating user's settings, or an organization's. */
     public static String formAction(URI webUrl, Optional<String> organization, String state) {
         String web = webUrl.toString().replaceAll("/+$", "");
-        String path = organization.map(org -> "/organizations/" + URLEncoder.encode(org, StandardCharsets.UTF_8))
-                .orElse("") + "/settings/apps/new";
+        String path =
+                organization
+                                .map(org -> "/organizations/" + URLEncoder.encode(org, StandardCharsets.UTF_8))
+                                .orElse("") + "/settings/apps/new";
         return web + path + "?state=" + URLEncoder.encode(state, StandardCharsets.UTF_8);
     }
 
@@ -73,7 +75,10 @@ public final class AppManifest {
     }
 
     static String escape(String text) {
-        return text.replace("&", "&amp;").replace("\"", "&quot;").replace("'", "&#39;")
-                .replace("<", "&lt;").replace(">", "&gt;");
+        return text.replace("&", "&amp;")
+                .replace("\"", "&quot;")
+                .replace("'", "&#39;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;");
     }
 }

@@ -8,8 +8,8 @@ import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.audit.AuditLog;
 import dev.para.dispatch.crypto.BrowserStates;
 import dev.para.dispatch.crypto.Sealer;
-import dev.para.dispatch.github.AppCredentials.CreatedApp;
 import dev.para.dispatch.github.AppCredentials;
+import dev.para.dispatch.github.AppCredentials.CreatedApp;
 import dev.para.dispatch.github.GitHubClient;
 import dev.para.dispatch.github.GitHubConfig;
 import dev.para.dispatch.github.GitHubException;
@@ -22,12 +22,12 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.NewCookie;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.NewCookie;
 
 /**
  * Creating the GitHub App in one click: a page posts the {@link AppManifest} to GitHub, GitHub
@@ -73,8 +73,17 @@ public class AppManifestService {
     private final AuditLog audit;
     private final ObjectMapper json;
 
-    AppManifestService(AppCredentials credentials, GitHubClient github, GitHubConfig config, RuntimeConfig runtime,
-            Sealer sealer, BrowserStates states, SetupSecret setupSecret, Pool pool, AuditLog audit, ObjectMapper json) {
+    AppManifestService(
+            AppCredentials credentials,
+            GitHubClient github,
+            GitHubConfig config,
+            RuntimeConfig runtime,
+            Sealer sealer,
+            BrowserStates states,
+            SetupSecret setupSecret,
+            Pool pool,
+            AuditLog audit,
+            ObjectMapper json) {
         this.credentials = credentials;
         this.github = github;
         this.config = config;
@@ -98,13 +107,16 @@ public class AppManifestService {
         URI publicUrl = runtime.publicUrl().orElse(requestUrl);
         String manifest;
         try {
-            manifest = json.writeValueAsString(AppManifest.of(name.orElse(config.appManifest().name()), publicUrl));
+            manifest = json.writeValueAsString(
+                    AppManifest.of(name.orElse(config.appManifest().name()), publicUrl));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("The App manifest cannot be written", e);
         }
-        return states.start(BrowserStates.Flow.APP_MANIFEST, STATE_LIFETIME).map(started -> new Page(
-                AppManifest.page(AppManifest.formAction(config.webUrl(), organization, started.state()), manifest),
-                started.cookie()));
+        return states.start(BrowserStates.Flow.APP_MANIFEST, STATE_LIFETIME)
+                .map(started -> new Page(
+                        AppManifest.page(
+                                AppManifest.formAction(config.webUrl(), organization, started.state()), manifest),
+                        started.cookie()));
     }
 
     /**
@@ -116,27 +128,41 @@ public class AppManifestService {
             throw ProblemException.badRequest("code", "is required; GitHub sends it after creating the App");
         }
         return BrowserStates.<java.util.List<String>>refusedAsProblem(
-                        () -> states.complete(BrowserStates.Flow.APP_MANIFEST, state, 0, browser), "GET /github/app-manifest")
+                        () -> states.complete(BrowserStates.Flow.APP_MANIFEST, state, 0, browser),
+                        "GET /github/app-manifest")
                 .invoke(this::requireOpen)
                 .flatMap(ignored -> github.convertAppManifest(code))
-                .onFailure(GitHubException.class).transform(e -> ((GitHubException) e).error().isTransient()
-                        ? ProblemException.unavailable("github-unavailable", "GitHub could not be reached; open"
-                                + " /github/app-manifest again", Duration.ofSeconds(10))
-                        : new ProblemException("manifest-code-rejected", "Bad Request", 400,
-                                "GitHub did not accept the code (it is valid once, for an hour): open /github/app-manifest again"))
+                .onFailure(GitHubException.class)
+                .transform(
+                        e -> ((GitHubException) e).error().isTransient()
+                                ? ProblemException.unavailable(
+                                        "github-unavailable",
+                                        "GitHub could not be reached; open" + " /github/app-manifest again",
+                                        Duration.ofSeconds(10))
+                                : new ProblemException(
+                                        "manifest-code-rejected",
+                                        "Bad Request",
+                                        400,
+                                        "GitHub did not accept the code (it is valid once, for an hour): open /github/app-manifest again"))
                 .invoke(this::requireExpectedOwner)
                 .flatMap(app -> store(app).map(stored -> {
                     if (!stored) {
-                        throw ProblemException.conflict("app-already-set-up", "Another GitHub App was set up meanwhile;"
-                                + " delete the App '" + app.slug() + "' just created at GitHub");
+                        throw ProblemException.conflict(
+                                "app-already-set-up",
+                                "Another GitHub App was set up meanwhile;" + " delete the App '" + app.slug()
+                                        + "' just created at GitHub");
                     }
-                    credentials.adopt(created(app.id(), app.slug(), app.pem(), app.webhookSecret(), app.clientId(),
-                            app.clientSecret()));
+                    credentials.adopt(created(
+                            app.id(), app.slug(), app.pem(), app.webhookSecret(), app.clientId(), app.clientSecret()));
                     return app;
                 }))
-                .call(app -> Panache.withTransaction(() -> audit.record(null,
-                        app.owner() == null ? "github" : app.owner().login(), "github-app.created", "github-app",
-                        String.valueOf(app.id()), Map.of("slug", app.slug(), "name", String.valueOf(app.name())))))
+                .call(app -> Panache.withTransaction(() -> audit.record(
+                        null,
+                        app.owner() == null ? "github" : app.owner().login(),
+                        "github-app.created",
+                        "github-app",
+                        String.valueOf(app.id()),
+                        Map.of("slug", app.slug(), "name", String.valueOf(app.name())))))
                 .map(app -> URI.create(app.htmlUrl().replaceAll("/+$", "") + "/installations/new"));
     }
 
@@ -149,11 +175,15 @@ public class AppManifestService {
     public Uni<Long> reset(String secret) {
         requireSecret(secret);
         if (credentials.configured() && credentials.adoptedAppId().isEmpty()) {
-            throw ProblemException.conflict("app-configured", "The GitHub App comes from the configuration"
-                    + " (para.github.app-id); change it there");
+            throw ProblemException.conflict(
+                    "app-configured",
+                    "The GitHub App comes from the configuration" + " (para.github.app-id); change it there");
         }
-        return pool.withTransaction(connection -> connection.query(DELETE).execute()
-                        .flatMap(rows -> connection.query(DELETE_TOKENS).execute().replaceWith(rows)))
+        return pool.withTransaction(connection -> connection
+                        .query(DELETE)
+                        .execute()
+                        .flatMap(rows ->
+                                connection.query(DELETE_TOKENS).execute().replaceWith(rows)))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         throw ProblemException.notFound("GitHub App created through the manifest flow");
@@ -162,8 +192,8 @@ public class AppManifestService {
                     credentials.forget(appId);
                     return appId;
                 })
-                .call(appId -> Panache.withTransaction(() -> audit.record(null, "setup-secret", "github-app.reset",
-                        "github-app", String.valueOf(appId), Map.of())));
+                .call(appId -> Panache.withTransaction(() -> audit.record(
+                        null, "setup-secret", "github-app.reset", "github-app", String.valueOf(appId), Map.of())));
     }
 
     /**
@@ -176,44 +206,66 @@ public class AppManifestService {
         if (credentials.configured() && adopted.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.query(SELECT).execute()
+        return pool.query(SELECT)
+                .execute()
                 .invoke(rows -> {
                     // reset on another replica (and perhaps created again): drop ours
-                    if (adopted.isPresent() && (rows.size() == 0 || rows.iterator().next().getLong("app_id") != adopted.get().longValue())) {
+                    if (adopted.isPresent()
+                            && (rows.size() == 0
+                                    || rows.iterator().next().getLong("app_id")
+                                            != adopted.get().longValue())) {
                         credentials.forget(adopted.get());
                     }
                     for (Row row : rows) {
                         if (credentials.configured()) {
                             break;
                         }
-                        credentials.adopt(created(row.getLong("app_id"), row.getString("slug"),
-                                sealer.open(row.getString("sealed_private_key"), KEY_PURPOSE, binding(row.getLong("app_id"))),
+                        credentials.adopt(created(
+                                row.getLong("app_id"),
+                                row.getString("slug"),
+                                sealer.open(
+                                        row.getString("sealed_private_key"),
+                                        KEY_PURPOSE,
+                                        binding(row.getLong("app_id"))),
                                 Optional.ofNullable(row.getString("sealed_webhook_secret"))
-                                        .map(s -> sealer.open(s, WEBHOOK_SECRET_PURPOSE, binding(row.getLong("app_id")))).orElse(null),
-                                row.getString("client_id"), sealer.open(row.getString("sealed_client_secret"), CLIENT_SECRET_PURPOSE,
+                                        .map(s ->
+                                                sealer.open(s, WEBHOOK_SECRET_PURPOSE, binding(row.getLong("app_id"))))
+                                        .orElse(null),
+                                row.getString("client_id"),
+                                sealer.open(
+                                        row.getString("sealed_client_secret"),
+                                        CLIENT_SECRET_PURPOSE,
                                         binding(row.getLong("app_id")))));
                     }
                 })
-                .onFailure().invoke(e -> Log.warnf("Looking for a created GitHub App failed: %s", Redactor.describe(e)))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(e -> Log.warnf("Looking for a created GitHub App failed: %s", Redactor.describe(e)))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 
     private Uni<Boolean> store(AppManifestConversion app) {
         Tuple values = Tuple.tuple()
-                .addLong(app.id()).addString(app.slug()).addString(String.valueOf(app.name()))
-                .addString(app.owner() == null ? null : app.owner().login()).addString(app.htmlUrl())
+                .addLong(app.id())
+                .addString(app.slug())
+                .addString(String.valueOf(app.name()))
+                .addString(app.owner() == null ? null : app.owner().login())
+                .addString(app.htmlUrl())
                 .addString(app.clientId())
                 .addString(sealer.seal(app.clientSecret(), CLIENT_SECRET_PURPOSE, binding(app.id())))
-                .addString(app.webhookSecret() == null ? null : sealer.seal(app.webhookSecret(), WEBHOOK_SECRET_PURPOSE,
-                        binding(app.id())))
+                .addString(
+                        app.webhookSecret() == null
+                                ? null
+                                : sealer.seal(app.webhookSecret(), WEBHOOK_SECRET_PURPOSE, binding(app.id())))
                 .addString(sealer.seal(app.pem(), KEY_PURPOSE, binding(app.id())));
         return pool.preparedQuery(INSERT).execute(values).map(rows -> rows.rowCount() == 1);
     }
 
     private void requireOpen() {
         if (credentials.configured()) {
-            throw ProblemException.conflict("app-already-set-up",
+            throw ProblemException.conflict(
+                    "app-already-set-up",
                     "This service already has its GitHub App; the manifest flow only sets up the first one");
         }
     }
@@ -229,12 +281,18 @@ public class AppManifestService {
         Optional<String> expected = config.appManifest().expectedOwner().filter(o -> !o.isBlank());
         String owner = app.owner() == null ? null : app.owner().login();
         if (expected.isPresent() && !expected.get().equalsIgnoreCase(owner)) {
-            Log.warnf("Refused the GitHub App %s created by the manifest flow: its owner is %s, not %s", app.slug(), owner,
-                    expected.get());
-            throw new ProblemException("app-owner-unexpected", "Forbidden", 403, "The App was created under '" + owner
-                    + "', but this service expects '" + expected.get() + "' (para.github.app-manifest.expected-owner);"
-                    + " nothing was stored. Delete the App '" + app.slug() + "' at GitHub and start again"
-                    + " as the expected owner");
+            Log.warnf(
+                    "Refused the GitHub App %s created by the manifest flow: its owner is %s, not %s",
+                    app.slug(), owner, expected.get());
+            throw new ProblemException(
+                    "app-owner-unexpected",
+                    "Forbidden",
+                    403,
+                    "The App was created under '" + owner
+                            + "', but this service expects '" + expected.get()
+                            + "' (para.github.app-manifest.expected-owner);"
+                            + " nothing was stored. Delete the App '" + app.slug() + "' at GitHub and start again"
+                            + " as the expected owner");
         }
     }
 
@@ -243,8 +301,8 @@ public class AppManifestService {
         return new Sealer.Binding(String.valueOf(appId), "");
     }
 
-    private static CreatedApp created(long appId, String slug, String pem, String webhookSecret, String clientId,
-            String clientSecret) {
+    private static CreatedApp created(
+            long appId, String slug, String pem, String webhookSecret, String clientId, String clientSecret) {
         return new CreatedApp(appId, slug, pem, webhookSecret, clientId, clientSecret);
     }
 }

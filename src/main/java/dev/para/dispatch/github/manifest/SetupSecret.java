@@ -37,9 +37,11 @@ public class SetupSecret {
         }
         if (generated) {
             int port = org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                    .getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
-            Log.infof("No GitHub App yet: create it at http://localhost:%d/github/app-manifest?setup_secret=%s", port,
-                    secret.orElseThrow());
+                    .getOptionalValue("quarkus.http.port", Integer.class)
+                    .orElse(8080);
+            Log.infof(
+                    "No GitHub App yet: create it at http://localhost:%d/github/app-manifest?setup_secret=%s",
+                    port, secret.orElseThrow());
         } else if (secret.isEmpty()) {
             Log.warn("No GitHub App and no para.github.app-manifest.setup-secret: the App manifest flow is closed;"
                     + " set the secret (the chart generates one) or configure an App");

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /** GitHub's answer with a new installation token. {@link #toString()} leaves the token out. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record AccessTokenResponse(String token, Instant expiresAt, Map<String, String> permissions,
-        String repositorySelection) {
+public record AccessTokenResponse(
+        String token, Instant expiresAt, Map<String, String> permissions, String repositorySelection) {
 
     @Override
     public String toString() {

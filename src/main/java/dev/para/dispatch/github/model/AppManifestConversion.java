@@ -10,8 +10,16 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record AppManifestConversion(long id, String slug, String name, String htmlUrl, GitHubAccount owner,
-        String clientId, String clientSecret, String webhookSecret, String pem) {
+public record AppManifestConversion(
+        long id,
+        String slug,
+        String name,
+        String htmlUrl,
+        GitHubAccount owner,
+        String clientId,
+        String clientSecret,
+        String webhookSecret,
+        String pem) {
 
     @Override
     public String toString() {

@@ -7,10 +7,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * {@code ObjectMapper.convertValue}), so the native image keeps their constructors and accessors.
  * The REST client and the REST resources register their own types.
  */
-@RegisterForReflection(targets = {
-    GitHubAccount.class, GitHubInstallation.class, GitHubRepository.class, IssueComment.class,
-    CollaboratorPermission.class, PullRequest.class, FileContent.class, UserInstallations.class
-})
+@RegisterForReflection(
+        targets = {
+            GitHubAccount.class, GitHubInstallation.class, GitHubRepository.class, IssueComment.class,
+            CollaboratorPermission.class, PullRequest.class, FileContent.class, UserInstallations.class
+        })
 final class NativeReflection {
     private NativeReflection() {}
 }

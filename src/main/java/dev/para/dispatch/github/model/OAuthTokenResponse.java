@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * {@link #toString()} leaves the token out.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record OAuthTokenResponse(String accessToken, String tokenType, String scope, String error,
-        String errorDescription) {
+public record OAuthTokenResponse(
+        String accessToken, String tokenType, String scope, String error, String errorDescription) {
 
     @Override
     public String toString() {

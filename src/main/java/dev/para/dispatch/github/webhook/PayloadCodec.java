@@ -28,6 +28,7 @@ public final class PayloadCodec {
      * nothing extracts a native library at run time.
      */
     private static final LZ4Factory LZ4 = LZ4Factory.fastestJavaInstance();
+
     private static final LZ4CompressorWithLength COMPRESSOR = new LZ4CompressorWithLength(LZ4.fastCompressor());
     /** The safe decompressor, bounded by GitHub's payload limit: a damaged row cannot make it overrun. */
     private static final LZ4DecompressorWithLength DECOMPRESSOR =

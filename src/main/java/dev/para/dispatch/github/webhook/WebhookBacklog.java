@@ -30,18 +30,26 @@ public class WebhookBacklog {
 
     WebhookBacklog(Pool pool, MeterRegistry registry, ReplicaLease lease) {
         this.pool = pool;
-        this.gauges = new ClusterGauges(registry, lease, LEASE, Duration.ofSeconds(45), List.of(
-                Gauge.builder("para.webhook.backlog", pending, AtomicLong::get)
-                        .description("Deliveries stored and not yet processed (exported by one replica)"),
-                Gauge.builder("para.webhook.backlog.oldest", oldestSeconds, AtomicLong::get).baseUnit("seconds")
-                        .description("How long the oldest unprocessed delivery has waited (exported by one replica)")));
+        this.gauges = new ClusterGauges(
+                registry,
+                lease,
+                LEASE,
+                Duration.ofSeconds(45),
+                List.of(
+                        Gauge.builder("para.webhook.backlog", pending, AtomicLong::get)
+                                .description("Deliveries stored and not yet processed (exported by one replica)"),
+                        Gauge.builder("para.webhook.backlog.oldest", oldestSeconds, AtomicLong::get)
+                                .baseUnit("seconds")
+                                .description(
+                                        "How long the oldest unprocessed delivery has waited (exported by one replica)")));
     }
 
     @Scheduled(every = "15s", delayed = "3s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
         return gauges.refresh(() -> pool.query("SELECT count(*) AS n,"
                         + " coalesce(extract(epoch FROM now() - min(received_at)), 0)::bigint AS oldest"
-                        + " FROM webhook_processing WHERE processed_at IS NULL").execute()
+                        + " FROM webhook_processing WHERE processed_at IS NULL")
+                .execute()
                 .invoke(rows -> {
                     Row row = rows.iterator().next();
                     pending.set(row.getLong("n"));

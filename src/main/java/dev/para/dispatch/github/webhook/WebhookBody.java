@@ -16,10 +16,15 @@ final class WebhookBody {
 
     /** Reserved at once at most, so that a Content-Length that lies reserves no 25 MiB. */
     static final int MAX_FIRST_ALLOCATION = 1 << 20;
+
     private static final int FIRST_ALLOCATION_UNDECLARED = 16 * 1024;
 
     /** Why a chunk was not taken. */
-    enum Refusal { NONE, OVER_LIMIT, OVER_BUDGET }
+    enum Refusal {
+        NONE,
+        OVER_LIMIT,
+        OVER_BUDGET
+    }
 
     private final long declared;
     private final long limit;
@@ -49,7 +54,9 @@ final class WebhookBody {
         }
         int capacity = bytes == null ? 0 : bytes.length;
         if (size + n > capacity) {
-            int first = declared < 0 ? FIRST_ALLOCATION_UNDECLARED : (int) Math.min(Math.min(declared, limit), MAX_FIRST_ALLOCATION);
+            int first = declared < 0
+                    ? FIRST_ALLOCATION_UNDECLARED
+                    : (int) Math.min(Math.min(declared, limit), MAX_FIRST_ALLOCATION);
             int grown = (int) Math.min(limit, Math.max(size + n, bytes == null ? first : 2L * capacity));
             if (!reserve(grown - capacity)) {
                 return refuse(Refusal.OVER_BUDGET);

@@ -2,10 +2,10 @@ package dev.para.dispatch.github.webhook;
 
 import dev.para.dispatch.github.GitHubConfig;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,8 +50,14 @@ public class WebhookIntake {
      * {@code outcome} is null for a delivery to be processed; otherwise it is recorded done as it is
      * stored, with that outcome, and needs neither its payload nor, unless it is kept, the compressed one.
      */
-    private record Pending(String deliveryId, String event, byte[] payload, byte[] compressed, String outcome,
-            String action, CompletableFuture<Boolean> stored) {
+    private record Pending(
+            String deliveryId,
+            String event,
+            byte[] payload,
+            byte[] compressed,
+            String outcome,
+            String action,
+            CompletableFuture<Boolean> stored) {
 
         boolean process() {
             return outcome == null;
@@ -83,10 +89,17 @@ public class WebhookIntake {
         // looked at and compressed here, on the caller's event loop, so the work spreads over all of them
         boolean process = processor.wants(event, payload);
         byte[] compressed = process || keepIgnoredPayloads ? PayloadCodec.compress(payload) : null;
-        queue.add(process
-                ? new Pending(deliveryId, event, payload, compressed, null, null, stored)
-                : new Pending(deliveryId, event, null, compressed, WebhookProcessor.outcomeUnprocessed(event),
-                        PayloadPeek.action(payload), stored));
+        queue.add(
+                process
+                        ? new Pending(deliveryId, event, payload, compressed, null, null, stored)
+                        : new Pending(
+                                deliveryId,
+                                event,
+                                null,
+                                compressed,
+                                WebhookProcessor.outcomeUnprocessed(event),
+                                PayloadPeek.action(payload),
+                                stored));
         drain();
         return stored;
     }
@@ -147,35 +160,40 @@ public class WebhookIntake {
             outcomes[i] = p.outcome();
             actions[i] = p.action();
         }
-        pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {ids, events, payloads, outcomes, actions}))
-                .subscribe().with(rows -> {
-            Set<String> inserted = new HashSet<>(rows.size() * 2);
-            for (Row row : rows) {
-                inserted.add(row.getString(0));
-            }
-            finish();
-            List<WebhookProcessor.Delivery> fresh = new ArrayList<>(inserted.size());
-            for (Pending p : batch) {
-                boolean isNew = inserted.contains(p.deliveryId());
-                if (isNew && p.process()) {
-                    fresh.add(new WebhookProcessor.Delivery(p.deliveryId(), p.event(), p.payload(), 1));
-                } else if (isNew) {
-                    processor.countUnprocessed(p.event());
-                }
-                p.stored().complete(isNew);
-            }
-            processor.accept(fresh);
-        }, failure -> {
-            if (attempt == 1 && failure instanceof PgException pg
-                    && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()))) {
-                insert(batch, 2);
-                return;
-            }
-            finish();
-            for (Pending p : batch) {
-                p.stored().completeExceptionally(failure);
-            }
-        });
+        pool.preparedQuery(INSERT)
+                .execute(Tuple.from(new Object[] {ids, events, payloads, outcomes, actions}))
+                .subscribe()
+                .with(
+                        rows -> {
+                            Set<String> inserted = new HashSet<>(rows.size() * 2);
+                            for (Row row : rows) {
+                                inserted.add(row.getString(0));
+                            }
+                            finish();
+                            List<WebhookProcessor.Delivery> fresh = new ArrayList<>(inserted.size());
+                            for (Pending p : batch) {
+                                boolean isNew = inserted.contains(p.deliveryId());
+                                if (isNew && p.process()) {
+                                    fresh.add(new WebhookProcessor.Delivery(p.deliveryId(), p.event(), p.payload(), 1));
+                                } else if (isNew) {
+                                    processor.countUnprocessed(p.event());
+                                }
+                                p.stored().complete(isNew);
+                            }
+                            processor.accept(fresh);
+                        },
+                        failure -> {
+                            if (attempt == 1
+                                    && failure instanceof PgException pg
+                                    && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()))) {
+                                insert(batch, 2);
+                                return;
+                            }
+                            finish();
+                            for (Pending p : batch) {
+                                p.stored().completeExceptionally(failure);
+                            }
+                        });
     }
 
     private void finish() {

@@ -70,6 +70,7 @@ public class WebhookProcessor {
             + " RETURNING p.delivery_id, p.attempts, p.received_at)"
             + " SELECT c.delivery_id, d.event, d.payload_lz4, d.payload_deflated, c.attempts, c.received_at"
             + " FROM claimed c JOIN webhook_deliveries d USING (delivery_id)";
+
     private static final String DONE = "UPDATE webhook_processing p SET processed_at = now(), outcome = u.outcome,"
             + " action = u.action, installation_id = u.installation_id, locked_until = NULL, last_error = NULL"
             + " FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[]) AS u(delivery_id, outcome, action, installation_id)"
@@ -80,6 +81,7 @@ public class WebhookProcessor {
             + " processed_at = CASE WHEN $5::int4 >= $4::int4 THEN now() END,"
             + " outcome = CASE WHEN $5::int4 >= $4::int4 THEN 'failed' END"
             + " WHERE delivery_id = $1";
+
     private final Pool pool;
     private final io.vertx.core.Vertx vertx;
     private final EventBus bus;
@@ -91,11 +93,18 @@ public class WebhookProcessor {
     private final AtomicInteger freshCount = new AtomicInteger();
     /** Ids of deliveries stored here that did not fit {@link #fresh}: read back when it has room. */
     private final ConcurrentLinkedQueue<String> overflow = new ConcurrentLinkedQueue<>();
+
     private final AtomicInteger overflowCount = new AtomicInteger();
     private final AtomicBoolean signalled = new AtomicBoolean();
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    WebhookProcessor(Pool pool, io.vertx.core.Vertx vertx, EventBus bus, ObjectMapper json, GitHubConfig config, MeterRegistry registry,
+    WebhookProcessor(
+            Pool pool,
+            io.vertx.core.Vertx vertx,
+            EventBus bus,
+            ObjectMapper json,
+            GitHubConfig config,
+            MeterRegistry registry,
             Instance<WebhookHandler> handlers) {
         this.pool = pool;
         this.vertx = vertx;
@@ -162,9 +171,11 @@ public class WebhookProcessor {
                         signal(); // arrived after the last poll
                     }
                 })
-                .onFailure().invoke(e -> Log.warnf("Processing deliveries failed: %s; the sweep retries them",
-                        Redactor.describe(e)))
-                .onFailure().recoverWithNull();
+                .onFailure()
+                .invoke(e ->
+                        Log.warnf("Processing deliveries failed: %s; the sweep retries them", Redactor.describe(e)))
+                .onFailure()
+                .recoverWithNull();
     }
 
     /**
@@ -172,7 +183,8 @@ public class WebhookProcessor {
      * then the deliveries that overflowed the queue.
      */
     private Uni<Void> drainFresh() {
-        return Uni.createFrom().deferred(() -> {
+        return Uni.createFrom()
+                .deferred(() -> {
                     List<Delivery> batch = new ArrayList<>(config.processBatchSize());
                     for (Delivery d; batch.size() < config.processBatchSize() && (d = fresh.poll()) != null; ) {
                         freshCount.decrementAndGet();
@@ -186,31 +198,45 @@ public class WebhookProcessor {
                         overflowCount.decrementAndGet();
                         ids.add(id);
                     }
-                    return ids.isEmpty() ? Uni.createFrom().item(0)
+                    return ids.isEmpty()
+                            ? Uni.createFrom().item(0)
                             : claim(ids).flatMap(claimed -> process(claimed)).replaceWith(ids.size());
                 })
-                .repeat().until(processed -> processed == 0)
-                .collect().last().replaceWithVoid();
+                .repeat()
+                .until(processed -> processed == 0)
+                .collect()
+                .last()
+                .replaceWithVoid();
     }
 
     /** Claims what the in-memory path missed, in batches, until none is left (old rows: RetentionPurge). */
-    @Scheduled(every = "${para.github.webhook.sweep-interval}", delayed = "5s",
+    @Scheduled(
+            every = "${para.github.webhook.sweep-interval}",
+            delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return sweepBatches()
-                .onFailure().invoke(e -> Log.warnf("Webhook sweep failed: %s", Redactor.describe(e)))
-                .onFailure().recoverWithNull().replaceWithVoid();
+                .onFailure()
+                .invoke(e -> Log.warnf("Webhook sweep failed: %s", Redactor.describe(e)))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 
     private Uni<Void> sweepBatches() {
-        return Uni.createFrom().deferred(() -> claim().flatMap(batch -> process(batch).replaceWith(batch.size())))
-                .repeat().whilst(claimed -> claimed == config.processBatchSize())
-                .collect().last().replaceWithVoid();
+        return Uni.createFrom()
+                .deferred(() -> claim().flatMap(batch -> process(batch).replaceWith(batch.size())))
+                .repeat()
+                .whilst(claimed -> claimed == config.processBatchSize())
+                .collect()
+                .last()
+                .replaceWithVoid();
     }
 
     private Uni<List<Delivery>> claim() {
         return pool.preparedQuery(CLAIM)
-                .execute(Tuple.of(config.processBatchSize(), (double) config.lease().toSeconds()))
+                .execute(Tuple.of(
+                        config.processBatchSize(), (double) config.lease().toSeconds()))
                 .map(rows -> claimed(rows, java.util.Comparator.comparing(Claimed::receivedAt)));
     }
 
@@ -219,8 +245,12 @@ public class WebhookProcessor {
         Map<String, Integer> order = new HashMap<>(ids.size() * 2);
         ids.forEach(id -> order.put(id, order.size()));
         return pool.preparedQuery(CLAIM_IDS)
-                .execute(Tuple.of(ids.toArray(String[]::new), (double) config.lease().toSeconds()))
-                .map(rows -> claimed(rows, java.util.Comparator.comparing(c -> order.get(c.delivery().deliveryId()))));
+                .execute(Tuple.of(
+                        ids.toArray(String[]::new), (double) config.lease().toSeconds()))
+                .map(rows -> claimed(
+                        rows,
+                        java.util.Comparator.comparing(
+                                c -> order.get(c.delivery().deliveryId()))));
     }
 
     private record Claimed(Delivery delivery, java.time.OffsetDateTime receivedAt) {}
@@ -229,8 +259,13 @@ public class WebhookProcessor {
     private static List<Delivery> claimed(RowSet<Row> rows, java.util.Comparator<Claimed> order) {
         List<Claimed> claimed = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            claimed.add(new Claimed(new Delivery(row.getString("delivery_id"), row.getString("event"), payloadOf(row),
-                    row.getInteger("attempts")), row.getOffsetDateTime("received_at")));
+            claimed.add(new Claimed(
+                    new Delivery(
+                            row.getString("delivery_id"),
+                            row.getString("event"),
+                            payloadOf(row),
+                            row.getInteger("attempts")),
+                    row.getOffsetDateTime("received_at")));
         }
         claimed.sort(order);
         return claimed.stream().map(Claimed::delivery).toList();
@@ -285,14 +320,18 @@ public class WebhookProcessor {
      */
     private Uni<Void> process(List<Delivery> batch) {
         List<Result> results = new ArrayList<>(batch.size());
-        return Uni.createFrom().item(() -> byInstallation(parse(batch, results)))
+        return Uni.createFrom()
+                .item(() -> byInstallation(parse(batch, results)))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .flatMap(groups -> inBatches(groups, results))
-                .flatMap(oneByOne -> Multi.createFrom().iterable(oneByOne)
-                        .onItem().transformToUni(deliveries -> Contexts.onOwnContext(() -> inOrder(deliveries)))
+                .flatMap(oneByOne -> Multi.createFrom()
+                        .iterable(oneByOne)
+                        .onItem()
+                        .transformToUni(deliveries -> Contexts.onOwnContext(() -> inOrder(deliveries)))
                         .merge(config.processConcurrency())
                         .invoke(done -> results.addAll(done))
-                        .collect().last())
+                        .collect()
+                        .last())
                 .flatMap(ignored -> markDone(results));
     }
 
@@ -306,12 +345,18 @@ public class WebhookProcessor {
             } else if (!wants(delivery.event(), delivery.payload())) {
                 // stored before its handler was gone (an older version): nothing to do, not even a parse
                 countUnprocessed(delivery.event());
-                results.add(new Result(delivery.deliveryId(), outcomeUnprocessed(delivery.event()),
-                        PayloadPeek.action(delivery.payload()), null));
+                results.add(new Result(
+                        delivery.deliveryId(),
+                        outcomeUnprocessed(delivery.event()),
+                        PayloadPeek.action(delivery.payload()),
+                        null));
             } else {
                 try {
-                    handled.add(new Parsed(delivery, handlers.get(delivery.event()),
-                            new WebhookEvent(delivery.deliveryId(), delivery.event(), json.readTree(delivery.payload()))));
+                    handled.add(new Parsed(
+                            delivery,
+                            handlers.get(delivery.event()),
+                            new WebhookEvent(
+                                    delivery.deliveryId(), delivery.event(), json.readTree(delivery.payload()))));
                 } catch (IOException e) {
                     count(delivery.event(), "malformed");
                     results.add(new Result(delivery.deliveryId(), "malformed", null, null));
@@ -325,7 +370,10 @@ public class WebhookProcessor {
     private record Parsed(Delivery delivery, WebhookHandler handler, WebhookEvent event) {
 
         Result result(String outcome) {
-            return new Result(delivery.deliveryId(), outcome, event.action().orElse(null),
+            return new Result(
+                    delivery.deliveryId(),
+                    outcome,
+                    event.action().orElse(null),
                     event.installationId().orElse(null));
         }
     }
@@ -340,31 +388,41 @@ public class WebhookProcessor {
         Map<WebhookHandler, List<List<Parsed>>> batches = new java.util.LinkedHashMap<>();
         for (List<Parsed> group : groups) {
             WebhookHandler handler = group.get(0).handler();
-            boolean batched = group.stream().allMatch(p -> p.handler() == handler && handler.handlesInBatches(p.event()));
+            boolean batched =
+                    group.stream().allMatch(p -> p.handler() == handler && handler.handlesInBatches(p.event()));
             if (batched) {
                 batches.computeIfAbsent(handler, h -> new ArrayList<>()).add(group);
             } else {
                 oneByOne.add(group);
             }
         }
-        return Multi.createFrom().iterable(batches.entrySet())
-                .onItem().transformToUniAndConcatenate(batch -> {
-                    List<Parsed> deliveries = batch.getValue().stream().flatMap(List::stream).toList();
+        return Multi.createFrom()
+                .iterable(batches.entrySet())
+                .onItem()
+                .transformToUniAndConcatenate(batch -> {
+                    List<Parsed> deliveries =
+                            batch.getValue().stream().flatMap(List::stream).toList();
                     // on the worker thread that parsed them: handleAll's own CPU work stays off the event loops
-                    return Uni.createFrom().deferred(() -> batch.getKey().handleAll(
-                                    deliveries.stream().map(Parsed::event).toList()))
+                    return Uni.createFrom()
+                            .deferred(() -> batch.getKey()
+                                    .handleAll(deliveries.stream()
+                                            .map(Parsed::event)
+                                            .toList()))
                             .invoke(() -> deliveries.forEach(p -> {
                                 count(p.delivery().event(), "processed");
                                 results.add(p.result("processed"));
                             }))
-                            .onFailure().recoverWithItem(failure -> {
-                                Log.debugf("A batch of %d deliveries failed, processed one at a time now: %s",
+                            .onFailure()
+                            .recoverWithItem(failure -> {
+                                Log.debugf(
+                                        "A batch of %d deliveries failed, processed one at a time now: %s",
                                         deliveries.size(), Redactor.describe(failure));
                                 oneByOne.addAll(batch.getValue());
                                 return null;
                             });
                 })
-                .collect().last()
+                .collect()
+                .last()
                 .replaceWith(oneByOne);
     }
 
@@ -376,7 +434,9 @@ public class WebhookProcessor {
     private static Collection<List<Parsed>> byInstallation(List<Parsed> deliveries) {
         Map<Object, List<Parsed>> groups = new java.util.LinkedHashMap<>();
         for (Parsed parsed : deliveries) {
-            Object installation = parsed.event().installationId().map(Object.class::cast)
+            Object installation = parsed.event()
+                    .installationId()
+                    .map(Object.class::cast)
                     .orElse(parsed.delivery().deliveryId());
             groups.computeIfAbsent(installation, k -> new ArrayList<>()).add(parsed);
         }
@@ -385,25 +445,30 @@ public class WebhookProcessor {
 
     private Uni<List<Result>> inOrder(List<Parsed> deliveries) {
         List<Result> done = new ArrayList<>(deliveries.size());
-        return Multi.createFrom().iterable(deliveries)
-                .onItem().transformToUniAndConcatenate(parsed -> processOne(parsed).invoke(r -> {
+        return Multi.createFrom()
+                .iterable(deliveries)
+                .onItem()
+                .transformToUniAndConcatenate(parsed -> processOne(parsed).invoke(r -> {
                     if (r != null) {
                         done.add(r);
                     }
                 }))
-                .collect().last()
+                .collect()
+                .last()
                 .replaceWith(done);
     }
 
     private Uni<Result> processOne(Parsed parsed) {
         Delivery delivery = parsed.delivery();
-        return Uni.createFrom().deferred(() -> parsed.handler().handle(parsed.event()))
+        return Uni.createFrom()
+                .deferred(() -> parsed.handler().handle(parsed.event()))
                 .map(outcome -> {
                     String name = outcome.name().toLowerCase(Locale.ROOT);
                     count(delivery.event(), name);
                     return parsed.result(name);
                 })
-                .onFailure().recoverWithUni(failure -> recordFailure(delivery, failure).replaceWith((Result) null));
+                .onFailure()
+                .recoverWithUni(failure -> recordFailure(delivery, failure).replaceWith((Result) null));
     }
 
     private Uni<Void> recordFailure(Delivery delivery, Throwable failure) {
@@ -411,14 +476,16 @@ public class WebhookProcessor {
         count(delivery.event(), last ? "failed" : "retry");
         String reason = describe(failure);
         try (LogFields ignored = LogFields.delivery(delivery.deliveryId())) {
-            Log.warnf("Delivery %s (%s) failed on attempt %d: %s", delivery.deliveryId(), delivery.event(),
-                    delivery.attempt(), reason);
+            Log.warnf(
+                    "Delivery %s (%s) failed on attempt %d: %s",
+                    delivery.deliveryId(), delivery.event(), delivery.attempt(), reason);
             Log.debugf("Delivery %s failure detail: %s", delivery.deliveryId(), Redactor.trace(failure));
         }
         double backoff = Math.min(config.lease().toSeconds(), Math.pow(2, delivery.attempt()));
         return pool.preparedQuery(FAILED)
-                .execute(Tuple.from(new Object[] {delivery.deliveryId(), reason, backoff, config.maxAttempts(),
-                        delivery.attempt()}))
+                .execute(Tuple.from(
+                        new Object[] {delivery.deliveryId(), reason, backoff, config.maxAttempts(), delivery.attempt()
+                        }))
                 .replaceWithVoid();
     }
 
@@ -427,7 +494,9 @@ public class WebhookProcessor {
             return Uni.createFrom().voidItem();
         }
         // rows updated (and locked) in one order by every processor, as the intake inserts them
-        List<Result> results = unordered.stream().sorted(java.util.Comparator.comparing(Result::deliveryId)).toList();
+        List<Result> results = unordered.stream()
+                .sorted(java.util.Comparator.comparing(Result::deliveryId))
+                .toList();
         int n = results.size();
         String[] ids = new String[n];
         String[] outcomes = new String[n];
@@ -440,7 +509,9 @@ public class WebhookProcessor {
             actions[i] = r.action();
             installations[i] = r.installationId();
         }
-        return pool.preparedQuery(DONE).execute(Tuple.of(ids, outcomes, actions, installations)).replaceWithVoid();
+        return pool.preparedQuery(DONE)
+                .execute(Tuple.of(ids, outcomes, actions, installations))
+                .replaceWithVoid();
     }
 
     private void count(String event, String outcome) {

@@ -35,6 +35,7 @@ public class WebhookRoute {
     public static final String PATH = "/github/webhook";
     /** GitHub caps payloads at 25 MB. */
     public static final long MAX_BODY_BYTES = 25L * 1024 * 1024;
+
     static final String DELIVERIES_COUNTER = "para.webhook.deliveries";
 
     private static final String STORAGE_RETRY_SECONDS = "10";
@@ -49,9 +50,15 @@ public class WebhookRoute {
     private final GitHubConfig.Webhook config;
     /** The bytes that bodies being read may still hold, all deliveries together. */
     private final AtomicLong bodyBudget;
+
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
 
-    WebhookRoute(WebhookIntake intake, AppCredentials credentials, MeterRegistry registry, ObjectMapper json, Vertx vertx,
+    WebhookRoute(
+            WebhookIntake intake,
+            AppCredentials credentials,
+            MeterRegistry registry,
+            ObjectMapper json,
+            Vertx vertx,
             GitHubConfig github) {
         this.intake = intake;
         this.credentials = credentials;
@@ -88,8 +95,14 @@ public class WebhookRoute {
             if (!ctx.response().ended()) {
                 count("unverified", "rejected");
                 ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-                problem(ctx, 408, "body-timeout", "Request Timeout",
-                        "The delivery's body did not arrive within " + config.bodyReadTimeout().toSeconds() + " s", null);
+                problem(
+                        ctx,
+                        408,
+                        "body-timeout",
+                        "Request Timeout",
+                        "The delivery's body did not arrive within "
+                                + config.bodyReadTimeout().toSeconds() + " s",
+                        null);
             }
         });
         request.handler(chunk -> {
@@ -122,9 +135,16 @@ public class WebhookRoute {
     /** All bodies being read hold the budget: answered at once, the connection closed, GitHub retries. */
     private void busy(RoutingContext ctx) {
         count("unverified", "unavailable");
-        ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE).putHeader(HttpHeaders.RETRY_AFTER, BUSY_RETRY_SECONDS);
-        problem(ctx, 503, "intake-busy", "Service Unavailable",
-                "Too many deliveries are being received at once; redeliver this one shortly", null);
+        ctx.response()
+                .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+                .putHeader(HttpHeaders.RETRY_AFTER, BUSY_RETRY_SECONDS);
+        problem(
+                ctx,
+                503,
+                "intake-busy",
+                "Service Unavailable",
+                "Too many deliveries are being received at once; redeliver this one shortly",
+                null);
     }
 
     void receive(RoutingContext ctx, byte[] body) {
@@ -132,55 +152,89 @@ public class WebhookRoute {
         // The previous secret is accepted too while a rotation is under way (docs/operations.md).
         List<WebhookSignature> signatures = credentials.webhookSignatures();
         if (signatures.isEmpty()) {
-            problem(ctx, 503, "webhook-not-configured", "Service Unavailable",
-                    "Webhook intake is not configured: set para.github.webhook-secret", null);
+            problem(
+                    ctx,
+                    503,
+                    "webhook-not-configured",
+                    "Service Unavailable",
+                    "Webhook intake is not configured: set para.github.webhook-secret",
+                    null);
             return;
         }
         String header = request.getHeader("X-Hub-Signature-256");
         if (signatures.stream().noneMatch(signature -> signature.verify(body, header))) {
             count("unverified", "rejected");
-            problem(ctx, 401, "invalid-signature", "Unauthorized",
-                    "X-Hub-Signature-256 is missing or does not match the body", null);
+            problem(
+                    ctx,
+                    401,
+                    "invalid-signature",
+                    "Unauthorized",
+                    "X-Hub-Signature-256 is missing or does not match the body",
+                    null);
             return;
         }
         String event = request.getHeader("X-GitHub-Event");
         if (!isEventName(event)) {
             count("unverified", "rejected");
-            problem(ctx, 400, "validation", "Invalid request", "X-GitHub-Event: must name a GitHub event",
+            problem(
+                    ctx,
+                    400,
+                    "validation",
+                    "Invalid request",
+                    "X-GitHub-Event: must name a GitHub event",
                     new Problem.FieldError("X-GitHub-Event", "must name a GitHub event"));
             return;
         }
         String deliveryId = request.getHeader("X-GitHub-Delivery");
         if (!isDeliveryId(deliveryId)) {
             count(event, "rejected");
-            problem(ctx, 400, "validation", "Invalid request", "X-GitHub-Delivery: must be the delivery's GUID",
+            problem(
+                    ctx,
+                    400,
+                    "validation",
+                    "Invalid request",
+                    "X-GitHub-Delivery: must be the delivery's GUID",
                     new Problem.FieldError("X-GitHub-Delivery", "must be the delivery's GUID"));
             return;
         }
         if (!PayloadPeek.isJsonObject(body)) {
             count(event, "rejected");
-            problem(ctx, 400, "malformed-payload", "Malformed payload",
-                    "The delivery's body is not a JSON object; set the webhook's content type to application/json", null);
+            problem(
+                    ctx,
+                    400,
+                    "malformed-payload",
+                    "Malformed payload",
+                    "The delivery's body is not a JSON object; set the webhook's content type to application/json",
+                    null);
             return;
         }
         Context context = Vertx.currentContext();
-        intake.store(deliveryId, event, body).whenComplete((isNew, failure) -> context.runOnContext(v -> {
-            if (failure != null) {
-                // Not stored means not acknowledged: GitHub shows the failure and the delivery can be redelivered.
-                count(event, "unavailable");
-                try (LogFields ignored = LogFields.delivery(deliveryId)) {
-                    Log.warnf("Delivery %s could not be stored: %s", deliveryId, describe(failure));
-                }
-                ctx.response().putHeader(HttpHeaders.RETRY_AFTER, STORAGE_RETRY_SECONDS);
-                problem(ctx, 503, "storage-unavailable", "Service Unavailable",
-                        "The delivery could not be stored; redeliver it shortly", null);
-                return;
-            }
-            count(event, isNew ? "accepted" : "duplicate");
-            ctx.response().setStatusCode(isNew ? 202 : 200)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end("{\"delivery\":\"" + deliveryId + "\",\"status\":\"" + (isNew ? "accepted" : "duplicate") + "\"}");
-        }));
+        intake.store(deliveryId, event, body)
+                .whenComplete((isNew, failure) -> context.runOnContext(v -> {
+                    if (failure != null) {
+                        // Not stored means not acknowledged: GitHub shows the failure and the delivery can be
+                        // redelivered.
+                        count(event, "unavailable");
+                        try (LogFields ignored = LogFields.delivery(deliveryId)) {
+                            Log.warnf("Delivery %s could not be stored: %s", deliveryId, describe(failure));
+                        }
+                        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, STORAGE_RETRY_SECONDS);
+                        problem(
+                                ctx,
+                                503,
+                                "storage-unavailable",
+                                "Service Unavailable",
+                                "The delivery could not be stored; redeliver it shortly",
+                                null);
+                        return;
+                    }
+                    count(event, isNew ? "accepted" : "duplicate");
+                    ctx.response()
+                            .setStatusCode(isNew ? 202 : 200)
+                            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                            .end("{\"delivery\":\"" + deliveryId + "\",\"status\":\""
+                                    + (isNew ? "accepted" : "duplicate") + "\"}");
+                }));
     }
 
     /** Answered at once; the connection closes after it, so the rest of the body is not read. */
@@ -191,8 +245,11 @@ public class WebhookRoute {
     }
 
     private void failed(RoutingContext ctx) {
-        Log.errorf("Webhook intake failed: %s", ctx.failure() == null ? "status " + ctx.statusCode()
-                : ctx.failure().getClass().getName());
+        Log.errorf(
+                "Webhook intake failed: %s",
+                ctx.failure() == null
+                        ? "status " + ctx.statusCode()
+                        : ctx.failure().getClass().getName());
         problem(ctx, 500, "internal", "Internal Server Error", "The delivery could not be taken in", null);
     }
 
@@ -209,12 +266,14 @@ public class WebhookRoute {
         }
     }
 
-    private void problem(RoutingContext ctx, int status, String slug, String title, String detail,
-            Problem.FieldError error) {
-        Problem problem = new Problem(Problem.TYPE_PREFIX + slug, title, status, detail, PATH,
-                error == null ? List.of() : List.of(error));
+    private void problem(
+            RoutingContext ctx, int status, String slug, String title, String detail, Problem.FieldError error) {
+        Problem problem = new Problem(
+                Problem.TYPE_PREFIX + slug, title, status, detail, PATH, error == null ? List.of() : List.of(error));
         try {
-            ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+            ctx.response()
+                    .setStatusCode(status)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                     .end(json.writeValueAsString(problem));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             ctx.response().setStatusCode(status).end();
@@ -222,10 +281,14 @@ public class WebhookRoute {
     }
 
     private void count(String event, String outcome) {
-        counters.computeIfAbsent(event + '/' + outcome, k -> Counter.builder(DELIVERIES_COUNTER)
-                .description("Webhook deliveries received, by event and outcome (accepted, duplicate, rejected, unavailable)")
-                .tags("event", event, "outcome", outcome)
-                .register(registry)).increment();
+        counters.computeIfAbsent(
+                        event + '/' + outcome,
+                        k -> Counter.builder(DELIVERIES_COUNTER)
+                                .description(
+                                        "Webhook deliveries received, by event and outcome (accepted, duplicate, rejected, unavailable)")
+                                .tags("event", event, "outcome", outcome)
+                                .register(registry))
+                .increment();
     }
 
     /** GitHub event names: lower case and underscores ({@code [a-z_]{1,64}}). */

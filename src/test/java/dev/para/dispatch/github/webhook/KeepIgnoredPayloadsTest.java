@@ -32,7 +32,12 @@ class KeepIgnoredPayloadsTest {
         byte[] body = exampleFor("push", WebhookResourceTest.newInstallationId(), p -> {});
         deliver("push", push, body).statusCode(202);
         assertTrue(WebhookResourceTest.payloadKept(push, body));
-        assertEquals(1, Db.count("SELECT count(*) FROM webhook_processing WHERE delivery_id = ?"
-                + " AND processed_at = received_at AND outcome = 'ignored'", push), "still settled at intake");
+        assertEquals(
+                1,
+                Db.count(
+                        "SELECT count(*) FROM webhook_processing WHERE delivery_id = ?"
+                                + " AND processed_at = received_at AND outcome = 'ignored'",
+                        push),
+                "still settled at intake");
     }
 }

@@ -28,7 +28,8 @@ class PayloadCodecTest {
     void aDamagedPayloadIsAnErrorNotAnOverrun() {
         assertThrows(IllegalArgumentException.class, () -> PayloadCodec.decompress(new byte[] {0, 0, 1, 0, 7, 7, 7}));
         // a length beyond GitHub's 25 MiB limit is refused before anything is allocated
-        assertThrows(IllegalArgumentException.class, () -> PayloadCodec.decompress(new byte[] {-1, -1, -1, 0x7f, 1, 2}));
+        assertThrows(
+                IllegalArgumentException.class, () -> PayloadCodec.decompress(new byte[] {-1, -1, -1, 0x7f, 1, 2}));
         assertThrows(IllegalArgumentException.class, () -> PayloadCodec.decompress(new byte[] {1}));
         assertThrows(IllegalArgumentException.class, () -> PayloadCodec.inflate(new byte[] {7, 7, 7}));
     }

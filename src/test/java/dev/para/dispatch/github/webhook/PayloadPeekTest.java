@@ -25,7 +25,8 @@ class PayloadPeekTest {
         byte[] payload = example("issue_comment.created");
         assertEquals("created", PayloadPeek.action(payload));
         // the comment comes after the (large) issue object, which is skipped, not read
-        assertEquals("You are totally right! I'll get this fixed right away.", PayloadPeek.text(payload, "comment", "body"));
+        assertEquals(
+                "You are totally right! I'll get this fixed right away.", PayloadPeek.text(payload, "comment", "body"));
         assertEquals("Codertocat", PayloadPeek.text(payload, "sender", "login"));
     }
 
@@ -36,8 +37,9 @@ class PayloadPeekTest {
 
     @Test
     void skipsNestedObjectsAndArraysOnTheWay() {
-        byte[] payload = json("{\"action\":\"created\",\"issue\":{\"comment\":{\"body\":\"not this one\"},\"labels\":[{\"body\":1}]},"
-                + "\"comment\":{\"user\":{\"body\":\"nor this\"},\"body\":\"@para \\\"quoted\\\" \\u00e9\"}}");
+        byte[] payload = json(
+                "{\"action\":\"created\",\"issue\":{\"comment\":{\"body\":\"not this one\"},\"labels\":[{\"body\":1}]},"
+                        + "\"comment\":{\"user\":{\"body\":\"nor this\"},\"body\":\"@para \\\"quoted\\\" \\u00e9\"}}");
         assertEquals("@para \"quoted\" é", PayloadPeek.text(payload, "comment", "body"));
     }
 

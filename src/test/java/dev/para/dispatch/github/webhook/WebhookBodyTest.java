@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class WebhookBodyTest {
 
-    private static final byte[] PAYLOAD = "{\"zen\":\"Keep it logically awesome.\",\"hook_id\":1}"
-            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] PAYLOAD =
+            "{\"zen\":\"Keep it logically awesome.\",\"hook_id\":1}".getBytes(StandardCharsets.UTF_8);
 
     private static final AtomicLong PLENTY = new AtomicLong(Long.MAX_VALUE / 2);
 

@@ -42,28 +42,38 @@ class WebhookOverflowTest {
     void overflowedDeliveriesAreProcessedSoonAndInOrder() {
         long installation = WebhookResourceTest.newInstallationId();
         List<String> deliveries = new ArrayList<>();
-        deliveries.add(send("installation", exampleFor("installation.created", installation,
-                p -> repositories(p.putArray("repositories"), 1))));
+        deliveries.add(send(
+                "installation",
+                exampleFor("installation.created", installation, p -> repositories(p.putArray("repositories"), 1))));
         for (int k = 2; k <= 8; k++) {
             int added = k;
-            deliveries.add(send("installation_repositories", exampleFor("installation_repositories.added", installation,
-                    p -> {
+            deliveries.add(send(
+                    "installation_repositories", exampleFor("installation_repositories.added", installation, p -> {
                         repositories(p.putArray("repositories_added"), added);
                         repositories(p.putArray("repositories_removed"), added - 1);
                     })));
         }
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> Db.count("SELECT count(*) FROM webhook_processing"
-                + " WHERE delivery_id = ANY(string_to_array(?, ',')) AND outcome = 'processed'",
-                String.join(",", deliveries)) == deliveries.size());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> Db.count(
+                                "SELECT count(*) FROM webhook_processing"
+                                        + " WHERE delivery_id = ANY(string_to_array(?, ',')) AND outcome = 'processed'",
+                                String.join(",", deliveries))
+                        == deliveries.size());
         // each delivery grants the next repository and revokes the one before: in order, only the last is left
-        assertEquals(List.of(Map.of("repository_id", 8L)), Db.query(
-                "SELECT repository_id FROM installation_repositories WHERE installation_id = ?", installation));
+        assertEquals(
+                List.of(Map.of("repository_id", 8L)),
+                Db.query(
+                        "SELECT repository_id FROM installation_repositories WHERE installation_id = ?", installation));
     }
 
     private static void repositories(ArrayNode list, long id) {
         ObjectNode repository = list.addObject();
-        repository.put("id", id).put("name", "r" + id).put("full_name", "o/r" + id).put("private", false);
+        repository
+                .put("id", id)
+                .put("name", "r" + id)
+                .put("full_name", "o/r" + id)
+                .put("private", false);
     }
 
     private static String send(String event, byte[] body) {
