@@ -96,10 +96,4 @@ public class Installation extends PanacheEntityBase {
                         login.toLowerCase(java.util.Locale.ROOT))
                 .firstResult();
     }
-
-    /** The installation on the GitHub account {@code login}, whoever it is linked to. */
-    public static Uni<Installation> findForOwner(String login) {
-        return find("lower(githubAccountLogin) = ?1 and deletedAt is null", login.toLowerCase(java.util.Locale.ROOT))
-                .firstResult();
-    }
 }

@@ -69,9 +69,4 @@ public class ImageChecker {
                 ? Uni.createFrom().failure(outcome.refusal())
                 : Uni.createFrom().item(outcome.image());
     }
-
-    /** Forgets every remembered check, for example after a credential changed. */
-    public void forgetAll() {
-        cache.synchronous().invalidateAll();
-    }
 }

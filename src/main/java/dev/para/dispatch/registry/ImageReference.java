@@ -1,7 +1,6 @@
 package dev.para.dispatch.registry;
 
 import java.util.Locale;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -87,10 +86,6 @@ public record ImageReference(String registry, String repository, String tag, Str
     /** The key of this registry in a pull secret's {@code auths}, as the kubelet matches it (port included). */
     public String authKey() {
         return registry.equals(DOCKER_HUB) ? "https://index.docker.io/v1/" : registry;
-    }
-
-    public Optional<String> tagName() {
-        return Optional.ofNullable(tag);
     }
 
     /** The reference written out in full, as the pod spec gets it. */

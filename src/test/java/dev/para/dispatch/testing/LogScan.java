@@ -1,6 +1,7 @@
 package dev.para.dispatch.testing;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +21,9 @@ public final class LogScan {
 
     public static String log() {
         try {
-            return Files.exists(LOG) ? Files.readString(LOG) : "";
+            // no log is no proof: the scan fails rather than pass over nothing
+            assertTrue(Files.exists(LOG), LOG + " is missing: quarkus.log.file is off in the test profile?");
+            return Files.readString(LOG);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -113,7 +113,15 @@ public class WebhookProcessor {
         this.config = config.webhook();
         this.registry = registry;
         for (WebhookHandler handler : handlers) {
-            handler.events().forEach(event -> this.handlers.put(event, handler));
+            handler.events().forEach(event -> {
+                WebhookHandler other = this.handlers.putIfAbsent(event, handler);
+                if (other != null) {
+                    // one would silently win over the other: refuse to start instead
+                    throw new IllegalStateException("Two webhook handlers take '" + event + "': "
+                            + other.getClass().getName() + " and "
+                            + handler.getClass().getName());
+                }
+            });
         }
     }
 
