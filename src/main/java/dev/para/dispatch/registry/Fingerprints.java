@@ -1,8 +1,6 @@
 package dev.para.dispatch.registry;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.para.dispatch.Hashes;
 import java.util.HexFormat;
 
 /** Short, one-way identifiers of secrets: enough to tell two apart, nothing to recover them. */
@@ -11,11 +9,6 @@ final class Fingerprints {
     private Fingerprints() {}
 
     static String of(String secret) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(hash, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "sha256:" + HexFormat.of().formatHex(Hashes.sha256(secret), 0, 8);
     }
 }

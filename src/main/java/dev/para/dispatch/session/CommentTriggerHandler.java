@@ -8,6 +8,7 @@ import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.GitHubClient;
 import dev.para.dispatch.github.InstallationToken;
 import dev.para.dispatch.github.InstallationTokenService;
+import dev.para.dispatch.github.RepositoryName;
 import dev.para.dispatch.github.TokenNarrowing;
 import dev.para.dispatch.github.model.CollaboratorPermission;
 import dev.para.dispatch.github.webhook.PayloadPeek;
@@ -221,16 +222,16 @@ public class CommentTriggerHandler implements WebhookHandler {
             return null;
         }
         String command = body.substring(config.comments().handle().length()).strip();
-        String fullName = p.path("repository").path("full_name").asText("");
-        int slash = fullName.indexOf('/');
-        if (command.isEmpty() || slash < 0) {
+        var repository =
+                RepositoryName.parse(p.path("repository").path("full_name").asText(""));
+        if (command.isEmpty() || repository.isEmpty()) {
             return null;
         }
         JsonNode issue = p.path("issue");
         return new Trigger(
                 event.installationId().get(),
-                fullName.substring(0, slash),
-                fullName.substring(slash + 1),
+                repository.get().owner(),
+                repository.get().name(),
                 issue.path("number").asInt(),
                 p.path("comment").path("id").asLong(),
                 login,

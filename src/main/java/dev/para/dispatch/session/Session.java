@@ -1,5 +1,6 @@
 package dev.para.dispatch.session;
 
+import dev.para.dispatch.github.RepositoryName;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -140,12 +141,12 @@ public class Session extends PanacheEntityBase {
 
     /** The owner part of {@link #repository}. */
     public String owner() {
-        return repository.substring(0, repository.indexOf('/'));
+        return RepositoryName.of(repository).owner();
     }
 
     /** The name part of {@link #repository}. */
     public String repositoryName() {
-        return repository.substring(repository.indexOf('/') + 1);
+        return RepositoryName.of(repository).name();
     }
 
     /** The account's session; null when it does not exist or belongs to another account. */

@@ -2,6 +2,7 @@ package dev.para.dispatch.session;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.para.dispatch.Hashes;
 import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.audit.AuditLog;
@@ -10,6 +11,7 @@ import dev.para.dispatch.github.GitHubError;
 import dev.para.dispatch.github.GitHubException;
 import dev.para.dispatch.github.InstallationToken;
 import dev.para.dispatch.github.InstallationTokenService;
+import dev.para.dispatch.github.RepositoryName;
 import dev.para.dispatch.github.TokenNarrowing;
 import dev.para.dispatch.github.model.GitHubRepository;
 import dev.para.dispatch.identity.GitHubIdentities;
@@ -28,8 +30,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +37,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -409,8 +408,9 @@ public class SessionService {
         if (runtime.dryRun()) {
             return Uni.createFrom().voidItem();
         }
-        String owner = p.repository().substring(0, p.repository().indexOf('/'));
-        String name = p.repository().substring(p.repository().indexOf('/') + 1);
+        RepositoryName repository = RepositoryName.of(p.repository());
+        String owner = repository.owner();
+        String name = repository.name();
         return tokens.withToken(
                 p.installation().installationId,
                 TokenNarrowing.repository(name, TokenNarrowing.SERVICE_PERMISSIONS),
@@ -430,8 +430,9 @@ public class SessionService {
             String hash,
             String actingLogin,
             boolean checkPush) {
-        String owner = r.repository().substring(0, r.repository().indexOf('/'));
-        String name = r.repository().substring(r.repository().indexOf('/') + 1);
+        RepositoryName repository = RepositoryName.of(r.repository());
+        String owner = repository.owner();
+        String name = repository.name();
         if (runtime.dryRun()) {
             return agentImage(accountId, r.agentImage())
                     .flatMap(image -> installationFor(accountId, owner, r.repository())
@@ -483,8 +484,7 @@ public class SessionService {
         Log.infof(
                 "[dry-run] would read %s at GitHub; taken as named, on branch %s",
                 r.repository(), r.sourceBranch() != null ? r.sourceBranch() : "main");
-        return new GitHubRepository(
-                0, r.repository().substring(r.repository().indexOf('/') + 1), r.repository(), false, "main");
+        return new GitHubRepository(0, RepositoryName.of(r.repository()).name(), r.repository(), false, "main");
     }
 
     /** The account's active installation on the owner, with the repository granted to it. */
@@ -844,9 +844,8 @@ public class SessionService {
 
     private String hash(CreateSessionRequest request) {
         try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(json.writeValueAsBytes(request)));
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            return Hashes.sha256Hex(json.writeValueAsBytes(request));
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("Could not hash a request", e);
         }
     }

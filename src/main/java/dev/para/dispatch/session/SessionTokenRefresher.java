@@ -4,6 +4,7 @@ import dev.para.dispatch.LogFields;
 import dev.para.dispatch.Redactor;
 import dev.para.dispatch.crypto.Sealer;
 import dev.para.dispatch.github.InstallationTokenService;
+import dev.para.dispatch.github.RepositoryName;
 import dev.para.dispatch.github.TokenNarrowing;
 import dev.para.dispatch.kubernetes.SessionRuntime;
 import io.micrometer.core.instrument.Counter;
@@ -136,7 +137,7 @@ public class SessionTokenRefresher {
 
     private Uni<Boolean> refresh(Due due) {
         Timer.Sample sample = Timer.start();
-        String name = due.repository().substring(due.repository().indexOf('/') + 1);
+        String name = RepositoryName.of(due.repository()).name();
         return tokens.mintDedicated(
                         due.installationId(), TokenNarrowing.repository(name, TokenNarrowing.SESSION_PERMISSIONS))
                 .flatMap(token -> VertxContextSupport.executeBlocking(() -> {

@@ -1,5 +1,6 @@
 package dev.para.dispatch.github.manifest;
 
+import dev.para.dispatch.Hashes;
 import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.GitHubConfig;
 import io.quarkus.logging.Log;
@@ -7,9 +8,7 @@ import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -58,15 +57,7 @@ public class SetupSecret {
         if (secret.isEmpty() || presented == null) {
             return false;
         }
-        return MessageDigest.isEqual(sha256(secret.get()), sha256(presented));
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return MessageDigest.isEqual(Hashes.sha256(secret.get()), Hashes.sha256(presented));
     }
 
     private static byte[] randomBytes() {
