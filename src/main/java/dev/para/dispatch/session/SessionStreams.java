@@ -101,12 +101,6 @@ public class SessionStreams {
                 });
     }
 
-    /** Streams this account holds open on this replica. */
-    int openFor(String accountId) {
-        AtomicInteger mine = perAccount.get(accountId);
-        return mine == null ? 0 : mine.get();
-    }
-
     private static ProblemException limited(String detail) {
         return new ProblemException(
                 "too-many-streams",
