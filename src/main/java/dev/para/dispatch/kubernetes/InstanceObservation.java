@@ -20,10 +20,26 @@ public record InstanceObservation(
         PENDING,
         RUNNING,
         SUCCEEDED,
-        FAILED
+        FAILED,
+        /** The agent was stopped at its own time limit; what it left was pushed as work in progress. */
+        TIMED_OUT
     }
 
-    /** The entrypoint's report (JSON, at most 4 KiB, in the container's termination message). */
+    /**
+     * The publish step's report (JSON, at most 4 KiB, in the container's termination message).
+     *
+     * @param wip the agent did not finish well (failed, timed out, stopped) and its work was pushed
+     *     as work in progress
+     * @param agent how the agent ended, as the agent said: succeeded, failed, timed-out, cancelled or
+     *     unauthenticated; advisory, since the agent could lie about it
+     */
     public record TerminationMessage(
-            String branch, String head, Boolean pushed, BigDecimal cost, Integer turns, String reason) {}
+            String branch,
+            String head,
+            Boolean pushed,
+            Boolean wip,
+            String agent,
+            BigDecimal cost,
+            Integer turns,
+            String reason) {}
 }

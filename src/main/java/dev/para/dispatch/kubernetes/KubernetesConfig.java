@@ -2,6 +2,7 @@ package dev.para.dispatch.kubernetes;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,9 +31,36 @@ public interface KubernetesConfig {
     int ttlSecondsAfterFinished();
 
     interface Pod {
-        /** The user agent containers run as (never root). */
+        /** The user the agent container runs as (never root). */
         @WithDefault("1000")
         long runAsUser();
+
+        /**
+         * The user the clone and publish steps run as: they hold the GitHub token, so never the
+         * agent's user.
+         */
+        @WithDefault("1001")
+        long gitUser();
+
+        /**
+         * The image of the clone and publish steps (sh and git); absent means the session's agent
+         * image, which has both.
+         */
+        Optional<String> gitImage();
+
+        /**
+         * Time kept for the publish step at the end of a session's timeout: the agent's own limit
+         * ends it this long before the Job's deadline, so its work is still pushed.
+         */
+        @WithDefault("3m")
+        Duration publishTime();
+
+        /**
+         * Seconds a stopped pod (a cancel, the Job's deadline) has to push what the agent left
+         * before Kubernetes kills it.
+         */
+        @WithDefault("90")
+        long terminationGracePeriodSeconds();
 
         /** The group of the mounted session files. */
         @WithDefault("1000")

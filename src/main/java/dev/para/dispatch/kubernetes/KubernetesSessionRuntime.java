@@ -42,6 +42,7 @@ public class KubernetesSessionRuntime implements SessionRuntime {
     private final MeterRegistry registry;
     private final String namespace;
     private final String script;
+    private final Duration stopGrace;
     /** Entrypoint ConfigMaps known to exist: they are immutable and named by their content. */
     private final Set<String> entrypoints = ConcurrentHashMap.newKeySet();
 
@@ -51,6 +52,7 @@ public class KubernetesSessionRuntime implements SessionRuntime {
         this.registry = registry;
         this.namespace = sessionsNamespace(config, client);
         this.script = entrypointScript();
+        this.stopGrace = Duration.ofSeconds(config.pod().terminationGracePeriodSeconds());
     }
 
     /** The namespace session Jobs live in. */
@@ -125,6 +127,11 @@ public class KubernetesSessionRuntime implements SessionRuntime {
     }
 
     @Override
+    public Duration stopGrace() {
+        return stopGrace;
+    }
+
+    @Override
     public void stop(UUID sessionId) {
         String name = SessionJobBuilder.jobName(sessionId);
         call(
@@ -136,10 +143,19 @@ public class KubernetesSessionRuntime implements SessionRuntime {
                         .withName(name)
                         .withPropagationPolicy(DeletionPropagation.BACKGROUND)
                         .delete());
-        // Owned by the Job, but deleted at once: a cancelled session's token should not linger.
+        // Owned by the Job, but deleted at once: its credentials should not linger. Pods that are
+        // stopping keep the files they have mounted, so publish still pushes.
+        deleteSecrets(sessionId);
+    }
+
+    @Override
+    public void deleteSecrets(UUID sessionId) {
         call(
                 "delete_secret",
-                () -> client.secrets().inNamespace(namespace).withName(name).delete());
+                () -> client.secrets()
+                        .inNamespace(namespace)
+                        .withName(SessionJobBuilder.jobName(sessionId))
+                        .delete());
         call(
                 "delete_pull_secret",
                 () -> client.secrets()

@@ -2,6 +2,8 @@ package dev.para.dispatch.kubernetes;
 
 import dev.para.dispatch.LogFields;
 import dev.para.dispatch.Redactor;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.VertxContextSupport;
 import java.io.IOException;
@@ -12,10 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 
 /**
@@ -29,7 +35,7 @@ public class LocalSessionRuntime implements SessionRuntime {
     private final Path root;
     private final SessionJobBuilder builder;
     private final Supplier<InstanceObserver> observer;
-    private final Map<UUID, Map<Integer, Process>> running = new ConcurrentHashMap<>();
+    private final Map<UUID, Queue<Process>> running = new ConcurrentHashMap<>();
 
     public LocalSessionRuntime(Path root, KubernetesConfig config, Supplier<InstanceObserver> observer) {
         this.root = root;
@@ -47,38 +53,32 @@ public class LocalSessionRuntime implements SessionRuntime {
             Path session = Files.createDirectories(root.resolve(name).resolve("session"));
             Path entrypoint = root.resolve(name).resolve("entrypoint.sh");
             Files.writeString(entrypoint, KubernetesSessionRuntime.entrypointScript());
-            write(session.resolve(SessionJobBuilder.TOKEN_KEY), KubernetesSessionRuntime.await(token));
+            Path tokenFile = tokenFile(launch.sessionId());
+            Files.createDirectories(tokenFile.getParent());
+            write(tokenFile, KubernetesSessionRuntime.await(token));
             write(session.resolve(SessionJobBuilder.PROMPT_KEY), launch.prompt());
             for (Map.Entry<String, String> file : launch.agentCredentials().entrySet()) {
                 write(session.resolve(file.getKey()), file.getValue());
             }
-            Map<Integer, Process> processes = new ConcurrentHashMap<>();
+            Queue<Process> processes = new ConcurrentLinkedQueue<>();
             running.put(launch.sessionId(), processes);
-            var container = builder.job(launch, "local")
-                    .getSpec()
-                    .getTemplate()
-                    .getSpec()
-                    .getContainers()
-                    .get(0);
+            PodSpec pod = builder.job(launch, "local").getSpec().getTemplate().getSpec();
             for (int index = 1; index <= launch.instances(); index++) {
                 Path dir = Files.createDirectories(root.resolve(name).resolve("instance-" + index));
-                Path termination = dir.resolve("termination-log");
-                ProcessBuilder pb = new ProcessBuilder("/bin/sh", entrypoint.toString())
-                        .directory(dir.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(dir.resolve("log").toFile());
-                container.getEnv().forEach(e -> pb.environment().put(e.getName(), e.getValue()));
-                pb.environment().put("PARA_SESSION_DIR", session.toString());
-                pb.environment()
-                        .put(
-                                "PARA_WORKSPACE",
+                Map<String, String> local = Map.of(
+                        "PARA_WORKSPACE",
                                 Files.createDirectories(dir.resolve("workspace"))
-                                        .toString());
-                pb.environment().put("PARA_TERMINATION_LOG", termination.toString());
-                pb.environment().put("JOB_COMPLETION_INDEX", String.valueOf(index - 1));
-                Process process = pb.start();
-                processes.put(index, process);
-                follow(launch.sessionId(), index, podName(launch.sessionId(), index), process, termination);
+                                        .toString(),
+                        "PARA_GIT_STATE",
+                                Files.createDirectories(dir.resolve("git-state"))
+                                        .toString(),
+                        "PARA_TOKEN_FILE", tokenFile.toString(),
+                        "PARA_SESSION_DIR", session.toString(),
+                        "PARA_TERMINATION_LOG", dir.resolve("termination-log").toString(),
+                        "JOB_COMPLETION_INDEX", String.valueOf(index - 1));
+                Instance instance = new Instance(
+                        launch.sessionId(), index, podName(launch.sessionId(), index), dir, entrypoint, local);
+                instance.start(pod, processes);
             }
             try (LogFields ignored = LogFields.session(launch.sessionId())) {
                 Log.infof("Session %s runs locally under %s", launch.sessionId(), root.resolve(name));
@@ -93,22 +93,37 @@ public class LocalSessionRuntime implements SessionRuntime {
     @Override
     public void replaceToken(UUID sessionId, String token) {
         try {
-            write(
-                    root.resolve(SessionJobBuilder.jobName(sessionId))
-                            .resolve("session")
-                            .resolve(SessionJobBuilder.TOKEN_KEY),
-                    token);
+            write(tokenFile(sessionId), token);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     @Override
+    public void deleteSecrets(UUID sessionId) {
+        Path session = root.resolve(SessionJobBuilder.jobName(sessionId));
+        for (Path dir : List.of(session.resolve("session"), session.resolve("github"))) {
+            try (var files = Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            } catch (IOException e) {
+                Log.debugf("Nothing to delete in %s", dir);
+            }
+        }
+    }
+
+    @Override
+    public java.time.Duration stopGrace() {
+        return java.time.Duration.ofSeconds(30);
+    }
+
+    @Override
     public void stop(UUID sessionId) {
-        Map<Integer, Process> processes = running.remove(sessionId);
+        Queue<Process> processes = running.remove(sessionId);
         if (processes != null) {
-            processes.values().forEach(p -> p.descendants().forEach(ProcessHandle::destroy));
-            processes.values().forEach(Process::destroy);
+            // SIGTERM to the steps, as the kubelet sends it: the agent stops, publish pushes its work.
+            processes.forEach(Process::destroy);
         }
     }
 
@@ -126,22 +141,85 @@ public class LocalSessionRuntime implements SessionRuntime {
         }
     }
 
+    /** Apart from the agent's files, as in a pod (though here the agent runs as the same user). */
+    private Path tokenFile(UUID sessionId) {
+        return root.resolve(SessionJobBuilder.jobName(sessionId))
+                .resolve("github")
+                .resolve(SessionJobBuilder.TOKEN_KEY);
+    }
+
     static String podName(UUID sessionId, int index) {
         return SessionJobBuilder.jobName(sessionId) + "-" + index;
     }
 
-    /** Reports the process as a pod would be reported: running now, then its end. */
-    private void follow(UUID sessionId, int index, String name, Process process, Path termination) {
-        report(new InstanceObservation(sessionId, index, name, InstanceObservation.Phase.RUNNING, null, null, null));
-        process.onExit().thenAccept(ended -> {
+    /**
+     * One instance as its pod runs it: clone, then the agent and publish side by side, all
+     * writing to one log. Reported as a pod would be: running now, then publish's end (or clone's).
+     */
+    private final class Instance {
+        private final UUID sessionId;
+        private final int index;
+        private final String name;
+        private final Path dir;
+        private final Path entrypoint;
+        private final Map<String, String> local;
+
+        Instance(UUID sessionId, int index, String name, Path dir, Path entrypoint, Map<String, String> local) {
+            this.sessionId = sessionId;
+            this.index = index;
+            this.name = name;
+            this.dir = dir;
+            this.entrypoint = entrypoint;
+            this.local = local;
+        }
+
+        void start(PodSpec pod, Queue<Process> processes) throws IOException {
+            report(new InstanceObservation(
+                    sessionId, index, name, InstanceObservation.Phase.RUNNING, null, null, null));
+            Process clone = step(pod.getInitContainers().get(0));
+            processes.add(clone);
+            clone.onExit().thenAccept(cloned -> {
+                if (cloned.exitValue() != 0) {
+                    ended(cloned.exitValue());
+                    return;
+                }
+                try {
+                    processes.add(step(pod.getContainers().get(0)));
+                    Process publish = step(pod.getContainers().get(1));
+                    processes.add(publish);
+                    publish.onExit().thenAccept(published -> ended(published.exitValue()));
+                } catch (IOException e) {
+                    Log.warnf("Could not start local session %s: %s", sessionId, Redactor.describe(e));
+                    ended(PodStatusReader.EXIT_CONFIG);
+                }
+            });
+        }
+
+        /** A container's step as a process: its environment, with the paths of this machine. */
+        private Process step(Container container) throws IOException {
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", entrypoint.toString(), container.getName())
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(
+                            ProcessBuilder.Redirect.appendTo(dir.resolve("log").toFile()));
+            container.getEnv().stream()
+                    // The pod's home, tmp and agent home are its own volumes; here, this user's.
+                    .filter(e -> !Set.of("HOME", "TMPDIR", "PARA_AGENT_HOME").contains(e.getName()))
+                    .forEach(e -> pb.environment().put(e.getName(), e.getValue()));
+            pb.environment().putAll(local);
+            return pb.start();
+        }
+
+        private void ended(int exitCode) {
+            Path termination = dir.resolve("termination-log");
             String message = null;
             try {
                 message = Files.exists(termination) ? Files.readString(termination) : null;
             } catch (IOException e) {
                 Log.debugf("No termination message for %s", name);
             }
-            report(PodStatusReader.exited(sessionId, index, name, ended.exitValue(), message));
-        });
+            report(PodStatusReader.exited(sessionId, index, name, exitCode, message));
+        }
     }
 
     private void report(InstanceObservation o) {

@@ -24,12 +24,14 @@ import java.util.UUID;
  */
 public final class PodStatusReader {
 
-    /** The entrypoint's exit codes (see session/entrypoint.sh). */
+    /** The exit codes of the clone and publish steps (see session/entrypoint.sh). */
     public static final int EXIT_CONFIG = 2;
 
     public static final int EXIT_AGENT_AUTH = 3;
     public static final int EXIT_AGENT = 4;
     public static final int EXIT_GIT = 5;
+    public static final int EXIT_TIMED_OUT = 6;
+    public static final int EXIT_CANCELLED = 7;
 
     private static final Set<String> IMAGE_PULL_FAILURES =
             Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull", "RegistryUnavailable");
@@ -49,13 +51,15 @@ public final class PodStatusReader {
         String name = pod.getMetadata().getName();
         var status = pod.getStatus();
         String phase = status == null || status.getPhase() == null ? "Pending" : status.getPhase();
-        ContainerStatus agent = agentStatus(pod);
-        ContainerStateTerminated terminated =
-                agent != null && agent.getState() != null ? agent.getState().getTerminated() : null;
-        if (terminated == null && agent != null && agent.getLastState() != null) {
-            terminated = agent.getLastState().getTerminated();
-        }
-        TerminationMessage message = terminated == null ? null : message(terminated.getMessage());
+        ContainerStatus clone = status(pod, SessionJobBuilder.CLONE);
+        ContainerStatus agent = status(pod, SessionJobBuilder.CONTAINER);
+        ContainerStatus publish = status(pod, SessionJobBuilder.PUBLISH);
+        // Publish reports the instance, unless the clone failed and there was nothing to publish.
+        ContainerStateTerminated cloned = terminated(clone);
+        ContainerStateTerminated reporter = cloned != null && cloned.getExitCode() != null && cloned.getExitCode() != 0
+                ? cloned
+                : terminated(publish);
+        TerminationMessage message = reporter == null ? null : message(reporter.getMessage());
         return Optional.of(
                 switch (phase) {
                     case "Running" -> new InstanceObservation(session, index, name, Phase.RUNNING, null, null, null);
@@ -69,9 +73,15 @@ public final class PodStatusReader {
                                 0,
                                 message);
                     case "Failed" ->
-                        failed(session, index, name, status.getReason(), status.getMessage(), terminated, message);
-                    default ->
-                        pending(session, index, name, agent, status == null ? List.of() : status.getConditions());
+                        failed(
+                                session,
+                                index,
+                                name,
+                                status.getReason(),
+                                status.getMessage(),
+                                oomKilled(agent) ? terminated(agent) : reporter,
+                                message);
+                    default -> pending(session, index, name, clone, agent, publish, status.getConditions());
                 });
     }
 
@@ -104,9 +114,20 @@ public final class PodStatusReader {
     }
 
     private static InstanceObservation pending(
-            UUID session, int index, String name, ContainerStatus agent, List<PodCondition> conditions) {
-        ContainerStateWaiting waiting =
-                agent != null && agent.getState() != null ? agent.getState().getWaiting() : null;
+            UUID session,
+            int index,
+            String name,
+            ContainerStatus clone,
+            ContainerStatus agent,
+            ContainerStatus publish,
+            List<PodCondition> conditions) {
+        // The first step that waits for a reason worth telling: the clone's image before the agent's.
+        ContainerStateWaiting waiting = java.util.stream.Stream.of(clone, agent, publish)
+                .filter(c -> c != null && c.getState() != null && c.getState().getWaiting() != null)
+                .map(c -> c.getState().getWaiting())
+                .filter(w -> w.getReason() != null && !"PodInitializing".equals(w.getReason()))
+                .findFirst()
+                .orElse(null);
         if (waiting != null && IMAGE_PULL_FAILURES.contains(waiting.getReason())) {
             return new InstanceObservation(
                     session,
@@ -164,10 +185,13 @@ public final class PodStatusReader {
                 case EXIT_AGENT_AUTH -> "agent not authenticated: give the image credentials or an API key";
                 case EXIT_AGENT -> "agent failed" + detail;
                 case EXIT_GIT -> "git failed" + detail;
+                case EXIT_TIMED_OUT -> "timed out" + detail;
+                case EXIT_CANCELLED -> "stopped" + detail;
                 default -> "exited with code " + code + detail;
             };
         }
-        return new InstanceObservation(session, index, name, Phase.FAILED, reason, code, message);
+        Phase phase = code != null && code == EXIT_TIMED_OUT && podReason == null ? Phase.TIMED_OUT : Phase.FAILED;
+        return new InstanceObservation(session, index, name, phase, reason, code, message);
     }
 
     private static TerminationMessage message(String text) {
@@ -180,6 +204,8 @@ public final class PodStatusReader {
                     textOf(json, "branch"),
                     textOf(json, "head"),
                     json.path("pushed").isBoolean() ? json.path("pushed").asBoolean() : null,
+                    json.path("wip").isBoolean() ? json.path("wip").asBoolean() : null,
+                    textOf(json, "agent"),
                     json.path("cost").isNumber() ? json.path("cost").decimalValue() : null,
                     json.path("turns").canConvertToInt() && json.path("turns").isNumber()
                             ? json.path("turns").asInt()
@@ -208,14 +234,35 @@ public final class PodStatusReader {
         }
     }
 
-    private static ContainerStatus agentStatus(Pod pod) {
-        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+    /** A step's status, among the init containers (clone) or the containers (agent, publish). */
+    private static ContainerStatus status(Pod pod, String container) {
+        if (pod.getStatus() == null) {
             return null;
         }
-        return pod.getStatus().getContainerStatuses().stream()
-                .filter(c -> SessionJobBuilder.CONTAINER.equals(c.getName()))
+        return java.util.stream.Stream.of(
+                        pod.getStatus().getInitContainerStatuses(),
+                        pod.getStatus().getContainerStatuses())
+                .filter(java.util.Objects::nonNull)
+                .flatMap(List::stream)
+                .filter(c -> container.equals(c.getName()))
                 .findFirst()
                 .orElse(null);
+    }
+
+    /** How the container ended, now or the last time. */
+    private static ContainerStateTerminated terminated(ContainerStatus container) {
+        if (container == null) {
+            return null;
+        }
+        if (container.getState() != null && container.getState().getTerminated() != null) {
+            return container.getState().getTerminated();
+        }
+        return container.getLastState() != null ? container.getLastState().getTerminated() : null;
+    }
+
+    private static boolean oomKilled(ContainerStatus container) {
+        ContainerStateTerminated end = terminated(container);
+        return end != null && "OOMKilled".equals(end.getReason());
     }
 
     private static String suffix(String message) {

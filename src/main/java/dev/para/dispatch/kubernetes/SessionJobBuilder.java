@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.para.dispatch.Hashes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -15,11 +18,19 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -41,10 +52,24 @@ public final class SessionJobBuilder {
     /** Set by the Job controller on every pod of an Indexed Job. */
     public static final String COMPLETION_INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
 
+    /** The agent's container, whose log is the session's. */
     public static final String CONTAINER = "agent";
-    public static final String SESSION_DIR = "/var/run/para/session";
+
+    public static final String CLONE = "clone";
+    /** The container whose termination message reports the instance. */
+    public static final String PUBLISH = "publish";
+
     public static final String ENTRYPOINT_DIR = "/var/run/para/entrypoint";
     public static final String WORKSPACE = "/workspace";
+    /** The token, mounted in clone and publish only. */
+    public static final String GITHUB_DIR = "/var/run/para/github";
+    /** The prompt and the agent's credential, mounted in the agent only. */
+    public static final String AGENT_DIR = "/var/run/para/agent";
+    /** Publish's git directory, config and credential helper, mounted in clone and publish only. */
+    public static final String GIT_STATE_DIR = "/var/run/para/git";
+
+    static final String AGENT_HOME = "/var/run/para/home";
+    static final String TMP_DIR = "/tmp";
     public static final String TOKEN_KEY = "token";
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String PROMPT_KEY = "prompt";
@@ -52,6 +77,10 @@ public final class SessionJobBuilder {
     private final KubernetesConfig config;
 
     public SessionJobBuilder(KubernetesConfig config) {
+        if (config.pod().gitUser() == config.pod().runAsUser()) {
+            throw new IllegalArgumentException("para.kubernetes.pod.git-user must not be the agent's user"
+                    + " (para.kubernetes.pod.run-as-user): the agent would reach the token");
+        }
         this.config = config;
     }
 
@@ -89,9 +118,18 @@ public final class SessionJobBuilder {
     }
 
     /**
-     * The session's Job. Its Secret is made right after it (it is owned by the Job, so it needs
-     * the Job's uid): the Secret volume is not optional, so the kubelet starts no container before
-     * the Secret exists — a pod made in between waits in ContainerCreating, as for any volume.
+     * The session's Job: per instance one pod of three steps, each its own container and user.
+     * <ul>
+     *   <li>{@value #CLONE} (init container, the git user): clones with the token and hands the
+     *       work tree over on the shared workspace volume;
+     *   <li>{@value #CONTAINER} (the agent user): runs the agent in the work tree, with its
+     *       credential and prompt and nothing of GitHub's;
+     *   <li>{@value #PUBLISH} (the git user, beside the agent): waits for it, commits what it left
+     *       and pushes, with a git directory and token on volumes the agent never mounts.
+     * </ul>
+     * Its Secret is made right after it (it is owned by the Job, so it needs the Job's uid): the
+     * Secret volumes are not optional, so the kubelet starts no container before the Secret
+     * exists — a pod made in between waits in ContainerCreating, as for any volume.
      */
     public Job job(SessionLaunch launch, String entrypointConfigMap) {
         KubernetesConfig.Pod pod = config.pod();
@@ -120,6 +158,7 @@ public final class SessionJobBuilder {
                 .withRestartPolicy("Never")
                 .withAutomountServiceAccountToken(false)
                 .withEnableServiceLinks(false)
+                .withTerminationGracePeriodSeconds(pod.terminationGracePeriodSeconds())
                 .withRuntimeClassName(pod.runtimeClassName().orElse(null))
                 .withNodeSelector(pod.nodeSelector().isEmpty() ? null : new LinkedHashMap<>(pod.nodeSelector()))
                 .withTolerations(tolerations(pod.tolerations()))
@@ -133,62 +172,182 @@ public final class SessionJobBuilder {
                 .withType("RuntimeDefault")
                 .endSeccompProfile()
                 .endSecurityContext()
-                .addNewContainer()
-                .withName(CONTAINER)
-                .withImage(launch.image())
+                .withInitContainers(gitStep(CLONE, launch, gitResources()))
+                .withContainers(agentStep(launch), gitStep(PUBLISH, launch, gitResources()))
+                .withVolumes(volumes(launch, entrypointConfigMap))
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    /** Clone or publish: the git user, the token and the git state, never the agent's files. */
+    private Container gitStep(String step, SessionLaunch launch, ResourceRequirements resources) {
+        KubernetesConfig.Pod pod = config.pod();
+        List<EnvVar> env = commonEnv(launch);
+        add(env, "PARA_TOKEN_FILE", GITHUB_DIR + "/" + TOKEN_KEY);
+        add(env, "PARA_GIT_STATE", GIT_STATE_DIR);
+        add(env, "HOME", GIT_STATE_DIR);
+        add(env, "TMPDIR", TMP_DIR);
+        return new ContainerBuilder()
+                .withName(step)
+                .withImage(pod.gitImage().orElse(launch.image()))
                 .withImagePullPolicy(pod.imagePullPolicy())
-                .withCommand("/bin/sh", ENTRYPOINT_DIR + "/entrypoint.sh")
-                .withEnv(env(launch))
+                .withCommand("/bin/sh", ENTRYPOINT_DIR + "/entrypoint.sh", step)
+                .withEnv(env)
                 .withWorkingDir(WORKSPACE)
                 .withTerminationMessagePath("/dev/termination-log")
                 .withTerminationMessagePolicy("File")
+                .withResources(resources)
+                .withSecurityContext(restricted(pod.gitUser(), pod.fsGroup()))
+                .withVolumeMounts(
+                        mount("workspace", WORKSPACE, false),
+                        mount("git-state", GIT_STATE_DIR, false),
+                        mount("git-tmp", TMP_DIR, false),
+                        // No subPath: a subPath mount never sees the refreshed token.
+                        mount("github", GITHUB_DIR, true),
+                        mount("entrypoint", ENTRYPOINT_DIR, true))
+                .build();
+    }
+
+    /** The agent: its own user, its prompt and credential, the work tree; no GitHub credential. */
+    private Container agentStep(SessionLaunch launch) {
+        KubernetesConfig.Pod pod = config.pod();
+        List<EnvVar> env = commonEnv(launch);
+        add(
+                env,
+                "PARA_AGENT_COMMAND",
+                launch.agent().command() != null ? launch.agent().command() : pod.agentCommand());
+        add(env, "PARA_AGENT_AUTH_CHECK", pod.agentAuthCheck());
+        if (launch.maxTurns() != null) {
+            add(env, "PARA_MAX_TURNS", String.valueOf(launch.maxTurns()));
+        }
+        add(env, "PARA_AGENT_DEADLINE", String.valueOf(agentDeadline(launch).getEpochSecond()));
+        add(env, "PARA_SESSION_DIR", AGENT_DIR);
+        add(env, "PARA_AGENT_HOME", AGENT_HOME);
+        add(env, "TMPDIR", TMP_DIR);
+        return new ContainerBuilder()
+                .withName(CONTAINER)
+                .withImage(launch.image())
+                .withImagePullPolicy(pod.imagePullPolicy())
+                .withCommand("/bin/sh", ENTRYPOINT_DIR + "/entrypoint.sh", CONTAINER)
+                .withEnv(env)
+                .withWorkingDir(WORKSPACE)
                 .withResources(resources(launch.agent(), pod))
-                .withNewSecurityContext()
+                .withSecurityContext(restricted(pod.runAsUser(), pod.fsGroup()))
+                .withVolumeMounts(
+                        mount("workspace", WORKSPACE, false),
+                        mount("agent-home", AGENT_HOME, false),
+                        mount("agent-tmp", TMP_DIR, false),
+                        mount("agent", AGENT_DIR, true),
+                        mount("entrypoint", ENTRYPOINT_DIR, true))
+                .build();
+    }
+
+    /**
+     * When the agent must have stopped: the session's timeout from the launch, less the time kept
+     * for publish (but the agent gets at least a tenth of the timeout).
+     */
+    Instant agentDeadline(SessionLaunch launch) {
+        Duration timeout = Duration.ofMinutes(launch.timeoutMinutes());
+        Duration agentTime = timeout.minus(config.pod().publishTime());
+        Duration floor = timeout.dividedBy(10);
+        return launch.startsAt().plus(agentTime.compareTo(floor) < 0 ? floor : agentTime);
+    }
+
+    /** The restricted Pod Security Standard for one container, and a read-only root. */
+    private static SecurityContext restricted(long user, long group) {
+        return new SecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(user)
+                .withRunAsGroup(group)
+                .withReadOnlyRootFilesystem(true)
                 .withAllowPrivilegeEscalation(false)
                 .withPrivileged(false)
                 .withNewCapabilities()
                 .withDrop("ALL")
                 .endCapabilities()
-                .endSecurityContext()
-                .addNewVolumeMount()
-                .withName("workspace")
-                .withMountPath(WORKSPACE)
-                .endVolumeMount()
-                // No subPath: a subPath mount never sees the refreshed token.
-                .addNewVolumeMount()
-                .withName("session")
-                .withMountPath(SESSION_DIR)
-                .withReadOnly(true)
-                .endVolumeMount()
-                .addNewVolumeMount()
-                .withName("entrypoint")
-                .withMountPath(ENTRYPOINT_DIR)
-                .withReadOnly(true)
-                .endVolumeMount()
-                .endContainer()
-                .addNewVolume()
-                .withName("workspace")
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .build();
+    }
+
+    private static VolumeMount mount(String volume, String path, boolean readOnly) {
+        return new VolumeMountBuilder()
+                .withName(volume)
+                .withMountPath(path)
+                .withReadOnly(readOnly ? true : null)
+                .build();
+    }
+
+    /**
+     * The pod's volumes. One Secret, projected twice: the token alone for clone and publish, the
+     * prompt and agent credentials for the agent.
+     */
+    private List<Volume> volumes(SessionLaunch launch, String entrypointConfigMap) {
+        String secret = jobName(launch.sessionId());
+        List<KeyToPath> agentFiles = new ArrayList<>();
+        agentFiles.add(new KeyToPath(PROMPT_KEY, null, PROMPT_KEY));
+        launch.agentCredentials().keySet().stream()
+                .sorted()
+                .forEach(key -> agentFiles.add(new KeyToPath(key, null, key)));
+        return List.of(
+                new VolumeBuilder()
+                        .withName("workspace")
+                        .withNewEmptyDir()
+                        .withSizeLimit(new Quantity(config.pod().workspaceSizeLimit()))
+                        .endEmptyDir()
+                        .build(),
+                // Publish writes the agent's new objects here: as large as the workspace may be.
+                new VolumeBuilder()
+                        .withName("git-state")
+                        .withNewEmptyDir()
+                        .withSizeLimit(new Quantity(config.pod().workspaceSizeLimit()))
+                        .endEmptyDir()
+                        .build(),
+                emptyDir("git-tmp", "1Gi"),
+                emptyDir("agent-home", "2Gi"),
+                emptyDir("agent-tmp", "2Gi"),
+                new VolumeBuilder()
+                        .withName("github")
+                        .withNewSecret()
+                        .withSecretName(secret)
+                        .withItems(new KeyToPath(TOKEN_KEY, null, TOKEN_KEY))
+                        .withDefaultMode(0440)
+                        .endSecret()
+                        .build(),
+                new VolumeBuilder()
+                        .withName("agent")
+                        .withNewSecret()
+                        .withSecretName(secret)
+                        .withItems(agentFiles)
+                        .withDefaultMode(0440)
+                        .endSecret()
+                        .build(),
+                new VolumeBuilder()
+                        .withName("entrypoint")
+                        .withNewConfigMap()
+                        .withName(entrypointConfigMap)
+                        .withDefaultMode(0555)
+                        .endConfigMap()
+                        .build());
+    }
+
+    private static Volume emptyDir(String name, String sizeLimit) {
+        return new VolumeBuilder()
+                .withName(name)
                 .withNewEmptyDir()
-                .withSizeLimit(new Quantity(pod.workspaceSizeLimit()))
+                .withSizeLimit(new Quantity(sizeLimit))
                 .endEmptyDir()
-                .endVolume()
-                .addNewVolume()
-                .withName("session")
-                .withNewSecret()
-                .withSecretName(name)
-                .withDefaultMode(0440)
-                .endSecret()
-                .endVolume()
-                .addNewVolume()
-                .withName("entrypoint")
-                .withNewConfigMap()
-                .withName(entrypointConfigMap)
-                .withDefaultMode(0555)
-                .endConfigMap()
-                .endVolume()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
+                .build();
+    }
+
+    /** Clone and publish run git, not the agent: small, fixed needs. */
+    private static ResourceRequirements gitResources() {
+        return new ResourceRequirementsBuilder()
+                .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")))
+                .withLimits(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi")))
                 .build();
     }
 
@@ -295,7 +454,8 @@ public final class SessionJobBuilder {
                 .build();
     }
 
-    private List<EnvVar> env(SessionLaunch launch) {
+    /** What every step knows: the session, the repository and branches, the workspace. */
+    private List<EnvVar> commonEnv(SessionLaunch launch) {
         List<EnvVar> env = new ArrayList<>();
         add(env, "PARA_SESSION_ID", launch.sessionId().toString());
         add(env, "PARA_SESSION_SLUG", launch.slug());
@@ -306,17 +466,6 @@ public final class SessionJobBuilder {
         add(env, "PARA_INSTANCES", String.valueOf(launch.instances()));
         add(env, "PARA_GIT_NAME", launch.gitName());
         add(env, "PARA_GIT_EMAIL", launch.gitEmail());
-        add(
-                env,
-                "PARA_AGENT_COMMAND",
-                launch.agent().command() != null
-                        ? launch.agent().command()
-                        : config.pod().agentCommand());
-        add(env, "PARA_AGENT_AUTH_CHECK", config.pod().agentAuthCheck());
-        if (launch.maxTurns() != null) {
-            add(env, "PARA_MAX_TURNS", String.valueOf(launch.maxTurns()));
-        }
-        add(env, "PARA_SESSION_DIR", SESSION_DIR);
         add(env, "PARA_WORKSPACE", WORKSPACE);
         return env;
     }

@@ -1,5 +1,6 @@
 package dev.para.dispatch.kubernetes;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
@@ -10,6 +11,7 @@ import java.util.UUID;
  * @param agentCredentials files for the agent (name → content), e.g. {@code anthropic-api-key}
  * @param pullSecret the login the pods pull the image with, when the image needs one
  * @param agent the agent image's own command and resources, within the configured ceilings
+ * @param startsAt when the launch began: the Job's deadline counts from about then
  */
 public record SessionLaunch(
         UUID sessionId,
@@ -27,7 +29,8 @@ public record SessionLaunch(
         String prompt,
         Map<String, String> agentCredentials,
         PullSecret pullSecret,
-        AgentSettings agent) {
+        AgentSettings agent,
+        Instant startsAt) {
 
     @Override
     public String toString() {

@@ -1,6 +1,7 @@
 package dev.para.dispatch.kubernetes;
 
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
@@ -20,8 +21,22 @@ public interface SessionRuntime {
     /** Replaces the token in the running session's Secret; the pods see it within a kubelet sync. */
     void replaceToken(UUID sessionId, String token);
 
-    /** Stops the session: deletes its Job, its pods and its Secret. */
+    /**
+     * Stops the session: deletes its Job, its pods and its Secret. The pods get {@link #stopGrace()}
+     * to push what their agents left.
+     */
     void stop(UUID sessionId);
+
+    /**
+     * Deletes the session's Secrets (token, prompt, agent credential, pull login) once it has
+     * ended: they should not wait for the Job's TTL.
+     */
+    default void deleteSecrets(UUID sessionId) {}
+
+    /** How long a stopped session's pods may still push with the token they hold. */
+    default Duration stopGrace() {
+        return Duration.ZERO;
+    }
 
     /** The log of an instance's pod, from its start; followed while the pod runs when asked. */
     InputStream log(String podName, boolean follow);

@@ -6,6 +6,7 @@ import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.audit.AuditLog;
 import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.GitHubClient;
+import dev.para.dispatch.github.GitHubException;
 import dev.para.dispatch.github.InstallationToken;
 import dev.para.dispatch.github.InstallationTokenService;
 import dev.para.dispatch.github.RepositoryName;
@@ -71,7 +72,8 @@ public class CommentTriggerHandler implements WebhookHandler {
             String sender,
             String command,
             String issueTitle,
-            String issueBody) {
+            String issueBody,
+            String issueAuthor) {
 
         String repository() {
             return owner + "/" + repo;
@@ -137,8 +139,40 @@ public class CommentTriggerHandler implements WebhookHandler {
     }
 
     private Uni<Outcome> start(Installation installation, Trigger t, InstallationToken token) {
-        String prompt = t.command() + "\n\n---\nIssue #" + t.issue() + ": " + t.issueTitle()
-                + (t.issueBody().isBlank() ? "" : "\n\n" + t.issueBody());
+        return issueAuthorPermission(t, token).flatMap(permission -> startWith(installation, t, token, permission));
+    }
+
+    /**
+     * The permission of the issue's author: the issue's text may come from anyone who can open an
+     * issue, and the prompt says who wrote what.
+     */
+    private Uni<CollaboratorPermission> issueAuthorPermission(Trigger t, InstallationToken token) {
+        if (t.issueAuthor().isEmpty()) {
+            return Uni.createFrom().item(new CollaboratorPermission("none", null));
+        }
+        // GitHub answers 404 for a login that is no collaborator's and that it cannot show.
+        return github.collaboratorPermission(token, t.owner(), t.repo(), t.issueAuthor())
+                .onFailure(e -> e instanceof GitHubException g && g.status() == 404)
+                .recoverWithItem(new CollaboratorPermission("none", null));
+    }
+
+    /**
+     * The prompt: the commenter's request (they may push), then the issue's title and body as
+     * quoted data, or a note that they were left out when their author may not push.
+     */
+    String prompt(Trigger t, CollaboratorPermission author) {
+        String issue = "issue #" + t.issue() + " (its title, then its body)";
+        String text = t.issueTitle() + (t.issueBody().isBlank() ? "" : "\n\n" + t.issueBody());
+        String context = author.canWrite() || config.comments().includeUntrusted()
+                ? UntrustedText.quote(issue, t.issueAuthor(), author.permission(), text)
+                : "The text of " + issue + " by @" + UntrustedText.sanitize(t.issueAuthor())
+                        + " is left out: its author cannot push to this repository.";
+        return UntrustedText.sanitize(t.command()) + "\n\n---\n" + context;
+    }
+
+    private Uni<Outcome> startWith(
+            Installation installation, Trigger t, InstallationToken token, CollaboratorPermission author) {
+        String prompt = prompt(t, author);
         return sessions.createForComment(installation, t.sender(), t.repository(), prompt, t.issue(), t.commentId())
                 .flatMap(created -> created.replayed()
                         ? Uni.createFrom().item(Outcome.PROCESSED)
@@ -237,6 +271,7 @@ public class CommentTriggerHandler implements WebhookHandler {
                 login,
                 command,
                 issue.path("title").asText(""),
-                issue.path("body").asText(""));
+                issue.path("body").asText(""),
+                issue.path("user").path("login").asText(""));
     }
 }

@@ -139,13 +139,14 @@ public class InstanceRecorder implements InstanceObserver {
     /** Records the observation; says whether a PR is due and whether the session just ended. */
     private Uni<After> apply(Session s, SessionInstance i, InstanceObservation o) {
         if (i.state.isTerminal()) {
-            return Uni.createFrom().item(After.NOTHING);
+            return keepPushedWork(s, i, o);
         }
         InstanceState target = switch (o.phase()) {
             case PENDING -> InstanceState.PENDING;
             case RUNNING -> InstanceState.RUNNING;
             case SUCCEEDED -> InstanceState.SUCCEEDED;
             case FAILED -> InstanceState.FAILED;
+            case TIMED_OUT -> InstanceState.TIMED_OUT;
         };
         i.podName = o.podName();
         Map<String, Object> detail = null;
@@ -162,6 +163,7 @@ public class InstanceRecorder implements InstanceObserver {
                 i.turns = o.message().turns();
                 putIfSet(detail, "headCommit", i.headCommit);
                 putIfSet(detail, "pushed", i.pushed);
+                putIfSet(detail, "wip", o.message().wip());
                 putIfSet(detail, "costUsd", i.costUsd);
                 putIfSet(detail, "turns", i.turns);
             }
@@ -178,13 +180,37 @@ public class InstanceRecorder implements InstanceObserver {
     }
 
     /**
+     * A cancelled instance's pod still pushes what its agent left (as work in progress) while it
+     * stops: the branch is recorded, so the session can be recovered from it.
+     */
+    private Uni<After> keepPushedWork(Session s, SessionInstance i, InstanceObservation o) {
+        if (i.state != InstanceState.CANCELLED
+                || i.pushed != null
+                || o.message() == null
+                || !Boolean.TRUE.equals(o.message().pushed())) {
+            return Uni.createFrom().item(After.NOTHING);
+        }
+        i.pushed = true;
+        i.headCommit = o.message().head();
+        i.costUsd = o.message().cost();
+        i.turns = o.message().turns();
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("pushed", true);
+        putIfSet(detail, "headCommit", i.headCommit);
+        detail.put("wip", true);
+        return transitions
+                .note(s, i.index, "WORK_KEPT", "its work was pushed as WIP to " + i.branch, detail)
+                .replaceWith(After.NOTHING);
+    }
+
+    /**
      * Ends the session when every instance has. When an instance was failed by us rather than by
      * its pod's exit (an image that cannot be pulled, a pod pending too long), that pod may still
      * be there, waiting forever: the session's Job is stopped.
      */
     private Uni<Boolean> settle(Session s, List<SessionInstance> instances) {
         return transitions.settle(s, instances).invoke(ended -> {
-            if (ended && instances.stream().anyMatch(i -> i.state == InstanceState.FAILED && i.exitCode == null)) {
+            if (ended && instances.stream().anyMatch(i -> i.state.isFailure() && i.exitCode == null)) {
                 s.stopPending = true;
             }
         });

@@ -8,10 +8,17 @@ public enum InstanceState {
     RUNNING,
     SUCCEEDED,
     FAILED,
-    CANCELLED;
+    CANCELLED,
+    /** Stopped at the agent's own time limit; what it left is pushed as work in progress. */
+    TIMED_OUT;
 
     public boolean isTerminal() {
-        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == TIMED_OUT;
+    }
+
+    /** An end that makes its session fail. */
+    public boolean isFailure() {
+        return this == FAILED || this == TIMED_OUT;
     }
 
     /** The order of states: an observation never moves an instance backwards. */

@@ -154,6 +154,13 @@ public interface SessionConfig {
         /** Instances of a session started by a comment. */
         @WithDefault("1")
         int instances();
+
+        /**
+         * Put the text of issue authors who cannot push into the prompt too (sanitized and quoted).
+         * Off by default: their words are a stranger's instructions to an agent with write access.
+         */
+        @WithDefault("false")
+        boolean includeUntrusted();
     }
 
     interface GitIdentity {

@@ -144,7 +144,8 @@ public class SessionLauncher {
     }
 
     /**
-     * Stops a cancelled session: deletes its Job (and pods and Secret) and revokes its token. When
+     * Stops a cancelled session: deletes its Job (and pods and Secret) and revokes its token once
+     * the stopping pods have had their time to push what the agents left. When
      * Kubernetes or GitHub is away the session stays marked and the sweep tries again.
      */
     public Uni<Void> stop(UUID sessionId) {
@@ -152,9 +153,9 @@ public class SessionLauncher {
                     runtime.stop(sessionId);
                     return true;
                 })
-                .flatMap(ignored -> Panache.withTransaction(() -> Session.lock(sessionId)
-                        .invoke(s -> s.stopPending = false)
-                        .flatMap(this::revokeToken)))
+                .flatMap(ignored ->
+                        Panache.withTransaction(() -> Session.lock(sessionId).invoke(s -> s.stopPending = false)))
+                .invoke(() -> releaseTokenAfter(sessionId, runtime.stopGrace()))
                 .onFailure()
                 .invoke(e -> {
                     try (LogFields ignored = LogFields.session(sessionId)) {
@@ -168,13 +169,28 @@ public class SessionLauncher {
     }
 
     /**
-     * Revokes the token of a session that has ended, in the background: its pods need it no more.
-     * Best effort: a token that could not be revoked expires within the hour anyway.
+     * Deletes the Secrets of a session that has ended and revokes its token, in the background:
+     * its pods need them no more. Best effort: a token that could not be revoked expires within
+     * the hour, and the Secrets go with the Job at its TTL.
      */
     public void releaseTokenSoon(UUID sessionId) {
         Background.run(
+                "Deleting the Secrets of ended session " + sessionId,
+                () -> VertxContextSupport.executeBlocking(() -> {
+                    runtime.deleteSecrets(sessionId);
+                    return true;
+                }));
+        releaseTokenAfter(sessionId, Duration.ZERO);
+    }
+
+    private void releaseTokenAfter(UUID sessionId, Duration delay) {
+        Background.run(
                 "Revoking the token of ended session " + sessionId,
-                () -> Panache.withTransaction(() -> Session.lock(sessionId).flatMap(this::revokeToken)));
+                () -> (delay.isZero()
+                                ? Uni.createFrom().voidItem()
+                                : Uni.createFrom().voidItem().onItem().delayIt().by(delay))
+                        .flatMap(ignored -> Panache.withTransaction(
+                                () -> Session.lock(sessionId).flatMap(this::revokeToken))));
     }
 
     /** Revokes the session's token at GitHub and forgets it. */
@@ -408,7 +424,8 @@ public class SessionLauncher {
                                 p.credential().username(),
                                 p.credential().password()))
                         .orElse(null),
-                image.agent());
+                image.agent(),
+                clock.instant());
     }
 
     private static boolean isTransient(Throwable e) {

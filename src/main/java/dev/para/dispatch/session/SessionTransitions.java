@@ -98,8 +98,7 @@ public class SessionTransitions {
         if (s.state.isTerminal() || instances.isEmpty() || !instances.stream().allMatch(i -> i.state.isTerminal())) {
             return Uni.createFrom().item(false);
         }
-        long failed =
-                instances.stream().filter(i -> i.state == InstanceState.FAILED).count();
+        long failed = instances.stream().filter(i -> i.state.isFailure()).count();
         boolean cancelled = instances.stream().allMatch(i -> i.state == InstanceState.CANCELLED);
         if (cancelled) {
             return session(s, SessionState.CANCELLED, "cancelled");

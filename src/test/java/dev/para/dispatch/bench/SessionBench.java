@@ -451,7 +451,8 @@ class SessionBench {
                                     "bench",
                                     java.util.Map.of(),
                                     null,
-                                    AgentSettings.DEFAULTS),
+                                    AgentSettings.DEFAULTS,
+                                    java.time.Instant.now()),
                             "para-entrypoint-bench"))
                     .create();
             KubernetesMock.client()

@@ -36,6 +36,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.yaml.snakeyaml.Yaml;
 
 /** The chart operators install: lint, the objects it renders, and its values schema. */
@@ -341,14 +343,105 @@ class HelmChartTest {
                 policy.getSpec().getPodSelector().getMatchLabels());
         assertEquals(List.of("Ingress", "Egress"), policy.getSpec().getPolicyTypes());
         assertTrue(policy.getSpec().getIngress().isEmpty());
-        List<NetworkPolicyEgressRule> egress = policy.getSpec().getEgress();
-        assertEquals(53, egress.get(0).getPorts().get(0).getPort().getIntVal());
-        assertEquals("0.0.0.0/0", egress.get(1).getTo().get(0).getIpBlock().getCidr());
-        assertTrue(egress.get(1).getTo().get(0).getIpBlock().getExcept().contains("10.0.0.0/8"));
-        assertEquals(443, egress.get(1).getPorts().get(0).getPort().getIntVal());
+        assertEquals(
+                53,
+                policy.getSpec().getEgress().get(0).getPorts().get(0).getPort().getIntVal());
 
         assertTrue(Chart.render(Map.of("networkPolicy.enabled", false)).all(NetworkPolicy.class).stream()
                 .noneMatch(p -> p.getMetadata().getName().endsWith("-sessions")));
+    }
+
+    /** By default only GitHub and the Anthropic API, on 443: any other public address is denied. */
+    @ParameterizedTest(name = "{0}:{1} allowed: {2}")
+    @CsvSource({
+        "140.82.112.3, 443, true", // github.com
+        "185.199.108.133, 443, true", // GitHub's CDN (raw, objects)
+        "160.79.104.10, 443, true", // api.anthropic.com
+        "2606:50c0:8000::154, 443, true",
+        "140.82.112.3, 22, false", // git over SSH: not used, not allowed
+        "8.8.8.8, 443, false", // a public address outside the list
+        "1.1.1.1, 80, false",
+        "104.16.0.1, 443, false", // registry.npmjs.org: not without the packages group
+        "10.0.0.5, 443, false", // inside the cluster
+        "169.254.169.254, 80, false", // the cloud metadata service
+    })
+    void sessionEgressIsDeniedByDefaultButForTheNamedGroups(String address, int port, boolean allowed)
+            throws Exception {
+        NetworkPolicy policy = Chart.render().named(NetworkPolicy.class, "para-dispatch-sessions");
+        assertEquals(allowed, allows(policy, address, port));
+    }
+
+    @Test
+    void operatorsAddMirrorsToThePackagesGroupAndChooseTheGroups() throws Exception {
+        NetworkPolicy withMirror = Chart.render(Map.of("networkPolicy.groups.packages.cidrs[0]", "104.16.0.0/13"))
+                .named(NetworkPolicy.class, "para-dispatch-sessions");
+        assertTrue(allows(withMirror, "104.16.0.1", 443));
+        NetworkPolicy githubOnly = Chart.render(Map.of("networkPolicy.allow[0]", "github"))
+                .named(NetworkPolicy.class, "para-dispatch-sessions");
+        assertTrue(allows(githubOnly, "140.82.112.3", 443));
+        assertFalse(allows(githubOnly, "160.79.104.10", 443));
+    }
+
+    /** Whether an egress rule of the policy lets a pod reach the address and port (peers by address only). */
+    static boolean allows(NetworkPolicy policy, String address, int port) throws Exception {
+        java.net.InetAddress target = java.net.InetAddress.getByName(address);
+        for (NetworkPolicyEgressRule rule : policy.getSpec().getEgress()) {
+            boolean portMatches = rule.getPorts() == null
+                    || rule.getPorts().isEmpty()
+                    || rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == port);
+            boolean peerMatches = rule.getTo() == null
+                    || rule.getTo().isEmpty()
+                    || rule.getTo().stream()
+                            .anyMatch(peer -> peer.getIpBlock() != null
+                                    && inCidr(target, peer.getIpBlock().getCidr())
+                                    && (peer.getIpBlock().getExcept() == null
+                                            || peer.getIpBlock().getExcept().stream()
+                                                    .noneMatch(e -> inCidr(target, e))));
+            if (portMatches && peerMatches) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean inCidr(java.net.InetAddress address, String cidr) {
+        try {
+            String[] parts = cidr.split("/");
+            byte[] network = java.net.InetAddress.getByName(parts[0]).getAddress();
+            byte[] bytes = address.getAddress();
+            if (network.length != bytes.length) {
+                return false;
+            }
+            int bits = Integer.parseInt(parts[1]);
+            for (int i = 0; i < bits; i++) {
+                int mask = 0x80 >> (i % 8);
+                if ((network[i / 8] & mask) != (bytes[i / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(cidr, e);
+        }
+    }
+
+    /** By default sessions get a namespace of their own that enforces the restricted standard. */
+    @Test
+    void sessionsRunInANamespaceOfTheirOwnUnderTheRestrictedStandard() {
+        Chart.Rendered chart = Chart.render();
+        var namespace = chart.one(io.fabric8.kubernetes.api.model.Namespace.class);
+        assertEquals("para-dispatch-sessions", namespace.getMetadata().getName());
+        assertEquals("restricted", namespace.getMetadata().getLabels().get("pod-security.kubernetes.io/enforce"));
+        assertEquals(
+                "para-dispatch-sessions", chart.one(Role.class).getMetadata().getNamespace());
+        assertEquals("para-dispatch-sessions", chart.applicationProperties().get("para.kubernetes.namespace"));
+        // The service's own Secrets stay in the release namespace, out of the Role's reach.
+        chart.all(Secret.class)
+                .forEach(secret ->
+                        assertEquals(Chart.NAMESPACE, secret.getMetadata().getNamespace()));
+        assertTrue(Chart.render(Map.of("createSessionsNamespace", false))
+                .all(io.fabric8.kubernetes.api.model.Namespace.class)
+                .isEmpty());
     }
 
     /** The service's own pods reach DNS, PostgreSQL and the configured ports, and whatever the operator adds. */

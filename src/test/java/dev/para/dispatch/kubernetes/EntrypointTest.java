@@ -9,88 +9,166 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.para.dispatch.testing.GitServer;
+import dev.para.dispatch.testing.Tools;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The real session entrypoint, run with /bin/sh (dash) against a real git server on loopback that
- * checks the token on every request, with a fake agent. No cluster: the pod's inputs are files
- * and environment, as the Job gives them.
+ * The real session steps, run with /bin/sh (dash) as the pod runs them: clone first, then the
+ * agent and publish side by side, each with only the inputs its container gets. A real git server
+ * on loopback checks the token on every request; a second one stands for wherever a hostile agent
+ * would like the token to go, and counts every credential it is offered. No cluster, one uid: what
+ * the uids and volumes of the pod add is proven on the built Job ({@link SessionJobBuilderTest}).
  */
 class EntrypointTest {
 
     static final Path ENTRYPOINT = Path.of("src/main/resources/session/entrypoint.sh");
     static final Path FAKE_AGENT =
             Path.of("src/test/resources/session/fake-agent.sh").toAbsolutePath();
+    static final String BRANCH = "para/changelog_20261123-101500-2";
 
     Path dir;
     GitServer git;
+    GitServer other;
     String cloneUrl;
+    String otherUrl;
     String token;
-    Path session;
+    Path agentFiles;
+    Path tokenFile;
+    Path marker;
 
     record Run(int exit, String output, JsonNode termination, Path workspace) {}
 
     @BeforeEach
     void setUp() throws Exception {
         dir = Files.createTempDirectory("entrypoint");
-        Files.createDirectories(dir.resolve("repos"));
-        git = new GitServer(dir.resolve("repos"));
+        git = new GitServer(Files.createDirectories(dir.resolve("repos")));
+        other = new GitServer(Files.createDirectories(dir.resolve("other-repos")));
         cloneUrl = git.createRepository("app");
-        token = "ghs_" + UUID.randomUUID().toString().replace("-", "");
+        otherUrl = other.createRepository("app");
+        token = newToken();
         git.allow(token);
-        session = Files.createDirectories(dir.resolve("session"));
-        Files.writeString(session.resolve("token"), token);
-        Files.writeString(session.resolve("prompt"), "Write the changelog\nfor release 2");
+        agentFiles = Files.createDirectories(dir.resolve("agent-files"));
+        Files.writeString(agentFiles.resolve("prompt"), "Write the changelog\nfor release 2");
+        tokenFile = Files.createDirectories(dir.resolve("github")).resolve("token");
+        Files.writeString(tokenFile, token);
+        marker = dir.resolve("agent-code-ran");
         FAKE_AGENT.toFile().setExecutable(true);
     }
 
     @AfterEach
     void tearDown() {
         git.close();
+        other.close();
+    }
+
+    static String newToken() {
+        return "ghs_" + UUID.randomUUID().toString().replace("-", "");
     }
 
     Run run(String mode, Map<String, String> extra) throws Exception {
+        return run(mode, extra, (agent, publish) -> {});
+    }
+
+    /** Runs clone, then agent and publish together; {@code during} sees both while they run. */
+    Run run(String mode, Map<String, String> extra, java.util.function.BiConsumer<Process, Process> during)
+            throws Exception {
         Path workspace = Files.createDirectories(dir.resolve("workspace-" + mode));
+        Path state = Files.createDirectories(dir.resolve("git-state-" + mode));
         Path termination = dir.resolve("termination-" + mode);
+        Map<String, String> common = new HashMap<>();
+        common.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        common.put("PARA_SESSION_ID", "7c9e6679-7425-40de-944b-e07fc1f90ae7");
+        common.put("PARA_SESSION_SLUG", "changelog_20261123-101500");
+        common.put("PARA_CLONE_URL", cloneUrl);
+        common.put("PARA_SOURCE_BRANCH", "main");
+        common.put("PARA_BRANCH_BASE", "para/changelog_20261123-101500");
+        common.put("PARA_INSTANCES", "2");
+        common.put("JOB_COMPLETION_INDEX", "1");
+        common.put("PARA_GIT_NAME", "para-dispatch");
+        common.put("PARA_GIT_EMAIL", "para@example.com");
+        common.put("PARA_WORKSPACE", workspace.toString());
+        common.put("PARA_HEARTBEAT_TIMEOUT", "20");
+        common.put("PARA_STOP_WAIT", "5");
+        Map<String, String> git = new HashMap<>(common);
+        git.put("HOME", Files.createDirectories(dir.resolve("git-home-" + mode)).toString());
+        git.put("PARA_GIT_STATE", state.toString());
+        git.put("PARA_TOKEN_FILE", tokenFile.toString());
+        git.put("PARA_TERMINATION_LOG", termination.toString());
+        Map<String, String> agent = new HashMap<>(common);
+        agent.put(
+                "HOME",
+                Files.createDirectories(dir.resolve("agent-home-" + mode)).toString());
+        agent.put("PARA_SESSION_DIR", agentFiles.toString());
+        agent.put("PARA_AGENT_COMMAND", FAKE_AGENT.toString());
+        agent.put("PARA_MAX_TURNS", "5");
+        agent.put("PARA_AGENT_AUTH_CHECK", "none");
+        agent.put("FAKE_AGENT_MODE", mode);
+        agent.put("FAKE_MARKER", marker.toString());
+        agent.put("FAKE_OTHER_REMOTE", otherUrl);
+        agent.put("FAKE_TOKEN_FILE", tokenFile.toString());
+        extra.forEach((name, value) -> {
+            agent.put(name, value);
+            if (!name.startsWith("PARA_AGENT") && !name.startsWith("FAKE")) {
+                git.put(name, value);
+            }
+        });
+
+        StringBuilder output = new StringBuilder();
+        Process clone = start("clone", workspace, git);
+        output.append(read(clone));
+        if (clone.exitValue() != 0) {
+            return new Run(clone.exitValue(), output.toString(), termination(termination), workspace);
+        }
+        Process agentStep = start("agent", workspace, agent);
+        Process publish = start("publish", workspace, git);
+        CompletableFuture<String> agentOutput = CompletableFuture.supplyAsync(() -> read(agentStep));
+        CompletableFuture<String> publishOutput = CompletableFuture.supplyAsync(() -> read(publish));
+        during.accept(agentStep, publish);
+        output.append(agentOutput.get(90, TimeUnit.SECONDS)).append(publishOutput.get(90, TimeUnit.SECONDS));
+        assertEquals(0, agentStep.exitValue(), "the agent step always ends well: " + output);
+        return new Run(publish.exitValue(), output.toString(), termination(termination), workspace);
+    }
+
+    static Process start(String step, Path workspace, Map<String, String> env) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(
-                        "/bin/sh", ENTRYPOINT.toAbsolutePath().toString())
+                        "/bin/sh", ENTRYPOINT.toAbsolutePath().toString(), step)
                 .directory(workspace.toFile())
                 .redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.clear();
-        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-        env.put("HOME", Files.createDirectories(dir.resolve("home-" + mode)).toString());
-        env.put("PARA_SESSION_ID", "7c9e6679-7425-40de-944b-e07fc1f90ae7");
-        env.put("PARA_SESSION_SLUG", "changelog_20261123-101500");
-        env.put("PARA_CLONE_URL", cloneUrl);
-        env.put("PARA_SOURCE_BRANCH", "main");
-        env.put("PARA_BRANCH_BASE", "para/changelog_20261123-101500");
-        env.put("PARA_INSTANCES", "2");
-        env.put("JOB_COMPLETION_INDEX", "1");
-        env.put("PARA_GIT_NAME", "para-dispatch");
-        env.put("PARA_GIT_EMAIL", "para@example.com");
-        env.put("PARA_AGENT_COMMAND", FAKE_AGENT.toString());
-        env.put("PARA_MAX_TURNS", "5");
-        env.put("PARA_SESSION_DIR", session.toString());
-        env.put("PARA_WORKSPACE", workspace.toString());
-        env.put("PARA_TERMINATION_LOG", termination.toString());
-        env.put("FAKE_AGENT_MODE", mode);
-        env.put("PARA_AGENT_AUTH_CHECK", "none");
-        env.putAll(extra);
-        Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        JsonNode report = Files.exists(termination) ? new ObjectMapper().readTree(Files.readString(termination)) : null;
-        return new Run(p.exitValue(), output, report, workspace);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    static String read(Process p) {
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(90, TimeUnit.SECONDS));
+            return out;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode termination(Path file) throws IOException {
+        return Files.exists(file) ? new ObjectMapper().readTree(Files.readString(file)) : null;
     }
 
     void assertTokenNowhere(Run run, String... tokens) throws IOException {
@@ -104,45 +182,82 @@ class EntrypointTest {
         }
     }
 
+    /** No agent code ran in publish, nothing reached the second server, and the real push happened. */
+    void assertPublishedSafely(Run run) throws Exception {
+        assertEquals(0, run.exit(), run.output());
+        assertFalse(Files.exists(marker), () -> "agent code ran: " + read(marker));
+        assertTrue(other.offeredTokens().isEmpty(), "the second server was offered a credential");
+        assertNull(other.ref("app", "refs/heads/" + BRANCH), "the push went to the second server");
+        assertNotNull(git.ref("app", "refs/heads/" + BRANCH), "the branch was not pushed: " + run.output());
+        assertTrue(run.termination().path("pushed").asBoolean());
+        assertTokenNowhere(run, token);
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    String commitMessage() throws Exception {
+        Process p = new ProcessBuilder("git", "log", "-1", "--format=%s", "refs/heads/" + BRANCH)
+                .directory(git.repository("app").toFile())
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        p.waitFor();
+        return out;
+    }
+
     @Test
     void aNormalRunPushesTheBranchAndReportsIt() throws Exception {
         Run run = run("edit", Map.of());
         assertEquals(0, run.exit(), run.output());
-        String branch = "para/changelog_20261123-101500-2";
-        String head = git.ref("app", "refs/heads/" + branch);
+        String head = git.ref("app", "refs/heads/" + BRANCH);
         assertNotNull(head, "the branch was not pushed: " + run.output());
-        assertEquals(branch, run.termination().path("branch").asText());
+        assertEquals(BRANCH, run.termination().path("branch").asText());
         assertEquals(head, run.termination().path("head").asText());
         assertTrue(run.termination().path("pushed").asBoolean());
+        assertFalse(run.termination().path("wip").asBoolean());
+        assertEquals("succeeded", run.termination().path("agent").asText());
         assertEquals(0.12, run.termination().path("cost").asDouble());
         assertEquals(3, run.termination().path("turns").asInt());
+        assertEquals("para: session changelog_20261123-101500, instance 2", commitMessage());
+        assertTrue(run.output().contains("\"type\":\"system\""), "the agent's events are in the log");
         assertTokenNowhere(run, token);
     }
 
+    /** Tokens live 4 s here; the run takes longer, and the token the service refreshes is used. */
     @Test
-    void aTokenRotatedDuringTheRunIsUsedForThePush() throws Exception {
-        String rotated = "ghs_" + UUID.randomUUID().toString().replace("-", "");
-        git.allow(rotated);
-        Thread revoker = new Thread(() -> {
+    void aSessionLongerThanOneTokenLifetimeStillPushes() throws Exception {
+        String first = newToken();
+        git.revoke(token);
+        git.allow(first, Duration.ofSeconds(4));
+        Files.writeString(tokenFile, first);
+        Instant started = Instant.now();
+        String[] refreshed = new String[1];
+        Run run = run("slow", Map.of("FAKE_SLOW_SECONDS", "3"), (agent, publish) -> {
             try {
-                while (!Files.readString(session.resolve("token")).equals(rotated)) {
-                    Thread.sleep(20);
-                }
-                git.revoke(token); // the old token dies: a push with it would be refused
+                // The refresher: a new token, written whole and moved into place as the kubelet does.
+                Thread.sleep(2000);
+                refreshed[0] = newToken();
+                git.allow(refreshed[0], Duration.ofSeconds(60));
+                Path next = tokenFile.resolveSibling("token.next");
+                Files.writeString(next, refreshed[0]);
+                Files.move(next, tokenFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        revoker.start();
-        Run run = run("rotate", Map.of("FAKE_NEW_TOKEN", rotated));
-        revoker.join(10_000);
+        assertTrue(Duration.between(started, Instant.now()).toSeconds() >= 5, "the run was shorter than a token");
         assertEquals(0, run.exit(), run.output());
         assertTrue(run.termination().path("pushed").asBoolean());
-        assertTrue(git.usedTokens().contains(rotated), "the push did not use the rotated token");
-        assertTokenNowhere(run, token, rotated);
+        assertTrue(git.usedTokens().contains(refreshed[0]), "the push did not use the refreshed token");
+        assertTokenNowhere(run, first, refreshed[0]);
     }
 
-    /** The token is for the entrypoint's push: the agent's own git calls find no credential. */
+    /** The agent's container has no token: git's credential chain and its own push find nothing. */
     @Test
     void theAgentGetsNoGitHubCredential() throws Exception {
         Run run = run("snoop", Map.of());
@@ -151,8 +266,130 @@ class EntrypointTest {
         assertNull(git.ref("app", "refs/heads/agent-own-branch"), "the agent pushed on its own");
         String snooped = Files.readString(run.workspace().resolve("repo/SNOOP.md"));
         assertTrue(snooped.contains("no credential") && snooped.contains("push refused"), snooped);
-        assertFalse(snooped.contains(token), "the agent read the token through git");
+        assertFalse(snooped.contains(token), "the agent found the token");
+        assertFalse(snooped.contains("PARA_TOKEN_FILE"), "the agent was told where the token is");
         assertTokenNowhere(run, token);
+    }
+
+    /**
+     * A hostile agent rewrites what it can reach: hooks, core.hooksPath, core.fsmonitor (also in a
+     * nested repository), url.*.insteadOf (repository and global config) and the remote's URL.
+     * Publish pushes to the real server with its own config; no agent code runs, and the second
+     * server is offered nothing.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"hook", "fsmonitor", "insteadof", "remote"})
+    void aHostileAgentNeitherRunsCodeInPublishNorRedirectsTheToken(String mode) throws Exception {
+        Run run = run(mode, Map.of());
+        assertPublishedSafely(run);
+        assertEquals("para: session changelog_20261123-101500, instance 2", commitMessage());
+    }
+
+    @Test
+    void aLinkToTheTokenInPlaceOfTheWorkTreeIsRefused() throws Exception {
+        Run run = run("link", Map.of());
+        assertEquals(PodStatusReader.EXIT_GIT, run.exit(), run.output());
+        assertFalse(run.termination().path("pushed").asBoolean());
+        assertNull(git.ref("app", "refs/heads/" + BRANCH), "something was pushed");
+        assertTokenNowhere(run, token);
+    }
+
+    @Test
+    void anAgentStoppedAtItsTimeLimitHasItsWorkPushedAsWip() throws Exception {
+        long deadline = Instant.now().getEpochSecond() + 3;
+        Run run = run("sleep", Map.of("PARA_AGENT_DEADLINE", String.valueOf(deadline)));
+        assertEquals(PodStatusReader.EXIT_TIMED_OUT, run.exit(), run.output());
+        assertEquals("timed-out", run.termination().path("agent").asText());
+        assertTrue(run.termination().path("pushed").asBoolean(), run.output());
+        assertTrue(run.termination().path("wip").asBoolean());
+        assertTrue(commitMessage().startsWith("WIP: para: session"), commitMessage());
+        assertTrue(run.termination().path("reason").asText().contains("time limit"));
+    }
+
+    @Test
+    void aFailedAgentsWorkIsPushedAsWip() throws Exception {
+        Run run = run("fail", Map.of());
+        assertEquals(PodStatusReader.EXIT_AGENT, run.exit(), run.output());
+        assertTrue(run.termination().path("pushed").asBoolean(), run.output());
+        assertTrue(run.termination().path("wip").asBoolean());
+        assertEquals(0.05, run.termination().path("cost").asDouble());
+        assertTrue(commitMessage().startsWith("WIP: "), commitMessage());
+    }
+
+    /** A cancel deletes the pod: both containers get SIGTERM, and publish still pushes. */
+    @Test
+    void aCancelledAgentsWorkIsPushedAsWip() throws Exception {
+        Run run = run("sleep", Map.of(), (agent, publish) -> {
+            try {
+                Path changes = dir.resolve("workspace-sleep/repo/CHANGES.md");
+                for (int i = 0; i < 100 && !Files.exists(changes); i++) {
+                    Thread.sleep(100);
+                }
+                Thread.sleep(300);
+                agent.toHandle().destroy(); // SIGTERM, as the kubelet sends it
+                publish.toHandle().destroy();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertEquals(PodStatusReader.EXIT_CANCELLED, run.exit(), run.output());
+        assertEquals("cancelled", run.termination().path("agent").asText());
+        assertTrue(run.termination().path("pushed").asBoolean(), run.output());
+        assertTrue(commitMessage().startsWith("WIP: "), commitMessage());
+    }
+
+    @Test
+    void theAgentsEventsReachTheLogAsTheyHappen() throws Exception {
+        Instant[] firstEvent = new Instant[1];
+        // The agent step alone, its output read line by line as it comes.
+        Path workspace = Files.createDirectories(dir.resolve("workspace-live"));
+        Map<String, String> env = new HashMap<>(Map.of(
+                "PATH",
+                "/usr/local/bin:/usr/bin:/bin",
+                "HOME",
+                workspace.toString(),
+                "PARA_WORKSPACE",
+                workspace.toString(),
+                "PARA_SESSION_DIR",
+                agentFiles.toString(),
+                "PARA_AGENT_COMMAND",
+                FAKE_AGENT.toString(),
+                "PARA_AGENT_AUTH_CHECK",
+                "none",
+                "FAKE_AGENT_MODE",
+                "slow",
+                "FAKE_SLOW_SECONDS",
+                "4"));
+        Files.createDirectories(workspace.resolve("repo"));
+        Files.createDirectories(workspace.resolve(".para"));
+        Instant started = Instant.now();
+        Process agent = start("agent", workspace, env);
+        Consumer<String> note = line -> {
+            if (firstEvent[0] == null && line.contains("\"type\":\"system\"")) {
+                firstEvent[0] = Instant.now();
+            }
+        };
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                note.accept(line);
+            }
+        }
+        assertTrue(agent.waitFor(30, TimeUnit.SECONDS));
+        assertNotNull(firstEvent[0], "no event was logged");
+        assertTrue(
+                Duration.between(started, firstEvent[0]).toMillis() < 2000,
+                "the first event came after " + Duration.between(started, firstEvent[0]));
+    }
+
+    @Test
+    void theAgentsCredentialIsMaskedInTheLog() throws Exception {
+        Files.writeString(agentFiles.resolve("anthropic-api-key"), "sk-ant-api03-secret-key-value");
+        Run run = run("leak", Map.of("PARA_AGENT_AUTH_CHECK", "claude"));
+        assertEquals(0, run.exit(), run.output());
+        assertFalse(run.output().contains("sk-ant-api03-secret-key-value"), run.output());
+        assertTrue(run.output().contains("sk-ant-[REDACTED]"), run.output());
     }
 
     @Test
@@ -160,14 +397,14 @@ class EntrypointTest {
         Run run = run("nothing", Map.of());
         assertEquals(0, run.exit(), run.output());
         assertFalse(run.termination().path("pushed").asBoolean());
-        assertNull(git.ref("app", "refs/heads/para/changelog_20261123-101500-2"));
+        assertNull(git.ref("app", "refs/heads/" + BRANCH));
     }
 
     @Test
     void anAgentThatIsNotAuthenticatedHasItsOwnCodeAndPushesNothing() throws Exception {
         Run run = run("unauthenticated", Map.of());
         assertEquals(PodStatusReader.EXIT_AGENT_AUTH, run.exit(), run.output());
-        assertNull(git.ref("app", "refs/heads/para/changelog_20261123-101500-2"));
+        assertNull(git.ref("app", "refs/heads/" + BRANCH));
         assertFalse(run.termination().path("pushed").asBoolean());
     }
 
@@ -176,12 +413,12 @@ class EntrypointTest {
         Run run = run("edit", Map.of("PARA_AGENT_AUTH_CHECK", "claude"));
         assertEquals(PodStatusReader.EXIT_AGENT_AUTH, run.exit(), run.output());
         assertFalse(Files.exists(run.workspace().resolve("repo/CHANGES.md")), "the agent ran");
-        assertNull(git.ref("app", "refs/heads/para/changelog_20261123-101500-2"));
+        assertNull(git.ref("app", "refs/heads/" + BRANCH));
     }
 
     @Test
     void aCredentialFileCountsAsAuthenticated() throws Exception {
-        Files.writeString(session.resolve("anthropic-api-key"), "sk-ant-api03-test-key-value");
+        Files.writeString(agentFiles.resolve("anthropic-api-key"), "sk-ant-api03-test-key-value");
         Run run = run("edit", Map.of("PARA_AGENT_AUTH_CHECK", "claude"));
         assertEquals(0, run.exit(), run.output());
         assertFalse(run.output().contains("sk-ant-api03-test-key-value"));
@@ -197,9 +434,16 @@ class EntrypointTest {
     }
 
     @Test
+    void plainHttpToAnotherHostIsRefusedBeforeAnyCredentialLeaves() throws Exception {
+        cloneUrl = "http://example.com/owner/app.git";
+        Run run = run("edit", Map.of());
+        assertEquals(PodStatusReader.EXIT_CONFIG, run.exit(), run.output());
+        assertTrue(run.termination().path("reason").asText().contains("https"));
+    }
+
+    @Test
     void shellcheckFindsNothing() throws Exception {
-        String shellcheck = dev.para.dispatch.testing.Tools.require("shellcheck", "shellcheck")
-                .toString();
+        String shellcheck = Tools.require("shellcheck", "shellcheck").toString();
         Process p = new ProcessBuilder(shellcheck, "-s", "sh", ENTRYPOINT.toString(), FAKE_AGENT.toString())
                 .redirectErrorStream(true)
                 .start();
@@ -209,7 +453,7 @@ class EntrypointTest {
 
     @Test
     void missingInputsAreABadConfiguration() throws Exception {
-        Files.delete(session.resolve("token"));
+        Files.delete(tokenFile);
         Run run = run("edit", Map.of());
         assertEquals(PodStatusReader.EXIT_CONFIG, run.exit(), run.output());
         assertTrue(run.termination().path("reason").asText().contains("token"));

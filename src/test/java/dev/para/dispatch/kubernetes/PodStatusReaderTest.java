@@ -16,7 +16,12 @@ class PodStatusReaderTest {
 
     static final UUID SESSION = UUID.randomUUID();
 
-    static Pod pod(String phase, String podReason, io.fabric8.kubernetes.api.model.ContainerStatus status) {
+    static Pod pod(String phase, String podReason, io.fabric8.kubernetes.api.model.ContainerStatus... statuses) {
+        var all = (statuses == null
+                        ? java.util.stream.Stream.<io.fabric8.kubernetes.api.model.ContainerStatus>empty()
+                        : java.util.Arrays.stream(statuses))
+                .filter(java.util.Objects::nonNull)
+                .toList();
         return new PodBuilder()
                 .withNewMetadata()
                 .withName("p")
@@ -30,14 +35,25 @@ class PodStatusReaderTest {
                 .withNewStatus()
                 .withPhase(phase)
                 .withReason(podReason)
-                .withContainerStatuses(status == null ? java.util.List.of() : java.util.List.of(status))
+                .withInitContainerStatuses(all.stream()
+                        .filter(c -> c.getName().equals(SessionJobBuilder.CLONE))
+                        .toList())
+                .withContainerStatuses(all.stream()
+                        .filter(c -> !c.getName().equals(SessionJobBuilder.CLONE))
+                        .toList())
                 .endStatus()
                 .build();
     }
 
+    /** Publish's end: it reports the instance. */
     static io.fabric8.kubernetes.api.model.ContainerStatus exited(int code, String reason, String message) {
+        return exited(SessionJobBuilder.PUBLISH, code, reason, message);
+    }
+
+    static io.fabric8.kubernetes.api.model.ContainerStatus exited(
+            String container, int code, String reason, String message) {
         return new ContainerStatusBuilder()
-                .withName("agent")
+                .withName(container)
                 .withNewState()
                 .withNewTerminated()
                 .withExitCode(code)
@@ -54,7 +70,7 @@ class PodStatusReaderTest {
 
     @Test
     void theCompletionIndexNamesTheInstance() {
-        InstanceObservation o = read(pod("Running", null, null));
+        InstanceObservation o = read(pod("Running", null));
         assertEquals(SESSION, o.sessionId());
         assertEquals(3, o.index());
         assertEquals(Phase.RUNNING, o.phase());
@@ -87,7 +103,10 @@ class PodStatusReaderTest {
     void everyFailureHasAReasonAPersonCanActOn() {
         Object[][] cases = {
             {
-                pod("Failed", null, exited(2, "Error", "{\"reason\":\"PARA_CLONE_URL is not set\"}")),
+                pod(
+                        "Failed",
+                        null,
+                        exited(SessionJobBuilder.CLONE, 2, "Error", "{\"reason\":\"PARA_CLONE_URL is not set\"}")),
                 "bad configuration: PARA_CLONE_URL is not set"
             },
             {pod("Failed", null, exited(3, "Error", null)), "agent not authenticated"},
@@ -99,16 +118,30 @@ class PodStatusReaderTest {
                 pod("Failed", null, exited(5, "Error", "{\"reason\":\"git push of para/x failed\"}")),
                 "git failed: git push of para/x failed"
             },
-            {pod("Failed", null, exited(137, "OOMKilled", null)), "out of memory (OOMKilled)"},
-            {pod("Failed", "Evicted", null), "evicted"},
-            {pod("Failed", "DeadlineExceeded", null), "deadline exceeded"},
+            {
+                pod(
+                        "Failed",
+                        null,
+                        exited(SessionJobBuilder.CONTAINER, 137, "OOMKilled", null),
+                        exited(4, "Error", "{\"reason\":\"the agent failed\"}")),
+                "out of memory (OOMKilled)"
+            },
+            {
+                pod(
+                        "Failed",
+                        null,
+                        exited(SessionJobBuilder.CLONE, 5, "Error", "{\"reason\":\"git clone of main failed\"}")),
+                "git failed: git clone of main failed"
+            },
+            {pod("Failed", "Evicted"), "evicted"},
+            {pod("Failed", "DeadlineExceeded"), "deadline exceeded"},
             {pod("Failed", null, exited(1, "Error", "not json")), "exited with code 1"},
             {
                 pod(
                         "Pending",
                         null,
                         new ContainerStatusBuilder()
-                                .withName("agent")
+                                .withName(SessionJobBuilder.CLONE)
                                 .withNewState()
                                 .withNewWaiting()
                                 .withReason("ErrImagePull")
@@ -124,6 +157,25 @@ class PodStatusReaderTest {
             assertEquals(Phase.FAILED, o.phase(), String.valueOf(c[1]));
             assertTrue(o.reason().startsWith((String) c[1]), o.reason() + " does not start with " + c[1]);
         }
+    }
+
+    @Test
+    void anAgentStoppedAtItsLimitTimedOutAndItsWorkIsKept() {
+        InstanceObservation o = read(pod(
+                "Failed",
+                null,
+                exited(SessionJobBuilder.CONTAINER, 0, "Completed", null),
+                exited(
+                        6,
+                        "Error",
+                        "{\"branch\":\"para/x-3\",\"head\":\"abc\",\"pushed\":true,\"wip\":true,"
+                                + "\"agent\":\"timed-out\",\"reason\":\"the agent reached its time limit;"
+                                + " its work is pushed as WIP to para/x-3\"}")));
+        assertEquals(Phase.TIMED_OUT, o.phase());
+        assertTrue(o.reason().startsWith("timed out: the agent reached its time limit"), o.reason());
+        assertEquals(true, o.message().pushed());
+        assertEquals(true, o.message().wip());
+        assertEquals("timed-out", o.message().agent());
     }
 
     @Test

@@ -23,10 +23,12 @@ class SessionJobBuilderTest {
 
     static final UUID SESSION = UUID.fromString("7c9e6679-7425-40de-944b-e07fc1f90ae7");
     static final String TOKEN = "ghs_16C7e42F292c6912E7710c838347Ae178B4a";
+    static final java.time.Instant STARTS_AT = java.time.Instant.parse("2026-11-23T10:15:00Z");
 
     static KubernetesConfig config(Map<String, String> values) {
         return new SmallRyeConfigBuilder()
                 .withMapping(KubernetesConfig.class)
+                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
                 .withDefaultValues(values)
                 .build()
                 .getConfigMapping(KubernetesConfig.class);
@@ -49,7 +51,8 @@ class SessionJobBuilderTest {
                 "Fix the README",
                 Map.of(),
                 null,
-                AgentSettings.DEFAULTS);
+                AgentSettings.DEFAULTS,
+                STARTS_AT);
     }
 
     static SessionLaunch launch(AgentSettings agent) {
@@ -70,7 +73,8 @@ class SessionJobBuilderTest {
                 base.prompt(),
                 Map.of(),
                 null,
-                agent);
+                agent,
+                STARTS_AT);
     }
 
     static Job job(Map<String, String> values, SessionLaunch launch) {
@@ -121,6 +125,142 @@ class SessionJobBuilderTest {
         assertTrue(pod.getTolerations().isEmpty());
         // The Secret is mounted as a directory: a subPath mount would never see a refreshed token.
         agent.getVolumeMounts().forEach(m -> assertNull(m.getSubPath(), m.getName()));
+    }
+
+    /**
+     * The agent's container mounts no volume with the token, no Secret key but its prompt and
+     * credential, has no env naming a credential, and runs as a user other than clone and publish.
+     */
+    @Test
+    void theAgentHoldsNoGitHubCredential() {
+        SessionLaunch launch = launchWithCredentials(Map.of("anthropic-api-key", "sk-ant-api03-k"));
+        PodSpec pod = job(Map.of(), launch).getSpec().getTemplate().getSpec();
+        assertEquals(
+                List.of("clone"),
+                pod.getInitContainers().stream().map(Container::getName).toList());
+        assertEquals(
+                List.of("agent", "publish"),
+                pod.getContainers().stream().map(Container::getName).toList());
+        Container clone = pod.getInitContainers().get(0);
+        Container agent = pod.getContainers().get(0);
+        Container publish = pod.getContainers().get(1);
+
+        Map<String, io.fabric8.kubernetes.api.model.Volume> volumes = new java.util.HashMap<>();
+        pod.getVolumes().forEach(v -> volumes.put(v.getName(), v));
+        java.util.Set<String> agentKeys = new java.util.HashSet<>();
+        for (var mount : agent.getVolumeMounts()) {
+            var volume = volumes.get(mount.getName());
+            if (volume.getSecret() != null) {
+                assertFalse(volume.getSecret().getItems().isEmpty(), "a whole Secret is mounted in the agent");
+                volume.getSecret().getItems().forEach(item -> agentKeys.add(item.getKey()));
+            }
+            assertNull(volume.getProjected(), "a projected volume in the agent");
+            assertFalse(mount.getMountPath().startsWith(SessionJobBuilder.GITHUB_DIR));
+            assertFalse(mount.getMountPath().startsWith(SessionJobBuilder.GIT_STATE_DIR));
+        }
+        assertEquals(java.util.Set.of("prompt", "anthropic-api-key"), agentKeys);
+        for (var env : agent.getEnv()) {
+            assertNull(env.getValueFrom(), env.getName() + " comes from a Secret");
+            assertFalse(env.getName().contains("TOKEN"), env.getName());
+            assertFalse(env.getValue().contains(SessionJobBuilder.GITHUB_DIR), env.getName());
+        }
+        assertTrue(agent.getEnvFrom() == null || agent.getEnvFrom().isEmpty());
+        assertFalse(String.join(" ", agent.getCommand()).contains("token"));
+
+        // The token: only clone and publish mount it, as a directory (refreshed in place).
+        for (Container git : List.of(clone, publish)) {
+            var github = git.getVolumeMounts().stream()
+                    .filter(m -> m.getMountPath().equals(SessionJobBuilder.GITHUB_DIR))
+                    .findFirst()
+                    .orElseThrow();
+            assertNull(github.getSubPath());
+            assertEquals(
+                    List.of("token"),
+                    volumes.get(github.getName()).getSecret().getItems().stream()
+                            .map(i -> i.getKey())
+                            .toList());
+        }
+
+        long agentUser = agent.getSecurityContext().getRunAsUser();
+        assertEquals(1000L, agentUser);
+        assertEquals(1001L, clone.getSecurityContext().getRunAsUser());
+        assertEquals(1001L, publish.getSecurityContext().getRunAsUser());
+        for (Container c : List.of(clone, agent, publish)) {
+            assertTrue(c.getSecurityContext().getReadOnlyRootFilesystem(), c.getName());
+            assertFalse(c.getSecurityContext().getAllowPrivilegeEscalation(), c.getName());
+            assertEquals(
+                    List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop());
+            assertEquals(
+                    "RuntimeDefault", c.getSecurityContext().getSeccompProfile().getType());
+        }
+        assertEquals(90L, pod.getTerminationGracePeriodSeconds());
+    }
+
+    @Test
+    void theAgentsUserCannotBeTheGitUser() {
+        var config = config(Map.of("para.kubernetes.pod.git-user", "1000"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> new SessionJobBuilder(config));
+        assertTrue(e.getMessage().contains("git-user"));
+    }
+
+    /** The agent's own limit: the timeout less the time kept for publish, from the launch. */
+    @ParameterizedTest(name = "timeout {0} min, publish-time {1}: the agent stops after {2} s")
+    @CsvSource({"45, 3m, 2520", "60, 5m, 3300", "4, 3m, 60", "1, 10s, 50", "1, 58s, 6"})
+    void theAgentStopsBeforeTheJobsDeadline(int timeoutMinutes, String publishTime, long agentSeconds) {
+        SessionLaunch base = launch(1, null);
+        SessionLaunch launch = new SessionLaunch(
+                base.sessionId(),
+                base.slug(),
+                base.repository(),
+                base.cloneUrl(),
+                base.sourceBranch(),
+                base.branchBase(),
+                1,
+                base.image(),
+                timeoutMinutes,
+                null,
+                base.gitName(),
+                base.gitEmail(),
+                base.prompt(),
+                Map.of(),
+                null,
+                AgentSettings.DEFAULTS,
+                STARTS_AT);
+        Container agent = job(Map.of("para.kubernetes.pod.publish-time", publishTime), launch)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        String deadline = agent.getEnv().stream()
+                .filter(e -> e.getName().equals("PARA_AGENT_DEADLINE"))
+                .findFirst()
+                .orElseThrow()
+                .getValue();
+        assertEquals(STARTS_AT.getEpochSecond() + agentSeconds, Long.parseLong(deadline));
+    }
+
+    static SessionLaunch launchWithCredentials(Map<String, String> credentials) {
+        SessionLaunch base = launch(1, null);
+        return new SessionLaunch(
+                base.sessionId(),
+                base.slug(),
+                base.repository(),
+                base.cloneUrl(),
+                base.sourceBranch(),
+                base.branchBase(),
+                1,
+                base.image(),
+                45,
+                null,
+                base.gitName(),
+                base.gitEmail(),
+                base.prompt(),
+                credentials,
+                null,
+                AgentSettings.DEFAULTS,
+                STARTS_AT);
     }
 
     @Test
@@ -212,7 +352,8 @@ class SessionJobBuilderTest {
                 base.prompt(),
                 Map.of(),
                 new PullSecret("ghcr.io", "x-access-token", "ghs_pullToken\"quoted"),
-                AgentSettings.DEFAULTS);
+                AgentSettings.DEFAULTS,
+                STARTS_AT);
         Job job = job(Map.of("para.kubernetes.pod.image-pull-secrets", "cluster-wide"), launch);
         job.getMetadata().setUid("uid-1");
         assertEquals(

@@ -95,8 +95,10 @@ class CommentTriggerTest {
         assertEquals(f.account, row.get("account_id"));
         String prompt = (String) row.get("prompt");
         org.junit.jupiter.api.Assertions.assertTrue(prompt.startsWith("please fix the typo in the README"), prompt);
+        // The issue's author (the example's Codertocat) is no collaborator: the issue's text stays out.
         org.junit.jupiter.api.Assertions.assertTrue(
-                prompt.contains("Issue #1: Spelling error in the README file"), prompt);
+                prompt.contains("The text of issue #1 (its title, then its body) by @Codertocat is left out"), prompt);
+        org.junit.jupiter.api.Assertions.assertFalse(prompt.contains("Spelling error in the README file"), prompt);
         github.verify(
                 1, postRequestedFor(urlPathEqualTo(commentsPath(f))).withRequestBody(containing("Started session")));
 
@@ -118,6 +120,22 @@ class CommentTriggerTest {
         github.verify(
                 1,
                 postRequestedFor(urlPathEqualTo(commentsPath(f))).withRequestBody(containing("Cancelled 1 session")));
+    }
+
+    @Test
+    void anIssueByAWriterIsQuotedAsDataNamingItsAuthor() {
+        SessionFixtures f = SessionFixtures.linked(github);
+        permission(f, "maintainer", "write", "maintain");
+        permission(f, "Codertocat", "write", "write");
+        comment(f, "maintainer", "User", "@para fix it");
+        String prompt = (String) Db.query("SELECT prompt FROM sessions WHERE installation_id = ?", f.installationId)
+                .get(0)
+                .get("prompt");
+        org.junit.jupiter.api.Assertions.assertTrue(prompt.startsWith("fix it\n\n---\n"), prompt);
+        org.junit.jupiter.api.Assertions.assertTrue(
+                prompt.contains("issue #1 (its title, then its body) by @Codertocat (permission: write)"), prompt);
+        org.junit.jupiter.api.Assertions.assertTrue(
+                prompt.contains("~~~~ quoted\nSpelling error in the README file"), prompt);
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -105,6 +106,73 @@ class LocalRuntimeTest {
                 .get("/api/v1/sessions/" + id + "/instances/1/logs")
                 .then()
                 .statusCode(200)
-                .body(org.hamcrest.Matchers.containsString("pushed " + branch));
+                .body(org.hamcrest.Matchers.containsString("pushed to " + branch))
+                .body(org.hamcrest.Matchers.containsString("\"type\":\"result\""));
+    }
+
+    /**
+     * An agent that never finishes is stopped at its own limit (a tenth of a one-minute timeout
+     * here), its work is pushed as WIP by the real publish step, and the session is recovered
+     * from exactly that branch.
+     */
+    @Test
+    void aTimedOutAgentsWorkIsPushedAndRecovered() throws Exception {
+        SessionFixtures f = SessionFixtures.linked(github);
+        git().createRepository(f.owner + "/" + f.repo);
+        f.stubPullRequests(github);
+        String id = given().header("Authorization", f.bearer())
+                .contentType("application/json")
+                .body("{\"repository\":\"" + f.repository()
+                        + "\",\"prompt\":\"fake-agent: sleep\\nWrite slowly\",\"timeoutMinutes\":1}")
+                .post("/api/v1/sessions")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().header("Authorization", f.bearer())
+                        .get("/api/v1/sessions/" + id)
+                        .then()
+                        .statusCode(200)
+                        .body("state", equalTo("FAILED"))
+                        .body("instances[0].state", equalTo("TIMED_OUT"))
+                        .body("instances[0].reason", startsWith("timed out: the agent reached its time limit"))
+                        .body("instances[0].pushed", equalTo(true)));
+        String branch = given().header("Authorization", f.bearer())
+                .get("/api/v1/sessions/" + id)
+                .path("instances[0].branch");
+        String head = git().ref(f.owner + "/" + f.repo, "refs/heads/" + branch);
+        assertNotNull(head, "the WIP branch is not on the git server");
+        github.verify(0, postRequestedFor(urlPathEqualTo("/repos/" + f.owner + "/" + f.repo + "/pulls")));
+
+        String recovered = given().header("Authorization", f.bearer())
+                .contentType("application/json")
+                .body("{\"instance\":1}")
+                .post("/api/v1/sessions/" + id + "/recover")
+                .then()
+                .statusCode(202)
+                .body("sourceBranch", equalTo(branch))
+                .extract()
+                .path("id");
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().header("Authorization", f.bearer())
+                        .get("/api/v1/sessions/" + recovered)
+                        .then()
+                        .statusCode(200)
+                        .body("state", equalTo("SUCCEEDED"))
+                        .body("instances[0].pushed", equalTo(true)));
+        String continued = given().header("Authorization", f.bearer())
+                .get("/api/v1/sessions/" + recovered)
+                .path("instances[0].headCommit");
+        assertEquals(head, parentOf(f.owner + "/" + f.repo, continued), "the recovery did not build on the WIP commit");
+    }
+
+    static String parentOf(String repository, String commit) throws Exception {
+        Process p = new ProcessBuilder("git", "rev-parse", commit + "^")
+                .directory(git().repository(repository).toFile())
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        p.waitFor();
+        return out;
     }
 }

@@ -85,11 +85,10 @@ class SessionLaunchTest {
         assertFalse(KubernetesMock.client().resource(job).get().toString().contains(token), "the token is in the Job");
         assertNotNull(KubernetesMock.client()
                 .configMaps()
-                .withName(job.getSpec()
-                        .getTemplate()
-                        .getSpec()
-                        .getVolumes()
-                        .get(2)
+                .withName(job.getSpec().getTemplate().getSpec().getVolumes().stream()
+                        .filter(v -> v.getConfigMap() != null)
+                        .findFirst()
+                        .orElseThrow()
                         .getConfigMap()
                         .getName())
                 .get());

@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +29,8 @@ public final class GitServer implements AutoCloseable {
     private final Path root;
     private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
     private final Set<String> usedTokens = ConcurrentHashMap.newKeySet();
+    private final Set<String> offeredTokens = ConcurrentHashMap.newKeySet();
+    private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
     private volatile boolean pushesRefused;
     private volatile boolean anyInstallationToken;
 
@@ -67,6 +71,12 @@ public final class GitServer implements AutoCloseable {
         validTokens.add(token);
     }
 
+    /** A token that is refused once its lifetime has passed, as an installation token is. */
+    public void allow(String token, Duration lifetime) {
+        expiries.put(token, Instant.now().plus(lifetime));
+        validTokens.add(token);
+    }
+
     public void revoke(String token) {
         validTokens.remove(token);
     }
@@ -74,6 +84,11 @@ public final class GitServer implements AutoCloseable {
     /** Tokens that were presented and accepted. */
     public Set<String> usedTokens() {
         return usedTokens;
+    }
+
+    /** Every token presented, valid or not: a server that should never see a credential sees none here. */
+    public Set<String> offeredTokens() {
+        return offeredTokens;
     }
 
     /** Accepts every token shaped like an installation token (the GitHub fake mints random ones). */
@@ -102,7 +117,12 @@ public final class GitServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String token = token(exchange.getRequestHeaders().getFirst("Authorization"));
+            if (token != null) {
+                offeredTokens.add(token);
+            }
+            Instant expiry = token == null ? null : expiries.get(token);
             boolean valid = token != null
+                    && (expiry == null || Instant.now().isBefore(expiry))
                     && (validTokens.contains(token) || (anyInstallationToken && token.startsWith("ghs_")));
             if (!valid) {
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"GitHub\"");

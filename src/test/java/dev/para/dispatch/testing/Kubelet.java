@@ -74,14 +74,14 @@ public final class Kubelet {
                 null);
     }
 
-    /** The container ended with the exit code and the entrypoint's termination message. */
+    /** The pod ended: publish with the exit code and its termination message (the report). */
     public static void terminated(UUID session, int index, int exitCode, String reason, String message) {
         status(
                 session,
                 index,
                 exitCode == 0 ? "Succeeded" : "Failed",
                 new ContainerStatusBuilder()
-                        .withName(SessionJobBuilder.CONTAINER)
+                        .withName(SessionJobBuilder.PUBLISH)
                         .withNewState()
                         .withNewTerminated()
                         .withExitCode(exitCode)
