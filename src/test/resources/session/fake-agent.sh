@@ -15,16 +15,18 @@ event() {
 result() {
     event '{"type":"result","subtype":"success","is_error":false,"result":"done","num_turns":3,"total_cost_usd":0.12}'
 }
-event '{"type":"system","subtype":"init","session_id":"fake","tools":["Edit","Bash"]}'
+# Slow mode takes its time before its first event too; each first event says when it was written.
+[ "${FAKE_AGENT_MODE:-edit}" = slow ] && sleep "${FAKE_SLOW_SECONDS:-3}"
+event "{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"fake\",\"written_at_ms\":$(date +%s%3N)}"
 case "${FAKE_AGENT_MODE:-edit}" in
   edit)
     printf '%s\n' "$prompt" > CHANGES.md
     ;;
   slow)
-    event '{"type":"assistant","message":{"content":[{"type":"tool_use","name":"Edit","input":{}}]}}'
+    event '{"type":"assistant","message":{"id":"m1","content":[{"type":"tool_use","name":"Edit","input":{}}],"usage":{"output_tokens":12}}}'
     sleep "${FAKE_SLOW_SECONDS:-3}"
     printf '%s\n' "$prompt" > CHANGES.md
-    event '{"type":"assistant","message":{"content":[{"type":"tool_use","name":"Bash","input":{}}]}}'
+    event '{"type":"assistant","message":{"id":"m2","content":[{"type":"tool_use","name":"Bash","input":{}}],"usage":{"output_tokens":30}}}'
     sleep "${FAKE_SLOW_SECONDS:-3}"
     ;;
   sleep)

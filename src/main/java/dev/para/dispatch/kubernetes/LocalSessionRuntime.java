@@ -36,6 +36,8 @@ public class LocalSessionRuntime implements SessionRuntime {
     private final SessionJobBuilder builder;
     private final Supplier<InstanceObserver> observer;
     private final Map<UUID, Queue<Process>> running = new ConcurrentHashMap<>();
+    /** Instances whose steps still run, by pod name: a followed log waits for more while they do. */
+    private final Set<String> active = ConcurrentHashMap.newKeySet();
 
     public LocalSessionRuntime(Path root, KubernetesConfig config, Supplier<InstanceObserver> observer) {
         this.root = root;
@@ -76,6 +78,7 @@ public class LocalSessionRuntime implements SessionRuntime {
                         "PARA_SESSION_DIR", session.toString(),
                         "PARA_TERMINATION_LOG", dir.resolve("termination-log").toString(),
                         "JOB_COMPLETION_INDEX", String.valueOf(index - 1));
+                active.add(podName(launch.sessionId(), index));
                 Instance instance = new Instance(
                         launch.sessionId(), index, podName(launch.sessionId(), index), dir, entrypoint, local);
                 instance.start(pod, processes);
@@ -135,9 +138,50 @@ public class LocalSessionRuntime implements SessionRuntime {
                 .resolve("instance-" + podName.substring(dash + 1))
                 .resolve("log");
         try {
-            return Files.newInputStream(log);
+            InputStream file = Files.newInputStream(log);
+            return follow ? new FollowedLog(file, () -> active.contains(podName)) : file;
         } catch (IOException e) {
             throw new SessionRuntimeException("No local log for " + podName, false, null);
+        }
+    }
+
+    /** A log file read as it grows, as {@code kubectl logs -f} reads a pod's, until its steps end. */
+    static final class FollowedLog extends InputStream {
+        private static final long POLL_MILLIS = 100;
+        private final InputStream file;
+        private final java.util.function.BooleanSupplier running;
+
+        FollowedLog(InputStream file, java.util.function.BooleanSupplier running) {
+            this.file = file;
+            this.running = running;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            while (true) {
+                boolean wasRunning = running.getAsBoolean();
+                int n = file.read(buffer, offset, length);
+                if (n > 0 || !wasRunning) {
+                    return n; // data, or the end of a log whose steps had ended before this read
+                }
+                try {
+                    Thread.sleep(POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("stopped following the log");
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
         }
     }
 
@@ -211,6 +255,7 @@ public class LocalSessionRuntime implements SessionRuntime {
         }
 
         private void ended(int exitCode) {
+            active.remove(name);
             Path termination = dir.resolve("termination-log");
             String message = null;
             try {

@@ -1,13 +1,11 @@
 package dev.para.dispatch.session;
 
-import dev.para.dispatch.Redactor;
 import dev.para.dispatch.api.ApiConfig;
 import dev.para.dispatch.api.CallerAccount;
 import dev.para.dispatch.api.Cursor;
 import dev.para.dispatch.api.Page;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.api.StrictJson;
-import dev.para.dispatch.kubernetes.SessionRuntime;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.Blocking;
@@ -52,7 +50,7 @@ public class SessionResource {
     private final SessionService sessions;
     private final SessionEventStream events;
     private final SessionStreams streams;
-    private final SessionRuntime runtime;
+    private final InstanceLogs logs;
     private final CallerAccount caller;
     private final ApiConfig config;
 
@@ -60,13 +58,13 @@ public class SessionResource {
             SessionService sessions,
             SessionEventStream events,
             SessionStreams streams,
-            SessionRuntime runtime,
+            InstanceLogs logs,
             CallerAccount caller,
             ApiConfig config) {
         this.sessions = sessions;
         this.streams = streams;
         this.events = events;
-        this.runtime = runtime;
+        this.logs = logs;
         this.caller = caller;
         this.config = config;
     }
@@ -143,19 +141,29 @@ public class SessionResource {
     @Operation(
             summary = "Live state changes of the session and its instances",
             description = "Server-Sent Events: first every change so far (or those after Last-Event-ID), then each new "
-                    + "one as it happens, on any replica. The stream ends after the event that ends the session.")
+                    + "one as it happens, on any replica (event `state`). While an instance runs, `progress` events "
+                    + "(no id) say how far its agent is: turns, last tool, output tokens, cost once reported; at most "
+                    + "one a second per instance. The stream ends after the event that ends the session.")
     @Blocking
     public Multi<OutboundSseEvent> events(
             @PathParam("id") UUID id, @HeaderParam("Last-Event-ID") Long lastEventId, @Context Sse sse) {
         // Checked before the stream starts (hence blocking): once it has, its status cannot become a 404.
         sessions.requireSessionBlocking(caller.id(), id);
-        return streams.open(caller.id(), events.stream(id, lastEventId == null ? 0 : lastEventId))
-                .map(e -> sse.newEventBuilder()
-                        .id(String.valueOf(e.id()))
-                        .name("state")
-                        .mediaType(MediaType.APPLICATION_JSON_TYPE)
-                        .data(e)
-                        .build());
+        Multi<SessionEventView> states = events.stream(id, lastEventId == null ? 0 : lastEventId);
+        return streams.open(caller.id(), logs.withProgress(caller.id(), id, states))
+                .map(item -> item instanceof SessionEventView e
+                        ? sse.newEventBuilder()
+                                .id(String.valueOf(e.id()))
+                                .name("state")
+                                .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                                .data(e)
+                                .build()
+                        // Progress has no id: a reconnect resumes after the last state event.
+                        : sse.newEventBuilder()
+                                .name("progress")
+                                .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                                .data(item)
+                                .build());
     }
 
     @GET
@@ -167,28 +175,11 @@ public class SessionResource {
     @Blocking
     public Multi<String> logs(
             @PathParam("id") UUID id, @PathParam("n") @Min(1) int n, @QueryParam("follow") boolean follow) {
-        Multi<String> log = lines(sessions.podOfBlocking(caller.id(), id, n), follow);
+        Multi<String> log =
+                logs.lines(sessions.podOfBlocking(caller.id(), id, n), follow).map(line -> line + "\n");
         return follow
                 ? streams.follow(caller.id(), log)
                 : log.runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
-    }
-
-    /** The pod's log, line by line, redacted; read where it is subscribed to (fabric8 blocks: not an event loop). */
-    private Multi<String> lines(String pod, boolean follow) {
-        return Multi.createFrom().<String>emitter(emitter -> {
-            try (var reader = new java.io.BufferedReader(
-                    new java.io.InputStreamReader(runtime.log(pod, follow), java.nio.charset.StandardCharsets.UTF_8))) {
-                Redactor.Lines redactor = new Redactor.Lines();
-                String line;
-                while (!emitter.isCancelled() && (line = reader.readLine()) != null) {
-                    emitter.emit(redactor.redact(line) + "\n");
-                }
-                emitter.complete();
-            } catch (java.io.IOException | RuntimeException e) {
-                emitter.fail(new ProblemException(
-                        "log-unavailable", "Log unavailable", 502, "The pod's log could not be read"));
-            }
-        });
     }
 
     private static Response.ResponseBuilder accepted(UriInfo uri, SessionView session) {

@@ -66,6 +66,19 @@ public class SessionStreams {
         return open(accountId, log.runSubscriptionOn(followers), true);
     }
 
+    /**
+     * A log followed for another stream (an instance's progress), on the followers' pool if one of
+     * them is free; empty when none is, as progress is worth no 429. Ends when it is cancelled.
+     */
+    public <T> java.util.Optional<Multi<T>> followIfFree(Multi<T> log) {
+        if (following.incrementAndGet() > config.followedLogs()) {
+            following.decrementAndGet();
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(
+                log.runSubscriptionOn(followers).onTermination().invoke(following::decrementAndGet));
+    }
+
     private <T> Multi<T> open(String accountId, Multi<T> stream, boolean follower) {
         AtomicInteger mine = perAccount.computeIfAbsent(accountId, a -> new AtomicInteger());
         boolean taken = false;

@@ -35,6 +35,20 @@ class SessionJobBuilderTest {
     }
 
     static SessionLaunch launch(int instances, Integer maxTurns) {
+        return launch(instances, maxTurns, 45, Map.of(), null, AgentSettings.DEFAULTS);
+    }
+
+    static SessionLaunch launch(AgentSettings agent) {
+        return launch(1, null, 45, Map.of(), null, agent);
+    }
+
+    static SessionLaunch launch(
+            int instances,
+            Integer maxTurns,
+            int timeoutMinutes,
+            Map<String, String> credentials,
+            PullSecret pull,
+            AgentSettings agent) {
         return new SessionLaunch(
                 SESSION,
                 "readme_20261123-101500",
@@ -44,35 +58,13 @@ class SessionJobBuilderTest {
                 "para/readme_20261123-101500",
                 instances,
                 "ghcr.io/acme/agent:1.2",
-                45,
+                timeoutMinutes,
                 maxTurns,
                 "para-dispatch",
                 "bot@example.com",
                 "Fix the README",
-                Map.of(),
-                null,
-                AgentSettings.DEFAULTS,
-                STARTS_AT);
-    }
-
-    static SessionLaunch launch(AgentSettings agent) {
-        SessionLaunch base = launch(1, null);
-        return new SessionLaunch(
-                base.sessionId(),
-                base.slug(),
-                base.repository(),
-                base.cloneUrl(),
-                base.sourceBranch(),
-                base.branchBase(),
-                1,
-                base.image(),
-                45,
-                null,
-                base.gitName(),
-                base.gitEmail(),
-                base.prompt(),
-                Map.of(),
-                null,
+                credentials,
+                pull,
                 agent,
                 STARTS_AT);
     }
@@ -133,7 +125,8 @@ class SessionJobBuilderTest {
      */
     @Test
     void theAgentHoldsNoGitHubCredential() {
-        SessionLaunch launch = launchWithCredentials(Map.of("anthropic-api-key", "sk-ant-api03-k"));
+        SessionLaunch launch =
+                launch(1, null, 45, Map.of("anthropic-api-key", "sk-ant-api03-k"), null, AgentSettings.DEFAULTS);
         PodSpec pod = job(Map.of(), launch).getSpec().getTemplate().getSpec();
         assertEquals(
                 List.of("clone"),
@@ -208,25 +201,7 @@ class SessionJobBuilderTest {
     @ParameterizedTest(name = "timeout {0} min, publish-time {1}: the agent stops after {2} s")
     @CsvSource({"45, 3m, 2520", "60, 5m, 3300", "4, 3m, 60", "1, 10s, 50", "1, 58s, 6"})
     void theAgentStopsBeforeTheJobsDeadline(int timeoutMinutes, String publishTime, long agentSeconds) {
-        SessionLaunch base = launch(1, null);
-        SessionLaunch launch = new SessionLaunch(
-                base.sessionId(),
-                base.slug(),
-                base.repository(),
-                base.cloneUrl(),
-                base.sourceBranch(),
-                base.branchBase(),
-                1,
-                base.image(),
-                timeoutMinutes,
-                null,
-                base.gitName(),
-                base.gitEmail(),
-                base.prompt(),
-                Map.of(),
-                null,
-                AgentSettings.DEFAULTS,
-                STARTS_AT);
+        SessionLaunch launch = launch(1, null, timeoutMinutes, Map.of(), null, AgentSettings.DEFAULTS);
         Container agent = job(Map.of("para.kubernetes.pod.publish-time", publishTime), launch)
                 .getSpec()
                 .getTemplate()
@@ -239,28 +214,6 @@ class SessionJobBuilderTest {
                 .orElseThrow()
                 .getValue();
         assertEquals(STARTS_AT.getEpochSecond() + agentSeconds, Long.parseLong(deadline));
-    }
-
-    static SessionLaunch launchWithCredentials(Map<String, String> credentials) {
-        SessionLaunch base = launch(1, null);
-        return new SessionLaunch(
-                base.sessionId(),
-                base.slug(),
-                base.repository(),
-                base.cloneUrl(),
-                base.sourceBranch(),
-                base.branchBase(),
-                1,
-                base.image(),
-                45,
-                null,
-                base.gitName(),
-                base.gitEmail(),
-                base.prompt(),
-                credentials,
-                null,
-                AgentSettings.DEFAULTS,
-                STARTS_AT);
     }
 
     @Test
@@ -335,25 +288,13 @@ class SessionJobBuilderTest {
 
     @Test
     void aPrivateImageGetsAPullSecretOfItsOwnOwnedByTheJob() throws Exception {
-        SessionLaunch base = launch(1, null);
-        SessionLaunch launch = new SessionLaunch(
-                base.sessionId(),
-                base.slug(),
-                base.repository(),
-                base.cloneUrl(),
-                base.sourceBranch(),
-                base.branchBase(),
+        SessionLaunch launch = launch(
                 1,
-                "ghcr.io/acme/agent:1.2",
-                45,
                 null,
-                base.gitName(),
-                base.gitEmail(),
-                base.prompt(),
+                45,
                 Map.of(),
                 new PullSecret("ghcr.io", "x-access-token", "ghs_pullToken\"quoted"),
-                AgentSettings.DEFAULTS,
-                STARTS_AT);
+                AgentSettings.DEFAULTS);
         Job job = job(Map.of("para.kubernetes.pod.image-pull-secrets", "cluster-wide"), launch);
         job.getMetadata().setUid("uid-1");
         assertEquals(

@@ -167,6 +167,68 @@ class LocalRuntimeTest {
         assertEquals(head, parentOf(f.owner + "/" + f.repo, continued), "the recovery did not build on the WIP commit");
     }
 
+    /**
+     * While the agent works: a followed log shows each event within 2 s of its being written, and
+     * the session's event stream carries the instance's progress (turns, last tool, tokens).
+     */
+    @Test
+    void theAgentsProgressIsLiveInTheFollowedLogAndTheEventStream() throws Exception {
+        SessionFixtures f = SessionFixtures.linked(github);
+        git().createRepository(f.owner + "/" + f.repo);
+        f.stubPullRequests(github);
+        UUID id = f.create(1, "fake-agent: slow\\nWork in steps");
+        String base = "http://localhost:"
+                + org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                        .getValue("quarkus.http.test-port", Integer.class);
+        var http = java.net.http.HttpClient.newHttpClient();
+        var events = http.sendAsync(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/sessions/" + id + "/events"))
+                        .header("Authorization", f.bearer())
+                        .header("Accept", "text/event-stream")
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> given().header("Authorization", f.bearer())
+                                .get("/api/v1/sessions/" + id + "/instances/1/logs")
+                                .statusCode()
+                        == 200);
+        var log = http.send(
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(base + "/api/v1/sessions/" + id + "/instances/1/logs?follow=true"))
+                        .header("Authorization", f.bearer())
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, log.statusCode());
+        String first = log.body()
+                .filter(line -> line.contains("written_at_ms"))
+                .findFirst()
+                .orElseThrow();
+        long delay = System.currentTimeMillis()
+                - new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(first)
+                        .path("written_at_ms")
+                        .asLong();
+        org.junit.jupiter.api.Assertions.assertTrue(delay < 2000, "the first event came " + delay + " ms late");
+
+        java.util.List<String> stream =
+                events.get(10, java.util.concurrent.TimeUnit.SECONDS).body().toList(); // until the session ends
+        int progress = stream.indexOf("event:progress");
+        org.junit.jupiter.api.Assertions.assertTrue(progress >= 0, String.join("\n", stream));
+        String data = stream.stream()
+                .skip(progress)
+                .filter(line -> line.startsWith("data:") && line.contains("\"lastTool\""))
+                .findFirst()
+                .orElseThrow();
+        org.junit.jupiter.api.Assertions.assertTrue(data.contains("\"instance\":1"), data);
+        org.junit.jupiter.api.Assertions.assertTrue(
+                stream.stream().anyMatch(l -> l.contains("\"lastTool\":\"Bash\"") && l.contains("\"outputTokens\":42")),
+                String.join("\n", stream));
+        org.junit.jupiter.api.Assertions.assertTrue(
+                stream.get(stream.size() - 1).contains("SUCCEEDED")
+                        || stream.stream().anyMatch(l -> l.contains("\"state\":\"SUCCEEDED\"")),
+                String.join("\n", stream));
+    }
+
     static String parentOf(String repository, String commit) throws Exception {
         Process p = new ProcessBuilder("git", "rev-parse", commit + "^")
                 .directory(git().repository(repository).toFile())

@@ -82,6 +82,22 @@ class SessionLifecycleTest {
                         .body("instances[0].prUrl", containsString("/" + f.owner + "/" + f.repo + "/pull/"))
                         .body("instances[1].prUrl", notNullValue()));
 
+        // The token, prompt and agent credential leave the cluster with the session, not at the Job's TTL.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> dev.para.dispatch.testing.KubernetesMock.client()
+                                .secrets()
+                                .withName("para-" + id)
+                                .get()
+                        == null);
+        org.junit.jupiter.api.Assertions.assertNotNull(
+                dev.para.dispatch.testing.KubernetesMock.client()
+                        .batch()
+                        .v1()
+                        .jobs()
+                        .withName("para-" + id)
+                        .get(),
+                "the Job stays for its TTL");
+
         String pulls = "/repos/" + f.owner + "/" + f.repo + "/pulls";
         github.verify(
                 1,
