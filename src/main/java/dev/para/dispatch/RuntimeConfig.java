@@ -24,7 +24,13 @@ public interface RuntimeConfig {
      */
     @WithName("session-runtime")
     @WithDefault("kubernetes")
-    String sessionRuntime();
+    SessionRuntimeKind sessionRuntime();
+
+    /** Where sessions run; configured in lower case ({@code kubernetes}, {@code local}). */
+    enum SessionRuntimeKind {
+        KUBERNETES,
+        LOCAL
+    }
 
     /**
      * This service's public URL (for example https://para.example.com): links in comments and pull

@@ -211,6 +211,23 @@ public class GitHubClient {
                 .recoverWithItem(false);
     }
 
+    /**
+     * A user's token for the OAuth code of a redirect: a code GitHub refuses (used, expired) is a
+     * 401 problem that says to start again ({@code startAgain}: what to start again).
+     */
+    public Uni<String> userToken(String code, String startAgain) {
+        return exchangeOAuthCode(code)
+                .onFailure(GitHubException.class)
+                .transform(e -> ((GitHubException) e).error() == GitHubError.BAD_CREDENTIALS
+                        ? new dev.para.dispatch.api.ProblemException(
+                                "oauth-code-rejected",
+                                "Unauthorized",
+                                401,
+                                "GitHub did not accept the OAuth code; it may be used or expired. Start " + startAgain
+                                        + " again.")
+                        : e);
+    }
+
     /** Exchanges a user's OAuth code (from the setup redirect) for a user token. */
     public Uni<String> exchangeOAuthCode(String code) {
         String clientId = credentials

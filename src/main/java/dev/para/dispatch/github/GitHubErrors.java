@@ -2,6 +2,7 @@ package dev.para.dispatch.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.para.dispatch.Texts;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
@@ -47,7 +48,8 @@ final class GitHubErrors {
         }
         return new GitHubException(
                 error,
-                operation + " answered " + status + (message.isEmpty() ? "" : " (" + truncate(message) + ")"),
+                operation + " answered " + status
+                        + (message.isEmpty() ? "" : " (" + Texts.truncate(message, 200) + ")"),
                 retryAfter,
                 status);
     }
@@ -100,9 +102,5 @@ final class GitHubErrors {
 
     private static String header(Response response, String name) {
         return response.getHeaderString(name);
-    }
-
-    private static String truncate(String message) {
-        return message.length() > 200 ? message.substring(0, 200) + "…" : message;
     }
 }

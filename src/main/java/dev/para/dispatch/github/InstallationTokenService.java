@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.para.dispatch.Contexts;
 import dev.para.dispatch.Redactor;
+import dev.para.dispatch.Timestamps;
 import dev.para.dispatch.crypto.Sealer;
 import dev.para.dispatch.github.model.AccessTokenRequest;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,8 +19,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -101,7 +100,7 @@ public class InstallationTokenService {
         }
         return pool.preparedQuery("DELETE FROM installation_tokens WHERE installation_id = $1 AND narrowing = $2"
                         + " AND expires_at = $3")
-                .execute(Tuple.of(key.installationId(), key.narrowing().key(), utc(refused.expiresAt())))
+                .execute(Tuple.of(key.installationId(), key.narrowing().key(), Timestamps.utc(refused.expiresAt())))
                 .replaceWithVoid()
                 .onFailure()
                 .recoverWithNull();
@@ -246,8 +245,8 @@ public class InstallationTokenService {
                     key.narrowing().key(),
                     sealed,
                     Sealer.keyIdOf(sealed),
-                    utc(token.expiresAt()),
-                    utc(clock.instant())
+                    Timestamps.utc(token.expiresAt()),
+                    Timestamps.utc(clock.instant())
                 }))
                 .replaceWithVoid();
     }
@@ -256,9 +255,5 @@ public class InstallationTokenService {
         return pool.preparedQuery("DELETE FROM installation_tokens WHERE installation_id = $1 AND narrowing = $2")
                 .execute(Tuple.of(installationId, narrowing))
                 .replaceWithVoid();
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 }

@@ -7,8 +7,6 @@ import dev.para.dispatch.crypto.BrowserStates;
 import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.GitHubClient;
 import dev.para.dispatch.github.GitHubConfig;
-import dev.para.dispatch.github.GitHubError;
-import dev.para.dispatch.github.GitHubException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -132,15 +130,7 @@ public class GitHubIdentities {
             throw ProblemException.badRequest("code", "is required; GitHub sends it after the user authorized the App");
         }
         return refusedAsProblem(() -> states.complete(BrowserStates.Flow.GITHUB_IDENTITY, state, 2, browser))
-                .flatMap(fields -> github.exchangeOAuthCode(code)
-                        .onFailure(GitHubException.class)
-                        .transform(e -> ((GitHubException) e).error() == GitHubError.BAD_CREDENTIALS
-                                ? new ProblemException(
-                                        "oauth-code-rejected",
-                                        "Unauthorized",
-                                        401,
-                                        "GitHub did not accept the OAuth code; it may be used or expired. Start again.")
-                                : e)
+                .flatMap(fields -> github.userToken(code, "the link")
                         .flatMap(github::authenticatedUser)
                         .flatMap(user -> pool.preparedQuery(UPSERT)
                                 .execute(Tuple.of(

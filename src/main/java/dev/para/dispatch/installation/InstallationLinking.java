@@ -6,8 +6,6 @@ import dev.para.dispatch.crypto.BrowserStates;
 import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.GitHubClient;
 import dev.para.dispatch.github.GitHubConfig;
-import dev.para.dispatch.github.GitHubError;
-import dev.para.dispatch.github.GitHubException;
 import dev.para.dispatch.github.model.GitHubAccount;
 import dev.para.dispatch.github.model.GitHubInstallation;
 import io.smallrye.mutiny.Uni;
@@ -94,15 +92,7 @@ public class InstallationLinking {
     public Uni<InstallationView> complete(String code, long installationId, String state, HttpHeaders browser) {
         return refusedAsProblem(() -> states.complete(BrowserStates.Flow.INSTALLATION_SETUP, state, 2, browser))
                 .map(fields -> new State(fields.get(0), fields.get(1)))
-                .flatMap(owner -> github.exchangeOAuthCode(code)
-                        .onFailure(GitHubException.class)
-                        .transform(e -> ((GitHubException) e).error() == GitHubError.BAD_CREDENTIALS
-                                ? new ProblemException(
-                                        "oauth-code-rejected",
-                                        "Unauthorized",
-                                        401,
-                                        "GitHub did not accept the OAuth code; it may be used or expired. Start the installation again.")
-                                : e)
+                .flatMap(owner -> github.userToken(code, "the installation")
                         .flatMap(userToken -> github.authenticatedUser(userToken)
                                 .flatMap(user -> github.listUserInstallations(userToken)
                                         .map(list -> list.stream()

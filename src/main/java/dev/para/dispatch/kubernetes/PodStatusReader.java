@@ -2,6 +2,7 @@ package dev.para.dispatch.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.para.dispatch.Texts;
 import dev.para.dispatch.kubernetes.InstanceObservation.Phase;
 import dev.para.dispatch.kubernetes.InstanceObservation.TerminationMessage;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -269,6 +270,6 @@ public final class PodStatusReader {
         if (message == null || message.isBlank()) {
             return "";
         }
-        return ": " + (message.length() > 300 ? message.substring(0, 300) + "…" : message);
+        return ": " + Texts.truncate(message, 300);
     }
 }

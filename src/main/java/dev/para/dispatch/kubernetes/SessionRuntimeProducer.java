@@ -23,7 +23,7 @@ public class SessionRuntimeProducer {
             Log.warn("para.dry-run is on: sessions create nothing in Kubernetes and write nothing to GitHub");
             return new DryRunSessionRuntime(config);
         }
-        if ("local".equals(runtime.sessionRuntime())) {
+        if (runtime.sessionRuntime() == RuntimeConfig.SessionRuntimeKind.LOCAL) {
             Log.infof(
                     "Sessions run as local processes under %s",
                     runtime.localRuntimeDir().toAbsolutePath());

@@ -52,7 +52,7 @@ public class SessionTracker {
     }
 
     void start(@Observes StartupEvent start) {
-        if (runtime.dryRun() || !"kubernetes".equals(runtime.sessionRuntime())) {
+        if (runtime.dryRun() || runtime.sessionRuntime() != RuntimeConfig.SessionRuntimeKind.KUBERNETES) {
             return;
         }
         String namespace = KubernetesSessionRuntime.sessionsNamespace(config, client);
@@ -90,7 +90,7 @@ public class SessionTracker {
     /** Whether both informers have listed what exists (for readiness). */
     public boolean isWatching() {
         return runtime.dryRun()
-                || !"kubernetes".equals(runtime.sessionRuntime())
+                || runtime.sessionRuntime() != RuntimeConfig.SessionRuntimeKind.KUBERNETES
                 || (pods != null && pods.hasSynced() && jobs.hasSynced());
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.para.dispatch.Contexts;
+import dev.para.dispatch.Texts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -52,14 +54,16 @@ public class RegistryClient {
     private final MeterRegistry registry;
     private final ObjectMapper json;
     private final RegistryHttp http;
+    private final Clock clock;
     /** Per registry, repository and credential: the next check of another tag skips the 401 and the token service. */
     private final Cache<String, Authorization> authorizations = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterWrite(AUTHORIZATION_REUSE)
             .build();
 
-    public RegistryClient(RegistryConfig config, MeterRegistry registry, ObjectMapper json, Vertx vertx) {
+    public RegistryClient(RegistryConfig config, MeterRegistry registry, ObjectMapper json, Vertx vertx, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.registry = registry;
         this.json = json;
         this.http = new RegistryHttp(vertx, config);
@@ -103,7 +107,7 @@ public class RegistryClient {
         String key = image.registry() + "|" + image.repository() + "|"
                 + credential.map(RegistryCredential::fingerprint).orElse("-");
         Authorization reused = authorizations.getIfPresent(key);
-        String first = reused != null && Instant.now().isBefore(reused.reuseUntil()) ? reused.header() : null;
+        String first = reused != null && clock.instant().isBefore(reused.reuseUntil()) ? reused.header() : null;
         return send("manifest", manifestRequest(image, uri, "HEAD", first))
                 .flatMap(answer -> answer.status() != 401
                         ? Uni.createFrom().item(answer)
@@ -176,7 +180,7 @@ public class RegistryClient {
             return credential
                     .map(c -> Uni.createFrom()
                             .item(new Authorization(
-                                    c.basicAuthorization(), Instant.now().plus(AUTHORIZATION_REUSE))))
+                                    c.basicAuthorization(), clock.instant().plus(AUTHORIZATION_REUSE))))
                     .orElseGet(() -> Uni.createFrom()
                             .failure(new RegistryException(
                                     RegistryError.AUTHENTICATION,
@@ -256,7 +260,7 @@ public class RegistryClient {
                 }
                 // Reused until shortly before the token expires (60 s when the service does not say).
                 long lifetime = body.path("expires_in").asLong(60);
-                return new Authorization("Bearer " + token, Instant.now().plusSeconds(Math.max(0, lifetime - 10)));
+                return new Authorization("Bearer " + token, clock.instant().plusSeconds(Math.max(0, lifetime - 10)));
             } catch (IOException e) {
                 throw new RegistryException(RegistryError.PROTOCOL, "the token service answered no JSON", null);
             }
@@ -332,14 +336,11 @@ public class RegistryClient {
                 return null;
             }
             String message = first.path("message").asText("");
-            return first.path("code").asText("UNKNOWN") + (message.isEmpty() ? "" : ": " + truncate(message));
+            return first.path("code").asText("UNKNOWN")
+                    + (message.isEmpty() ? "" : ": " + Texts.truncate(message, 200));
         } catch (IOException | RuntimeException e) {
             return null;
         }
-    }
-
-    private static String truncate(String text) {
-        return text.length() > 200 ? text.substring(0, 200) + "…" : text;
     }
 
     private static Duration retryAfter(RegistryHttp.Answer answer) {

@@ -5,6 +5,7 @@ import dev.para.dispatch.Contexts;
 import dev.para.dispatch.LogFields;
 import dev.para.dispatch.Redactor;
 import dev.para.dispatch.RuntimeConfig;
+import dev.para.dispatch.Timestamps;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.crypto.Sealer;
 import dev.para.dispatch.github.GitHubConfig;
@@ -36,8 +37,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -240,7 +239,7 @@ public class SessionLauncher {
     private Uni<List<Claim>> claim(UUID sessionId, int limit) {
         Instant now = clock.instant();
         String sql = String.format(CLAIM, sessionId == null ? "" : "AND id = $4");
-        Tuple args = Tuple.of(utc(now.plus(config.launch().claimLease())), utc(now), limit);
+        Tuple args = Tuple.of(Timestamps.utc(now.plus(config.launch().claimLease())), Timestamps.utc(now), limit);
         if (sessionId != null) {
             args.addUUID(sessionId);
         }
@@ -262,7 +261,8 @@ public class SessionLauncher {
      * wait for each other.
      */
     private Uni<Void> start(Session s) {
-        boolean pulledByCluster = "kubernetes".equals(runtimeConfig.sessionRuntime()) && !runtimeConfig.dryRun();
+        boolean pulledByCluster = runtimeConfig.sessionRuntime() == RuntimeConfig.SessionRuntimeKind.KUBERNETES
+                && !runtimeConfig.dryRun();
         return agentImages
                 .forLaunch(s.accountId, s.agentImageName, s.agentImage, pulledByCluster)
                 .flatMap(image -> start(s, image));
@@ -455,9 +455,5 @@ public class SessionLauncher {
             return p.getMessage();
         }
         return "launch failed: " + Redactor.describe(e);
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 }

@@ -58,7 +58,8 @@ class ImageCheckBench {
                                 config,
                                 new SimpleMeterRegistry(),
                                 new ObjectMapper(),
-                                dev.para.dispatch.testing.TestRegistry.VERTX),
+                                dev.para.dispatch.testing.TestRegistry.VERTX,
+                                java.time.Clock.systemUTC()),
                         config,
                         new SimpleMeterRegistry());
                 // Warm-up of the JIT and the connections on other tags, then every tag once cold.

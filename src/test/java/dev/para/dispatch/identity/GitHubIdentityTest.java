@@ -1,29 +1,21 @@
 package dev.para.dispatch.identity;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.para.dispatch.testing.ApiTokens;
 import dev.para.dispatch.testing.Db;
 import dev.para.dispatch.testing.GitHubFake;
+import dev.para.dispatch.testing.GitHubStubs;
 import dev.para.dispatch.testing.LogScan;
 import dev.para.dispatch.testing.SessionFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.UUID;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
@@ -35,8 +27,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class GitHubIdentityTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @GitHubFake.Inject
     WireMockServer github;
@@ -72,20 +62,7 @@ class GitHubIdentityTest {
 
         String code = "code-" + UUID.randomUUID();
         String userToken = "ghu_" + UUID.randomUUID().toString().replace("-", "");
-        github.stubFor(post(urlEqualTo("/login/oauth/access_token"))
-                .withRequestBody(containing(code))
-                .willReturn(aResponse()
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(
-                                "{\"access_token\":\"" + userToken + "\",\"token_type\":\"bearer\",\"scope\":\"\"}")));
-        ObjectNode user = (ObjectNode)
-                JSON.readTree(Path.of("src/test/resources/github/api/user.json").toFile());
-        user.put("id", 4242).put("login", "mona");
-        github.stubFor(get(urlPathEqualTo("/user"))
-                .withHeader("Authorization", equalTo("Bearer " + userToken))
-                .willReturn(aResponse()
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(JSON.writeValueAsString(user))));
+        GitHubStubs.stubOAuthUser(github, code, userToken, 4242, "mona");
 
         // another browser with the state gets nowhere; the one that opened the link does
         given().queryParam("code", code)
@@ -163,9 +140,5 @@ class GitHubIdentityTest {
                 .when()
                 .post("/api/v1/sessions")
                 .then();
-    }
-
-    private static com.github.tomakehurst.wiremock.matching.StringValuePattern containing(String text) {
-        return com.github.tomakehurst.wiremock.client.WireMock.containing(text);
     }
 }

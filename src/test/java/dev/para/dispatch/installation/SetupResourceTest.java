@@ -3,7 +3,6 @@ package dev.para.dispatch.installation;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -21,6 +20,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.para.dispatch.testing.ApiTokens;
 import dev.para.dispatch.testing.Db;
 import dev.para.dispatch.testing.GitHubFake;
+import dev.para.dispatch.testing.GitHubStubs;
 import dev.para.dispatch.testing.LogScan;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
@@ -76,22 +76,7 @@ class SetupResourceTest {
 
     /** The user's OAuth code exchanges for a user token of GitHub user {@code userId}, whose installations are as given. */
     void stubUser(String code, String userToken, long userId, long... installationIds) throws IOException {
-        github.stubFor(post(urlEqualTo("/login/oauth/access_token"))
-                .withRequestBody(equalToJson(
-                        "{\"client_id\":\"Iv1.testclientid\",\"client_secret\":\"test-oauth-client-secret\",\"code\":\""
-                                + code + "\"}"))
-                .willReturn(aResponse()
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(
-                                "{\"access_token\":\"" + userToken + "\",\"token_type\":\"bearer\",\"scope\":\"\"}")));
-        ObjectNode user = (ObjectNode)
-                JSON.readTree(Path.of("src/test/resources/github/api/user.json").toFile());
-        user.put("id", userId).put("login", "user" + userId);
-        github.stubFor(get(urlPathEqualTo("/user"))
-                .withHeader("Authorization", equalTo("Bearer " + userToken))
-                .willReturn(aResponse()
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(JSON.writeValueAsString(user))));
+        GitHubStubs.stubOAuthUser(github, code, userToken, userId, "user" + userId);
         ObjectNode example = (ObjectNode) JSON.readTree(
                 Path.of("src/test/resources/github/api/user-installations.json").toFile());
         ArrayNode list = JSON.createArrayNode();

@@ -90,7 +90,8 @@ class RegistryAddressesTest {
                 config(Map.of("para.registry.insecure-registries", host + ":" + port)),
                 new SimpleMeterRegistry(),
                 new ObjectMapper(),
-                TestRegistry.VERTX);
+                TestRegistry.VERTX,
+                java.time.Clock.systemUTC());
         RegistryException refused = refusal(client, host + ":" + port + "/team/agent:1.0");
         assertEquals(RegistryError.ADDRESS_REFUSED, refused.error(), refused.getMessage());
         assertEquals(0, connections.get());
@@ -134,7 +135,8 @@ class RegistryAddressesTest {
                     config(Map.of("para.registry.insecure-registries", host, "para.registry.allowed-hosts", host)),
                     new SimpleMeterRegistry(),
                     new ObjectMapper(),
-                    TestRegistry.VERTX);
+                    TestRegistry.VERTX,
+                    java.time.Clock.systemUTC());
             assertEquals(
                     RegistryError.ADDRESS_REFUSED,
                     refusal(client, host + "/team/agent:1.0").error());
@@ -151,7 +153,8 @@ class RegistryAddressesTest {
                 config(Map.of("para.registry.insecure-registries", host, "para.registry.allowed-hosts", host)),
                 new SimpleMeterRegistry(),
                 new ObjectMapper(),
-                TestRegistry.VERTX);
+                TestRegistry.VERTX,
+                java.time.Clock.systemUTC());
         client.check(ImageReference.parse(host + "/team/agent:1.0"), Optional.empty())
                 .await()
                 .atMost(Duration.ofSeconds(20));

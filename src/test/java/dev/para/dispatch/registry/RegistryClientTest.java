@@ -72,7 +72,8 @@ class RegistryClientTest {
                 TestRegistry.clientConfig(2, insecure),
                 meters,
                 new ObjectMapper(),
-                dev.para.dispatch.testing.TestRegistry.VERTX);
+                dev.para.dispatch.testing.TestRegistry.VERTX,
+                java.time.Clock.systemUTC());
     }
 
     ImageCheck check(TestRegistry registry, String image, RegistryCredential credential) {

@@ -53,7 +53,8 @@ class RegistryResponseLimitsTest {
                     TestRegistry.clientConfig(0, List.of(host)),
                     new SimpleMeterRegistry(),
                     new ObjectMapper(),
-                    dev.para.dispatch.testing.TestRegistry.VERTX);
+                    dev.para.dispatch.testing.TestRegistry.VERTX,
+                    java.time.Clock.systemUTC());
             RegistryException refused = assertThrows(
                     RegistryException.class,
                     () -> client.check(ImageReference.parse(host + "/team/agent:1.0"), Optional.empty())

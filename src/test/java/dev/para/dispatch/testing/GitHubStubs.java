@@ -19,6 +19,30 @@ public final class GitHubStubs {
 
     private GitHubStubs() {}
 
+    /**
+     * GitHub exchanges the OAuth {@code code} of a redirect for {@code userToken}, which belongs to
+     * the GitHub user {@code login} ({@code id}): {@code GET /user} with it says so.
+     */
+    public static void stubOAuthUser(WireMockServer github, String code, String userToken, long id, String login) {
+        github.stubFor(post(urlEqualTo("/login/oauth/access_token"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.equalToJson(
+                        "{\"client_id\":\"Iv1.testclientid\",\"client_secret\":\"test-oauth-client-secret\",\"code\":\""
+                                + code + "\"}"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(
+                                "{\"access_token\":\"" + userToken + "\",\"token_type\":\"bearer\",\"scope\":\"\"}")));
+        String user = fixture("user")
+                .replaceFirst("\"login\": \"octocat\"", "\"login\": \"" + login + "\"")
+                .replaceFirst("\"id\": 1,", "\"id\": " + id + ",");
+        github.stubFor(get(urlPathEqualTo("/user"))
+                .withHeader(
+                        "Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo("Bearer " + userToken))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(user)));
+    }
+
     public static String fixture(String name) {
         try {
             return Files.readString(Path.of("src/test/resources/github/api", name + ".json"));

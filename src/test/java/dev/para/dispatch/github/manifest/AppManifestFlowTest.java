@@ -140,19 +140,8 @@ class AppManifestFlowTest {
         assertEquals("write", manifest.at("/default_permissions/contents").asText());
         assertEquals("read", manifest.at("/default_permissions/metadata").asText());
 
-        github.stubFor(post(urlEqualTo("/app-manifests/code-123/conversions"))
-                .willReturn(aResponse()
-                        .withStatus(201)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(GitHubStubs.fixture("app-manifest-conversion"))));
-        given().redirects()
-                .follow(false)
-                .cookie("para_app_manifest", started.cookie())
-                .queryParam("code", "code-123")
-                .queryParam("state", started.state())
-                .when()
-                .get("/github/app-manifest/callback")
-                .then()
+        stubConversion("code-123");
+        callback(started.cookie(), "code-123", started.state())
                 .statusCode(303)
                 .header("Location", "https://github.com/apps/octoapp/installations/new");
 
@@ -200,14 +189,7 @@ class AppManifestFlowTest {
                 .then()
                 .statusCode(409)
                 .contentType("application/problem+json");
-        given().redirects()
-                .follow(false)
-                .cookie("para_app_manifest", started.cookie())
-                .queryParam("code", "code-456")
-                .queryParam("state", started.state())
-                .when()
-                .get("/github/app-manifest/callback")
-                .then()
+        callback(started.cookie(), "code-456", started.state())
                 .statusCode(400)
                 .body("errors[0].field", equalTo("state"));
         github.verify(1, postRequestedFor(urlEqualTo("/app-manifests/code-123/conversions")));
@@ -247,21 +229,9 @@ class AppManifestFlowTest {
     @Test
     void theStateWorksOnceAndOnlyInTheBrowserThatOpenedThePage() {
         Started started = open("acme");
-        github.stubFor(post(urlEqualTo("/app-manifests/code-789/conversions"))
-                .willReturn(aResponse()
-                        .withStatus(201)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(GitHubStubs.fixture("app-manifest-conversion"))));
+        stubConversion("code-789");
         // another browser with the state (leaked through a log, a referrer, a shared screen): no cookie, or its own
-        given().redirects()
-                .follow(false)
-                .queryParam("code", "code-789")
-                .queryParam("state", started.state())
-                .when()
-                .get("/github/app-manifest/callback")
-                .then()
-                .statusCode(400)
-                .body("errors[0].field", equalTo("state"));
+        callback(null, "code-789", started.state()).statusCode(400).body("errors[0].field", equalTo("state"));
         given().redirects()
                 .follow(false)
                 .cookie("para_app_manifest", open("acme").cookie())
@@ -273,25 +243,10 @@ class AppManifestFlowTest {
                 .statusCode(400);
         github.verify(0, postRequestedFor(urlEqualTo("/app-manifests/code-789/conversions")));
 
-        given().redirects()
-                .follow(false)
-                .cookie("para_app_manifest", started.cookie())
-                .queryParam("code", "code-789")
-                .queryParam("state", started.state())
-                .when()
-                .get("/github/app-manifest/callback")
-                .then()
-                .statusCode(303);
+        callback(started.cookie(), "code-789", started.state()).statusCode(303);
         noApp();
         // the flow is open again, but this state is spent
-        given().redirects()
-                .follow(false)
-                .cookie("para_app_manifest", started.cookie())
-                .queryParam("code", "code-789")
-                .queryParam("state", started.state())
-                .when()
-                .get("/github/app-manifest/callback")
-                .then()
+        callback(started.cookie(), "code-789", started.state())
                 .statusCode(400)
                 .body("detail", containsString("used already"));
         github.verify(1, postRequestedFor(urlEqualTo("/app-manifests/code-789/conversions")));
@@ -306,14 +261,7 @@ class AppManifestFlowTest {
                         .withHeader("Content-Type", "application/json")
                         .withBody(GitHubStubs.fixture("app-manifest-conversion")
                                 .replace("\"login\": \"github\"", "\"login\": \"mallory\""))));
-        given().redirects()
-                .follow(false)
-                .cookie("para_app_manifest", started.cookie())
-                .queryParam("code", "code-owner")
-                .queryParam("state", started.state())
-                .when()
-                .get("/github/app-manifest/callback")
-                .then()
+        callback(started.cookie(), "code-owner", started.state())
                 .statusCode(403)
                 .body("type", equalTo("urn:para-dispatch:problem:app-owner-unexpected"))
                 .body("detail", containsString("mallory"));
@@ -330,20 +278,8 @@ class AppManifestFlowTest {
     @Test
     void aResetForgetsTheCreatedAppAndOpensTheFlowAgain() {
         Started started = open("acme");
-        github.stubFor(post(urlEqualTo("/app-manifests/code-reset/conversions"))
-                .willReturn(aResponse()
-                        .withStatus(201)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(GitHubStubs.fixture("app-manifest-conversion"))));
-        given().redirects()
-                .follow(false)
-                .cookie("para_app_manifest", started.cookie())
-                .queryParam("code", "code-reset")
-                .queryParam("state", started.state())
-                .when()
-                .get("/github/app-manifest/callback")
-                .then()
-                .statusCode(303);
+        stubConversion("code-reset");
+        callback(started.cookie(), "code-reset", started.state()).statusCode(303);
         given().when()
                 .get("/q/health/ready")
                 .then()
@@ -384,6 +320,24 @@ class AppManifestFlowTest {
                 .then()
                 .statusCode(400);
         github.verify(0, postRequestedFor(urlEqualTo("/app-manifests/x/conversions")));
+    }
+
+    /** GitHub converts {@code code} into the App of its example. */
+    private void stubConversion(String code) {
+        github.stubFor(post(urlEqualTo("/app-manifests/" + code + "/conversions"))
+                .willReturn(aResponse()
+                        .withStatus(201)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(GitHubStubs.fixture("app-manifest-conversion"))));
+    }
+
+    /** GitHub's redirect back, from a browser holding {@code cookie} (null: none). */
+    private static io.restassured.response.ValidatableResponse callback(String cookie, String code, String state) {
+        var request = given().redirects().follow(false).queryParam("code", code).queryParam("state", state);
+        if (cookie != null) {
+            request = request.cookie("para_app_manifest", cookie);
+        }
+        return request.when().get("/github/app-manifest/callback").then();
     }
 
     private static String unescape(String html) {
