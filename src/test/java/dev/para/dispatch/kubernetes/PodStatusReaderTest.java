@@ -11,6 +11,8 @@ import java.math.BigDecimal;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class PodStatusReaderTest {
 
@@ -99,9 +101,8 @@ class PodStatusReaderTest {
         assertEquals(9, o.message().turns());
     }
 
-    @Test
-    void everyFailureHasAReasonAPersonCanActOn() {
-        Object[][] cases = {
+    static Object[][] failures() {
+        return new Object[][] {
             {
                 pod(
                         "Failed",
@@ -152,11 +153,14 @@ class PodStatusReaderTest {
                 "image not pullable (ErrImagePull): manifest unknown"
             },
         };
-        for (Object[] c : cases) {
-            InstanceObservation o = read((Pod) c[0]);
-            assertEquals(Phase.FAILED, o.phase(), String.valueOf(c[1]));
-            assertTrue(o.reason().startsWith((String) c[1]), o.reason() + " does not start with " + c[1]);
-        }
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("failures")
+    void everyFailureHasAReasonAPersonCanActOn(Pod pod, String reason) {
+        InstanceObservation o = read(pod);
+        assertEquals(Phase.FAILED, o.phase(), reason);
+        assertTrue(o.reason().startsWith(reason), o.reason() + " does not start with " + reason);
     }
 
     @Test

@@ -77,36 +77,34 @@ class SessionResourceTest {
         SessionLifecycleTest.awaitSession(f, id, "RUNNING");
     }
 
-    @Test
-    void badRequestsAreProblemsAndWriteNothing() {
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '^',
+            nullValues = "-",
+            value = {
+                "{\"repository\":\"not a repo\",\"prompt\":\"x\"}                          | 400 | repository",
+                "{\"repository\":\"REPO\"}                                                   | 400 | prompt",
+                "{\"repository\":\"REPO\",\"prompt\":\"x\",\"promptFile\":\"a.md\"}        | 400 | prompt",
+                "{\"repository\":\"REPO\",\"prompt\":\"x\",\"instances\":11}               | 400 | instances",
+                "{\"repository\":\"REPO\",\"prompt\":\"x\",\"instances\":0}                | 400 | instances",
+                "{\"repository\":\"REPO\",\"prompt\":\"x\",\"sourceBranch\":\"../x\"}      | 400 | sourceBranch",
+                "{\"repository\":\"REPO\",\"prompt\":\"x\",\"agentImage\":\"nope\"}        | 422 | -",
+                "{\"repository\":\"someone-else/repo\",\"prompt\":\"x\"}                   | 422 | -",
+                "{\"repository\":                                                          | 400 | -",
+            })
+    void badRequestsAreProblemsAndWriteNothing(String body, int status, String field) {
         SessionFixtures f = SessionFixtures.linked(github);
-        String[][] cases = {
-            {"{\"repository\":\"not a repo\",\"prompt\":\"x\"}", "400", "repository"},
-            {"{\"repository\":\"" + f.repository() + "\"}", "400", "prompt"},
-            {"{\"repository\":\"" + f.repository() + "\",\"prompt\":\"x\",\"promptFile\":\"a.md\"}", "400", "prompt"},
-            {"{\"repository\":\"" + f.repository() + "\",\"prompt\":\"x\",\"instances\":11}", "400", "instances"},
-            {"{\"repository\":\"" + f.repository() + "\",\"prompt\":\"x\",\"instances\":0}", "400", "instances"},
-            {
-                "{\"repository\":\"" + f.repository() + "\",\"prompt\":\"x\",\"sourceBranch\":\"../x\"}",
-                "400",
-                "sourceBranch"
-            },
-            {"{\"repository\":\"" + f.repository() + "\",\"prompt\":\"x\",\"agentImage\":\"nope\"}", "422", null},
-            {"{\"repository\":\"someone-else/repo\",\"prompt\":\"x\"}", "422", null},
-            {"{\"repository\":", "400", null},
-        };
-        for (String[] c : cases) {
-            var response = given().header("Authorization", f.bearer())
-                    .contentType("application/json")
-                    .body(c[0])
-                    .when()
-                    .post("/api/v1/sessions")
-                    .then()
-                    .statusCode(Integer.parseInt(c[1]))
-                    .contentType("application/problem+json");
-            if (c[2] != null) {
-                response.body("errors[0].field", equalTo(c[2]));
-            }
+        var response = given().header("Authorization", f.bearer())
+                .contentType("application/json")
+                .body(body.replace("REPO", f.repository()))
+                .when()
+                .post("/api/v1/sessions")
+                .then()
+                .statusCode(status)
+                .contentType("application/problem+json");
+        if (field != null) {
+            response.body("errors[0].field", equalTo(field));
         }
         assertEquals(0, Db.count("SELECT count(*) FROM sessions WHERE account_id = ?", f.account));
     }

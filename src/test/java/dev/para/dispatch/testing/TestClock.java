@@ -10,7 +10,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** The service's clock in tests: real time plus an offset that tests move forward. */
+/**
+ * The service's clock in tests: real time plus an offset that tests move forward. The offset is
+ * put back after every @QuarkusTest method ({@link TestClockReset}); plain tests reset it themselves.
+ */
 public class TestClock extends Clock {
 
     private static volatile Duration offset = Duration.ZERO;

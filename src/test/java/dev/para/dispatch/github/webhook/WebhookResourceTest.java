@@ -415,15 +415,37 @@ class WebhookResourceTest {
                         .statusCode());
         assertEquals(1, stored(small));
 
+        // Over the limit: the answer is read while the body is still being sent, on a raw socket
+        // (the HTTP client would report only the broken pipe of a server that stopped reading).
         String large = newDeliveryId();
-        byte[] tooLarge = new byte[26 * 1024 * 1024];
-        java.util.Arrays.fill(tooLarge, (byte) ' ');
         int status;
-        try {
-            status = client.send(chunked.apply(large, tooLarge), java.net.http.HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (java.io.IOException e) {
-            status = 413; // the answer came while the body was still being sent, and the connection closed under it
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            var out = socket.getOutputStream();
+            out.write(("POST /github/webhook HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "X-GitHub-Event: ping\r\nX-GitHub-Delivery: " + large + "\r\n"
+                            + "X-Hub-Signature-256: sha256=00\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            Thread sender = new Thread(() -> {
+                byte[] chunk = new byte[64 * 1024];
+                java.util.Arrays.fill(chunk, (byte) ' ');
+                byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                try {
+                    for (int sent = 0; sent < 27 * 1024 * 1024; sent += chunk.length) {
+                        out.write(size);
+                        out.write(chunk);
+                        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                } catch (java.io.IOException closedByTheServer) {
+                    // expected once the server has answered
+                }
+            });
+            sender.start();
+            String statusLine = new java.io.BufferedReader(
+                            new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            sender.join(30_000);
+            status = Integer.parseInt(statusLine.split(" ")[1]);
         }
         assertEquals(413, status);
         assertEquals(0, stored(large));
