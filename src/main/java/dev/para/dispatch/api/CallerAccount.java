@@ -37,9 +37,7 @@ public class CallerAccount {
         config.requiredGroup().ifPresent(group -> {
             if (jwt.getGroups() == null || !jwt.getGroups().contains(group)) {
                 throw new ProblemException(
-                        "forbidden",
-                        "Forbidden",
-                        403,
+                        ProblemType.FORBIDDEN,
                         "The token is not in the group '" + group + "' that may use this service");
             }
         });

@@ -16,7 +16,8 @@ public record Problem(String type, String title, int status, String detail, Stri
     /** A validation error on one field of the request. */
     public record FieldError(String field, String message) {}
 
-    public static Problem of(String slug, String title, int status, String detail) {
-        return new Problem(TYPE_PREFIX + slug, title, status, detail, null, List.of());
+    /** A problem of the catalogue, about {@code instance} (the request's path; may be null). */
+    public static Problem of(ProblemType type, String detail, String instance, List<FieldError> errors) {
+        return new Problem(type.uri(), type.title(), type.status(), detail, instance, errors);
     }
 }

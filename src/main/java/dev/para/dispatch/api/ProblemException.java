@@ -5,68 +5,58 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A domain error that answers as problem+json. Services throw the narrow subclasses (or use the
- * factories here); a single mapper turns them into responses. The detail must be safe to show.
+ * A domain error that answers as problem+json: one {@link ProblemType} of the catalogue and a
+ * detail written for a person. Services throw it (or use the factories here); {@link
+ * ProblemMappers} turns it into a response. The detail must be safe to show.
  */
 public class ProblemException extends RuntimeException {
 
-    private final String slug;
-    private final String title;
-    private final int status;
+    private final ProblemType type;
     private final List<Problem.FieldError> errors;
     private final Duration retryAfter;
 
-    public ProblemException(String slug, String title, int status, String detail) {
-        this(slug, title, status, detail, List.of(), null);
+    public ProblemException(ProblemType type, String detail) {
+        this(type, detail, List.of(), null);
     }
 
-    public ProblemException(
-            String slug,
-            String title,
-            int status,
-            String detail,
-            List<Problem.FieldError> errors,
-            Duration retryAfter) {
+    public ProblemException(ProblemType type, String detail, List<Problem.FieldError> errors, Duration retryAfter) {
         super(detail, null, false, false);
-        this.slug = slug;
-        this.title = title;
-        this.status = status;
+        this.type = type;
         this.errors = errors;
         this.retryAfter = retryAfter;
     }
 
     public static ProblemException notFound(String what) {
-        return new ProblemException("not-found", "Not Found", 404, what + " was not found");
+        return new ProblemException(ProblemType.NOT_FOUND, what + " was not found");
     }
 
     public static ProblemException badRequest(String field, String message) {
         return new ProblemException(
-                "validation",
-                "Invalid request",
-                400,
-                field + ": " + message,
-                List.of(new Problem.FieldError(field, message)),
-                null);
+                ProblemType.VALIDATION, field + ": " + message, List.of(new Problem.FieldError(field, message)), null);
     }
 
-    public static ProblemException conflict(String slug, String detail) {
-        return new ProblemException(slug, "Conflict", 409, detail);
+    public static ProblemException conflict(ProblemType type, String detail) {
+        return new ProblemException(type, detail);
     }
 
     public static ProblemException unauthorized(String detail) {
-        return new ProblemException("unauthorized", "Unauthorized", 401, detail);
+        return new ProblemException(ProblemType.UNAUTHORIZED, detail);
     }
 
-    public static ProblemException unavailable(String slug, String detail, Duration retryAfter) {
-        return new ProblemException(slug, "Service Unavailable", 503, detail, List.of(), retryAfter);
+    public static ProblemException unavailable(ProblemType type, String detail, Duration retryAfter) {
+        return new ProblemException(type, detail, List.of(), retryAfter);
     }
 
     public Problem toProblem(String instance) {
-        return new Problem(Problem.TYPE_PREFIX + slug, title, status, getMessage(), instance, errors);
+        return Problem.of(type, getMessage(), instance, errors);
+    }
+
+    public ProblemType type() {
+        return type;
     }
 
     public int status() {
-        return status;
+        return type.status();
     }
 
     public Optional<Duration> retryAfter() {

@@ -31,6 +31,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
+        return answer(e, uri);
+    }
+
+    /** The answer to a problem, for the features' own mappers (GitHub's, a registry's failures). */
+    public static Response answer(ProblemException e, UriInfo uri) {
         Response.ResponseBuilder response = respond(e.toProblem(uri.getPath()));
         e.retryAfter().ifPresent(d -> response.header(HttpHeaders.RETRY_AFTER, Math.max(1, d.toSeconds())));
         if (e.status() == 401) {
@@ -49,8 +54,7 @@ public class ProblemMappers {
                 .map(f -> f.field() + ": " + f.message())
                 .reduce((a, b) -> a + "; " + b)
                 .orElse("The request is not valid");
-        return respond(new Problem(
-                        Problem.TYPE_PREFIX + "validation", "Invalid request", 400, detail, uri.getPath(), errors))
+        return respond(Problem.of(ProblemType.VALIDATION, detail, uri.getPath(), errors))
                 .build();
     }
 
@@ -72,10 +76,8 @@ public class ProblemMappers {
                 : e instanceof MismatchedInputException m && m.getTargetType() != null
                         ? "must be " + jsonTypeOf(m.getTargetType())
                         : "is not valid here";
-        return respond(new Problem(
-                        Problem.TYPE_PREFIX + "validation",
-                        "Invalid request",
-                        400,
+        return respond(Problem.of(
+                        ProblemType.VALIDATION,
                         field + ": " + message,
                         uri.getPath(),
                         List.of(new Problem.FieldError(field, message))))
@@ -85,24 +87,20 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e, UriInfo uri) {
         return respond(problem(
-                        "malformed-body",
-                        "Malformed request body",
-                        400,
-                        "The request body is not valid JSON of the expected shape",
-                        uri))
+                        ProblemType.MALFORMED_BODY, "The request body is not valid JSON of the expected shape", uri))
                 .build();
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e, UriInfo uri) {
-        return respond(problem("unauthorized", "Unauthorized", 401, "A valid bearer token is required", uri))
+        return respond(problem(ProblemType.UNAUTHORIZED, "A valid bearer token is required", uri))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
                 .build();
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, UriInfo uri) {
-        return respond(problem("forbidden", "Forbidden", 403, "The caller may not do this", uri))
+        return respond(problem(ProblemType.FORBIDDEN, "The caller may not do this", uri))
                 .build();
     }
 
@@ -114,15 +112,12 @@ public class ProblemMappers {
         }
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known != null ? known.getReasonPhrase() : "Request failed";
-        String slug = switch (status) {
-            case 404 -> "not-found";
-            case 405 -> "method-not-allowed";
-            case 406 -> "not-acceptable";
-            case 413 -> "payload-too-large";
-            case 415 -> "unsupported-media-type";
-            default -> "http-" + status;
-        };
-        Response.ResponseBuilder response = respond(problem(slug, title, status, title, uri));
+        // A status the catalogue does not name keeps a type of its own: http-<status>.
+        Problem problem = ProblemType.ofStatus(status)
+                .map(type -> Problem.of(type, type.title(), uri.getPath(), List.of()))
+                .orElseGet(() -> new Problem(
+                        Problem.TYPE_PREFIX + "http-" + status, title, status, title, uri.getPath(), List.of()));
+        Response.ResponseBuilder response = respond(problem);
         if (status == 405) {
             response.allow(e.getResponse().getAllowedMethods());
         }
@@ -147,9 +142,7 @@ public class ProblemMappers {
             if (state != null && BUSY.contains(state)) {
                 Log.warnf("Database busy on %s (SQL state %s); answered 503", uri.getPath(), state);
                 return respond(problem(
-                                "database-busy",
-                                "Service Unavailable",
-                                503,
+                                ProblemType.DATABASE_BUSY,
                                 "The database was busy with the same data; nothing was changed. Try again shortly.",
                                 uri))
                         .header(HttpHeaders.RETRY_AFTER, BUSY_RETRY_SECONDS)
@@ -160,11 +153,7 @@ public class ProblemMappers {
         // Enough for an operator to diagnose: the messages, secrets redacted, and where it was thrown.
         Log.errorf("Internal error %s on %s: %s", errorId, uri.getPath(), Redactor.trace(e));
         return respond(problem(
-                        "internal",
-                        "Internal Server Error",
-                        500,
-                        "Something went wrong on our side; quote error id " + errorId,
-                        uri))
+                        ProblemType.INTERNAL, "Something went wrong on our side; quote error id " + errorId, uri))
                 .build();
     }
 
@@ -201,8 +190,8 @@ public class ProblemMappers {
         return "an object";
     }
 
-    private static Problem problem(String slug, String title, int status, String detail, UriInfo uri) {
-        return new Problem(Problem.TYPE_PREFIX + slug, title, status, detail, uri.getPath(), List.of());
+    private static Problem problem(ProblemType type, String detail, UriInfo uri) {
+        return Problem.of(type, detail, uri.getPath(), List.of());
     }
 
     private static Response.ResponseBuilder respond(Problem problem) {

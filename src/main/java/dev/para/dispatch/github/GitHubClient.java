@@ -205,9 +205,8 @@ public class GitHubClient {
     public Uni<Boolean> ownsOrganization(String userToken, String org) {
         return call("get_org_membership", null, () -> api.getOrgMembership("Bearer " + userToken, org))
                 .map(OrgMembership::isActiveAdmin)
-                .onFailure(e -> e instanceof GitHubException g
-                        && !g.error().isTransient()
-                        && g.error() != GitHubError.BAD_CREDENTIALS)
+                .onFailure(e ->
+                        e instanceof GitHubException g && !g.isRetryable() && g.error() != GitHubError.BAD_CREDENTIALS)
                 .recoverWithItem(false);
     }
 
@@ -220,9 +219,7 @@ public class GitHubClient {
                 .onFailure(GitHubException.class)
                 .transform(e -> ((GitHubException) e).error() == GitHubError.BAD_CREDENTIALS
                         ? new dev.para.dispatch.api.ProblemException(
-                                "oauth-code-rejected",
-                                "Unauthorized",
-                                401,
+                                dev.para.dispatch.api.ProblemType.OAUTH_CODE_REJECTED,
                                 "GitHub did not accept the OAuth code; it may be used or expired. Start " + startAgain
                                         + " again.")
                         : e);
@@ -326,7 +323,7 @@ public class GitHubClient {
             if (g.error() == GitHubError.RATE_LIMITED) {
                 return rateLimitWait(g).compareTo(config.retry().maxRateLimitWait()) <= 0;
             }
-            return g.error().isTransient()
+            return g.isRetryable()
                     && g.retryAfter()
                             .map(wait -> wait.compareTo(config.retry().maxRateLimitWait()) <= 0)
                             .orElse(true);

@@ -1,5 +1,6 @@
 package dev.para.dispatch.github;
 
+import dev.para.dispatch.Retryable;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -7,7 +8,7 @@ import java.util.Optional;
  * A failed GitHub call, classified. The message is GitHub's own short message or ours; it never
  * contains a token, a JWT or a request body.
  */
-public class GitHubException extends RuntimeException {
+public class GitHubException extends RuntimeException implements Retryable {
 
     private final GitHubError error;
     private final Duration retryAfter;
@@ -26,6 +27,11 @@ public class GitHubException extends RuntimeException {
 
     public GitHubError error() {
         return error;
+    }
+
+    @Override
+    public boolean isRetryable() {
+        return error.isTransient();
     }
 
     /** When GitHub said to come back (rate limits), if it said. */

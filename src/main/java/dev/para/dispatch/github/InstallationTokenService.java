@@ -180,7 +180,7 @@ public class InstallationTokenService {
      */
     public Uni<Void> revokeToken(long installationId, String token) {
         return github.revokeInstallationToken(new InstallationToken(installationId, token, null))
-                .onFailure(e -> e instanceof GitHubException g && !g.error().isTransient())
+                .onFailure(e -> e instanceof GitHubException g && !g.isRetryable())
                 .recoverWithNull();
     }
 

@@ -2,6 +2,7 @@ package dev.para.dispatch.identity;
 
 import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.api.ProblemException;
+import dev.para.dispatch.api.ProblemType;
 import dev.para.dispatch.audit.AuditLog;
 import dev.para.dispatch.crypto.BrowserStates;
 import dev.para.dispatch.github.AppCredentials;
@@ -96,9 +97,7 @@ public class GitHubIdentities {
     public Uni<Identity> required(String accountId) {
         return of(accountId)
                 .map(found -> found.orElseThrow(() -> new ProblemException(
-                        "github-identity-required",
-                        "Forbidden",
-                        403,
+                        ProblemType.GITHUB_IDENTITY_REQUIRED,
                         "Sessions act for a GitHub user who may push to the repository, and this account has"
                                 + " linked none: GET /api/v1/me/github and open its linkUrl in a browser")));
     }
@@ -152,7 +151,7 @@ public class GitHubIdentities {
         return credentials
                 .oauthClientId()
                 .orElseThrow(() -> ProblemException.unavailable(
-                        "app-not-configured",
+                        ProblemType.APP_NOT_CONFIGURED,
                         "The GitHub App has no OAuth client id (para.github.oauth.client-id), so nobody can sign in with GitHub",
                         null));
     }

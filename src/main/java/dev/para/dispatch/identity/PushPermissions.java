@@ -3,6 +3,7 @@ package dev.para.dispatch.identity;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.para.dispatch.api.ProblemException;
+import dev.para.dispatch.api.ProblemType;
 import dev.para.dispatch.github.GitHubClient;
 import dev.para.dispatch.github.GitHubException;
 import dev.para.dispatch.github.InstallationToken;
@@ -47,9 +48,7 @@ public class PushPermissions {
         return mayPush.map(yes -> {
             if (!yes) {
                 throw new ProblemException(
-                        "push-permission-required",
-                        "Forbidden",
-                        403,
+                        ProblemType.PUSH_PERMISSION_REQUIRED,
                         "GitHub user " + login
                                 + " (this account's linked identity) may not push to " + owner + "/" + repo
                                 + "; sessions only run where the user they act for may push");

@@ -2,6 +2,7 @@ package dev.para.dispatch.installation;
 
 import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.api.ProblemException;
+import dev.para.dispatch.api.ProblemType;
 import dev.para.dispatch.crypto.BrowserStates;
 import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.GitHubClient;
@@ -99,9 +100,7 @@ public class InstallationLinking {
                                                 .filter(i -> i.id() == installationId)
                                                 .findFirst()
                                                 .orElseThrow(() -> new ProblemException(
-                                                        "installation-not-accessible",
-                                                        "Forbidden",
-                                                        403,
+                                                        ProblemType.INSTALLATION_NOT_ACCESSIBLE,
                                                         "GitHub does not list installation " + installationId
                                                                 + " for the user who installed it")))
                                         .call(gh -> requireOwner(userToken, user, gh))
@@ -127,9 +126,7 @@ public class InstallationLinking {
             return owns.map(yes -> {
                 if (!yes) {
                     throw new ProblemException(
-                            "installation-link-forbidden",
-                            "Forbidden",
-                            403,
+                            ProblemType.INSTALLATION_LINK_FORBIDDEN,
                             "GitHub user "
                                     + user.login() + " can see installation " + gh.id()
                                     + " but did not install it and does not own "
@@ -146,7 +143,7 @@ public class InstallationLinking {
         return credentials
                 .slug()
                 .orElseThrow(() -> ProblemException.unavailable(
-                        "app-not-configured",
+                        ProblemType.APP_NOT_CONFIGURED,
                         "para.github.app-slug is not set, so there is no installation page to send you to",
                         null));
     }

@@ -1,6 +1,7 @@
 package dev.para.dispatch.installation;
 
 import dev.para.dispatch.api.ProblemException;
+import dev.para.dispatch.api.ProblemType;
 import dev.para.dispatch.audit.AuditLog;
 import dev.para.dispatch.github.model.GitHubInstallation;
 import dev.para.dispatch.github.model.GitHubRepository;
@@ -117,7 +118,7 @@ public class InstallationService {
         return refreshed(gh).flatMap(i -> {
             if (i.accountId != null && !i.accountId.equals(accountId)) {
                 throw ProblemException.conflict(
-                        "installation-linked", "This installation is already linked to another account");
+                        ProblemType.INSTALLATION_LINKED, "This installation is already linked to another account");
             }
             i.accountId = accountId;
             i.deletedAt = null;

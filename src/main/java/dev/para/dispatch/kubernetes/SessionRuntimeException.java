@@ -1,10 +1,12 @@
 package dev.para.dispatch.kubernetes;
 
+import dev.para.dispatch.Retryable;
+
 /**
- * A session runtime call that failed. {@link #isTransient()} says whether the same call may work
+ * A session runtime call that failed. {@link #isRetryable()} says whether the same call may work
  * later (the API server away, a 5xx, a conflict) or needs someone to change something.
  */
-public class SessionRuntimeException extends RuntimeException {
+public class SessionRuntimeException extends RuntimeException implements Retryable {
 
     private final boolean transientFailure;
 
@@ -13,7 +15,8 @@ public class SessionRuntimeException extends RuntimeException {
         this.transientFailure = transientFailure;
     }
 
-    public boolean isTransient() {
+    @Override
+    public boolean isRetryable() {
         return transientFailure;
     }
 }

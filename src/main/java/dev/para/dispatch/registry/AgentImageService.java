@@ -2,6 +2,7 @@ package dev.para.dispatch.registry;
 
 import dev.para.dispatch.api.Problem;
 import dev.para.dispatch.api.ProblemException;
+import dev.para.dispatch.api.ProblemType;
 import dev.para.dispatch.audit.AuditLog;
 import dev.para.dispatch.kubernetes.AgentSettings;
 import dev.para.dispatch.kubernetes.KubernetesConfig;
@@ -197,9 +198,7 @@ public class AgentImageService {
         }
         if (AgentImage.PULL_GITHUB_APP.equals(credential)) {
             throw new ProblemException(
-                    "credential-unusable",
-                    "Unprocessable Content",
-                    422,
+                    ProblemType.CREDENTIAL_UNUSABLE,
                     "credential: " + GITHUB_APP_PULLS,
                     List.of(new Problem.FieldError("credential", GITHUB_APP_PULLS)),
                     null);
@@ -292,9 +291,7 @@ public class AgentImageService {
     static ProblemException notPullable(ImageReference image, RegistryException e) {
         String reason = e.error().name().toLowerCase(Locale.ROOT).replace('_', '-');
         return new ProblemException(
-                "image-not-pullable",
-                "Unprocessable Content",
-                422,
+                ProblemType.IMAGE_NOT_PULLABLE,
                 "image: " + image + " cannot be pulled: " + e.getMessage(),
                 List.of(new Problem.FieldError("image", reason + ": " + e.getMessage())),
                 e.retryAfter().orElse(null));

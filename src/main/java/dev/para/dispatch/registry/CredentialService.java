@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.para.dispatch.api.ProblemException;
+import dev.para.dispatch.api.ProblemType;
 import dev.para.dispatch.audit.AuditLog;
 import dev.para.dispatch.crypto.Sealer;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -104,7 +105,7 @@ public class CredentialService {
                 .call(c -> AgentImage.usingCredential(accountId, name).invoke(users -> {
                     if (!users.isEmpty()) {
                         throw ProblemException.conflict(
-                                "credential-in-use",
+                                ProblemType.CREDENTIAL_IN_USE,
                                 "The agent images " + users
                                         + " pull with this credential; change or delete them first");
                     }
@@ -124,9 +125,7 @@ public class CredentialService {
         return Credential.named(accountId, name).map(c -> {
             if (c == null || CredentialKind.REGISTRY_BASIC.wire().equals(c.kind)) {
                 throw new ProblemException(
-                        "credential-unusable",
-                        "Unprocessable Content",
-                        422,
+                        ProblemType.CREDENTIAL_UNUSABLE,
                         "agentCredential: '" + name
                                 + "' is not an anthropic-api-key or claude-oauth-token credential of this account");
             }
@@ -139,9 +138,7 @@ public class CredentialService {
         return Credential.named(accountId, name).map(c -> {
             if (c == null || !CredentialKind.REGISTRY_BASIC.wire().equals(c.kind)) {
                 throw new ProblemException(
-                        "credential-unusable",
-                        "Unprocessable Content",
-                        422,
+                        ProblemType.CREDENTIAL_UNUSABLE,
                         "credential: '" + name + "' is not a registry-basic credential of this account");
             }
             try {
@@ -200,9 +197,7 @@ public class CredentialService {
             Log.warnf(
                     "Credential '%s' of account %s does not open in its row: %s", c.name, c.accountId, e.getMessage());
             throw new ProblemException(
-                    "credential-unreadable",
-                    "Conflict",
-                    409,
+                    ProblemType.CREDENTIAL_UNREADABLE,
                     "The stored credential '" + c.name
                             + "' does not open for this account (it was sealed for another row or account); store it again");
         }

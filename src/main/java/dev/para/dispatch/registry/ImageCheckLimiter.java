@@ -3,6 +3,7 @@ package dev.para.dispatch.registry;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.para.dispatch.api.ProblemException;
+import dev.para.dispatch.api.ProblemType;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,9 +47,7 @@ public class ImageCheckLimiter {
         if (window.used().incrementAndGet() > config.checksPerMinute()) {
             long left = Math.max(1, (window.startMillis() + WINDOW.toMillis() - now + 999) / 1000);
             throw new ProblemException(
-                    "image-checks-limited",
-                    "Too Many Requests",
-                    429,
+                    ProblemType.IMAGE_CHECKS_LIMITED,
                     "At most " + config.checksPerMinute() + " image checks a minute per account; try again in " + left
                             + " s",
                     List.of(),

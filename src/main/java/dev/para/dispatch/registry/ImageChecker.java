@@ -58,7 +58,7 @@ public class ImageChecker {
                 key,
                 (k, executor) -> client.check(image, credential)
                         .map(found -> new Outcome(found, null))
-                        .onFailure(e -> e instanceof RegistryException r && !r.retryable())
+                        .onFailure(e -> e instanceof RegistryException r && !r.isRetryable())
                         .recoverWithItem(e -> new Outcome(null, (RegistryException) e))
                         .subscribeAsCompletionStage());
         return Contexts.onCallersContext(outcome).flatMap(ImageChecker::unwrap);

@@ -90,7 +90,7 @@ public class RegistryClient {
     }
 
     private Optional<Duration> backoff(RegistryException e, int retry) {
-        if (!e.retryable() || retry >= config.maxRetries()) {
+        if (!e.isRetryable() || retry >= config.maxRetries()) {
             return Optional.empty();
         }
         if (e.retryAfter().isPresent()) {

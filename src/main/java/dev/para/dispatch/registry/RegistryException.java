@@ -1,5 +1,6 @@
 package dev.para.dispatch.registry;
 
+import dev.para.dispatch.Retryable;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -7,7 +8,7 @@ import java.util.Optional;
  * An image check that failed, typed. The message is ours plus the registry's own error code and
  * message (never a credential or a token).
  */
-public class RegistryException extends RuntimeException {
+public class RegistryException extends RuntimeException implements Retryable {
 
     private final RegistryError error;
     private final transient Optional<Duration> retryAfter;
@@ -22,7 +23,8 @@ public class RegistryException extends RuntimeException {
         return error;
     }
 
-    public boolean retryable() {
+    @Override
+    public boolean isRetryable() {
         return error.retryable();
     }
 

@@ -2,6 +2,7 @@ package dev.para.dispatch.session;
 
 import dev.para.dispatch.Redactor;
 import dev.para.dispatch.api.ProblemException;
+import dev.para.dispatch.api.ProblemType;
 import dev.para.dispatch.kubernetes.SessionRuntime;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
@@ -48,8 +49,7 @@ public class InstanceLogs {
                 }
                 emitter.complete();
             } catch (IOException | RuntimeException e) {
-                emitter.fail(new ProblemException(
-                        "log-unavailable", "Log unavailable", 502, "The pod's log could not be read"));
+                emitter.fail(new ProblemException(ProblemType.LOG_UNAVAILABLE, "The pod's log could not be read"));
             }
         });
     }

@@ -4,6 +4,7 @@ import dev.para.dispatch.Background;
 import dev.para.dispatch.Contexts;
 import dev.para.dispatch.LogFields;
 import dev.para.dispatch.Redactor;
+import dev.para.dispatch.Retryable;
 import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.Timestamps;
 import dev.para.dispatch.api.ProblemException;
@@ -360,7 +361,8 @@ public class SessionLauncher {
                 ? Optional.of(g.retryAfter().orElse(github.retry().secondaryLimitWait()))
                 : Optional.empty();
         boolean retry = rateLimit.isPresent()
-                || isTransient(e) && claim.attempts() < config.launch().maxAttempts();
+                || Retryable.mayPassLater(e)
+                        && claim.attempts() < config.launch().maxAttempts();
         String reason = reasonOf(e);
         registry.counter(
                         LAUNCH_FAILURES,
@@ -426,19 +428,6 @@ public class SessionLauncher {
                         .orElse(null),
                 image.agent(),
                 clock.instant());
-    }
-
-    private static boolean isTransient(Throwable e) {
-        if (e instanceof GitHubException g) {
-            return g.error().isTransient();
-        }
-        if (e instanceof SessionRuntimeException r) {
-            return r.isTransient();
-        }
-        if (e instanceof RegistryException r) {
-            return r.retryable();
-        }
-        return true; // PostgreSQL away, a timeout: try again
     }
 
     private static String reasonOf(Throwable e) {

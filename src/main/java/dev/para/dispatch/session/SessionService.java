@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.para.dispatch.Hashes;
 import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.api.ProblemException;
+import dev.para.dispatch.api.ProblemType;
 import dev.para.dispatch.audit.AuditLog;
 import dev.para.dispatch.github.GitHubClient;
 import dev.para.dispatch.github.GitHubError;
@@ -276,10 +277,7 @@ public class SessionService {
         String pod = podOrNull(accountId, id, index);
         if (pod == null) {
             throw new ProblemException(
-                    "no-pod-yet",
-                    "No log yet",
-                    404,
-                    "Instance " + index + " has no pod yet; try again when it is running");
+                    ProblemType.NO_POD_YET, "Instance " + index + " has no pod yet; try again when it is running");
         }
         return pod;
     }
@@ -369,7 +367,7 @@ public class SessionService {
             Session s, SessionInstance i, Installation installation, String actor, String prompt, String actingLogin) {
         if (!Boolean.TRUE.equals(i.pushed)) {
             throw ProblemException.conflict(
-                    "nothing-to-recover",
+                    ProblemType.NOTHING_TO_RECOVER,
                     "Instance " + i.index + " pushed no branch, so there is nothing to continue from");
         }
         requireActive(installation);
@@ -493,9 +491,7 @@ public class SessionService {
                 .flatMap(installation -> {
                     if (installation == null) {
                         throw new ProblemException(
-                                "no-installation",
-                                "Repository not accessible",
-                                422,
+                                ProblemType.NO_INSTALLATION,
                                 "The App is not installed on " + owner + " for this account");
                     }
                     requireActive(installation);
@@ -567,10 +563,7 @@ public class SessionService {
                 })
                 .onFailure(e -> e instanceof GitHubException g && g.error() == GitHubError.REPOSITORY_NOT_FOUND)
                 .transform(e -> new ProblemException(
-                        "prompt-file-not-found",
-                        "Prompt file not found",
-                        422,
-                        r.promptFile() + " does not exist on branch " + ref));
+                        ProblemType.PROMPT_FILE_NOT_FOUND, r.promptFile() + " does not exist on branch " + ref));
     }
 
     /** Writes the session, its instances and its first event in one transaction, within the quotas. */
@@ -596,7 +589,7 @@ public class SessionService {
                         }))
                 .onFailure(SessionService::isBranchClash)
                 .transform(e -> ProblemException.conflict(
-                        "session-name-taken",
+                        ProblemType.SESSION_NAME_TAKEN,
                         "A session named like this started on " + p.repository() + " this second; choose another name"))
                 .invoke(view -> launcher.launchSoon(view.id()));
     }
@@ -620,12 +613,7 @@ public class SessionService {
 
     private ProblemException quotaExceeded(String detail) {
         return new ProblemException(
-                "quota-exceeded",
-                "Too Many Requests",
-                429,
-                detail,
-                List.of(),
-                config.quota().retryAfter());
+                ProblemType.QUOTA_EXCEEDED, detail, List.of(), config.quota().retryAfter());
     }
 
     private Session newSession(Plan p) {
@@ -689,9 +677,7 @@ public class SessionService {
                     }
                     if (!hash.equals(s.requestHash)) {
                         throw new ProblemException(
-                                "idempotency-key-reused",
-                                "Unprocessable Content",
-                                422,
+                                ProblemType.IDEMPOTENCY_KEY_REUSED,
                                 "This Idempotency-Key was used for a different request");
                     }
                     return SessionInstance.forSession(s.id)
@@ -738,10 +724,7 @@ public class SessionService {
                     String image = config.agentImages().get(name);
                     if (image == null) {
                         throw new ProblemException(
-                                "unknown-agent-image",
-                                "Unknown agent image",
-                                422,
-                                "No agent image is named '" + name + "'");
+                                ProblemType.UNKNOWN_AGENT_IMAGE, "No agent image is named '" + name + "'");
                     }
                     return new AgentImageChoice(image, null);
                 });
@@ -782,45 +765,35 @@ public class SessionService {
 
     private static void requireActive(Installation installation) {
         if (installation == null || installation.deletedAt != null) {
-            throw new ProblemException(
-                    "no-installation", "Repository not accessible", 422, "The App's installation is gone");
+            throw new ProblemException(ProblemType.NO_INSTALLATION, "The App's installation is gone");
         }
         if (installation.suspendedAt != null) {
             throw new ProblemException(
-                    "installation-suspended",
-                    "Installation suspended",
-                    422,
+                    ProblemType.INSTALLATION_SUSPENDED,
                     "The App's installation on " + installation.githubAccountLogin + " is suspended");
         }
     }
 
     private static ProblemException notAccessible(String repository) {
         return new ProblemException(
-                "repository-not-accessible",
-                "Repository not accessible",
-                422,
-                "The App's installation cannot see " + repository);
+                ProblemType.REPOSITORY_NOT_ACCESSIBLE, "The App's installation cannot see " + repository);
     }
 
     private static ProblemException asProblem(GitHubException e, String repository) {
         return switch (e.error()) {
             case REPOSITORY_NOT_FOUND -> notAccessible(repository);
             case SUSPENDED ->
-                new ProblemException(
-                        "installation-suspended", "Installation suspended", 422, "The App's installation is suspended");
+                new ProblemException(ProblemType.INSTALLATION_SUSPENDED, "The App's installation is suspended");
             case INSTALLATION_NOT_FOUND ->
-                new ProblemException(
-                        "no-installation", "Repository not accessible", 422, "The App's installation is gone");
+                new ProblemException(ProblemType.NO_INSTALLATION, "The App's installation is gone");
             case RATE_LIMITED, UNAVAILABLE ->
                 ProblemException.unavailable(
-                        "github-unavailable",
+                        ProblemType.GITHUB_UNAVAILABLE,
                         "GitHub cannot be reached right now; try again shortly",
                         e.retryAfter().orElse(Duration.ofSeconds(30)));
             default ->
                 new ProblemException(
-                        "github-refused",
-                        "GitHub refused",
-                        422,
+                        ProblemType.GITHUB_REFUSED,
                         "GitHub refused to let the App read " + repository + " (" + e.error() + ")");
         };
     }

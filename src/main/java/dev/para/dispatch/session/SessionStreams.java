@@ -1,6 +1,7 @@
 package dev.para.dispatch.session;
 
 import dev.para.dispatch.api.ProblemException;
+import dev.para.dispatch.api.ProblemType;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -116,11 +117,6 @@ public class SessionStreams {
 
     private static ProblemException limited(String detail) {
         return new ProblemException(
-                "too-many-streams",
-                "Too Many Requests",
-                429,
-                detail + "; close one or try again later",
-                List.of(),
-                RETRY_AFTER);
+                ProblemType.TOO_MANY_STREAMS, detail + "; close one or try again later", List.of(), RETRY_AFTER);
     }
 }

@@ -87,6 +87,23 @@ class PlatformEndpointsTest {
                 .body("paths.'/github/webhook'.post", org.hamcrest.Matchers.notNullValue());
     }
 
+    /** The problem catalogue is in the OpenAPI document: every type clients may switch on. */
+    @Test
+    void theOpenApiDocumentListsEveryProblemType() {
+        java.util.List<String> types = given().queryParam("format", "json")
+                .when()
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("components.schemas.Problem.properties.type.enum");
+        org.junit.jupiter.api.Assertions.assertEquals(
+                java.util.Arrays.stream(ProblemType.values())
+                        .map(ProblemType::uri)
+                        .toList(),
+                types);
+    }
+
     /** A token the same issuer made for another application, or naming no plain account, is refused. */
     @Test
     void tokensForAnotherAudienceOrWithoutAPlainAccountAre401() {

@@ -140,7 +140,7 @@ class RegistryClientTest {
                         .await()
                         .atMost(Duration.ofSeconds(20)));
         assertEquals(RegistryError.UNREACHABLE, e.error());
-        assertTrue(e.retryable());
+        assertTrue(e.isRetryable());
         assertEquals(
                 3,
                 meters.get(RegistryClient.REQUEST_TIMER)

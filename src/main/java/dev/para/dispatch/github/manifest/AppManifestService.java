@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.para.dispatch.Redactor;
 import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.api.ProblemException;
+import dev.para.dispatch.api.ProblemType;
 import dev.para.dispatch.audit.AuditLog;
 import dev.para.dispatch.crypto.BrowserStates;
 import dev.para.dispatch.crypto.Sealer;
@@ -134,21 +135,19 @@ public class AppManifestService {
                 .flatMap(ignored -> github.convertAppManifest(code))
                 .onFailure(GitHubException.class)
                 .transform(
-                        e -> ((GitHubException) e).error().isTransient()
+                        e -> ((GitHubException) e).isRetryable()
                                 ? ProblemException.unavailable(
-                                        "github-unavailable",
+                                        ProblemType.GITHUB_UNAVAILABLE,
                                         "GitHub could not be reached; open" + " /github/app-manifest again",
                                         Duration.ofSeconds(10))
                                 : new ProblemException(
-                                        "manifest-code-rejected",
-                                        "Bad Request",
-                                        400,
+                                        ProblemType.MANIFEST_CODE_REJECTED,
                                         "GitHub did not accept the code (it is valid once, for an hour): open /github/app-manifest again"))
                 .invoke(this::requireExpectedOwner)
                 .flatMap(app -> store(app).map(stored -> {
                     if (!stored) {
                         throw ProblemException.conflict(
-                                "app-already-set-up",
+                                ProblemType.APP_ALREADY_SET_UP,
                                 "Another GitHub App was set up meanwhile;" + " delete the App '" + app.slug()
                                         + "' just created at GitHub");
                     }
@@ -176,7 +175,7 @@ public class AppManifestService {
         requireSecret(secret);
         if (credentials.configured() && credentials.adoptedAppId().isEmpty()) {
             throw ProblemException.conflict(
-                    "app-configured",
+                    ProblemType.APP_CONFIGURED,
                     "The GitHub App comes from the configuration" + " (para.github.app-id); change it there");
         }
         return pool.withTransaction(connection -> connection
@@ -265,7 +264,7 @@ public class AppManifestService {
     private void requireOpen() {
         if (credentials.configured()) {
             throw ProblemException.conflict(
-                    "app-already-set-up",
+                    ProblemType.APP_ALREADY_SET_UP,
                     "This service already has its GitHub App; the manifest flow only sets up the first one");
         }
     }
@@ -285,9 +284,7 @@ public class AppManifestService {
                     "Refused the GitHub App %s created by the manifest flow: its owner is %s, not %s",
                     app.slug(), owner, expected.get());
             throw new ProblemException(
-                    "app-owner-unexpected",
-                    "Forbidden",
-                    403,
+                    ProblemType.APP_OWNER_UNEXPECTED,
                     "The App was created under '" + owner
                             + "', but this service expects '" + expected.get()
                             + "' (para.github.app-manifest.expected-owner);"

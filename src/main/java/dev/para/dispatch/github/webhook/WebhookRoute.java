@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.para.dispatch.LogFields;
 import dev.para.dispatch.Redactor;
 import dev.para.dispatch.api.Problem;
+import dev.para.dispatch.api.ProblemType;
 import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.GitHubConfig;
 import io.micrometer.core.instrument.Counter;
@@ -97,9 +98,7 @@ public class WebhookRoute {
                 ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
                 problem(
                         ctx,
-                        408,
-                        "body-timeout",
-                        "Request Timeout",
+                        ProblemType.BODY_TIMEOUT,
                         "The delivery's body did not arrive within "
                                 + config.bodyReadTimeout().toSeconds() + " s",
                         null);
@@ -140,9 +139,7 @@ public class WebhookRoute {
                 .putHeader(HttpHeaders.RETRY_AFTER, BUSY_RETRY_SECONDS);
         problem(
                 ctx,
-                503,
-                "intake-busy",
-                "Service Unavailable",
+                ProblemType.INTAKE_BUSY,
                 "Too many deliveries are being received at once; redeliver this one shortly",
                 null);
     }
@@ -154,9 +151,7 @@ public class WebhookRoute {
         if (signatures.isEmpty()) {
             problem(
                     ctx,
-                    503,
-                    "webhook-not-configured",
-                    "Service Unavailable",
+                    ProblemType.WEBHOOK_NOT_CONFIGURED,
                     "Webhook intake is not configured: set para.github.webhook-secret",
                     null);
             return;
@@ -166,9 +161,7 @@ public class WebhookRoute {
             count("unverified", "rejected");
             problem(
                     ctx,
-                    401,
-                    "invalid-signature",
-                    "Unauthorized",
+                    ProblemType.INVALID_SIGNATURE,
                     "X-Hub-Signature-256 is missing or does not match the body",
                     null);
             return;
@@ -178,9 +171,7 @@ public class WebhookRoute {
             count("unverified", "rejected");
             problem(
                     ctx,
-                    400,
-                    "validation",
-                    "Invalid request",
+                    ProblemType.VALIDATION,
                     "X-GitHub-Event: must name a GitHub event",
                     new Problem.FieldError("X-GitHub-Event", "must name a GitHub event"));
             return;
@@ -190,9 +181,7 @@ public class WebhookRoute {
             count(event, "rejected");
             problem(
                     ctx,
-                    400,
-                    "validation",
-                    "Invalid request",
+                    ProblemType.VALIDATION,
                     "X-GitHub-Delivery: must be the delivery's GUID",
                     new Problem.FieldError("X-GitHub-Delivery", "must be the delivery's GUID"));
             return;
@@ -201,9 +190,7 @@ public class WebhookRoute {
             count(event, "rejected");
             problem(
                     ctx,
-                    400,
-                    "malformed-payload",
-                    "Malformed payload",
+                    ProblemType.MALFORMED_PAYLOAD,
                     "The delivery's body is not a JSON object; set the webhook's content type to application/json",
                     null);
             return;
@@ -221,9 +208,7 @@ public class WebhookRoute {
                         ctx.response().putHeader(HttpHeaders.RETRY_AFTER, STORAGE_RETRY_SECONDS);
                         problem(
                                 ctx,
-                                503,
-                                "storage-unavailable",
-                                "Service Unavailable",
+                                ProblemType.STORAGE_UNAVAILABLE,
                                 "The delivery could not be stored; redeliver it shortly",
                                 null);
                         return;
@@ -241,7 +226,7 @@ public class WebhookRoute {
     private void tooLarge(RoutingContext ctx) {
         count("unverified", "rejected");
         ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-        problem(ctx, 413, "payload-too-large", "Payload Too Large", "Webhook payloads are limited to 25 MiB", null);
+        problem(ctx, ProblemType.PAYLOAD_TOO_LARGE, "Webhook payloads are limited to 25 MiB", null);
     }
 
     private void failed(RoutingContext ctx) {
@@ -250,7 +235,7 @@ public class WebhookRoute {
                 ctx.failure() == null
                         ? "status " + ctx.statusCode()
                         : ctx.failure().getClass().getName());
-        problem(ctx, 500, "internal", "Internal Server Error", "The delivery could not be taken in", null);
+        problem(ctx, ProblemType.INTERNAL, "The delivery could not be taken in", null);
     }
 
     /** The declared Content-Length, or -1 when there is none (a chunked body) or it is not a number. */
@@ -266,17 +251,15 @@ public class WebhookRoute {
         }
     }
 
-    private void problem(
-            RoutingContext ctx, int status, String slug, String title, String detail, Problem.FieldError error) {
-        Problem problem = new Problem(
-                Problem.TYPE_PREFIX + slug, title, status, detail, PATH, error == null ? List.of() : List.of(error));
+    private void problem(RoutingContext ctx, ProblemType type, String detail, Problem.FieldError error) {
+        Problem problem = Problem.of(type, detail, PATH, error == null ? List.of() : List.of(error));
         try {
             ctx.response()
-                    .setStatusCode(status)
+                    .setStatusCode(type.status())
                     .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                     .end(json.writeValueAsString(problem));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            ctx.response().setStatusCode(status).end();
+            ctx.response().setStatusCode(type.status()).end();
         }
     }
 
