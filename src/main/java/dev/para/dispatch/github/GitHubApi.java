@@ -33,7 +33,8 @@ import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
 /**
  * The few GitHub REST endpoints the service calls. Built by {@link GitHubClient} with the base URL
  * and timeouts of {@link GitHubConfig}; use that class, which adds retries, the circuit breaker
- * and metrics. Method names are the operation names in metrics.
+ * and metrics. The operation name of each call in metrics and errors is the method's name in
+ * snake case ({@code getRepository} is {@code get_repository}), given where GitHubClient calls it.
  */
 @Produces("application/vnd.github+json")
 @ClientHeaderParam(name = "X-GitHub-Api-Version", value = "2022-11-28")

@@ -40,8 +40,11 @@ import java.util.UUID;
 
 /**
  * Builds a session's Kubernetes objects: one Indexed Job (one pod per instance), its Secret
- * (token, prompt, agent credentials) and the entrypoint ConfigMap. Pure: no cluster, no clock.
+ * (token, prompt, agent credentials) and the steps' ConfigMap. Pure: no cluster, no clock.
  * Names are deterministic, so a launch retried after a crash finds what the first try created.
+ *
+ * <p>Over 300 lines: the whole pod contract (three containers, their users, mounts and limits) is
+ * read in one place, as a security review reads it.
  */
 public final class SessionJobBuilder {
 

@@ -30,6 +30,9 @@ import java.util.regex.Pattern;
  * The Registry HTTP API v2 (OCI distribution spec) as far as a pull check needs it: the manifest
  * of a tag or digest, with Basic auth or the {@code WWW-Authenticate: Bearer} token handshake,
  * typed errors, timeouts, and retries with backoff on network errors, 5xx and short 429s.
+ *
+ * <p>Over 300 lines: the token handshake, its reuse and the error typing are one protocol; the
+ * transport and address vetting are apart ({@link RegistryHttp}, {@link RegistryAddresses}).
  */
 @ApplicationScoped
 public class RegistryClient {

@@ -33,6 +33,9 @@ import java.util.stream.Collectors;
  * hold {@code pull_requests}). An instance is claimed first, and GitHub is asked for an open PR
  * of that branch before one is created, so neither two replicas nor a retry after a crash ever
  * open two. When a comment started the session, the issue hears about the PRs.
+ *
+ * <p>Over 300 lines: claim, look-up-before-create and the PR body are one exactly-once sequence;
+ * the claim moves to the shared leased-work runner when that exists (issue 20, §3).
  */
 @ApplicationScoped
 public class PullRequestPublisher {

@@ -6,7 +6,6 @@ import dev.para.dispatch.LogFields;
 import dev.para.dispatch.Redactor;
 import dev.para.dispatch.Retryable;
 import dev.para.dispatch.RuntimeConfig;
-import dev.para.dispatch.Timestamps;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.crypto.Sealer;
 import dev.para.dispatch.github.GitHubConfig;
@@ -22,9 +21,7 @@ import dev.para.dispatch.kubernetes.SessionRuntimeException;
 import dev.para.dispatch.registry.AgentImageService;
 import dev.para.dispatch.registry.LaunchImage;
 import dev.para.dispatch.registry.RegistryException;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import dev.para.dispatch.session.SessionRepository.Claim;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -32,8 +29,6 @@ import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,22 +43,14 @@ import java.util.concurrent.CompletableFuture;
  * mints the session's own narrowed token, creates its Job and Secret, and records it RUNNING. It
  * runs at once after a create and from a sweep that heals crashes and outages: the Job's name is
  * the session's, so a launch retried after a crash finds the Job the first try made.
+ *
+ * <p>Over 300 lines: launching, stopping and token release share the claim and the token
+ * handling; the sweep moves to the shared leased-work runner when that exists (issue 20, §3).
  */
 @ApplicationScoped
 public class SessionLauncher {
 
-    static final String LAUNCH_TIMER = "para.session.launch";
-    /** Launch attempts that failed: retried later, waiting for a rate limit, or failed for good. */
-    static final String LAUNCH_FAILURES = "para.session.launch_failures";
-
     static final String TOKEN_PURPOSE = "session-token";
-
-    private static final String CLAIM = "UPDATE sessions SET launch_claimed_until = $1,"
-            + " launch_attempts = launch_attempts + 1 WHERE id IN (SELECT id FROM sessions"
-            + " WHERE state = 'QUEUED' AND (launch_claimed_until IS NULL OR launch_claimed_until < $2) %s"
-            + " ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING id, launch_attempts, installation_id,"
-            + " repository, slug, source_branch, branch_base, instance_count, agent_image, timeout_minutes, max_turns,"
-            + " prompt, created_at, account_id, agent_image_name";
 
     private final SessionRuntime runtime;
     private final InstallationTokenService tokens;
@@ -74,8 +61,9 @@ public class SessionLauncher {
     private final GitHubConfig github;
     private final RuntimeConfig runtimeConfig;
     private final Clock clock;
-    private final MeterRegistry registry;
+    private final SessionMetrics metrics;
     private final AgentImageService agentImages;
+    private final SessionRepository repository;
 
     SessionLauncher(
             SessionRuntime runtime,
@@ -87,9 +75,11 @@ public class SessionLauncher {
             GitHubConfig github,
             RuntimeConfig runtimeConfig,
             Clock clock,
-            MeterRegistry registry,
-            AgentImageService agentImages) {
+            SessionMetrics metrics,
+            AgentImageService agentImages,
+            SessionRepository repository) {
         this.agentImages = agentImages;
+        this.repository = repository;
         this.runtime = runtime;
         this.tokens = tokens;
         this.transitions = transitions;
@@ -99,14 +89,7 @@ public class SessionLauncher {
         this.github = github;
         this.runtimeConfig = runtimeConfig;
         this.clock = clock;
-        this.registry = registry;
-        for (String outcome : new String[] {"retried", "rate_limited", "failed"}) {
-            Counter.builder(LAUNCH_FAILURES)
-                    .description("Launch attempts that failed: retried later, waiting for a"
-                            + " rate limit, or failed for good")
-                    .tag("outcome", outcome)
-                    .register(registry);
-        }
+        this.metrics = metrics;
     }
 
     /** Launches the session now, in the background; the sweep catches whatever this misses. */
@@ -215,42 +198,10 @@ public class SessionLauncher {
     }
 
     /** A claimed session: what launching it needs, read by the claim itself (no second query). */
-    record Claim(UUID sessionId, int attempts, Session session) {
-
-        static Claim of(Row row) {
-            Session s = new Session(); // detached: read here, written only through Session.lock
-            s.id = row.getUUID("id");
-            s.installationId = row.getLong("installation_id");
-            s.repository = row.getString("repository");
-            s.slug = row.getString("slug");
-            s.sourceBranch = row.getString("source_branch");
-            s.branchBase = row.getString("branch_base");
-            s.instanceCount = row.getInteger("instance_count");
-            s.agentImage = row.getString("agent_image");
-            s.agentImageName = row.getString("agent_image_name");
-            s.accountId = row.getString("account_id");
-            s.timeoutMinutes = row.getInteger("timeout_minutes");
-            s.maxTurns = row.getInteger("max_turns");
-            s.prompt = row.getString("prompt");
-            s.createdAt = row.getOffsetDateTime("created_at").toInstant();
-            return new Claim(s.id, row.getInteger("launch_attempts"), s);
-        }
-    }
-
     private Uni<List<Claim>> claim(UUID sessionId, int limit) {
         Instant now = clock.instant();
-        String sql = String.format(CLAIM, sessionId == null ? "" : "AND id = $4");
-        Tuple args = Tuple.of(Timestamps.utc(now.plus(config.launch().claimLease())), Timestamps.utc(now), limit);
-        if (sessionId != null) {
-            args.addUUID(sessionId);
-        }
-        return pool.preparedQuery(sql).execute(args).map(rows -> {
-            List<Claim> claims = new java.util.ArrayList<>();
-            for (Row row : rows) {
-                claims.add(Claim.of(row));
-            }
-            return claims;
-        });
+        return repository.claimQueued(
+                sessionId, limit, now, now.plus(config.launch().claimLease()));
     }
 
     private Uni<Void> launchClaimed(Claim claim) {
@@ -320,10 +271,7 @@ public class SessionLauncher {
                         return Uni.createFrom().item(false);
                     }
                     s.launchedAt = launched.at();
-                    Timer.builder(LAUNCH_TIMER)
-                            .description("Sessions from create to their Job created")
-                            .register(registry)
-                            .record(Duration.between(s.createdAt, s.launchedAt));
+                    metrics.launched(Duration.between(s.createdAt, s.launchedAt));
                     return transitions
                             .session(s, SessionState.RUNNING, null)
                             .flatMap(ignored -> SessionInstance.forSession(s.id))
@@ -364,11 +312,10 @@ public class SessionLauncher {
                 || Retryable.mayPassLater(e)
                         && claim.attempts() < config.launch().maxAttempts();
         String reason = reasonOf(e);
-        registry.counter(
-                        LAUNCH_FAILURES,
-                        "outcome",
-                        rateLimit.isPresent() ? "rate_limited" : retry ? "retried" : "failed")
-                .increment(); // registered at start with its description
+        metrics.launchFailed(
+                rateLimit.isPresent()
+                        ? SessionMetrics.LaunchFailure.RATE_LIMITED
+                        : retry ? SessionMetrics.LaunchFailure.RETRIED : SessionMetrics.LaunchFailure.FAILED);
         try (LogFields ignored = LogFields.session(claim.sessionId())) {
             Log.warnf(
                     "Launch of session %s failed (attempt %d): %s%s",

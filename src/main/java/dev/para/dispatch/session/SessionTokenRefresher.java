@@ -7,8 +7,6 @@ import dev.para.dispatch.github.InstallationTokenService;
 import dev.para.dispatch.github.RepositoryName;
 import dev.para.dispatch.github.TokenNarrowing;
 import dev.para.dispatch.kubernetes.SessionRuntime;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
@@ -39,7 +37,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class SessionTokenRefresher {
 
-    static final String REFRESH_TIMER = "para.token.refresh";
     private static final Duration CLAIM = Duration.ofMinutes(2);
     private static final Duration RETRY = Duration.ofSeconds(20);
     private static final String CLAIM_SQL = "UPDATE sessions SET refresh_claimed_until = $1 WHERE id IN ("
@@ -54,9 +51,7 @@ public class SessionTokenRefresher {
     private final Pool pool;
     private final SessionConfig config;
     private final Clock clock;
-    private final Timer succeeded;
-    private final Timer failed;
-    private final Counter failures;
+    private final SessionMetrics metrics;
 
     SessionTokenRefresher(
             InstallationTokenService tokens,
@@ -65,26 +60,14 @@ public class SessionTokenRefresher {
             Pool pool,
             SessionConfig config,
             Clock clock,
-            MeterRegistry registry) {
+            SessionMetrics metrics) {
         this.tokens = tokens;
         this.runtime = runtime;
         this.sealer = sealer;
         this.pool = pool;
         this.config = config;
         this.clock = clock;
-        // Registered at start, so that alerts on refresh failures see a series from the first scrape.
-        this.succeeded = refreshTimer(registry, "success");
-        this.failed = refreshTimer(registry, "failure");
-        this.failures = Counter.builder("para.token.refresh.failures")
-                .description("Failed refreshes of session tokens")
-                .register(registry);
-    }
-
-    private static Timer refreshTimer(MeterRegistry registry, String outcome) {
-        return Timer.builder(REFRESH_TIMER)
-                .description("Refreshes of the tokens of running sessions")
-                .tag("outcome", outcome)
-                .register(registry);
+        this.metrics = metrics;
     }
 
     @Scheduled(
@@ -160,7 +143,7 @@ public class SessionTokenRefresher {
                                 due.sessionId())))
                 .map(ignored -> true)
                 .onItemOrFailure()
-                .invoke((ok, e) -> sample.stop(e == null ? succeeded : failed))
+                .invoke((ok, e) -> sample.stop(metrics.tokenRefresh(e == null)))
                 .onFailure()
                 .recoverWithUni(e -> {
                     try (LogFields ignored = LogFields.session(due.sessionId())) {
@@ -168,7 +151,7 @@ public class SessionTokenRefresher {
                                 "Refreshing the token of session %s failed (%s); retrying in %ds",
                                 due.sessionId(), Redactor.describe(e), RETRY.toSeconds());
                     }
-                    failures.increment();
+                    metrics.tokenRefreshFailed();
                     return pool.preparedQuery("UPDATE sessions SET refresh_claimed_until = $1 WHERE id = $2")
                             .execute(Tuple.of(clock.instant().plus(RETRY).atOffset(ZoneOffset.UTC), due.sessionId()))
                             .replaceWith(false);

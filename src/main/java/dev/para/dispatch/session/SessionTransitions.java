@@ -1,8 +1,5 @@
 package dev.para.dispatch.session;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,15 +16,12 @@ import java.util.Map;
 @ApplicationScoped
 public class SessionTransitions {
 
-    static final String TRANSITIONS = "para.session.transitions";
-    static final String DURATION = "para.session.duration";
-
     private final Clock clock;
-    private final MeterRegistry registry;
+    private final SessionMetrics metrics;
 
-    SessionTransitions(Clock clock, MeterRegistry registry) {
+    SessionTransitions(Clock clock, SessionMetrics metrics) {
         this.clock = clock;
-        this.registry = registry;
+        this.metrics = metrics;
     }
 
     /** Records the birth of a new session (QUEUED). */
@@ -48,11 +42,7 @@ public class SessionTransitions {
         if (state.isTerminal()) {
             s.finishedAt = now;
             s.launchClaimedUntil = null;
-            Timer.builder(DURATION)
-                    .description("Sessions from create to their end")
-                    .tag("outcome", state.name().toLowerCase(java.util.Locale.ROOT))
-                    .register(registry)
-                    .record(Duration.between(s.createdAt, now));
+            metrics.ended(state, Duration.between(s.createdAt, now));
         }
         count("session", state);
         return event(s, null, state.name(), reason, null).replaceWith(true);
@@ -125,10 +115,6 @@ public class SessionTransitions {
     }
 
     private void count(String kind, Enum<?> state) {
-        Counter.builder(TRANSITIONS)
-                .description("State changes of sessions and instances")
-                .tags("kind", kind, "state", state.name().toLowerCase(java.util.Locale.ROOT))
-                .register(registry)
-                .increment();
+        metrics.transition(kind, state);
     }
 }

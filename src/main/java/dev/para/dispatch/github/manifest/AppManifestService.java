@@ -41,6 +41,9 @@ import java.util.Optional;
  * ({@link BrowserStates}). It exists only while no App is configured: once one is (by
  * configuration or by this flow), it answers 409, so nobody can swap the service's App for their
  * own. An App created by mistake is reset with the same secret ({@link #reset}).
+ *
+ * <p>Over 300 lines on purpose: the page, the callback and the reset share one set of guards
+ * (setup secret, browser state, "no App yet"), and splitting them would spread those guards.
  */
 @ApplicationScoped
 public class AppManifestService {

@@ -40,6 +40,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * failed — is still unprocessed in PostgreSQL, where a periodic sweep on any replica claims it
  * ({@code FOR UPDATE SKIP LOCKED}, leased for a while) once it is older than the lease. Handlers
  * are idempotent, so the rare delivery processed twice after a crash does no harm.
+ *
+ * <p>Over 300 lines: the in-memory hand-over, the batch path and the sweep share one order and
+ * one failure record per delivery; the sweep moves to the shared leased-work runner when that
+ * exists (issue 20, §3).
  */
 @ApplicationScoped
 public class WebhookProcessor {

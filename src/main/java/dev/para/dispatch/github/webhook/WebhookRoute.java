@@ -29,6 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * service: no request scope, no context propagation, the body handed over as GitHub sent it.
  * Processing happens afterwards ({@link WebhookProcessor}), so GitHub gets its answer in
  * milliseconds and a crash after the answer loses nothing.
+ *
+ * <p>Over 300 lines: every refusal of the hot path (size, deadline, signature, headers, budget)
+ * is answered here, before any allocation the next step would make.
  */
 @ApplicationScoped
 public class WebhookRoute {
