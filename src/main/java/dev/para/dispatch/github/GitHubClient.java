@@ -13,7 +13,6 @@ import dev.para.dispatch.github.model.NewPullRequest;
 import dev.para.dispatch.github.model.OAuthTokenRequest;
 import dev.para.dispatch.github.model.OrgMembership;
 import dev.para.dispatch.github.model.PullRequest;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
@@ -27,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -44,7 +42,6 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 @Singleton
 public class GitHubClient {
 
-    static final String REQUEST_TIMER = "para.github.request";
     /** The status of a {@link GitHubException} for a call that was not made (its scope is rate-limited). */
     static final int NOT_CALLED = -1;
 
@@ -59,28 +56,24 @@ public class GitHubClient {
     private final AppJwtService appJwt;
     private final GitHubConfig config;
     private final AppCredentials credentials;
-    private final MeterRegistry registry;
+    private final GitHubMetrics metrics;
     private final RateLimits rateLimits;
     private final java.time.Clock clock;
-    private final io.micrometer.core.instrument.Counter circuitRejections;
     private final Guard guard;
 
     GitHubClient(
             GitHubConfig config,
             AppCredentials credentials,
             AppJwtService appJwt,
-            MeterRegistry registry,
+            GitHubMetrics metrics,
             RateLimits rateLimits,
             java.time.Clock clock) {
         this.rateLimits = rateLimits;
         this.clock = clock;
-        this.circuitRejections = io.micrometer.core.instrument.Counter.builder("para.github.circuit_rejections")
-                .description("Calls to GitHub not made because the circuit breaker is open")
-                .register(registry);
         this.config = config;
         this.credentials = credentials;
         this.appJwt = appJwt;
-        this.registry = registry;
+        this.metrics = metrics;
         this.api = build(config.apiUrl().toString(), GitHubApi.class);
         this.oauthApi = build(config.webUrl().toString(), GitHubOAuthApi.class);
         GitHubConfig.Retry retry = config.retry();
@@ -283,11 +276,11 @@ public class GitHubClient {
                                 java.time.Duration.between(clock.instant(), limited.get()),
                                 NOT_CALLED));
             }
-            Timer.Sample sample = Timer.start(registry);
+            Timer.Sample sample = Timer.start(metrics.registry());
             return Uni.createFrom()
                     .deferred(request::get)
                     .onItemOrFailure()
-                    .invoke((item, failure) -> sample.stop(timer(operation, outcome(failure))))
+                    .invoke((item, failure) -> sample.stop(metrics.request(operation, outcome(failure))))
                     .onFailure(GitHubException.class)
                     .invoke(e -> {
                         GitHubException g = (GitHubException) e;
@@ -299,19 +292,12 @@ public class GitHubClient {
         return ((Uni<T>) guard.get((Supplier) timed, UNI))
                 .onFailure(CircuitBreakerOpenException.class)
                 .transform(e -> {
-                    circuitRejections.increment();
+                    metrics.circuitRejected();
                     return new GitHubException(
                             GitHubError.UNAVAILABLE,
                             "GitHub calls are paused after repeated failures",
                             config.circuitBreaker().delay());
                 });
-    }
-
-    private Timer timer(String operation, String outcome) {
-        return Timer.builder(REQUEST_TIMER)
-                .description("Calls to the GitHub API, one per attempt")
-                .tags("operation", operation, "outcome", outcome)
-                .register(registry);
     }
 
     private static String outcome(Throwable failure) {
@@ -388,9 +374,8 @@ public class GitHubClient {
             if (cause instanceof GitHubException g && g.retryAfter().isPresent()) {
                 return g.retryAfter().get().toMillis();
             }
-            long cap =
-                    Math.min(retry.maxDelay().toMillis(), retry.initialDelay().toMillis() << Math.min(attempt++, 20));
-            return cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
+            return dev.para.dispatch.work.Backoff.jittered(retry.initialDelay(), attempt++, retry.maxDelay())
+                    .toMillis();
         }
     }
 }

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.para.dispatch.Contexts;
 import dev.para.dispatch.Texts;
+import dev.para.dispatch.work.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
@@ -22,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -99,9 +99,8 @@ public class RegistryClient {
         if (e.retryAfter().isPresent()) {
             return e.retryAfter().filter(after -> after.compareTo(config.maxRetryAfter()) <= 0);
         }
-        long base = config.retryDelay().toMillis() << retry;
-        return Optional.of(
-                Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1)));
+        // Few retries (para.registry.max-retries): the doubling needs no cap of its own.
+        return Optional.of(Backoff.jittered(config.retryDelay(), retry, Duration.ofHours(1)));
     }
 
     /** HEAD the manifest; on a 401, authenticate as the challenge says and ask again. */

@@ -9,10 +9,11 @@ import dev.para.dispatch.github.InstallationTokenService;
 import dev.para.dispatch.github.TokenNarrowing;
 import dev.para.dispatch.github.model.NewPullRequest;
 import dev.para.dispatch.github.model.PullRequest;
+import dev.para.dispatch.work.LeasedWork;
+import dev.para.dispatch.work.LeasedWorkRunner;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -34,13 +35,13 @@ import java.util.stream.Collectors;
  * of that branch before one is created, so neither two replicas nor a retry after a crash ever
  * open two. When a comment started the session, the issue hears about the PRs.
  *
- * <p>Over 300 lines: claim, look-up-before-create and the PR body are one exactly-once sequence;
- * the claim moves to the shared leased-work runner when that exists (issue 20, §3).
+ * <p>The claim, lease and retry are {@link LeasedWorkRunner}'s; over 300 lines because
+ * look-up-before-create and the PR body are one exactly-once sequence.
  */
 @ApplicationScoped
-public class PullRequestPublisher {
+public class PullRequestPublisher implements LeasedWork<PullRequestPublisher.Claimed> {
 
-    private static final Duration CLAIM = Duration.ofMinutes(2);
+    private static final Duration LEASE = Duration.ofMinutes(2);
     private static final Duration RETRY = Duration.ofSeconds(30);
     private static final String CLAIM_SQL = "UPDATE session_instances SET publish_claimed_until = $1"
             + " WHERE (session_id, index) IN (SELECT session_id, index FROM session_instances"
@@ -55,6 +56,7 @@ public class PullRequestPublisher {
     private final RuntimeConfig runtime;
     private final Pool pool;
     private final Clock clock;
+    private final LeasedWorkRunner runner;
 
     PullRequestPublisher(
             GitHubClient github,
@@ -63,7 +65,8 @@ public class PullRequestPublisher {
             SessionConfig config,
             RuntimeConfig runtime,
             Pool pool,
-            Clock clock) {
+            Clock clock,
+            LeasedWorkRunner runner) {
         this.github = github;
         this.tokens = tokens;
         this.transitions = transitions;
@@ -71,6 +74,7 @@ public class PullRequestPublisher {
         this.runtime = runtime;
         this.pool = pool;
         this.clock = clock;
+        this.runner = runner;
     }
 
     /** Publishes in the background; the sweep retries whatever fails. */
@@ -79,12 +83,16 @@ public class PullRequestPublisher {
                 "Opening the PR of session " + sessionId + " instance " + index, () -> publish(sessionId, index));
     }
 
-    /** Claims the instance and opens (or finds) its PR; false when there is nothing to do or another holds it. */
+    /**
+     * Claims the instance and opens (or finds) its PR; false when there is nothing to do, another
+     * replica holds it, or it failed (it is then left for the sweep's retry).
+     */
     public Uni<Boolean> publish(UUID sessionId, int index) {
-        return claim(sessionId, index, 1)
+        Instant now = clock.instant();
+        return claim(sessionId, index, 1, now, now.plus(LEASE))
                 .flatMap(claimed -> claimed.isEmpty()
                         ? Uni.createFrom().item(false)
-                        : open(claimed.get(0)).replaceWith(true));
+                        : runner.runClaimed(this, claimed).map(done -> done > 0));
     }
 
     @Scheduled(
@@ -92,25 +100,52 @@ public class PullRequestPublisher {
             delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
-        return claim(null, 0, 20)
-                .flatMap(claimed -> Multi.createFrom()
-                        .iterable(claimed)
-                        .onItem()
-                        .transformToUniAndConcatenate(this::open)
-                        .collect()
-                        .last())
-                .onFailure()
-                .invoke(e -> Log.warnf("PR sweep failed: %s", Redactor.describe(e)))
-                .onFailure()
-                .recoverWithNull()
+        return runner.runOnce(this, 20).replaceWithVoid();
+    }
+
+    /** An instance whose PR this replica opens. */
+    record Claimed(UUID sessionId, int index) {}
+
+    @Override
+    public String kind() {
+        return "opening a PR";
+    }
+
+    @Override
+    public Duration lease() {
+        return LEASE;
+    }
+
+    @Override
+    public Duration retryAfter() {
+        return RETRY;
+    }
+
+    @Override
+    public String describe(Claimed c) {
+        return "session " + c.sessionId() + " instance " + c.index();
+    }
+
+    @Override
+    public Uni<List<Claimed>> claim(Instant now, Instant leaseUntil, int limit) {
+        return claim(null, 0, limit, now, leaseUntil);
+    }
+
+    @Override
+    public Uni<Void> process(Claimed c) {
+        return open(c);
+    }
+
+    @Override
+    public Uni<Void> release(Claimed c, Instant retryAt, Throwable failure) {
+        return pool.preparedQuery(
+                        "UPDATE session_instances SET publish_claimed_until = $1 WHERE session_id = $2 AND index = $3")
+                .execute(Tuple.of(retryAt.atOffset(ZoneOffset.UTC), c.sessionId(), c.index()))
                 .replaceWithVoid();
     }
 
-    record Claimed(UUID sessionId, int index) {}
-
-    private Uni<List<Claimed>> claim(UUID sessionId, int index, int limit) {
-        Instant now = clock.instant();
-        Tuple args = Tuple.of(now.plus(CLAIM).atOffset(ZoneOffset.UTC), now.atOffset(ZoneOffset.UTC), limit);
+    private Uni<List<Claimed>> claim(UUID sessionId, int index, int limit, Instant now, Instant leaseUntil) {
+        Tuple args = Tuple.of(leaseUntil.atOffset(ZoneOffset.UTC), now.atOffset(ZoneOffset.UTC), limit);
         String filter = "";
         if (sessionId != null) {
             filter = "AND session_id = $4 AND index = $5";
@@ -132,16 +167,7 @@ public class PullRequestPublisher {
                         .flatMap(s ->
                                 SessionInstance.forSession(s.id).map(instances -> new Work(s, instances, c.index()))))
                 .flatMap(work ->
-                        runtime.dryRun() ? dryRun(work) : openAtGitHub(work).flatMap(pr -> recorded(work, pr)))
-                .onFailure()
-                .call(e -> {
-                    try (LogFields ignored = LogFields.session(c.sessionId())) {
-                        Log.warnf(
-                                "Opening the PR of session %s instance %d failed (%s); retrying later",
-                                c.sessionId(), c.index(), Redactor.describe(e));
-                    }
-                    return release(c);
-                });
+                        runtime.dryRun() ? dryRun(work) : openAtGitHub(work).flatMap(pr -> recorded(work, pr)));
     }
 
     record Work(Session session, List<SessionInstance> instances, int index) {
@@ -236,14 +262,8 @@ public class PullRequestPublisher {
                 w.instance().branch,
                 w.session().prBase,
                 w.session().repository);
-        return release(new Claimed(w.session().id, w.index()));
-    }
-
-    private Uni<Void> release(Claimed c) {
-        return pool.preparedQuery(
-                        "UPDATE session_instances SET publish_claimed_until = $1 WHERE session_id = $2 AND index = $3")
-                .execute(Tuple.of(clock.instant().plus(RETRY).atOffset(ZoneOffset.UTC), c.sessionId(), c.index()))
-                .replaceWithVoid();
+        Claimed claimed = new Claimed(w.session().id, w.index());
+        return release(claimed, clock.instant().plus(RETRY), null);
     }
 
     /** The PR's title: the prompt's first line, secrets redacted. */

@@ -1,24 +1,21 @@
 package dev.para.dispatch.session;
 
-import dev.para.dispatch.LogFields;
-import dev.para.dispatch.Redactor;
 import dev.para.dispatch.crypto.Sealer;
 import dev.para.dispatch.github.InstallationTokenService;
 import dev.para.dispatch.github.RepositoryName;
 import dev.para.dispatch.github.TokenNarrowing;
 import dev.para.dispatch.kubernetes.SessionRuntime;
+import dev.para.dispatch.work.LeasedWork;
+import dev.para.dispatch.work.LeasedWorkRunner;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.vertx.VertxContextSupport;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -31,13 +28,13 @@ import java.util.UUID;
  * for many. Before a token comes within the buffer of its expiry, a new one is minted and written
  * into the session's Secret in place; the pod's git credential helper reads the mounted file on
  * every call. A session is claimed first, so only one replica refreshes it; failures back off
- * and are counted.
+ * and are counted. The claim, lease and backoff are {@link LeasedWorkRunner}'s.
  */
 @Startup
 @ApplicationScoped
-public class SessionTokenRefresher {
+public class SessionTokenRefresher implements LeasedWork<SessionTokenRefresher.Due> {
 
-    private static final Duration CLAIM = Duration.ofMinutes(2);
+    private static final Duration LEASE = Duration.ofMinutes(2);
     private static final Duration RETRY = Duration.ofSeconds(20);
     private static final String CLAIM_SQL = "UPDATE sessions SET refresh_claimed_until = $1 WHERE id IN ("
             + "SELECT id FROM sessions WHERE state = 'RUNNING' AND token_expires_at < $2"
@@ -50,8 +47,8 @@ public class SessionTokenRefresher {
     private final Sealer sealer;
     private final Pool pool;
     private final SessionConfig config;
-    private final Clock clock;
     private final SessionMetrics metrics;
+    private final LeasedWorkRunner runner;
 
     SessionTokenRefresher(
             InstallationTokenService tokens,
@@ -59,15 +56,15 @@ public class SessionTokenRefresher {
             Sealer sealer,
             Pool pool,
             SessionConfig config,
-            Clock clock,
-            SessionMetrics metrics) {
+            SessionMetrics metrics,
+            LeasedWorkRunner runner) {
         this.tokens = tokens;
         this.runtime = runtime;
         this.sealer = sealer;
         this.pool = pool;
         this.config = config;
-        this.clock = clock;
         this.metrics = metrics;
+        this.runner = runner;
     }
 
     @Scheduled(
@@ -75,36 +72,51 @@ public class SessionTokenRefresher {
             delayed = "20s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return refreshDue()
-                .onFailure()
-                .invoke(e -> Log.warnf("Token refresh pass failed: %s", Redactor.describe(e)))
-                .onFailure()
-                .recoverWithNull()
-                .replaceWithVoid();
+        return refreshDue().replaceWithVoid();
     }
 
     /** Refreshes every running session whose token expires within the buffer; how many were refreshed. */
     public Uni<Integer> refreshDue() {
-        return claimDue()
-                .flatMap(due -> Multi.createFrom()
-                        .iterable(due)
-                        .onItem()
-                        .transformToUniAndMerge(this::refresh)
-                        .collect()
-                        .asList()
-                        .map(results -> (int) results.stream().filter(ok -> ok).count()));
+        return runner.runOnce(this, config.tokenRefresh().batchSize());
     }
 
+    /** A running session whose token is due. */
     record Due(UUID sessionId, long installationId, String repository, String accountId) {}
 
-    private Uni<List<Due>> claimDue() {
-        Instant now = clock.instant();
+    @Override
+    public String kind() {
+        return "token refresh";
+    }
+
+    @Override
+    public Duration lease() {
+        return LEASE;
+    }
+
+    @Override
+    public Duration retryAfter() {
+        return RETRY;
+    }
+
+    /** A pass refreshes its whole batch at once: each refresh uses the plain client, no ORM session. */
+    @Override
+    public int concurrency() {
+        return config.tokenRefresh().batchSize();
+    }
+
+    @Override
+    public String describe(Due due) {
+        return "session " + due.sessionId();
+    }
+
+    @Override
+    public Uni<List<Due>> claim(Instant now, Instant leaseUntil, int limit) {
         return pool.preparedQuery(CLAIM_SQL)
                 .execute(Tuple.of(
-                        now.plus(CLAIM).atOffset(ZoneOffset.UTC),
+                        leaseUntil.atOffset(ZoneOffset.UTC),
                         now.plus(config.tokenRefresh().buffer()).atOffset(ZoneOffset.UTC),
                         now.atOffset(ZoneOffset.UTC),
-                        config.tokenRefresh().batchSize()))
+                        limit))
                 .map(rows -> {
                     List<Due> due = new ArrayList<>();
                     for (Row row : rows) {
@@ -118,7 +130,8 @@ public class SessionTokenRefresher {
                 });
     }
 
-    private Uni<Boolean> refresh(Due due) {
+    @Override
+    public Uni<Void> process(Due due) {
         Timer.Sample sample = Timer.start();
         String name = RepositoryName.of(due.repository()).name();
         return tokens.mintDedicated(
@@ -141,20 +154,16 @@ public class SessionTokenRefresher {
                                         SessionLauncher.tokenBinding(due.sessionId(), due.accountId())),
                                 token.expiresAt().atOffset(ZoneOffset.UTC),
                                 due.sessionId())))
-                .map(ignored -> true)
                 .onItemOrFailure()
                 .invoke((ok, e) -> sample.stop(metrics.tokenRefresh(e == null)))
-                .onFailure()
-                .recoverWithUni(e -> {
-                    try (LogFields ignored = LogFields.session(due.sessionId())) {
-                        Log.warnf(
-                                "Refreshing the token of session %s failed (%s); retrying in %ds",
-                                due.sessionId(), Redactor.describe(e), RETRY.toSeconds());
-                    }
-                    metrics.tokenRefreshFailed();
-                    return pool.preparedQuery("UPDATE sessions SET refresh_claimed_until = $1 WHERE id = $2")
-                            .execute(Tuple.of(clock.instant().plus(RETRY).atOffset(ZoneOffset.UTC), due.sessionId()))
-                            .replaceWith(false);
-                });
+                .replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Void> release(Due due, Instant retryAt, Throwable failure) {
+        metrics.tokenRefreshFailed();
+        return pool.preparedQuery("UPDATE sessions SET refresh_claimed_until = $1 WHERE id = $2")
+                .execute(Tuple.of(retryAt.atOffset(ZoneOffset.UTC), due.sessionId()))
+                .replaceWithVoid();
     }
 }
