@@ -109,7 +109,7 @@ public interface SessionConfig {
         @WithDefault("2m")
         Duration claimLease();
 
-        /** Wait before a failed launch is tried again; doubled per attempt up to the lease. */
+        /** Wait before a failed launch is tried again; doubled per attempt up to the lease, with jitter. */
         @WithDefault("5s")
         Duration retryDelay();
 

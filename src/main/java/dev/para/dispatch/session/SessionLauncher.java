@@ -22,6 +22,9 @@ import dev.para.dispatch.registry.AgentImageService;
 import dev.para.dispatch.registry.LaunchImage;
 import dev.para.dispatch.registry.RegistryException;
 import dev.para.dispatch.session.SessionRepository.Claim;
+import dev.para.dispatch.work.Backoff;
+import dev.para.dispatch.work.LeasedWork;
+import dev.para.dispatch.work.LeasedWorkRunner;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -44,11 +47,12 @@ import java.util.concurrent.CompletableFuture;
  * runs at once after a create and from a sweep that heals crashes and outages: the Job's name is
  * the session's, so a launch retried after a crash finds the Job the first try made.
  *
- * <p>Over 300 lines: launching, stopping and token release share the claim and the token
- * handling; the sweep moves to the shared leased-work runner when that exists (issue 20, §3).
+ * <p>The claim, lease and sweep are {@link LeasedWorkRunner}'s; a failed launch backs off by its
+ * attempts, or waits out a GitHub rate limit without counting it. Over 300 lines: launching,
+ * stopping and token release share the claim and the token handling.
  */
 @ApplicationScoped
-public class SessionLauncher {
+public class SessionLauncher implements LeasedWork<Claim> {
 
     static final String TOKEN_PURPOSE = "session-token";
 
@@ -64,6 +68,7 @@ public class SessionLauncher {
     private final SessionMetrics metrics;
     private final AgentImageService agentImages;
     private final SessionRepository repository;
+    private final LeasedWorkRunner runner;
 
     SessionLauncher(
             SessionRuntime runtime,
@@ -77,9 +82,11 @@ public class SessionLauncher {
             Clock clock,
             SessionMetrics metrics,
             AgentImageService agentImages,
-            SessionRepository repository) {
+            SessionRepository repository,
+            LeasedWorkRunner runner) {
         this.agentImages = agentImages;
         this.repository = repository;
+        this.runner = runner;
         this.runtime = runtime;
         this.tokens = tokens;
         this.transitions = transitions;
@@ -102,7 +109,7 @@ public class SessionLauncher {
         return claim(sessionId, 1)
                 .flatMap(claimed -> claimed.isEmpty()
                         ? Uni.createFrom().item(false)
-                        : launchClaimed(claimed.get(0)).replaceWith(true));
+                        : runner.runClaimed(this, claimed).replaceWith(true));
     }
 
     @Scheduled(
@@ -110,14 +117,7 @@ public class SessionLauncher {
             delayed = "3s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
-        return claim(null, config.launch().batchSize())
-                // One at a time: Hibernate Reactive keeps one session per context.
-                .flatMap(claimed -> Multi.createFrom()
-                        .iterable(claimed)
-                        .onItem()
-                        .transformToUniAndConcatenate(this::launchClaimed)
-                        .collect()
-                        .last())
+        return runner.runOnce(this, config.launch().batchSize())
                 .flatMap(ignored -> stopPending())
                 .onFailure()
                 .invoke(e -> Log.warnf("Launch sweep failed: %s", Redactor.describe(e)))
@@ -204,8 +204,39 @@ public class SessionLauncher {
                 sessionId, limit, now, now.plus(config.launch().claimLease()));
     }
 
-    private Uni<Void> launchClaimed(Claim claim) {
-        return start(claim.session()).onFailure().recoverWithUni(e -> launchFailed(claim, e));
+    @Override
+    public String kind() {
+        return "launch";
+    }
+
+    @Override
+    public Duration lease() {
+        return config.launch().claimLease();
+    }
+
+    @Override
+    public Duration retryAfter() {
+        return config.launch().retryDelay();
+    }
+
+    @Override
+    public String describe(Claim claim) {
+        return "session " + claim.sessionId() + " (attempt " + claim.attempts() + ")";
+    }
+
+    @Override
+    public Uni<List<Claim>> claim(Instant now, Instant leaseUntil, int limit) {
+        return repository.claimQueued(null, limit, now, leaseUntil);
+    }
+
+    @Override
+    public Uni<Void> process(Claim claim) {
+        return start(claim.session());
+    }
+
+    @Override
+    public Uni<Void> release(Claim claim, Instant retryAt, Throwable failure) {
+        return launchFailed(claim, failure);
     }
 
     /**
@@ -317,7 +348,7 @@ public class SessionLauncher {
                         ? SessionMetrics.LaunchFailure.RATE_LIMITED
                         : retry ? SessionMetrics.LaunchFailure.RETRIED : SessionMetrics.LaunchFailure.FAILED);
         try (LogFields ignored = LogFields.session(claim.sessionId())) {
-            Log.warnf(
+            Log.infof(
                     "Launch of session %s failed (attempt %d): %s%s",
                     claim.sessionId(),
                     claim.attempts(),
@@ -336,10 +367,11 @@ public class SessionLauncher {
                 return Uni.createFrom().voidItem();
             }
             if (retry) {
-                long backoff = config.launch().retryDelay().toMillis() << Math.min(claim.attempts() - 1, 16);
                 s.launchClaimedUntil = clock.instant()
-                        .plusMillis(
-                                Math.min(backoff, config.launch().claimLease().toMillis()));
+                        .plus(Backoff.jittered(
+                                config.launch().retryDelay(),
+                                claim.attempts() - 1,
+                                config.launch().claimLease()));
                 return Uni.createFrom().voidItem();
             }
             return SessionInstance.forSession(s.id)

@@ -31,7 +31,11 @@ public interface LeasedWork<T> {
     /** Does the item's work; when this completes the item is done (the work clears its lease). */
     Uni<Void> process(T item);
 
-    /** Records that the item failed: it stays leased until {@code retryAt}. */
+    /**
+     * Records that the item failed: it stays leased until {@code retryAt}, the runner's jittered
+     * backoff, unless the work knows better (a rate limit's reset, a backoff by attempts, or no
+     * retry at all).
+     */
     Uni<Void> release(T item, Instant retryAt, Throwable failure);
 
     /** The item in a log line (an id, never a secret). */

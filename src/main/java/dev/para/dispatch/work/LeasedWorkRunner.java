@@ -51,9 +51,7 @@ public class LeasedWorkRunner {
 
     private <T> Uni<Boolean> failed(LeasedWork<T> work, T item, Throwable e) {
         Instant retryAt = clock.instant().plus(Backoff.jittered(work.retryAfter(), 0, work.retryAfter()));
-        Log.warnf(
-                "%s of %s failed (%s); retrying after %s",
-                work.kind(), work.describe(item), Redactor.describe(e), retryAt);
+        Log.warnf("The %s of %s failed (%s)", work.kind(), work.describe(item), Redactor.describe(e));
         return work.release(item, retryAt, e)
                 .onFailure()
                 .invoke(f -> Log.warnf(
