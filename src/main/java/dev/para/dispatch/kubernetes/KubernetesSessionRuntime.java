@@ -1,6 +1,7 @@
 package dev.para.dispatch.kubernetes;
 
 import dev.para.dispatch.Redactor;
+import dev.para.dispatch.metrics.MeterCache;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -39,7 +40,7 @@ public class KubernetesSessionRuntime implements SessionRuntime {
 
     private final KubernetesClient client;
     private final SessionJobBuilder builder;
-    private final MeterRegistry registry;
+    private final MeterCache meters;
     private final String namespace;
     private final String script;
     private final Duration stopGrace;
@@ -49,7 +50,7 @@ public class KubernetesSessionRuntime implements SessionRuntime {
     public KubernetesSessionRuntime(KubernetesClient client, KubernetesConfig config, MeterRegistry registry) {
         this.client = client;
         this.builder = new SessionJobBuilder(config);
-        this.registry = registry;
+        this.meters = new MeterCache(registry);
         this.namespace = sessionsNamespace(config, client);
         this.script = entrypointScript();
         this.stopGrace = Duration.ofSeconds(config.pod().terminationGracePeriodSeconds());
@@ -221,7 +222,7 @@ public class KubernetesSessionRuntime implements SessionRuntime {
     }
 
     private <T> T call(String operation, Supplier<T> request) {
-        Timer.Sample sample = Timer.start(registry);
+        Timer.Sample sample = Timer.start(meters.registry());
         String outcome = "success";
         try {
             return request.get();
@@ -239,10 +240,8 @@ public class KubernetesSessionRuntime implements SessionRuntime {
             throw new SessionRuntimeException(
                     "Kubernetes " + operation + " failed: " + Redactor.describe(e), true, null);
         } finally {
-            sample.stop(Timer.builder(REQUEST_TIMER)
-                    .description("Calls to the Kubernetes API")
-                    .tags("operation", operation, "outcome", outcome)
-                    .register(registry));
+            sample.stop(meters.timer(
+                    REQUEST_TIMER, "Calls to the Kubernetes API", "operation", operation, "outcome", outcome));
         }
     }
 

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.para.dispatch.Contexts;
 import dev.para.dispatch.Texts;
+import dev.para.dispatch.metrics.MeterCache;
 import dev.para.dispatch.work.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -54,7 +55,7 @@ public class RegistryClient {
     private record Authorization(String header, Instant reuseUntil) {}
 
     private final RegistryConfig config;
-    private final MeterRegistry registry;
+    private final MeterCache meters;
     private final ObjectMapper json;
     private final RegistryHttp http;
     private final Clock clock;
@@ -67,7 +68,7 @@ public class RegistryClient {
     public RegistryClient(RegistryConfig config, MeterRegistry registry, ObjectMapper json, Vertx vertx, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.registry = registry;
+        this.meters = new MeterCache(registry);
         this.json = json;
         this.http = new RegistryHttp(vertx, config);
     }
@@ -273,10 +274,13 @@ public class RegistryClient {
         Timer.Sample sample = Timer.start();
         return http.exchange(request)
                 .onItemOrFailure()
-                .invoke((answer, failure) -> sample.stop(Timer.builder(REQUEST_TIMER)
-                        .description("Calls to container registries, by operation and outcome")
-                        .tags("operation", operation, "outcome", failure != null ? "network" : outcome(answer.status()))
-                        .register(registry)))
+                .invoke((answer, failure) -> sample.stop(meters.timer(
+                        REQUEST_TIMER,
+                        "Calls to container registries, by operation and outcome",
+                        "operation",
+                        operation,
+                        "outcome",
+                        failure != null ? "network" : outcome(answer.status()))))
                 .onFailure(e -> !(e instanceof RegistryException))
                 .transform(e -> new RegistryException(
                         RegistryError.UNREACHABLE,

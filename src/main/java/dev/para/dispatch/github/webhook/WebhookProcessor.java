@@ -7,6 +7,7 @@ import dev.para.dispatch.Redactor;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.github.GitHubConfig;
 import dev.para.dispatch.github.GitHubException;
+import dev.para.dispatch.metrics.MeterCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -91,7 +92,7 @@ public class WebhookProcessor {
     private final EventBus bus;
     private final ObjectMapper json;
     private final GitHubConfig.Webhook config;
-    private final MeterRegistry registry;
+    private final MeterCache meters;
     private final Map<String, WebhookHandler> handlers = new HashMap<>();
     private final ConcurrentLinkedQueue<Delivery> fresh = new ConcurrentLinkedQueue<>();
     private final AtomicInteger freshCount = new AtomicInteger();
@@ -115,7 +116,7 @@ public class WebhookProcessor {
         this.bus = bus;
         this.json = json;
         this.config = config.webhook();
-        this.registry = registry;
+        this.meters = new MeterCache(registry);
         for (WebhookHandler handler : handlers) {
             handler.events().forEach(event -> {
                 WebhookHandler other = this.handlers.putIfAbsent(event, handler);
@@ -527,7 +528,14 @@ public class WebhookProcessor {
     }
 
     private void count(String event, String outcome) {
-        registry.counter(PROCESSED_COUNTER, "event", event, "outcome", outcome).increment();
+        meters.counter(
+                        PROCESSED_COUNTER,
+                        "Webhook deliveries processed after the answer, by event and outcome",
+                        "event",
+                        event,
+                        "outcome",
+                        outcome)
+                .increment();
     }
 
     /** A failure reason safe to store and log: our own messages as they are, any other redacted. */

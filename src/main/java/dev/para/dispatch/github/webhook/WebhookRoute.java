@@ -7,7 +7,7 @@ import dev.para.dispatch.api.Problem;
 import dev.para.dispatch.api.ProblemType;
 import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.GitHubConfig;
-import io.micrometer.core.instrument.Counter;
+import dev.para.dispatch.metrics.MeterCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.vertx.core.Context;
@@ -20,7 +20,6 @@ import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -48,14 +47,12 @@ public class WebhookRoute {
 
     private final WebhookIntake intake;
     private final AppCredentials credentials;
-    private final MeterRegistry registry;
+    private final MeterCache meters;
     private final ObjectMapper json;
     private final Vertx vertx;
     private final GitHubConfig.Webhook config;
     /** The bytes that bodies being read may still hold, all deliveries together. */
     private final AtomicLong bodyBudget;
-
-    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
 
     WebhookRoute(
             WebhookIntake intake,
@@ -66,7 +63,7 @@ public class WebhookRoute {
             GitHubConfig github) {
         this.intake = intake;
         this.credentials = credentials;
-        this.registry = registry;
+        this.meters = new MeterCache(registry);
         this.json = json;
         this.vertx = vertx;
         this.config = github.webhook();
@@ -267,13 +264,13 @@ public class WebhookRoute {
     }
 
     private void count(String event, String outcome) {
-        counters.computeIfAbsent(
-                        event + '/' + outcome,
-                        k -> Counter.builder(DELIVERIES_COUNTER)
-                                .description(
-                                        "Webhook deliveries received, by event and outcome (accepted, duplicate, rejected, unavailable)")
-                                .tags("event", event, "outcome", outcome)
-                                .register(registry))
+        meters.counter(
+                        DELIVERIES_COUNTER,
+                        "Webhook deliveries received, by event and outcome (accepted, duplicate, rejected, unavailable)",
+                        "event",
+                        event,
+                        "outcome",
+                        outcome)
                 .increment();
     }
 
