@@ -8,6 +8,7 @@ import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.github.GitHubConfig;
 import dev.para.dispatch.github.GitHubException;
 import dev.para.dispatch.metrics.MeterCache;
+import dev.para.dispatch.work.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -43,8 +44,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * are idempotent, so the rare delivery processed twice after a crash does no harm.
  *
  * <p>Over 300 lines: the in-memory hand-over, the batch path and the sweep share one order and
- * one failure record per delivery; the sweep moves to the shared leased-work runner when that
- * exists (issue 20, §3).
+ * one failure record per delivery. The sweep is not on {@code work.LeasedWorkRunner}: it claims
+ * and processes deliveries in batches (one transaction of set-based writes per batch), not one
+ * item at a time; a failed delivery backs off with the shared {@code work.Backoff}.
  */
 @ApplicationScoped
 public class WebhookProcessor {
@@ -494,7 +496,9 @@ public class WebhookProcessor {
                     delivery.deliveryId(), delivery.event(), delivery.attempt(), reason);
             Log.debugf("Delivery %s failure detail: %s", delivery.deliveryId(), Redactor.trace(failure));
         }
-        double backoff = Math.min(config.lease().toSeconds(), Math.pow(2, delivery.attempt()));
+        double backoff = Backoff.jittered(java.time.Duration.ofSeconds(1), delivery.attempt(), config.lease())
+                        .toMillis()
+                / 1000.0;
         return pool.preparedQuery(FAILED)
                 .execute(Tuple.from(
                         new Object[] {delivery.deliveryId(), reason, backoff, config.maxAttempts(), delivery.attempt()
