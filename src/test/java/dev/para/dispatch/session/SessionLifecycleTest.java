@@ -83,12 +83,7 @@ class SessionLifecycleTest {
                         .body("instances[1].prUrl", notNullValue()));
 
         // The token, prompt and agent credential leave the cluster with the session, not at the Job's TTL.
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> dev.para.dispatch.testing.KubernetesMock.client()
-                                .secrets()
-                                .withName("para-" + id)
-                                .get()
-                        == null);
+        Kubelet.awaitSecretDeleted(id);
         org.junit.jupiter.api.Assertions.assertNotNull(
                 dev.para.dispatch.testing.KubernetesMock.client()
                         .batch()
@@ -172,14 +167,7 @@ class SessionLifecycleTest {
         awaitInstance(f, id, 4, "FAILED", "evicted");
         awaitSession(f, id, "FAILED");
         // An image that cannot be pulled never fails by itself: the service stops the Job.
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> KubernetesMock.client()
-                                .batch()
-                                .v1()
-                                .jobs()
-                                .withName("para-" + id)
-                                .get()
-                        == null);
+        Kubelet.awaitJobDeleted(id);
         assertEquals(
                 0, Db.count("SELECT count(*) FROM session_instances WHERE session_id = ? AND pr_url IS NOT NULL", id));
     }
@@ -203,14 +191,7 @@ class SessionLifecycleTest {
         }
         awaitInstance(f, id, 1, "FAILED", "pending for more than 15 min (ContainerCreating)");
         awaitSession(f, id, "FAILED");
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> KubernetesMock.client()
-                                .batch()
-                                .v1()
-                                .jobs()
-                                .withName("para-" + id)
-                                .get()
-                        == null);
+        Kubelet.awaitJobDeleted(id);
     }
 
     /**

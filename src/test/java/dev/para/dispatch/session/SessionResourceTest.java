@@ -315,14 +315,7 @@ class SessionResourceTest {
                 .body("state", equalTo("CANCELLED"))
                 .body("instances.state", contains("CANCELLED", "CANCELLED"))
                 .body("reason", startsWith("cancelled by"));
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> KubernetesMock.client()
-                                .batch()
-                                .v1()
-                                .jobs()
-                                .withName("para-" + id)
-                                .get()
-                        == null);
+        Kubelet.awaitJobDeleted(id);
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> github.verify(deleteRequestedFor(urlPathEqualTo("/installation/token"))
                         .withHeader("Authorization", WireMock.equalTo("Bearer " + token))));

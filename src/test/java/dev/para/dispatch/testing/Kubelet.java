@@ -15,6 +15,30 @@ public final class Kubelet {
 
     private Kubelet() {}
 
+    /** Waits until the service has deleted the session's Job (a cancel, a stop). */
+    public static void awaitJobDeleted(UUID session) {
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> KubernetesMock.client()
+                                .batch()
+                                .v1()
+                                .jobs()
+                                .withName(SessionJobBuilder.jobName(session))
+                                .get()
+                        == null);
+    }
+
+    /** Waits until the service has deleted the session's Secret (token, prompt, agent credential). */
+    public static void awaitSecretDeleted(UUID session) {
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> KubernetesMock.client()
+                                .secrets()
+                                .withName(SessionJobBuilder.jobName(session))
+                                .get()
+                        == null);
+    }
+
     public static String podName(UUID session, int index) {
         return SessionJobBuilder.jobName(session) + "-" + (index - 1) + "-abcde";
     }
