@@ -7,7 +7,6 @@ import dev.para.dispatch.Redactor;
 import dev.para.dispatch.Timestamps;
 import dev.para.dispatch.crypto.Sealer;
 import dev.para.dispatch.github.model.AccessTokenRequest;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.quarkus.logging.Log;
@@ -33,7 +32,6 @@ import java.util.function.Function;
 public class InstallationTokenService {
 
     static final String PURPOSE = "installation-token";
-    static final String MINT_TIMER = "para.token.mint";
 
     record Key(long installationId, TokenNarrowing narrowing) {}
 
@@ -42,19 +40,19 @@ public class InstallationTokenService {
     private final Sealer sealer;
     private final Clock clock;
     private final GitHubConfig config;
-    private final MeterRegistry registry;
+    private final GitHubMetrics metrics;
     private final AsyncCache<Key, InstallationToken> cache;
 
     InstallationTokenService(
-            GitHubClient github, Pool pool, Sealer sealer, Clock clock, GitHubConfig config, MeterRegistry registry) {
+            GitHubClient github, Pool pool, Sealer sealer, Clock clock, GitHubConfig config, GitHubMetrics metrics) {
         this.github = github;
         this.pool = pool;
         this.sealer = sealer;
         this.clock = clock;
         this.config = config;
-        this.registry = registry;
+        this.metrics = metrics;
         this.cache = Caffeine.newBuilder().maximumSize(100_000).recordStats().buildAsync();
-        CaffeineCacheMetrics.monitor(registry, cache, "installation_tokens");
+        CaffeineCacheMetrics.monitor(metrics.registry(), cache, "installation_tokens");
     }
 
     /**
@@ -197,16 +195,13 @@ public class InstallationTokenService {
     }
 
     private Uni<InstallationToken> mintAtGitHub(Key key) {
-        Timer.Sample sample = Timer.start(registry);
+        Timer.Sample sample = Timer.start(metrics.registry());
         AccessTokenRequest request = new AccessTokenRequest(
                 key.narrowing().repositories(), key.narrowing().permissions());
         return github.createInstallationToken(key.installationId(), request)
                 .map(answer -> new InstallationToken(key.installationId(), answer.token(), answer.expiresAt()))
                 .onItemOrFailure()
-                .invoke((token, failure) -> sample.stop(Timer.builder(MINT_TIMER)
-                        .description("Minting of installation tokens at GitHub")
-                        .tag("outcome", failure == null ? "success" : "failure")
-                        .register(registry)))
+                .invoke((token, failure) -> sample.stop(metrics.mint(failure == null)))
                 .invoke(token -> Log.debugf("Minted %s narrowed to %s", token, key.narrowing()));
     }
 

@@ -1,7 +1,6 @@
 package dev.para.dispatch.kubernetes;
 
 import dev.para.dispatch.Redactor;
-import dev.para.dispatch.metrics.MeterCache;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -12,7 +11,6 @@ import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import java.io.IOException;
@@ -34,23 +32,22 @@ import java.util.function.Supplier;
 /** Session pods as Indexed Jobs in the sessions namespace. */
 public class KubernetesSessionRuntime implements SessionRuntime {
 
-    static final String REQUEST_TIMER = "para.kubernetes.request";
     private static final String ENTRYPOINT_RESOURCE = "/session/entrypoint.sh";
     private static final Duration TOKEN_WAIT = Duration.ofMinutes(2);
 
     private final KubernetesClient client;
     private final SessionJobBuilder builder;
-    private final MeterCache meters;
+    private final KubernetesMetrics metrics;
     private final String namespace;
     private final String script;
     private final Duration stopGrace;
     /** Entrypoint ConfigMaps known to exist: they are immutable and named by their content. */
     private final Set<String> entrypoints = ConcurrentHashMap.newKeySet();
 
-    public KubernetesSessionRuntime(KubernetesClient client, KubernetesConfig config, MeterRegistry registry) {
+    public KubernetesSessionRuntime(KubernetesClient client, KubernetesConfig config, KubernetesMetrics metrics) {
         this.client = client;
         this.builder = new SessionJobBuilder(config);
-        this.meters = new MeterCache(registry);
+        this.metrics = metrics;
         this.namespace = sessionsNamespace(config, client);
         this.script = entrypointScript();
         this.stopGrace = Duration.ofSeconds(config.pod().terminationGracePeriodSeconds());
@@ -222,7 +219,7 @@ public class KubernetesSessionRuntime implements SessionRuntime {
     }
 
     private <T> T call(String operation, Supplier<T> request) {
-        Timer.Sample sample = Timer.start(meters.registry());
+        Timer.Sample sample = metrics.start();
         String outcome = "success";
         try {
             return request.get();
@@ -240,8 +237,7 @@ public class KubernetesSessionRuntime implements SessionRuntime {
             throw new SessionRuntimeException(
                     "Kubernetes " + operation + " failed: " + Redactor.describe(e), true, null);
         } finally {
-            sample.stop(meters.timer(
-                    REQUEST_TIMER, "Calls to the Kubernetes API", "operation", operation, "outcome", outcome));
+            sample.stop(metrics.request(operation, outcome));
         }
     }
 

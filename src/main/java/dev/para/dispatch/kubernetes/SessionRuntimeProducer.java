@@ -2,7 +2,6 @@ package dev.para.dispatch.kubernetes;
 
 import dev.para.dispatch.RuntimeConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
@@ -17,7 +16,7 @@ public class SessionRuntimeProducer {
             RuntimeConfig runtime,
             KubernetesConfig config,
             KubernetesClient client,
-            MeterRegistry registry,
+            KubernetesMetrics metrics,
             Instance<InstanceObserver> observer) {
         if (runtime.dryRun()) {
             Log.warn("para.dry-run is on: sessions create nothing in Kubernetes and write nothing to GitHub");
@@ -29,6 +28,6 @@ public class SessionRuntimeProducer {
                     runtime.localRuntimeDir().toAbsolutePath());
             return new LocalSessionRuntime(runtime.localRuntimeDir().toAbsolutePath(), config, observer::get);
         }
-        return new KubernetesSessionRuntime(client, config, registry);
+        return new KubernetesSessionRuntime(client, config, metrics);
     }
 }

@@ -3,8 +3,6 @@ package dev.para.dispatch.registry;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.para.dispatch.Contexts;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
@@ -24,24 +22,15 @@ public class ImageChecker {
 
     private final RegistryClient client;
     private final AsyncCache<String, Outcome> cache;
-    private final Counter hits;
-    private final Counter misses;
+    private final RegistryMetrics metrics;
 
-    public ImageChecker(RegistryClient client, RegistryConfig config, MeterRegistry registry) {
+    public ImageChecker(RegistryClient client, RegistryConfig config, RegistryMetrics metrics) {
         this.client = client;
         this.cache = Caffeine.newBuilder()
                 .expireAfterWrite(config.cacheTtl())
                 .maximumSize(10_000)
                 .buildAsync();
-        this.hits = cacheCounter(registry, "hit");
-        this.misses = cacheCounter(registry, "miss");
-    }
-
-    private static Counter cacheCounter(MeterRegistry registry, String result) {
-        return Counter.builder("para.registry.cache")
-                .description("Image checks answered from the cache (hit) or the registry (miss)")
-                .tag("result", result)
-                .register(registry);
+        this.metrics = metrics;
     }
 
     /** The image's manifest, or a {@link RegistryException} saying why it cannot be pulled. */
@@ -50,10 +39,10 @@ public class ImageChecker {
                 image + "|" + credential.map(RegistryCredential::fingerprint).orElse("anonymous");
         CompletableFuture<Outcome> cached = cache.getIfPresent(key);
         if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
-            hits.increment();
+            metrics.cacheHit();
             return unwrap(cached.getNow(null)); // done: this reads it, it never waits
         }
-        misses.increment();
+        metrics.cacheMiss();
         CompletableFuture<Outcome> outcome = cache.get(
                 key,
                 (k, executor) -> client.check(image, credential)

@@ -6,9 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.para.dispatch.Contexts;
 import dev.para.dispatch.Texts;
-import dev.para.dispatch.metrics.MeterCache;
 import dev.para.dispatch.work.Backoff;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -38,7 +36,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class RegistryClient {
 
-    static final String REQUEST_TIMER = "para.registry.request";
     /** Every manifest kind a pull may meet: multi-platform indexes and single manifests, OCI and Docker. */
     static final String ACCEPT = String.join(
             ", ",
@@ -55,7 +52,7 @@ public class RegistryClient {
     private record Authorization(String header, Instant reuseUntil) {}
 
     private final RegistryConfig config;
-    private final MeterCache meters;
+    private final RegistryMetrics metrics;
     private final ObjectMapper json;
     private final RegistryHttp http;
     private final Clock clock;
@@ -65,10 +62,10 @@ public class RegistryClient {
             .expireAfterWrite(AUTHORIZATION_REUSE)
             .build();
 
-    public RegistryClient(RegistryConfig config, MeterRegistry registry, ObjectMapper json, Vertx vertx, Clock clock) {
+    public RegistryClient(RegistryConfig config, RegistryMetrics metrics, ObjectMapper json, Vertx vertx, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.meters = new MeterCache(registry);
+        this.metrics = metrics;
         this.json = json;
         this.http = new RegistryHttp(vertx, config);
     }
@@ -274,13 +271,8 @@ public class RegistryClient {
         Timer.Sample sample = Timer.start();
         return http.exchange(request)
                 .onItemOrFailure()
-                .invoke((answer, failure) -> sample.stop(meters.timer(
-                        REQUEST_TIMER,
-                        "Calls to container registries, by operation and outcome",
-                        "operation",
-                        operation,
-                        "outcome",
-                        failure != null ? "network" : outcome(answer.status()))))
+                .invoke((answer, failure) ->
+                        sample.stop(metrics.request(operation, failure != null ? "network" : outcome(answer.status()))))
                 .onFailure(e -> !(e instanceof RegistryException))
                 .transform(e -> new RegistryException(
                         RegistryError.UNREACHABLE,

@@ -6,6 +6,7 @@ import dev.para.dispatch.registry.ImageReference;
 import dev.para.dispatch.registry.RegistryClient;
 import dev.para.dispatch.registry.RegistryConfig;
 import dev.para.dispatch.registry.RegistryCredential;
+import dev.para.dispatch.registry.RegistryMetrics;
 import dev.para.dispatch.testing.RegistryResource;
 import dev.para.dispatch.testing.TestRegistry;
 import dev.para.dispatch.testing.Tools;
@@ -56,12 +57,12 @@ class ImageCheckBench {
                 ImageChecker checker = new ImageChecker(
                         new RegistryClient(
                                 config,
-                                new SimpleMeterRegistry(),
+                                new RegistryMetrics(new SimpleMeterRegistry()),
                                 new ObjectMapper(),
                                 dev.para.dispatch.testing.TestRegistry.VERTX,
                                 java.time.Clock.systemUTC()),
                         config,
-                        new SimpleMeterRegistry());
+                        new RegistryMetrics(new SimpleMeterRegistry()));
                 // Warm-up of the JIT and the connections on other tags, then every tag once cold.
                 for (int i = 0; i < 100; i++) {
                     check(checker, registry, "team/agent:t" + i);

@@ -88,7 +88,7 @@ class RegistryAddressesTest {
         // even spoken to over plain http: "insecure" is not "internal allowed"
         RegistryClient client = new RegistryClient(
                 config(Map.of("para.registry.insecure-registries", host + ":" + port)),
-                new SimpleMeterRegistry(),
+                new RegistryMetrics(new SimpleMeterRegistry()),
                 new ObjectMapper(),
                 TestRegistry.VERTX,
                 java.time.Clock.systemUTC());
@@ -133,7 +133,7 @@ class RegistryAddressesTest {
             String host = "127.0.0.1:" + registry.getAddress().getPort();
             RegistryClient client = new RegistryClient(
                     config(Map.of("para.registry.insecure-registries", host, "para.registry.allowed-hosts", host)),
-                    new SimpleMeterRegistry(),
+                    new RegistryMetrics(new SimpleMeterRegistry()),
                     new ObjectMapper(),
                     TestRegistry.VERTX,
                     java.time.Clock.systemUTC());
@@ -151,7 +151,7 @@ class RegistryAddressesTest {
         String host = "localhost:" + port;
         RegistryClient client = new RegistryClient(
                 config(Map.of("para.registry.insecure-registries", host, "para.registry.allowed-hosts", host)),
-                new SimpleMeterRegistry(),
+                new RegistryMetrics(new SimpleMeterRegistry()),
                 new ObjectMapper(),
                 TestRegistry.VERTX,
                 java.time.Clock.systemUTC());

@@ -70,7 +70,7 @@ class RegistryClientTest {
     static RegistryClient client(SimpleMeterRegistry meters, List<String> insecure) {
         return new RegistryClient(
                 TestRegistry.clientConfig(2, insecure),
-                meters,
+                new RegistryMetrics(meters),
                 new ObjectMapper(),
                 dev.para.dispatch.testing.TestRegistry.VERTX,
                 java.time.Clock.systemUTC());
@@ -143,7 +143,7 @@ class RegistryClientTest {
         assertTrue(e.isRetryable());
         assertEquals(
                 3,
-                meters.get(RegistryClient.REQUEST_TIMER)
+                meters.get(RegistryMetrics.REQUEST)
                         .tag("outcome", "network")
                         .timer()
                         .count(),
@@ -211,10 +211,11 @@ class RegistryClientTest {
 
     @Test
     void theCacheSavesTheSecondRegistryCall() {
-        ImageChecker checker = new ImageChecker(client, TestRegistry.clientConfig(2, List.of()), meters);
+        ImageChecker checker =
+                new ImageChecker(client, TestRegistry.clientConfig(2, List.of()), new RegistryMetrics(meters));
         ImageReference image = ImageReference.parse(basic.host() + "/team/agent:1.0");
         checker.check(image, Optional.of(READER)).await().atMost(Duration.ofSeconds(10));
-        long calls = meters.get(RegistryClient.REQUEST_TIMER).timers().stream()
+        long calls = meters.get(RegistryMetrics.REQUEST).timers().stream()
                 .mapToLong(t -> t.count())
                 .sum();
         assertEquals(
@@ -225,7 +226,7 @@ class RegistryClientTest {
                         .digest());
         assertEquals(
                 calls,
-                meters.get(RegistryClient.REQUEST_TIMER).timers().stream()
+                meters.get(RegistryMetrics.REQUEST).timers().stream()
                         .mapToLong(t -> t.count())
                         .sum());
         assertEquals(

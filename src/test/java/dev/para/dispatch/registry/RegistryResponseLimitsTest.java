@@ -51,7 +51,7 @@ class RegistryResponseLimitsTest {
         try {
             RegistryClient client = new RegistryClient(
                     TestRegistry.clientConfig(0, List.of(host)),
-                    new SimpleMeterRegistry(),
+                    new RegistryMetrics(new SimpleMeterRegistry()),
                     new ObjectMapper(),
                     dev.para.dispatch.testing.TestRegistry.VERTX,
                     java.time.Clock.systemUTC());

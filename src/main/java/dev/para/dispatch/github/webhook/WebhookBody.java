@@ -2,7 +2,6 @@ package dev.para.dispatch.github.webhook;
 
 import io.vertx.core.buffer.Buffer;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The raw body of one delivery, read into a single array. Nothing is allocated before the first
@@ -28,16 +27,16 @@ final class WebhookBody {
 
     private final long declared;
     private final long limit;
-    private final AtomicLong budget;
+    private final BodyBudget budget;
     private byte[] bytes;
     private int size;
     private Refusal refusal = Refusal.NONE;
 
     /**
-     * {@code declaredLength}: the Content-Length, or -1 when there is none; {@code budget}: the
-     * bytes all deliveries in flight may still hold, taken from and given back to as this grows.
+     * {@code declaredLength}: the Content-Length, or -1 when there is none; {@code budget}: what
+     * all deliveries in flight may hold, taken from as this grows and given back on release.
      */
-    WebhookBody(long declaredLength, long limit, AtomicLong budget) {
+    WebhookBody(long declaredLength, long limit, BodyBudget budget) {
         this.declared = declaredLength;
         this.limit = limit;
         this.budget = budget;
@@ -58,7 +57,7 @@ final class WebhookBody {
                     ? FIRST_ALLOCATION_UNDECLARED
                     : (int) Math.min(Math.min(declared, limit), MAX_FIRST_ALLOCATION);
             int grown = (int) Math.min(limit, Math.max(size + n, bytes == null ? first : 2L * capacity));
-            if (!reserve(grown - capacity)) {
+            if (!budget.reserve(grown - capacity, bytes == null)) {
                 return refuse(Refusal.OVER_BUDGET);
             }
             bytes = bytes == null ? new byte[grown] : Arrays.copyOf(bytes, grown);
@@ -66,15 +65,6 @@ final class WebhookBody {
         chunk.getBytes(0, n, bytes, size);
         size += n;
         return true;
-    }
-
-    private boolean reserve(long more) {
-        for (long left = budget.get(); left >= more; left = budget.get()) {
-            if (budget.compareAndSet(left, left - more)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private boolean refuse(Refusal why) {
@@ -86,7 +76,7 @@ final class WebhookBody {
     /** Gives the bytes held back to the budget; the body is empty afterwards. Safe to call twice. */
     void release() {
         if (bytes != null) {
-            budget.addAndGet(bytes.length);
+            budget.release(bytes.length);
             bytes = null;
         }
     }

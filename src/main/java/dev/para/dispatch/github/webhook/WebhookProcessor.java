@@ -7,9 +7,7 @@ import dev.para.dispatch.Redactor;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.github.GitHubConfig;
 import dev.para.dispatch.github.GitHubException;
-import dev.para.dispatch.metrics.MeterCache;
 import dev.para.dispatch.work.Backoff;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.vertx.ConsumeEvent;
@@ -52,8 +50,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class WebhookProcessor {
 
     static final String ADDRESS = "para.webhook.process";
-    static final String PROCESSED_COUNTER = "para.webhook.processed";
-
     /** A stored delivery to process; {@code attempt} counts from 1. */
     public record Delivery(String deliveryId, String event, byte[] payload, int attempt) {}
 
@@ -94,7 +90,7 @@ public class WebhookProcessor {
     private final EventBus bus;
     private final ObjectMapper json;
     private final GitHubConfig.Webhook config;
-    private final MeterCache meters;
+    private final WebhookMetrics metrics;
     private final Map<String, WebhookHandler> handlers = new HashMap<>();
     private final ConcurrentLinkedQueue<Delivery> fresh = new ConcurrentLinkedQueue<>();
     private final AtomicInteger freshCount = new AtomicInteger();
@@ -111,14 +107,14 @@ public class WebhookProcessor {
             EventBus bus,
             ObjectMapper json,
             GitHubConfig config,
-            MeterRegistry registry,
+            WebhookMetrics metrics,
             Instance<WebhookHandler> handlers) {
         this.pool = pool;
         this.vertx = vertx;
         this.bus = bus;
         this.json = json;
         this.config = config.webhook();
-        this.meters = new MeterCache(registry);
+        this.metrics = metrics;
         for (WebhookHandler handler : handlers) {
             handler.events().forEach(event -> {
                 WebhookHandler other = this.handlers.putIfAbsent(event, handler);
@@ -532,14 +528,7 @@ public class WebhookProcessor {
     }
 
     private void count(String event, String outcome) {
-        meters.counter(
-                        PROCESSED_COUNTER,
-                        "Webhook deliveries processed after the answer, by event and outcome",
-                        "event",
-                        event,
-                        "outcome",
-                        outcome)
-                .increment();
+        metrics.processed(event, outcome);
     }
 
     /** A failure reason safe to store and log: our own messages as they are, any other redacted. */

@@ -7,8 +7,6 @@ import dev.para.dispatch.api.Problem;
 import dev.para.dispatch.api.ProblemType;
 import dev.para.dispatch.github.AppCredentials;
 import dev.para.dispatch.github.GitHubConfig;
-import dev.para.dispatch.metrics.MeterCache;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -20,7 +18,6 @@ import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * GitHub's webhook intake: verify, store, answer. It is a plain Vert.x route rather than a REST
@@ -39,35 +36,33 @@ public class WebhookRoute {
     /** GitHub caps payloads at 25 MB. */
     public static final long MAX_BODY_BYTES = 25L * 1024 * 1024;
 
-    static final String DELIVERIES_COUNTER = "para.webhook.deliveries";
-
     private static final String STORAGE_RETRY_SECONDS = "10";
 
     private static final String BUSY_RETRY_SECONDS = "5";
 
     private final WebhookIntake intake;
     private final AppCredentials credentials;
-    private final MeterCache meters;
+    private final WebhookMetrics metrics;
     private final ObjectMapper json;
     private final Vertx vertx;
     private final GitHubConfig.Webhook config;
-    /** The bytes that bodies being read may still hold, all deliveries together. */
-    private final AtomicLong bodyBudget;
+    private final BodyBudget bodyBudget;
 
     WebhookRoute(
             WebhookIntake intake,
             AppCredentials credentials,
-            MeterRegistry registry,
+            WebhookMetrics metrics,
             ObjectMapper json,
             Vertx vertx,
             GitHubConfig github) {
         this.intake = intake;
         this.credentials = credentials;
-        this.meters = new MeterCache(registry);
+        this.metrics = metrics;
         this.json = json;
         this.vertx = vertx;
         this.config = github.webhook();
-        this.bodyBudget = new AtomicLong(config.maxInFlightBytes().asLongValue());
+        this.bodyBudget = new BodyBudget(config.maxInFlightBytes().asLongValue());
+        metrics.watch(bodyBudget);
     }
 
     void register(@Observes Router router) {
@@ -264,14 +259,7 @@ public class WebhookRoute {
     }
 
     private void count(String event, String outcome) {
-        meters.counter(
-                        DELIVERIES_COUNTER,
-                        "Webhook deliveries received, by event and outcome (accepted, duplicate, rejected, unavailable)",
-                        "event",
-                        event,
-                        "outcome",
-                        outcome)
-                .increment();
+        metrics.received(event, outcome);
     }
 
     /** GitHub event names: lower case and underscores ({@code [a-z_]{1,64}}). */

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class WebhookBodyTest {
@@ -17,7 +16,7 @@ class WebhookBodyTest {
     private static final byte[] PAYLOAD =
             "{\"zen\":\"Keep it logically awesome.\",\"hook_id\":1}".getBytes(StandardCharsets.UTF_8);
 
-    private static final AtomicLong PLENTY = new AtomicLong(Long.MAX_VALUE / 2);
+    private static final BodyBudget PLENTY = new BodyBudget(Long.MAX_VALUE / 2);
 
     private static WebhookBody readInChunks(long declared, long limit, byte[] payload, int chunk) {
         WebhookBody body = new WebhookBody(declared, limit, PLENTY);
@@ -63,15 +62,18 @@ class WebhookBodyTest {
     /** Bodies being read share a budget: one that would pass it is dropped, and released bytes can be used again. */
     @Test
     void bodiesInFlightShareOneBudget() {
-        AtomicLong budget = new AtomicLong(3 * WebhookBody.MAX_FIRST_ALLOCATION / 2);
+        BodyBudget budget = new BodyBudget(3 * WebhookBody.MAX_FIRST_ALLOCATION / 2);
         WebhookBody first = new WebhookBody(20_000_000, WebhookRoute.MAX_BODY_BYTES, budget);
         WebhookBody second = new WebhookBody(20_000_000, WebhookRoute.MAX_BODY_BYTES, budget);
         assertTrue(first.append(Buffer.buffer("{")));
         assertFalse(second.append(Buffer.buffer("{")), "the budget holds one first allocation, not two");
+        assertEquals(1, budget.bodies());
+        assertEquals(WebhookBody.MAX_FIRST_ALLOCATION, budget.held());
         assertEquals(WebhookBody.Refusal.OVER_BUDGET, second.refusal());
         first.release();
         first.release();
-        assertEquals(3 * WebhookBody.MAX_FIRST_ALLOCATION / 2, budget.get(), "everything given back, once");
+        assertEquals(0, budget.held(), "everything given back, once");
+        assertEquals(0, budget.bodies());
         WebhookBody third = new WebhookBody(20_000_000, WebhookRoute.MAX_BODY_BYTES, budget);
         assertTrue(third.append(Buffer.buffer("{")));
     }

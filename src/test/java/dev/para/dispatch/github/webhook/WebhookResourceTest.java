@@ -15,7 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.para.dispatch.testing.Db;
 import dev.para.dispatch.testing.LogScan;
 import dev.para.dispatch.testing.Webhooks;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,6 +37,15 @@ class WebhookResourceTest {
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
+
+    @Inject
+    MeterRegistry meters;
+
+    private double deliveriesAnswered(String outcome) {
+        return meters.find(WebhookMetrics.RECEIVED).tag("outcome", outcome).counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count)
+                .sum();
+    }
 
     static long newInstallationId() {
         return ThreadLocalRandom.current().nextLong(1_000_000, Long.MAX_VALUE / 2);
@@ -246,6 +257,7 @@ class WebhookResourceTest {
     @Test
     void sixHundredIdleConnectionsDeclaringLargeBodiesDoNotExhaustTheHeap() throws Exception {
         java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        double busyBefore = deliveriesAnswered("unavailable");
         System.gc();
         long before = memory.getHeapMemoryUsage().getUsed();
         List<java.net.Socket> senders = new ArrayList<>();
@@ -264,7 +276,16 @@ class WebhookResourceTest {
                 socket.getOutputStream().write(kib);
                 socket.getOutputStream().flush();
             }
-            Thread.sleep(1_000); // every one of them read by now
+            // every one of them read: it holds part of the budget, or it was answered 503 for want of it
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() ->
+                            meters.get(WebhookMetrics.BODIES_READING).gauge().value()
+                                            + deliveriesAnswered("unavailable")
+                                            - busyBefore
+                                    >= 600);
+            assertTrue(
+                    meters.get(WebhookMetrics.BODY_BYTES).gauge().value() <= 64L * 1024 * 1024,
+                    "the bodies hold no more than the budget");
             System.gc();
             during = memory.getHeapMemoryUsage().getUsed();
         } finally {
@@ -274,6 +295,9 @@ class WebhookResourceTest {
         }
         assertTrue(
                 during - before < 150L * 1024 * 1024, "the heap grew by " + (during - before) / (1024 * 1024) + " MiB");
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertEquals(
+                        0, meters.get(WebhookMetrics.BODY_BYTES).gauge().value(), "the budget is given back"));
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> deliver("ping", newDeliveryId(), exampleFor("ping", 0, p -> {}))
                         .statusCode(202));
