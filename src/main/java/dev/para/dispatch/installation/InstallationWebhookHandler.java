@@ -1,12 +1,9 @@
 package dev.para.dispatch.installation;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.para.dispatch.audit.AuditLog;
 import dev.para.dispatch.github.InstallationTokenService;
-import dev.para.dispatch.github.model.GitHubInstallation;
-import dev.para.dispatch.github.model.GitHubRepository;
+import dev.para.dispatch.github.model.InstallationEventPayload;
 import dev.para.dispatch.github.webhook.WebhookEvent;
 import dev.para.dispatch.github.webhook.WebhookHandler;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -22,8 +19,6 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class InstallationWebhookHandler implements WebhookHandler {
-
-    private static final TypeReference<List<GitHubRepository>> REPOSITORIES = new TypeReference<>() {};
 
     /** The events that only describe an installation and its grants, which a burst of installs is made of. */
     private static final Set<String> BATCHED = Set.of(
@@ -58,38 +53,29 @@ public class InstallationWebhookHandler implements WebhookHandler {
 
     @Override
     public Uni<Outcome> handle(WebhookEvent event) {
+        InstallationEventPayload p = payload(event);
+        long id = p.installation() == null ? 0 : p.installation().id();
         return switch (event.name()) {
             case "installation.created", "installation.new_permissions_accepted" ->
                 installations
-                        .upsert(
-                                installation(event),
-                                repositories(event.payload().path("repositories")),
-                                event.name(),
-                                installer(event))
+                        .upsert(p.installation(), p.repositories(), event.name(), installer(event, p))
                         .replaceWith(Outcome.PROCESSED);
             case "installation.deleted" ->
                 installations
-                        .markDeleted(installation(event).id())
-                        .call(() ->
-                                tokens.forgetInstallation(installation(event).id()))
+                        .markDeleted(id)
+                        .call(() -> tokens.forgetInstallation(id))
                         .replaceWith(Outcome.PROCESSED);
             case "installation.suspend" ->
                 installations
-                        .suspend(installation(event).id(), installation(event).suspendedAt())
-                        .call(() ->
-                                tokens.forgetInstallation(installation(event).id()))
+                        .suspend(id, p.installation().suspendedAt())
+                        .call(() -> tokens.forgetInstallation(id))
                         .replaceWith(Outcome.PROCESSED);
-            case "installation.unsuspend" ->
-                installations.unsuspend(installation(event).id()).replaceWith(Outcome.PROCESSED);
+            case "installation.unsuspend" -> installations.unsuspend(id).replaceWith(Outcome.PROCESSED);
             case "installation_repositories.added", "installation_repositories.removed" ->
                 installations
-                        .changeGrants(
-                                installation(event),
-                                event.payload().path("repository_selection").asText(null),
-                                orEmpty(repositories(event.payload().path("repositories_added"))),
-                                orEmpty(repositories(event.payload().path("repositories_removed"))))
+                        .changeGrants(p.installation(), p.repositorySelection(), p.added(), p.removed())
                         .replaceWith(Outcome.PROCESSED);
-            case "github_app_authorization.revoked" -> authorizationRevoked(event);
+            case "github_app_authorization.revoked" -> authorizationRevoked(p);
             default -> Uni.createFrom().item(Outcome.IGNORED);
         };
     }
@@ -103,19 +89,11 @@ public class InstallationWebhookHandler implements WebhookHandler {
     public Uni<Void> handleAll(List<WebhookEvent> events) {
         InstallationChanges folded = new InstallationChanges();
         for (WebhookEvent event : events) {
-            JsonNode payload = event.payload();
+            InstallationEventPayload p = payload(event);
             if (event.event().equals("installation")) {
-                folded.described(
-                        installation(event),
-                        repositories(payload.path("repositories")),
-                        event.name(),
-                        installer(event));
+                folded.described(p.installation(), p.repositories(), event.name(), installer(event, p));
             } else {
-                folded.grantsChanged(
-                        installation(event),
-                        payload.path("repository_selection").asText(null),
-                        orEmpty(repositories(payload.path("repositories_added"))),
-                        orEmpty(repositories(payload.path("repositories_removed"))));
+                folded.grantsChanged(p.installation(), p.repositorySelection(), p.added(), p.removed());
             }
         }
         return changes.write(folded);
@@ -123,27 +101,22 @@ public class InstallationWebhookHandler implements WebhookHandler {
 
     /** A user revoked the App's authorization. We keep no user tokens, so recording it is all. */
     @WithTransaction
-    Uni<Outcome> authorizationRevoked(WebhookEvent event) {
-        String login = event.payload().path("sender").path("login").asText("unknown");
+    Uni<Outcome> authorizationRevoked(InstallationEventPayload p) {
+        String login = p.sender() == null || p.sender().login() == null
+                ? "unknown"
+                : p.sender().login();
         return audit.record(null, AuditLog.GITHUB, "github_app_authorization.revoked", "github_user", login, Map.of())
                 .replaceWith(Outcome.PROCESSED);
     }
 
     /** The user who installed it: the sender of {@code installation.created}, and of no other event. */
-    private static Long installer(WebhookEvent event) {
-        JsonNode id = event.payload().path("sender").path("id");
-        return event.name().equals("installation.created") && id.canConvertToLong() ? id.asLong() : null;
+    private static Long installer(WebhookEvent event, InstallationEventPayload p) {
+        return event.name().equals("installation.created") && p.sender() != null
+                ? p.sender().id()
+                : null;
     }
 
-    private GitHubInstallation installation(WebhookEvent event) {
-        return json.convertValue(event.payload().path("installation"), GitHubInstallation.class);
-    }
-
-    private List<GitHubRepository> repositories(JsonNode node) {
-        return node.isArray() ? json.convertValue(node, REPOSITORIES) : null;
-    }
-
-    private static List<GitHubRepository> orEmpty(List<GitHubRepository> list) {
-        return list == null ? List.of() : list;
+    private InstallationEventPayload payload(WebhookEvent event) {
+        return json.convertValue(event.payload(), InstallationEventPayload.class);
     }
 }

@@ -1,6 +1,6 @@
 package dev.para.dispatch.session;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.audit.AuditLog;
@@ -12,6 +12,7 @@ import dev.para.dispatch.github.InstallationTokenService;
 import dev.para.dispatch.github.RepositoryName;
 import dev.para.dispatch.github.TokenNarrowing;
 import dev.para.dispatch.github.model.CollaboratorPermission;
+import dev.para.dispatch.github.model.IssueCommentEventPayload;
 import dev.para.dispatch.github.webhook.PayloadPeek;
 import dev.para.dispatch.github.webhook.WebhookEvent;
 import dev.para.dispatch.github.webhook.WebhookHandler;
@@ -21,6 +22,7 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -39,6 +41,7 @@ public class CommentTriggerHandler implements WebhookHandler {
     private final AppCredentials app;
     private final RuntimeConfig runtime;
     private final AuditLog audit;
+    private final ObjectMapper json;
 
     CommentTriggerHandler(
             SessionService sessions,
@@ -47,7 +50,8 @@ public class CommentTriggerHandler implements WebhookHandler {
             SessionConfig config,
             AppCredentials app,
             RuntimeConfig runtime,
-            AuditLog audit) {
+            AuditLog audit,
+            ObjectMapper json) {
         this.sessions = sessions;
         this.github = github;
         this.tokens = tokens;
@@ -55,6 +59,7 @@ public class CommentTriggerHandler implements WebhookHandler {
         this.app = app;
         this.runtime = runtime;
         this.audit = audit;
+        this.json = json;
     }
 
     @Override
@@ -237,41 +242,45 @@ public class CommentTriggerHandler implements WebhookHandler {
 
     /** The trigger in the delivery, or null when the comment is not a command for us. */
     Trigger triggerOf(WebhookEvent event) {
-        JsonNode p = event.payload();
         if (!"created".equals(event.action().orElse(null))
                 || event.installationId().isEmpty()) {
             return null;
         }
-        JsonNode sender = p.path("sender");
-        String login = sender.path("login").asText("");
-        if ("Bot".equalsIgnoreCase(sender.path("type").asText())
+        IssueCommentEventPayload p = json.convertValue(event.payload(), IssueCommentEventPayload.class);
+        if (p.comment() == null || p.issue() == null || p.repository() == null || p.sender() == null) {
+            return null;
+        }
+        String login = Objects.requireNonNullElse(p.sender().login(), "");
+        if ("Bot".equalsIgnoreCase(p.sender().type())
                 || login.endsWith("[bot]")
                 || app.slug()
                         .map(slug -> login.equalsIgnoreCase(slug + "[bot]"))
                         .orElse(false)) {
             return null;
         }
-        String body = p.path("comment").path("body").asText("").strip();
+        String body = Objects.requireNonNullElse(p.comment().body(), "").strip();
         if (!isAddressedToUs(body)) {
             return null;
         }
         String command = body.substring(config.comments().handle().length()).strip();
         var repository =
-                RepositoryName.parse(p.path("repository").path("full_name").asText(""));
+                RepositoryName.parse(Objects.requireNonNullElse(p.repository().fullName(), ""));
         if (command.isEmpty() || repository.isEmpty()) {
             return null;
         }
-        JsonNode issue = p.path("issue");
+        IssueCommentEventPayload.Issue issue = p.issue();
         return new Trigger(
                 event.installationId().get(),
                 repository.get().owner(),
                 repository.get().name(),
-                issue.path("number").asInt(),
-                p.path("comment").path("id").asLong(),
+                issue.number(),
+                p.comment().id(),
                 login,
                 command,
-                issue.path("title").asText(""),
-                issue.path("body").asText(""),
-                issue.path("user").path("login").asText(""));
+                Objects.requireNonNullElse(issue.title(), ""),
+                Objects.requireNonNullElse(issue.body(), ""),
+                issue.user() == null
+                        ? ""
+                        : Objects.requireNonNullElse(issue.user().login(), ""));
     }
 }

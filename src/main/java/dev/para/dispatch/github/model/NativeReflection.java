@@ -9,8 +9,19 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection(
         targets = {
-            GitHubAccount.class, GitHubInstallation.class, GitHubRepository.class, IssueComment.class,
-            CollaboratorPermission.class, PullRequest.class, FileContent.class, UserInstallations.class
+            GitHubAccount.class,
+            GitHubInstallation.class,
+            GitHubRepository.class,
+            IssueComment.class,
+            CollaboratorPermission.class,
+            PullRequest.class,
+            FileContent.class,
+            UserInstallations.class,
+            InstallationEventPayload.class,
+            IssueCommentEventPayload.class,
+            IssueCommentEventPayload.Comment.class,
+            IssueCommentEventPayload.Issue.class,
+            IssueCommentEventPayload.Repository.class
         })
 final class NativeReflection {
     private NativeReflection() {}
