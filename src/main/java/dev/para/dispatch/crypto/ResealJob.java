@@ -1,6 +1,6 @@
 package dev.para.dispatch.crypto;
 
-import dev.para.dispatch.Redactor;
+import dev.para.dispatch.work.LeasedWorkRunner;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -14,7 +14,9 @@ import java.util.List;
 /**
  * Key rotation: re-seals every sealed column whose key id is not the active key, in small locked
  * batches, so that a retired key can be dropped from the ring once this has run. Values sealed
- * before rows were bound ({@code v1}) are re-sealed bound to their row and account too.
+ * before rows were bound ({@code v1}) are re-sealed bound to their row and account too. It leases
+ * nothing: each batch is locked ({@code FOR UPDATE SKIP LOCKED}) and re-sealed in one transaction,
+ * so a crash rolls back and a rerun does the same again; the runner times and logs its passes.
  */
 @ApplicationScoped
 public class ResealJob {
@@ -48,10 +50,12 @@ public class ResealJob {
 
     private final Pool pool;
     private final Sealer sealer;
+    private final LeasedWorkRunner runner;
 
-    ResealJob(Pool pool, Sealer sealer) {
+    ResealJob(Pool pool, Sealer sealer, LeasedWorkRunner runner) {
         this.pool = pool;
         this.sealer = sealer;
+        this.runner = runner;
     }
 
     @Scheduled(
@@ -59,12 +63,7 @@ public class ResealJob {
             delayed = "30s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return resealAll()
-                .onFailure()
-                .invoke(e -> Log.warnf("Re-sealing failed: %s", Redactor.describe(e)))
-                .onFailure()
-                .recoverWithNull()
-                .replaceWithVoid();
+        return runner.runPass("reseal", resealAll()).replaceWithVoid();
     }
 
     /** Re-seals every row not sealed with the active key; answers how many rows moved. */

@@ -108,7 +108,7 @@ public class PullRequestPublisher implements LeasedWork<PullRequestPublisher.Cla
 
     @Override
     public String kind() {
-        return "opening a PR";
+        return "pull-request-publish";
     }
 
     @Override

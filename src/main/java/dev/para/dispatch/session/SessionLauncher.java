@@ -206,7 +206,7 @@ public class SessionLauncher implements LeasedWork<Claim> {
 
     @Override
     public String kind() {
-        return "launch";
+        return "session-launch";
     }
 
     @Override

@@ -85,7 +85,7 @@ public class SessionTokenRefresher implements LeasedWork<SessionTokenRefresher.D
 
     @Override
     public String kind() {
-        return "token refresh";
+        return "token-refresh";
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.para.dispatch.work;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,8 +21,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The runner of leased work, with a work of its own: what is claimed, done, released and when. */
 class LeasedWorkRunnerTest {
 
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     static final Instant NOW = Instant.parse("2026-12-05T10:00:00Z");
-    final LeasedWorkRunner runner = new LeasedWorkRunner(Clock.fixed(NOW, ZoneOffset.UTC));
+    final LeasedWorkRunner runner = new LeasedWorkRunner(Clock.fixed(NOW, ZoneOffset.UTC), new WorkMetrics(meters));
 
     /** Items 1..n; the odd ones fail. Records leases, releases and how many ran at once. */
     static final class Numbers implements LeasedWork<Integer> {
@@ -106,6 +108,24 @@ class LeasedWorkRunnerTest {
         assertEquals(3, done, "2, 4 and 6 were done");
         assertEquals(NOW.plus(Duration.ofMinutes(2)), work.leasedUntil);
         assertEquals(java.util.Set.of(1, 3, 5), work.released.keySet());
+        assertEquals(
+                3,
+                meters.get(WorkMetrics.ITEMS)
+                        .tags("kind", "counting", "outcome", "done")
+                        .counter()
+                        .count());
+        assertEquals(
+                3,
+                meters.get(WorkMetrics.ITEMS)
+                        .tags("kind", "counting", "outcome", "failed")
+                        .counter()
+                        .count());
+        assertEquals(
+                1,
+                meters.get(WorkMetrics.PASS)
+                        .tags("kind", "counting", "outcome", "success")
+                        .timer()
+                        .count());
         work.released
                 .values()
                 .forEach(retryAt -> assertTrue(
@@ -126,6 +146,64 @@ class LeasedWorkRunnerTest {
         Numbers work = new Numbers(5, 1, true);
         assertEquals(0, runner.runOnce(work, 5).await().atMost(Duration.ofSeconds(5)));
         assertTrue(work.released.isEmpty());
+        assertEquals(
+                1,
+                meters.get(WorkMetrics.PASS)
+                        .tags("kind", "counting", "outcome", "failure")
+                        .timer()
+                        .count());
+    }
+
+    /** Batches of three out of seven due items: claimed until a claim comes back short. */
+    static final class Batches implements LeasedBatchWork<Integer> {
+        final java.util.Deque<Integer> due = new java.util.ArrayDeque<>(List.of(1, 2, 3, 4, 5, 6, 7));
+        final List<List<Integer>> processed = new java.util.ArrayList<>();
+        int claims;
+
+        @Override
+        public String kind() {
+            return "batches";
+        }
+
+        @Override
+        public int batchSize() {
+            return 3;
+        }
+
+        @Override
+        public Uni<List<Integer>> claimBatch() {
+            claims++;
+            List<Integer> batch = new java.util.ArrayList<>();
+            while (batch.size() < batchSize() && !due.isEmpty()) {
+                batch.add(due.poll());
+            }
+            return Uni.createFrom().item(batch);
+        }
+
+        @Override
+        public Uni<Void> processBatch(List<Integer> batch) {
+            processed.add(batch);
+            return batch.contains(5)
+                    ? Uni.createFrom().failure(new IllegalStateException("PostgreSQL went away"))
+                    : Uni.createFrom().voidItem();
+        }
+    }
+
+    @Test
+    void batchesAreClaimedUntilAClaimComesBackShort() {
+        Batches work = new Batches();
+        assertEquals(0, runner.runBatches(work).await().atMost(Duration.ofSeconds(5)), "a failed pass counts nothing");
+        assertEquals(List.of(List.of(1, 2, 3), List.of(4, 5, 6)), work.processed, "a failed batch ends the pass");
+        assertEquals(
+                1,
+                meters.get(WorkMetrics.PASS)
+                        .tags("kind", "batches", "outcome", "failure")
+                        .timer()
+                        .count());
+        work.due.addAll(List.of(8));
+        assertEquals(2, runner.runBatches(work).await().atMost(Duration.ofSeconds(5)));
+        assertEquals(List.of(7, 8), work.processed.get(2));
+        assertEquals(3, work.claims);
     }
 
     @RepeatedTest(20)

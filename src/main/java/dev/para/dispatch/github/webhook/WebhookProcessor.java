@@ -8,6 +8,8 @@ import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.github.GitHubConfig;
 import dev.para.dispatch.github.GitHubException;
 import dev.para.dispatch.work.Backoff;
+import dev.para.dispatch.work.LeasedBatchWork;
+import dev.para.dispatch.work.LeasedWorkRunner;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.vertx.ConsumeEvent;
@@ -42,12 +44,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * are idempotent, so the rare delivery processed twice after a crash does no harm.
  *
  * <p>Over 300 lines: the in-memory hand-over, the batch path and the sweep share one order and
- * one failure record per delivery. The sweep is not on {@code work.LeasedWorkRunner}: it claims
- * and processes deliveries in batches (one transaction of set-based writes per batch), not one
- * item at a time; a failed delivery backs off with the shared {@code work.Backoff}.
+ * one failure record per delivery. The sweep is batch work on the shared runner
+ * ({@code LeasedWorkRunner.runBatches}): one transaction of set-based writes per batch, not one per
+ * item; a failed delivery backs off with the shared {@code work.Backoff}.
  */
 @ApplicationScoped
-public class WebhookProcessor {
+public class WebhookProcessor implements LeasedBatchWork<WebhookProcessor.Delivery> {
 
     static final String ADDRESS = "para.webhook.process";
     /** A stored delivery to process; {@code attempt} counts from 1. */
@@ -91,6 +93,7 @@ public class WebhookProcessor {
     private final ObjectMapper json;
     private final GitHubConfig.Webhook config;
     private final WebhookMetrics metrics;
+    private final LeasedWorkRunner runner;
     private final Map<String, WebhookHandler> handlers = new HashMap<>();
     private final ConcurrentLinkedQueue<Delivery> fresh = new ConcurrentLinkedQueue<>();
     private final AtomicInteger freshCount = new AtomicInteger();
@@ -108,6 +111,7 @@ public class WebhookProcessor {
             ObjectMapper json,
             GitHubConfig config,
             WebhookMetrics metrics,
+            LeasedWorkRunner runner,
             Instance<WebhookHandler> handlers) {
         this.pool = pool;
         this.vertx = vertx;
@@ -115,6 +119,7 @@ public class WebhookProcessor {
         this.json = json;
         this.config = config.webhook();
         this.metrics = metrics;
+        this.runner = runner;
         for (WebhookHandler handler : handlers) {
             handler.events().forEach(event -> {
                 WebhookHandler other = this.handlers.putIfAbsent(event, handler);
@@ -226,29 +231,31 @@ public class WebhookProcessor {
             delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
-        return sweepBatches()
-                .onFailure()
-                .invoke(e -> Log.warnf("Webhook sweep failed: %s", Redactor.describe(e)))
-                .onFailure()
-                .recoverWithNull()
-                .replaceWithVoid();
+        return runner.runBatches(this).replaceWithVoid();
     }
 
-    private Uni<Void> sweepBatches() {
-        return Uni.createFrom()
-                .deferred(() -> claim().flatMap(batch -> process(batch).replaceWith(batch.size())))
-                .repeat()
-                .whilst(claimed -> claimed == config.processBatchSize())
-                .collect()
-                .last()
-                .replaceWithVoid();
+    @Override
+    public String kind() {
+        return "webhook-sweep";
     }
 
-    private Uni<List<Delivery>> claim() {
+    @Override
+    public int batchSize() {
+        return config.processBatchSize();
+    }
+
+    /** Deliveries older than the lease that nobody holds, oldest first (GitHub's order). */
+    @Override
+    public Uni<List<Delivery>> claimBatch() {
         return pool.preparedQuery(CLAIM)
                 .execute(Tuple.of(
                         config.processBatchSize(), (double) config.lease().toSeconds()))
                 .map(rows -> claimed(rows, java.util.Comparator.comparing(Claimed::receivedAt)));
+    }
+
+    @Override
+    public Uni<Void> processBatch(List<Delivery> batch) {
+        return process(batch);
     }
 
     /** The deliveries with these ids that nobody else holds, in the order of the ids (the order they came). */
