@@ -8,12 +8,9 @@ import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +28,7 @@ public class InstanceRecorder implements InstanceObserver {
     private final PullRequestPublisher publisher;
     private final SessionLauncher launcher;
     private final SessionConfig config;
-    private final Pool pool;
+    private final SessionRepository sessions;
     private final Clock clock;
 
     InstanceRecorder(
@@ -39,13 +36,13 @@ public class InstanceRecorder implements InstanceObserver {
             PullRequestPublisher publisher,
             SessionLauncher launcher,
             SessionConfig config,
-            Pool pool,
+            SessionRepository sessions,
             Clock clock) {
         this.transitions = transitions;
         this.publisher = publisher;
         this.launcher = launcher;
         this.config = config;
-        this.pool = pool;
+        this.sessions = sessions;
         this.clock = clock;
     }
 
@@ -94,16 +91,13 @@ public class InstanceRecorder implements InstanceObserver {
     @Scheduled(every = "1m", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> failLongPending() {
         Instant limit = clock.instant().minus(config.pendingTimeout());
-        return pool.preparedQuery("SELECT DISTINCT s.id FROM sessions s JOIN session_instances i ON i.session_id = s.id"
-                        + " WHERE s.state = 'RUNNING' AND i.state = 'PENDING' AND s.launched_at < $1")
-                .execute(Tuple.of(limit.atOffset(ZoneOffset.UTC)))
-                .flatMap(rows -> Multi.createFrom()
-                        .iterable(rows)
+        return sessions.runningWithPendingInstances(limit)
+                .flatMap(ids -> Multi.createFrom()
+                        .iterable(ids)
                         .onItem()
-                        .transformToUniAndConcatenate(row ->
-                                Panache.withTransaction(() -> Session.lock(row.getUUID("id"))
-                                        .flatMap(locked -> SessionInstance.forSession(locked.id)
-                                                .flatMap(instances -> failPending(locked, instances)))))
+                        .transformToUniAndConcatenate(id -> Panache.withTransaction(() -> Session.lock(id)
+                                .flatMap(locked -> SessionInstance.forSession(locked.id)
+                                        .flatMap(instances -> failPending(locked, instances)))))
                         .collect()
                         .last())
                 .onFailure()

@@ -15,15 +15,10 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,18 +38,13 @@ public class PullRequestPublisher implements LeasedWork<PullRequestPublisher.Cla
 
     private static final Duration LEASE = Duration.ofMinutes(2);
     private static final Duration RETRY = Duration.ofSeconds(30);
-    private static final String CLAIM_SQL = "UPDATE session_instances SET publish_claimed_until = $1"
-            + " WHERE (session_id, index) IN (SELECT session_id, index FROM session_instances"
-            + " WHERE pushed AND pr_url IS NULL AND state = 'SUCCEEDED'"
-            + " AND (publish_claimed_until IS NULL OR publish_claimed_until < $2) %s"
-            + " LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING session_id, index";
 
     private final GitHubClient github;
     private final InstallationTokenService tokens;
     private final SessionTransitions transitions;
     private final SessionConfig config;
     private final RuntimeConfig runtime;
-    private final Pool pool;
+    private final SessionRepository sessions;
     private final Clock clock;
     private final LeasedWorkRunner runner;
 
@@ -64,7 +54,7 @@ public class PullRequestPublisher implements LeasedWork<PullRequestPublisher.Cla
             SessionTransitions transitions,
             SessionConfig config,
             RuntimeConfig runtime,
-            Pool pool,
+            SessionRepository sessions,
             Clock clock,
             LeasedWorkRunner runner) {
         this.github = github;
@@ -72,7 +62,7 @@ public class PullRequestPublisher implements LeasedWork<PullRequestPublisher.Cla
         this.transitions = transitions;
         this.config = config;
         this.runtime = runtime;
-        this.pool = pool;
+        this.sessions = sessions;
         this.clock = clock;
         this.runner = runner;
     }
@@ -138,28 +128,11 @@ public class PullRequestPublisher implements LeasedWork<PullRequestPublisher.Cla
 
     @Override
     public Uni<Void> release(Claimed c, Instant retryAt, Throwable failure) {
-        return pool.preparedQuery(
-                        "UPDATE session_instances SET publish_claimed_until = $1 WHERE session_id = $2 AND index = $3")
-                .execute(Tuple.of(retryAt.atOffset(ZoneOffset.UTC), c.sessionId(), c.index()))
-                .replaceWithVoid();
+        return sessions.leasePublish(c.sessionId(), c.index(), retryAt);
     }
 
     private Uni<List<Claimed>> claim(UUID sessionId, int index, int limit, Instant now, Instant leaseUntil) {
-        Tuple args = Tuple.of(leaseUntil.atOffset(ZoneOffset.UTC), now.atOffset(ZoneOffset.UTC), limit);
-        String filter = "";
-        if (sessionId != null) {
-            filter = "AND session_id = $4 AND index = $5";
-            args.addUUID(sessionId).addInteger(index);
-        }
-        return pool.preparedQuery(String.format(CLAIM_SQL, filter))
-                .execute(args)
-                .map(rows -> {
-                    List<Claimed> claimed = new ArrayList<>();
-                    for (Row row : rows) {
-                        claimed.add(new Claimed(row.getUUID("session_id"), row.getInteger("index")));
-                    }
-                    return claimed;
-                });
+        return sessions.claimUnpublished(sessionId, index, limit, now, leaseUntil);
     }
 
     private Uni<Void> open(Claimed c) {

@@ -7,17 +7,12 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -37,7 +32,7 @@ public class SessionEventStream {
     private static final int BATCH = 500;
 
     private final Vertx vertx;
-    private final Pool pool;
+    private final SessionRepository sessions;
     private final String url;
     private final Optional<String> user;
     private final Optional<String> password;
@@ -46,12 +41,12 @@ public class SessionEventStream {
 
     SessionEventStream(
             Vertx vertx,
-            Pool pool,
+            SessionRepository sessions,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.vertx = vertx;
-        this.pool = pool;
+        this.sessions = sessions;
         this.url = url;
         this.user = user;
         this.password = password;
@@ -120,27 +115,11 @@ public class SessionEventStream {
 
     /** Reads with the plain client: wake-ups arrive on threads that carry no Hibernate session. */
     private Uni<List<SessionEventView>> read(UUID sessionId, AtomicLong last) {
-        return pool.preparedQuery("SELECT id, instance, state, reason, detail, occurred_at FROM session_events"
-                        + " WHERE session_id = $1 AND id > $2 ORDER BY id LIMIT $3")
-                .execute(Tuple.of(sessionId, last.get(), BATCH))
-                .map(rows -> {
-                    List<SessionEventView> events = new ArrayList<>();
-                    for (Row row : rows) {
-                        JsonObject detail = (JsonObject) row.getJson("detail");
-                        events.add(new SessionEventView(
-                                row.getLong("id"),
-                                sessionId,
-                                row.getInteger("instance"),
-                                row.getString("state"),
-                                row.getString("reason"),
-                                detail == null ? null : detail.getMap(),
-                                row.getOffsetDateTime("occurred_at").toInstant()));
-                    }
-                    if (!events.isEmpty()) {
-                        last.set(events.get(events.size() - 1).id());
-                    }
-                    return events;
-                });
+        return sessions.eventsAfter(sessionId, last.get(), BATCH).invoke(events -> {
+            if (!events.isEmpty()) {
+                last.set(events.get(events.size() - 1).id());
+            }
+        });
     }
 
     private static boolean endsSession(SessionEventView e) {

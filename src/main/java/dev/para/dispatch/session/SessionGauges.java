@@ -6,8 +6,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -32,19 +30,24 @@ public class SessionGauges {
     /** Three refreshes: a leader that stops is replaced within 45 seconds. */
     static final Duration LEASE_DURATION = Duration.ofSeconds(45);
 
-    private final Pool pool;
+    private final SessionRepository repository;
     private final Map<SessionState, AtomicLong> sessions = new EnumMap<>(SessionState.class);
     private final Map<InstanceState, AtomicLong> instances = new EnumMap<>(InstanceState.class);
     private final ClusterGauges gauges;
 
     @Inject
-    SessionGauges(Pool pool, MeterRegistry registry, ReplicaLease lease) {
-        this(pool, registry, lease, LEASE, LEASE_DURATION);
+    SessionGauges(SessionRepository repository, MeterRegistry registry, ReplicaLease lease) {
+        this(repository, registry, lease, LEASE, LEASE_DURATION);
     }
 
     /** Gauges led by a lease of another name or duration (tests play replicas with these). */
-    SessionGauges(Pool pool, MeterRegistry registry, ReplicaLease lease, String leaseName, Duration leaseDuration) {
-        this.pool = pool;
+    SessionGauges(
+            SessionRepository repository,
+            MeterRegistry registry,
+            ReplicaLease lease,
+            String leaseName,
+            Duration leaseDuration) {
+        this.repository = repository;
         List<Gauge.Builder<?>> builders = new ArrayList<>();
         for (SessionState state : new SessionState[] {SessionState.QUEUED, SessionState.RUNNING}) {
             AtomicLong value = new AtomicLong();
@@ -69,23 +72,13 @@ public class SessionGauges {
     }
 
     private Uni<Void> count() {
-        return pool.query("SELECT 's' AS kind, state, count(*) AS n FROM sessions WHERE state IN ('QUEUED', 'RUNNING')"
-                        + " GROUP BY state UNION ALL SELECT 'i', state, count(*) FROM session_instances"
-                        + " WHERE state IN ('PENDING', 'RUNNING') GROUP BY state")
-                .execute()
-                .invoke(rows -> {
-                    sessions.values().forEach(v -> v.set(0));
-                    instances.values().forEach(v -> v.set(0));
-                    for (Row row : rows) {
-                        if ("s".equals(row.getString("kind"))) {
-                            sessions.get(SessionState.valueOf(row.getString("state")))
-                                    .set(row.getLong("n"));
-                        } else {
-                            instances
-                                    .get(InstanceState.valueOf(row.getString("state")))
-                                    .set(row.getLong("n"));
-                        }
-                    }
+        return repository
+                .liveCounts()
+                .invoke(counts -> {
+                    sessions.forEach(
+                            (state, value) -> value.set(counts.sessions().getOrDefault(state, 0L)));
+                    instances.forEach(
+                            (state, value) -> value.set(counts.instances().getOrDefault(state, 0L)));
                 })
                 .replaceWithVoid();
     }

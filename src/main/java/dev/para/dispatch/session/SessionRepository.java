@@ -3,6 +3,7 @@ package dev.para.dispatch.session;
 import dev.para.dispatch.Timestamps;
 import dev.para.dispatch.api.ProblemException;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -10,13 +11,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * The session reads that skip the ORM, on the plain client: the API's hottest read (clients poll
- * a session), the pod lookups of streaming answers, and the launcher's claim. One mapping of a
- * row to a (detached) {@link Session} and {@link SessionInstance} serves them all.
+ * Every session statement that skips the ORM, on the plain client: the API's hottest read
+ * (clients poll a session), the pod lookups of streaming answers, the event stream's reads, the
+ * claims and leases of the launcher, the token refresher and the PR publisher, and the gauges'
+ * counts. One mapping of a row to a (detached) {@link Session} and {@link SessionInstance}
+ * serves the reads. Writes of a session's state go through the ORM's locked reads instead.
+ *
+ * <p>Over 300 lines only if it grows so: it is the session feature's one home for SQL.
  */
 @ApplicationScoped
 public class SessionRepository {
@@ -43,7 +50,44 @@ public class SessionRepository {
             + " ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING " + SESSION_COLUMNS
             + ", s.launch_attempts";
 
+    /** Succeeded instances that pushed and have no PR yet, nobody holding them; %s narrows to one. */
+    private static final String CLAIM_UNPUBLISHED = "UPDATE session_instances SET publish_claimed_until = $1"
+            + " WHERE (session_id, index) IN (SELECT session_id, index FROM session_instances"
+            + " WHERE pushed AND pr_url IS NULL AND state = 'SUCCEEDED'"
+            + " AND (publish_claimed_until IS NULL OR publish_claimed_until < $2) %s"
+            + " LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING session_id, index";
+
+    private static final String LEASE_PUBLISH =
+            "UPDATE session_instances SET publish_claimed_until = $1 WHERE session_id = $2 AND index = $3";
+
+    /** Running sessions whose token expires before $2, soonest first, nobody refreshing them. */
+    private static final String CLAIM_TOKENS_DUE = "UPDATE sessions SET refresh_claimed_until = $1 WHERE id IN ("
+            + "SELECT id FROM sessions WHERE state = 'RUNNING' AND token_expires_at < $2"
+            + " AND (refresh_claimed_until IS NULL OR refresh_claimed_until < $3)"
+            + " ORDER BY token_expires_at LIMIT $4 FOR UPDATE SKIP LOCKED)"
+            + " RETURNING id, installation_id, repository, account_id";
+
+    private static final String STORE_TOKEN = "UPDATE sessions SET sealed_token = $1, token_expires_at = $2,"
+            + " refresh_claimed_until = NULL WHERE id = $3 AND state = 'RUNNING'";
+
+    private static final String LEASE_REFRESH = "UPDATE sessions SET refresh_claimed_until = $1 WHERE id = $2";
+
+    private static final String PENDING_SINCE = "SELECT DISTINCT s.id FROM sessions s"
+            + " JOIN session_instances i ON i.session_id = s.id"
+            + " WHERE s.state = 'RUNNING' AND i.state = 'PENDING' AND s.launched_at < $1";
+
+    private static final String EVENTS_AFTER = "SELECT id, instance, state, reason, detail, occurred_at"
+            + " FROM session_events WHERE session_id = $1 AND id > $2 ORDER BY id LIMIT $3";
+
+    private static final String LIVE_COUNTS = "SELECT 's' AS kind, state, count(*) AS n FROM sessions"
+            + " WHERE state IN ('QUEUED', 'RUNNING') GROUP BY state"
+            + " UNION ALL SELECT 'i', state, count(*) FROM session_instances"
+            + " WHERE state IN ('PENDING', 'RUNNING') GROUP BY state";
+
     private static final Duration BLOCKING_LOOKUP = Duration.ofSeconds(10);
+
+    /** How many sessions and instances are in each live state, cluster-wide. */
+    record LiveCounts(Map<SessionState, Long> sessions, Map<InstanceState, Long> instances) {}
 
     /** A queued session leased to this launcher, and how many launches it has had, this one included. */
     record Claim(UUID sessionId, int attempts, Session session) {}
@@ -108,6 +152,113 @@ public class SessionRepository {
                     }
                     return claims;
                 });
+    }
+
+    /** Leases up to {@code limit} instances whose PR is due (or the one named) until {@code leaseUntil}. */
+    Uni<List<PullRequestPublisher.Claimed>> claimUnpublished(
+            UUID sessionId, int index, int limit, Instant now, Instant leaseUntil) {
+        Tuple args = Tuple.of(Timestamps.utc(leaseUntil), Timestamps.utc(now), limit);
+        String filter = "";
+        if (sessionId != null) {
+            filter = "AND session_id = $4 AND index = $5";
+            args.addUUID(sessionId).addInteger(index);
+        }
+        return pool.preparedQuery(String.format(CLAIM_UNPUBLISHED, filter))
+                .execute(args)
+                .map(rows -> {
+                    List<PullRequestPublisher.Claimed> claimed = new ArrayList<>();
+                    for (Row row : rows) {
+                        claimed.add(
+                                new PullRequestPublisher.Claimed(row.getUUID("session_id"), row.getInteger("index")));
+                    }
+                    return claimed;
+                });
+    }
+
+    /** Holds an instance's PR back until {@code until} (a failed attempt's backoff). */
+    Uni<Void> leasePublish(UUID sessionId, int index, Instant until) {
+        return pool.preparedQuery(LEASE_PUBLISH)
+                .execute(Tuple.of(Timestamps.utc(until), sessionId, index))
+                .replaceWithVoid();
+    }
+
+    /** Leases up to {@code limit} running sessions whose token expires before {@code dueBefore}. */
+    Uni<List<SessionTokenRefresher.Due>> claimTokensDue(Instant now, Instant dueBefore, Instant leaseUntil, int limit) {
+        return pool.preparedQuery(CLAIM_TOKENS_DUE)
+                .execute(Tuple.of(Timestamps.utc(leaseUntil), Timestamps.utc(dueBefore), Timestamps.utc(now), limit))
+                .map(rows -> {
+                    List<SessionTokenRefresher.Due> due = new ArrayList<>();
+                    for (Row row : rows) {
+                        due.add(new SessionTokenRefresher.Due(
+                                row.getUUID("id"),
+                                row.getLong("installation_id"),
+                                row.getString("repository"),
+                                row.getString("account_id")));
+                    }
+                    return due;
+                });
+    }
+
+    /** Stores a running session's refreshed (sealed) token and ends its lease. */
+    Uni<Void> storeRefreshedToken(UUID sessionId, String sealedToken, Instant expiresAt) {
+        return pool.preparedQuery(STORE_TOKEN)
+                .execute(Tuple.of(sealedToken, Timestamps.utc(expiresAt), sessionId))
+                .replaceWithVoid();
+    }
+
+    /** Holds a session's token refresh back until {@code until} (a failed attempt's backoff). */
+    Uni<Void> leaseRefresh(UUID sessionId, Instant until) {
+        return pool.preparedQuery(LEASE_REFRESH)
+                .execute(Tuple.of(Timestamps.utc(until), sessionId))
+                .replaceWithVoid();
+    }
+
+    /** Running sessions launched before {@code launchedBefore} that still have a pending instance. */
+    Uni<List<UUID>> runningWithPendingInstances(Instant launchedBefore) {
+        return pool.preparedQuery(PENDING_SINCE)
+                .execute(Tuple.of(Timestamps.utc(launchedBefore)))
+                .map(rows -> {
+                    List<UUID> ids = new ArrayList<>();
+                    rows.forEach(row -> ids.add(row.getUUID("id")));
+                    return ids;
+                });
+    }
+
+    /** Up to {@code limit} of a session's events after {@code afterId}, in order. */
+    Uni<List<SessionEventView>> eventsAfter(UUID sessionId, long afterId, int limit) {
+        return pool.preparedQuery(EVENTS_AFTER)
+                .execute(Tuple.of(sessionId, afterId, limit))
+                .map(rows -> {
+                    List<SessionEventView> events = new ArrayList<>();
+                    for (Row row : rows) {
+                        JsonObject detail = (JsonObject) row.getJson("detail");
+                        events.add(new SessionEventView(
+                                row.getLong("id"),
+                                sessionId,
+                                row.getInteger("instance"),
+                                row.getString("state"),
+                                row.getString("reason"),
+                                detail == null ? null : detail.getMap(),
+                                row.getOffsetDateTime("occurred_at").toInstant()));
+                    }
+                    return events;
+                });
+    }
+
+    /** How many sessions are queued or running and instances pending or running, all accounts together. */
+    Uni<LiveCounts> liveCounts() {
+        return pool.query(LIVE_COUNTS).execute().map(rows -> {
+            Map<SessionState, Long> sessions = new EnumMap<>(SessionState.class);
+            Map<InstanceState, Long> instances = new EnumMap<>(InstanceState.class);
+            for (Row row : rows) {
+                if ("s".equals(row.getString("kind"))) {
+                    sessions.put(SessionState.valueOf(row.getString("state")), row.getLong("n"));
+                } else {
+                    instances.put(InstanceState.valueOf(row.getString("state")), row.getLong("n"));
+                }
+            }
+            return new LiveCounts(sessions, instances);
+        });
     }
 
     /** A detached session (read here, written only through the ORM's locked reads). */

@@ -12,14 +12,9 @@ import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -36,16 +31,11 @@ public class SessionTokenRefresher implements LeasedWork<SessionTokenRefresher.D
 
     private static final Duration LEASE = Duration.ofMinutes(2);
     private static final Duration RETRY = Duration.ofSeconds(20);
-    private static final String CLAIM_SQL = "UPDATE sessions SET refresh_claimed_until = $1 WHERE id IN ("
-            + "SELECT id FROM sessions WHERE state = 'RUNNING' AND token_expires_at < $2"
-            + " AND (refresh_claimed_until IS NULL OR refresh_claimed_until < $3)"
-            + " ORDER BY token_expires_at LIMIT $4 FOR UPDATE SKIP LOCKED)"
-            + " RETURNING id, installation_id, repository, account_id";
 
     private final InstallationTokenService tokens;
     private final SessionRuntime runtime;
     private final Sealer sealer;
-    private final Pool pool;
+    private final SessionRepository sessions;
     private final SessionConfig config;
     private final SessionMetrics metrics;
     private final LeasedWorkRunner runner;
@@ -54,14 +44,14 @@ public class SessionTokenRefresher implements LeasedWork<SessionTokenRefresher.D
             InstallationTokenService tokens,
             SessionRuntime runtime,
             Sealer sealer,
-            Pool pool,
+            SessionRepository sessions,
             SessionConfig config,
             SessionMetrics metrics,
             LeasedWorkRunner runner) {
         this.tokens = tokens;
         this.runtime = runtime;
         this.sealer = sealer;
-        this.pool = pool;
+        this.sessions = sessions;
         this.config = config;
         this.metrics = metrics;
         this.runner = runner;
@@ -111,23 +101,7 @@ public class SessionTokenRefresher implements LeasedWork<SessionTokenRefresher.D
 
     @Override
     public Uni<List<Due>> claim(Instant now, Instant leaseUntil, int limit) {
-        return pool.preparedQuery(CLAIM_SQL)
-                .execute(Tuple.of(
-                        leaseUntil.atOffset(ZoneOffset.UTC),
-                        now.plus(config.tokenRefresh().buffer()).atOffset(ZoneOffset.UTC),
-                        now.atOffset(ZoneOffset.UTC),
-                        limit))
-                .map(rows -> {
-                    List<Due> due = new ArrayList<>();
-                    for (Row row : rows) {
-                        due.add(new Due(
-                                row.getUUID("id"),
-                                row.getLong("installation_id"),
-                                row.getString("repository"),
-                                row.getString("account_id")));
-                    }
-                    return due;
-                });
+        return sessions.claimTokensDue(now, now.plus(config.tokenRefresh().buffer()), leaseUntil, limit);
     }
 
     @Override
@@ -145,15 +119,13 @@ public class SessionTokenRefresher implements LeasedWork<SessionTokenRefresher.D
                                 .onFailure()
                                 .recoverWithNull()))
                 // The replaced token is left to expire: a git call in flight may be using it.
-                .flatMap(token -> pool.preparedQuery("UPDATE sessions SET sealed_token = $1, token_expires_at = $2,"
-                                + " refresh_claimed_until = NULL WHERE id = $3 AND state = 'RUNNING'")
-                        .execute(Tuple.of(
-                                sealer.seal(
-                                        token.token(),
-                                        SessionLauncher.TOKEN_PURPOSE,
-                                        SessionLauncher.tokenBinding(due.sessionId(), due.accountId())),
-                                token.expiresAt().atOffset(ZoneOffset.UTC),
-                                due.sessionId())))
+                .flatMap(token -> sessions.storeRefreshedToken(
+                        due.sessionId(),
+                        sealer.seal(
+                                token.token(),
+                                SessionLauncher.TOKEN_PURPOSE,
+                                SessionLauncher.tokenBinding(due.sessionId(), due.accountId())),
+                        token.expiresAt()))
                 .onItemOrFailure()
                 .invoke((ok, e) -> sample.stop(metrics.tokenRefresh(e == null)))
                 .replaceWithVoid();
@@ -162,8 +134,6 @@ public class SessionTokenRefresher implements LeasedWork<SessionTokenRefresher.D
     @Override
     public Uni<Void> release(Due due, Instant retryAt, Throwable failure) {
         metrics.tokenRefreshFailed();
-        return pool.preparedQuery("UPDATE sessions SET refresh_claimed_until = $1 WHERE id = $2")
-                .execute(Tuple.of(retryAt.atOffset(ZoneOffset.UTC), due.sessionId()))
-                .replaceWithVoid();
+        return sessions.leaseRefresh(due.sessionId(), retryAt);
     }
 }

@@ -30,8 +30,10 @@ class SessionGaugesTest {
         Duration duration = Duration.ofSeconds(1);
         MeterRegistry first = new SimpleMeterRegistry();
         MeterRegistry second = new SimpleMeterRegistry();
-        SessionGauges a = new SessionGauges(pool, first, new ReplicaLease(pool, "replica-a"), lease, duration);
-        SessionGauges b = new SessionGauges(pool, second, new ReplicaLease(pool, "replica-b"), lease, duration);
+        SessionGauges a = new SessionGauges(
+                new SessionRepository(pool), first, new ReplicaLease(pool, "replica-a"), lease, duration);
+        SessionGauges b = new SessionGauges(
+                new SessionRepository(pool), second, new ReplicaLease(pool, "replica-b"), lease, duration);
 
         refresh(a);
         refresh(b);
