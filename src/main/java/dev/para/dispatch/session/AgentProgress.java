@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * How far an instance's agent is, read from the stream-json events of its log (Claude Code's
  * {@code --output-format stream-json}): the turns so far, the last tool it used, the output
- * tokens so far, and its cost once it reports one (Claude Code reports cost in its result).
+ * tokens so far, the first line of what it last said (for a client's one-line view; the log is
+ * redacted before it is read here), and its cost once it reports one (Claude Code reports cost
+ * in its result).
  * Feed it the log's lines in order; pure.
  */
 public final class AgentProgress {
@@ -18,7 +20,10 @@ public final class AgentProgress {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One instance's progress, as the event stream carries it. */
-    public record Snapshot(int instance, int turns, String lastTool, long outputTokens, BigDecimal costUsd) {}
+    public record Snapshot(
+            int instance, int turns, String lastTool, String lastText, long outputTokens, BigDecimal costUsd) {}
+
+    private static final int LAST_TEXT_MAX = 160;
 
     private final int instance;
     /** Output tokens per assistant message: a message may come in several events, each with its usage. */
@@ -26,6 +31,7 @@ public final class AgentProgress {
 
     private int turns;
     private String lastTool;
+    private String lastText;
     private BigDecimal costUsd;
 
     public AgentProgress(int instance) {
@@ -58,6 +64,16 @@ public final class AgentProgress {
                     if ("tool_use".equals(block.path("type").asText())
                             && block.path("name").isTextual()) {
                         lastTool = block.path("name").asText();
+                    } else if ("text".equals(block.path("type").asText())
+                            && !block.path("text").asText("").isBlank()) {
+                        lastText = dev.para.dispatch.Texts.truncate(
+                                block.path("text")
+                                        .asText()
+                                        .strip()
+                                        .lines()
+                                        .findFirst()
+                                        .orElse(""),
+                                LAST_TEXT_MAX);
                     }
                 }
             }
@@ -77,6 +93,7 @@ public final class AgentProgress {
                 instance,
                 turns,
                 lastTool,
+                lastText,
                 tokensByMessage.values().stream().mapToLong(Long::longValue).sum(),
                 costUsd);
     }

@@ -142,7 +142,8 @@ public class SessionResource {
             summary = "Live state changes of the session and its instances",
             description = "Server-Sent Events: first every change so far (or those after Last-Event-ID), then each new "
                     + "one as it happens, on any replica (event `state`). While an instance runs, `progress` events "
-                    + "(no id) say how far its agent is: turns, last tool, output tokens, cost once reported; at most "
+                    + "(no id) say how far its agent is: turns, last tool, the first line of what it last said (lastText), output "
+                    + "tokens, cost once reported; at most "
                     + "one a second per instance. The stream ends after the event that ends the session.")
     @Blocking
     public Multi<OutboundSseEvent> events(

@@ -15,16 +15,11 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.para.dispatch.testing.GitHubFake;
 import dev.para.dispatch.testing.GitServer;
-import dev.para.dispatch.testing.KubernetesMock;
+import dev.para.dispatch.testing.LocalRuntimeProfile;
 import dev.para.dispatch.testing.SessionFixtures;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -33,41 +28,11 @@ import org.junit.jupiter.api.Test;
  * processes, against the loopback git server, with the fake agent; the PR goes to the GitHub fake.
  */
 @QuarkusTest
-@TestProfile(LocalRuntimeTest.Local.class)
+@TestProfile(LocalRuntimeProfile.class)
 class LocalRuntimeTest {
 
-    static GitServer git;
-
-    static synchronized GitServer git() {
-        if (git == null) {
-            try {
-                git = new GitServer(Files.createDirectories(Path.of("target", "tmp", "local-runtime-git"))
-                        .toAbsolutePath());
-                git.acceptAnyInstallationToken();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return git;
-    }
-
-    public static class Local implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return KubernetesMock.configWith(Map.of(
-                    "para.session-runtime",
-                    "local",
-                    "para.local-runtime-dir",
-                    "target/tmp/local-sessions",
-                    "para.kubernetes.pod.agent-command",
-                    Path.of("src/test/resources/session/fake-agent.sh")
-                            .toAbsolutePath()
-                            .toString(),
-                    "para.sessions.git-url",
-                    git().url(),
-                    "para.kubernetes.pod.agent-auth-check",
-                    "none"));
-        }
+    private static GitServer git() {
+        return LocalRuntimeProfile.git();
     }
 
     @GitHubFake.Inject
