@@ -19,43 +19,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Follow {
 
-    private static final String[] SPINNER = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
-    /** For terminals whose locale is not UTF-8: what they can show. */
-    private static final String[] ASCII_SPINNER = {"|", "/", "-", "\\"};
-
     private static final Duration PR_WAIT = Duration.ofSeconds(60);
     private static final int RECONNECTS = 8;
-
-    /** What is shown of one instance. */
-    static final class Row {
-        final int index;
-        String state = "QUEUED";
-        String reason;
-        Instant startedAt;
-        Instant finishedAt;
-        Integer turns;
-        String cost;
-        String last;
-        String prUrl;
-        String plainShown;
-
-        Row(int index) {
-            this.index = index;
-        }
-
-        boolean ended() {
-            return !state.equals("QUEUED") && !state.equals("PENDING") && !state.equals("RUNNING");
-        }
-    }
 
     private final Api api;
     private final String sessionId;
     private final PrintStream out;
     private final boolean terminal;
-    private final boolean colour;
-    private final boolean unicode;
+    private final InstanceLine lines;
     private final Clock clock;
-    private final Map<Integer, Row> rows = new TreeMap<>();
+    private final Map<Integer, InstanceLine.Row> rows = new TreeMap<>();
     private final AtomicBoolean done = new AtomicBoolean();
     private String sessionState = "QUEUED";
     private String sessionReason;
@@ -67,8 +40,7 @@ final class Follow {
         this.sessionId = sessionId;
         this.out = env.out();
         this.terminal = env.terminal();
-        this.colour = env.colour();
-        this.unicode = env.unicode();
+        this.lines = new InstanceLine(env.unicode(), env.colour(), clock);
         this.clock = clock;
     }
 
@@ -158,7 +130,7 @@ final class Follow {
         synchronized (this) {
             if (event.name().equals("state")) {
                 if (data.path("instance").isInt()) {
-                    Row row = row(data.path("instance").asInt());
+                    InstanceLine.Row row = row(data.path("instance").asInt());
                     row.state = data.path("state").asText(row.state);
                     row.reason = text(data.path("reason"));
                     Instant at = instant(data.path("occurredAt"));
@@ -173,7 +145,7 @@ final class Follow {
                     sessionReason = text(data.path("reason"));
                 }
             } else if (event.name().equals("progress") && data.path("instance").isInt()) {
-                Row row = row(data.path("instance").asInt());
+                InstanceLine.Row row = row(data.path("instance").asInt());
                 if (data.path("turns").isInt()) {
                     row.turns = data.path("turns").asInt();
                 }
@@ -197,7 +169,7 @@ final class Follow {
             row(i);
         }
         for (JsonNode i : session.path("instances")) {
-            Row row = row(i.path("index").asInt());
+            InstanceLine.Row row = row(i.path("index").asInt());
             row.state = i.path("state").asText(row.state);
             row.reason = text(i.path("reason"));
             if (instant(i.path("startedAt")) != null) {
@@ -253,15 +225,15 @@ final class Follow {
             if (drawn > 0) {
                 s.append("\033[").append(drawn).append('F'); // to the start of the first row drawn
             }
-            for (Row row : rows.values()) {
-                s.append("\033[2K").append(line(row, true)).append('\n');
+            for (InstanceLine.Row row : rows.values()) {
+                s.append("\033[2K").append(lines.render(row, true, tick)).append('\n');
             }
             drawn = rows.size();
             out.print(s);
             out.flush();
         } else {
-            for (Row row : rows.values()) {
-                String text = line(row, false);
+            for (InstanceLine.Row row : rows.values()) {
+                String text = lines.render(row, false, tick);
                 if (!text.equals(row.plainShown)) {
                     row.plainShown = text;
                     out.println(text);
@@ -271,63 +243,8 @@ final class Follow {
         }
     }
 
-    /** One instance's line; plain lines leave out what changes every second (elapsed, spinner). */
-    String line(Row row, boolean live) {
-        StringBuilder s = new StringBuilder();
-        s.append(live ? symbol(row) + " " : "").append('#').append(row.index).append(' ');
-        s.append(paint(row.state, Text.fit(row.state, 10)));
-        if (live) {
-            s.append(' ').append(Text.fit(elapsed(row), 7));
-        }
-        if (row.turns != null) {
-            s.append(" turns ").append(row.turns);
-        }
-        if (row.cost != null) {
-            s.append(' ').append(row.cost);
-        }
-        if (row.prUrl != null) {
-            s.append("  ").append(row.prUrl);
-        } else if (row.ended() && row.reason != null) {
-            s.append("  ").append(Text.firstLine(row.reason, 100));
-        } else if (row.last != null) {
-            s.append("  ").append(Text.firstLine(row.last, 60));
-        }
-        return s.toString().stripTrailing();
-    }
-
-    private String symbol(Row row) {
-        String[] spinner = unicode ? SPINNER : ASCII_SPINNER;
-        return switch (row.state) {
-            case "SUCCEEDED" -> paint(row.state, unicode ? "✓" : "+");
-            case "QUEUED", "PENDING", "RUNNING" -> spinner[(tick + row.index) % spinner.length];
-            case "CANCELLED" -> paint(row.state, unicode ? "■" : "#");
-            default -> paint(row.state, unicode ? "✗" : "x");
-        };
-    }
-
-    private String paint(String state, String text) {
-        if (!colour) {
-            return text;
-        }
-        String code = switch (state) {
-            case "SUCCEEDED" -> "32";
-            case "RUNNING" -> "36";
-            case "QUEUED", "PENDING", "CANCELLED" -> "33";
-            default -> "31";
-        };
-        return "\033[" + code + "m" + text + "\033[0m";
-    }
-
-    private String elapsed(Row row) {
-        if (row.startedAt == null) {
-            return "";
-        }
-        Instant end = row.finishedAt != null ? row.finishedAt : clock.instant();
-        return Text.elapsed(Duration.between(row.startedAt, end));
-    }
-
-    private Row row(int index) {
-        return rows.computeIfAbsent(index, Row::new);
+    private InstanceLine.Row row(int index) {
+        return rows.computeIfAbsent(index, InstanceLine.Row::new);
     }
 
     private static String text(JsonNode node) {

@@ -23,14 +23,14 @@ class ParaTest {
     @ParameterizedTest(name = "{0} → {1} minutes")
     @CsvSource({"30, 30", "30m, 30", "2h, 120", "1h30m, 90", "1H5M, 65"})
     void timeoutsAreMinutesOrDurations(String given, int minutes) {
-        assertEquals(minutes, SessionCommands.minutes(given));
+        assertEquals(minutes, DispatchCommand.minutes(given));
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"'', ", "30s, ", "h, ", "-5, ", "1.5h, "})
     void aTimeoutThatIsNoDurationIsAUsageError(String given) {
         CommandFailure failure = org.junit.jupiter.api.Assertions.assertThrows(
-                CommandFailure.class, () -> SessionCommands.minutes(given));
+                CommandFailure.class, () -> DispatchCommand.minutes(given));
         assertEquals(ExitCode.USAGE, failure.exitCode());
     }
 
@@ -113,18 +113,18 @@ class ParaTest {
 
     @Test
     void followLinesSayStateTurnsCostAndWhatCameOfIt() {
-        Follow follow = new Follow(null, "s", new TestEnv(home).env(), java.time.Clock.systemUTC());
-        Follow.Row row = new Follow.Row(2);
+        InstanceLine lines = new InstanceLine(true, false, java.time.Clock.systemUTC());
+        InstanceLine.Row row = new InstanceLine.Row(2);
         row.state = "RUNNING";
         row.turns = 4;
         row.cost = "$0.0120";
         row.last = "Reading the changelog\nand more";
-        assertEquals("#2 RUNNING    turns 4 $0.0120  Reading the changelog", follow.line(row, false));
+        assertEquals("#2 RUNNING    turns 4 $0.0120  Reading the changelog", lines.render(row, false, 0));
         row.state = "FAILED";
         row.reason = "the agent did nothing";
-        assertEquals("#2 FAILED     turns 4 $0.0120  the agent did nothing", follow.line(row, false));
+        assertEquals("#2 FAILED     turns 4 $0.0120  the agent did nothing", lines.render(row, false, 0));
         row.state = "SUCCEEDED";
         row.prUrl = "https://github.com/o/r/pull/7";
-        assertEquals("#2 SUCCEEDED  turns 4 $0.0120  https://github.com/o/r/pull/7", follow.line(row, false));
+        assertEquals("#2 SUCCEEDED  turns 4 $0.0120  https://github.com/o/r/pull/7", lines.render(row, false, 0));
     }
 }

@@ -108,12 +108,22 @@ class ParaCliTest {
         assertEquals(0, show.exit(), show::toString);
         assertTrue(show.out().contains("SUCCEEDED") && show.out().contains(pulls), show::toString);
 
+        ParaCli.Run followed = para.run("follow", id);
+        assertEquals(0, followed.exit(), "following an ended session shows its end: " + followed);
+        assertEquals(
+                2,
+                Pattern.compile("(?m)^#\\d SUCCEEDED .*" + Pattern.quote(pulls))
+                        .matcher(followed.out())
+                        .results()
+                        .count(),
+                followed::toString);
+
         ParaCli.Run json = para.run("show", id, "--output", "json");
         JsonNode session = JSON.readTree(json.out());
         assertEquals(id, session.path("id").asText());
         assertEquals(2, session.path("instances").size());
 
-        ParaCli.Run logs = para.run("logs", id, "-i", "2");
+        ParaCli.Run logs = para.run("logs", id, "-i", "2", "--follow");
         assertEquals(0, logs.exit(), logs::toString);
         assertTrue(logs.out().contains("\"type\":\"result\""), logs::toString);
 
@@ -224,6 +234,7 @@ class ParaCliTest {
         assertEquals(2, unreachable.exit(), unreachable::toString);
         assertTrue(unreachable.err().startsWith("para: "), unreachable::toString);
         assertTrue(para.run("images").out().contains("No agent images"));
+        assertEquals(4, para.run("images", "delete", "agent").exit());
 
         ParaCli.Run setup = para.run("setup");
         assertEquals(0, setup.exit(), setup::toString);
