@@ -1,7 +1,5 @@
 package dev.para.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,23 +31,16 @@ final class CredentialCommands {
         }
 
         static int list(Para para, Para.OutputOption output) {
-            ArrayNode credentials = Requests.all(para.api(), "/api/v1/credentials");
-            if (output.json()) {
-                Para.printJson(para.out(), credentials);
-                return ExitCode.OK;
-            }
-            if (credentials.isEmpty()) {
-                para.out().println("No credentials. Add one: para credentials set NAME --kind KIND < secret-file");
-            }
-            for (JsonNode c : credentials) {
-                para.out()
-                        .printf(
-                                "%-20s %-20s %s%n",
-                                c.path("name").asText(),
-                                c.path("kind").asText(),
-                                c.path("fingerprint").asText(""));
-            }
-            return ExitCode.OK;
+            return Requests.printAll(
+                    para,
+                    output,
+                    "/api/v1/credentials",
+                    "No credentials. Add one: para credentials set NAME --kind KIND < secret-file",
+                    c -> String.format(
+                            "%-20s %-20s %s",
+                            c.path("name").asText(),
+                            c.path("kind").asText(),
+                            c.path("fingerprint").asText("")));
         }
 
         @Command(name = "list", description = "List them")
@@ -128,9 +119,7 @@ final class CredentialCommands {
 
             @Override
             public Integer call() {
-                credentials.para.api().send("DELETE", "/api/v1/credentials/" + Api.segment(name), null, Map.of());
-                credentials.para.out().println("Deleted " + name);
-                return ExitCode.OK;
+                return Requests.delete(credentials.para, "/api/v1/credentials", name);
             }
         }
     }

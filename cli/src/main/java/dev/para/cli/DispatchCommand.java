@@ -2,9 +2,7 @@ package dev.para.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -102,10 +100,7 @@ final class DispatchCommand implements Callable<Integer> {
                 Para.printJson(para.out(), session);
                 return ExitCode.OK;
             }
-            new Follow(api, id, quiet(para.env), Clock.systemUTC()).run();
-            JsonNode end = api.get("/api/v1/sessions/" + id);
-            Para.printJson(para.out(), end);
-            return SessionCommands.outcome(end);
+            return SessionCommands.follow(para, api, id, true);
         }
         para.out()
                 .printf(
@@ -120,7 +115,7 @@ final class DispatchCommand implements Callable<Integer> {
             para.out().println("Follow it: para follow " + id);
             return ExitCode.OK;
         }
-        return new Follow(api, id, para.env, Clock.systemUTC()).run();
+        return SessionCommands.follow(para, api, id, false);
     }
 
     private static String stdin(Env env) throws IOException {
@@ -129,12 +124,6 @@ final class DispatchCommand implements Callable<Integer> {
             throw CommandFailure.usage("the prompt read from standard input is empty");
         }
         return text;
-    }
-
-    /** With --output json the live view goes nowhere: the answer is the session at its end. */
-    static Env quiet(Env env) {
-        return new Env(
-                env.variables(), env.in(), new PrintStream(java.io.OutputStream.nullOutputStream()), env.err(), false);
     }
 
     /** {@code 30m}, {@code 2h}, {@code 1h30m} or plain minutes, in whole minutes. */

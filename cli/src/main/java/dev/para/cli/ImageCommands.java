@@ -1,7 +1,5 @@
 package dev.para.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,26 +31,19 @@ final class ImageCommands {
         }
 
         static int list(Para para, Para.OutputOption output) {
-            ArrayNode images = Requests.all(para.api(), "/api/v1/agent-images");
-            if (output.json()) {
-                Para.printJson(para.out(), images);
-                return ExitCode.OK;
-            }
-            if (images.isEmpty()) {
-                para.out().println("No agent images. Add one: para images set NAME --image REGISTRY/REPO:TAG");
-            }
-            for (JsonNode i : images) {
-                para.out()
-                        .printf(
-                                "%-20s %s%s%s%n",
-                                i.path("name").asText(),
-                                i.path("image").asText(),
-                                i.path("default").asBoolean() ? "  (default)" : "",
-                                i.path("credential").isTextual()
-                                        ? "  credential " + i.path("credential").asText()
-                                        : "");
-            }
-            return ExitCode.OK;
+            return Requests.printAll(
+                    para,
+                    output,
+                    "/api/v1/agent-images",
+                    "No agent images. Add one: para images set NAME --image REGISTRY/REPO:TAG",
+                    i -> String.format(
+                            "%-20s %s%s%s",
+                            i.path("name").asText(),
+                            i.path("image").asText(),
+                            i.path("default").asBoolean() ? "  (default)" : "",
+                            i.path("credential").isTextual()
+                                    ? "  credential " + i.path("credential").asText()
+                                    : ""));
         }
 
         @Command(name = "list", description = "List them")
@@ -133,9 +124,7 @@ final class ImageCommands {
 
             @Override
             public Integer call() {
-                images.para.api().send("DELETE", "/api/v1/agent-images/" + Api.segment(name), null, Map.of());
-                images.para.out().println("Deleted " + name);
-                return ExitCode.OK;
+                return Requests.delete(images.para, "/api/v1/agent-images", name);
             }
         }
     }

@@ -1,7 +1,6 @@
 package dev.para.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,27 +23,19 @@ final class InstallationCommands {
 
         @Override
         public Integer call() {
-            ArrayNode installations = Requests.all(para.api(), "/api/v1/installations");
-            if (output.json()) {
-                Para.printJson(para.out(), installations);
-                return ExitCode.OK;
-            }
-            if (installations.isEmpty()) {
-                para.out().println("No installation is linked to your account. Install the App: para setup");
-            }
-            for (JsonNode i : installations) {
-                String repositories = i.path("repositorySelection").asText().equals("all")
-                        ? "all repositories"
-                        : String.join(", ", Api.JSON.convertValue(i.path("repositories"), String[].class));
-                para.out()
-                        .printf(
-                                "%-12d %-24s %s%s%n",
-                                i.path("id").asLong(),
-                                i.path("githubAccount").asText(),
-                                repositories,
-                                i.path("suspended").asBoolean() ? "  (suspended)" : "");
-            }
-            return ExitCode.OK;
+            return Requests.printAll(
+                    para,
+                    output,
+                    "/api/v1/installations",
+                    "No installation is linked to your account. Install the App: para setup",
+                    i -> String.format(
+                            "%-12d %-24s %s%s",
+                            i.path("id").asLong(),
+                            i.path("githubAccount").asText(),
+                            i.path("repositorySelection").asText().equals("all")
+                                    ? "all repositories"
+                                    : String.join(", ", Api.JSON.convertValue(i.path("repositories"), String[].class)),
+                            i.path("suspended").asBoolean() ? "  (suspended)" : ""));
         }
     }
 

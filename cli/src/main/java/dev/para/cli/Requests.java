@@ -57,4 +57,32 @@ final class Requests {
             body.put(key, value);
         }
     }
+
+    /**
+     * Prints every item of a paged list: the API's JSON with {@code --output json}, else one
+     * {@code line} per item, or {@code none} when there is none; the exit code.
+     */
+    static int printAll(
+            Para para,
+            Para.OutputOption output,
+            String path,
+            String none,
+            java.util.function.Function<JsonNode, String> line) {
+        ArrayNode items = all(para.api(), path);
+        if (output.json()) {
+            Para.printJson(para.out(), items);
+        } else if (items.isEmpty()) {
+            para.out().println(none);
+        } else {
+            items.forEach(item -> para.out().println(line.apply(item)));
+        }
+        return ExitCode.OK;
+    }
+
+    /** Deletes a named object; the exit code. */
+    static int delete(Para para, String path, String name) {
+        para.api().send("DELETE", path + "/" + Api.segment(name), null, java.util.Map.of());
+        para.out().println("Deleted " + name);
+        return ExitCode.OK;
+    }
 }

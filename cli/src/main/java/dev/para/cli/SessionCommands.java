@@ -165,14 +165,7 @@ final class SessionCommands {
 
         @Override
         public Integer call() {
-            Api api = para.api();
-            if (!output.json()) {
-                return new Follow(api, sessionId(id), para.env, Clock.systemUTC()).run();
-            }
-            new Follow(api, sessionId(id), DispatchCommand.quiet(para.env), Clock.systemUTC()).run();
-            JsonNode end = api.get("/api/v1/sessions/" + sessionId(id));
-            Para.printJson(para.out(), end);
-            return outcome(end);
+            return follow(para, para.api(), sessionId(id), output.json());
         }
     }
 
@@ -281,8 +274,28 @@ final class SessionCommands {
                         .println("Follow it: para follow " + session.path("id").asText());
                 return ExitCode.OK;
             }
-            return new Follow(api, session.path("id").asText(), para.env, Clock.systemUTC()).run();
+            return follow(para, api, session.path("id").asText(), false);
         }
+    }
+
+    /**
+     * Follows a session to its end; the exit code of its outcome. With {@code json} nothing is
+     * drawn: the answer is the session as it ended, for scripts.
+     */
+    static int follow(Para para, Api api, String id, boolean json) {
+        if (!json) {
+            return new Follow(api, id, para.env, Clock.systemUTC()).run();
+        }
+        Env quiet = new Env(
+                para.env.variables(),
+                para.env.in(),
+                new PrintStream(java.io.OutputStream.nullOutputStream()),
+                para.env.err(),
+                false);
+        new Follow(api, id, quiet, Clock.systemUTC()).run();
+        JsonNode end = api.get("/api/v1/sessions/" + id);
+        Para.printJson(para.out(), end);
+        return outcome(end);
     }
 
     /** A session id as typed: a UUID, checked here so that a typo is a usage error, not a 404. */
