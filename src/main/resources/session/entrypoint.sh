@@ -13,13 +13,16 @@
 # Inputs (env): PARA_SESSION_ID, PARA_SESSION_SLUG, PARA_CLONE_URL, PARA_SOURCE_BRANCH,
 # PARA_BRANCH_BASE, PARA_INSTANCES, PARA_GIT_NAME, PARA_GIT_EMAIL, PARA_AGENT_COMMAND,
 # PARA_MAX_TURNS, PARA_AGENT_DEADLINE (epoch seconds the agent must have stopped by),
+# PARA_BUDGET_USD (the most the agent may spend) and PARA_AGENT_BUDGET_FLAG (the agent's own flag
+# for it, such as Claude Code's --max-budget-usd; empty when it has none),
 # JOB_COMPLETION_INDEX (set by Kubernetes for Indexed Jobs).
 # Files: $PARA_TOKEN_FILE (clone, publish; re-read on every git call, so a refreshed token is
 # used), $PARA_SESSION_DIR/prompt and optionally anthropic-api-key or claude-oauth-token (agent).
 #
 # Exit codes of publish (and clone), mapped to reasons by the service: 0 ok (pushed, or nothing to
 # change), 2 bad configuration, 3 agent not authenticated, 4 agent failed, 5 git failed, 6 agent
-# stopped at its time limit, 7 agent stopped because the session was cancelled.
+# stopped at its time limit, 7 agent stopped because the session was cancelled, 8 agent stopped
+# because its reported cost passed its budget.
 set -u
 
 EXIT_CONFIG=2
@@ -28,6 +31,7 @@ EXIT_AGENT=4
 EXIT_GIT=5
 EXIT_TIMED_OUT=6
 EXIT_CANCELLED=7
+EXIT_BUDGET=8
 
 WORKSPACE=${PARA_WORKSPACE:-/workspace}
 GIT_STATE=${PARA_GIT_STATE:-/var/run/para/git}
@@ -154,7 +158,8 @@ HELPER
 
 # The agent's outcome for publish: written whole, then moved into place.
 report_agent() {
-    printf 'state=%s\nexit=%s\ncost=%s\nturns=%s\n' "$1" "$2" "${3:-}" "${4:-}" > "$HANDOVER/agent.next" \
+    printf 'state=%s\nexit=%s\ncost=%s\nturns=%s\nseconds=%s\n' "$1" "$2" "${3:-}" "${4:-}" \
+        "$(( $(date +%s) - ${started:-$(date +%s)} ))" > "$HANDOVER/agent.next" \
         && mv -f "$HANDOVER/agent.next" "$HANDOVER/agent"
     echo "para: agent $1 (exit $2)"
     exit 0
@@ -219,11 +224,30 @@ agent_step() {
 
     set -- -p --output-format stream-json --verbose
     [ -n "${PARA_MAX_TURNS:-}" ] && set -- "$@" --max-turns "$PARA_MAX_TURNS"
+    budget=$(printf '%s' "${PARA_BUDGET_USD:-}" | sed -n 's/^\([0-9]\{1,6\}\(\.[0-9]\{1,6\}\)\{0,1\}\)$/\1/p')
+    [ -n "$budget" ] && [ -n "${PARA_AGENT_BUDGET_FLAG:-}" ] && set -- "$@" "$PARA_AGENT_BUDGET_FLAG" "$budget"
     started=$(date +%s)
     timeout -k 10 "$limit" "$agent" "$@" < "$prompt_file" > "$fifo" &
     running=$!
     stopped=""
     trap 'stopped=cancelled; kill -TERM "$running" 2>/dev/null' TERM INT
+    # The budget holds even for an agent with no flag of its own: the cost it reports as it goes
+    # (any event's total_cost_usd) is watched, and the agent is stopped once it passes the budget.
+    watcher=""
+    if [ -n "$budget" ]; then
+        ( while kill -0 "$running" 2>/dev/null; do
+            spent=$(grep -o '"total_cost_usd"[[:space:]]*:[[:space:]]*[0-9][0-9.]*' "$out" 2>/dev/null \
+                | tail -n 1 | sed 's/.*:[[:space:]]*//')
+            if [ -n "$spent" ] && awk -v s="$spent" -v b="$budget" 'BEGIN { exit !(s > b) }'; then
+                printf '%s\n' "$spent" > "$HANDOVER/over-budget"
+                echo "para: the agent's cost \$$spent passed its budget \$$budget; stopping it"
+                kill -TERM "$running" 2>/dev/null
+                exit 0
+            fi
+            sleep 1
+        done ) &
+        watcher=$!
+    fi
     wait "$running"
     agent_exit=$?
     while kill -0 "$running" 2>/dev/null; do
@@ -232,6 +256,7 @@ agent_step() {
     done
     wait "$streamer" 2>/dev/null
     kill "$heartbeat" 2>/dev/null
+    [ -n "$watcher" ] && kill "$watcher" 2>/dev/null
 
     result=$(grep '"type"[[:space:]]*:[[:space:]]*"result"' "$out" | tail -n 1)
     number() {
@@ -241,6 +266,10 @@ agent_step() {
     turns=$(number num_turns)
     if [ -n "$stopped" ]; then
         report_agent cancelled "$agent_exit" "$cost" "$turns"
+    elif [ -f "$HANDOVER/over-budget" ] \
+            || printf '%s' "$result" | grep -q '"subtype"[[:space:]]*:[[:space:]]*"error_max_budget[a-z_]*"'; then
+        [ -n "$cost" ] || cost=$(sed -n 's/^\([0-9][0-9.]*\)$/\1/p' "$HANDOVER/over-budget" 2>/dev/null | head -n 1)
+        report_agent budget-exceeded "$agent_exit" "$cost" "$turns"
     elif [ "$agent_exit" -eq 124 ] || { [ "$agent_exit" -eq 137 ] && [ $(( $(date +%s) - started )) -ge "$limit" ]; }; then
         report_agent timed-out "$agent_exit" "$cost" "$turns"
     elif [ "$agent_exit" -ne 0 ] || printf '%s' "$result" | grep -q '"is_error"[[:space:]]*:[[:space:]]*true'; then
@@ -267,9 +296,10 @@ await_agent() {
     while :; do
         # A symbolic link could point publish at a file of its own: only a plain file counts.
         if [ -f "$HANDOVER/agent" ] && [ ! -L "$HANDOVER/agent" ]; then
-            agent_state=$(agent_value state 'succeeded\|failed\|timed-out\|cancelled\|unauthenticated')
+            agent_state=$(agent_value state 'succeeded\|failed\|timed-out\|cancelled\|unauthenticated\|budget-exceeded')
             cost=$(agent_value cost '[0-9]\{1,9\}\(\.[0-9]\{1,9\}\)\{0,1\}')
             turns=$(agent_value turns '[0-9]\{1,9\}')
+            agent_seconds=$(agent_value seconds '[0-9]\{1,9\}')
             [ -n "$cost" ] || cost=null
             [ -n "$turns" ] || turns=null
             [ -n "$agent_state" ] || agent_state=failed
@@ -302,6 +332,7 @@ publish_step() {
         unauthenticated) finish $EXIT_AGENT_AUTH "the agent is not authenticated" ;;
         timed-out) code=$EXIT_TIMED_OUT; outcome="the agent reached its time limit" ;;
         cancelled) code=$EXIT_CANCELLED; outcome="the agent was stopped" ;;
+        budget-exceeded) code=$EXIT_BUDGET; outcome="the agent passed its budget" ;;
         *) code=$EXIT_AGENT; outcome="the agent failed" ;;
     esac
 
@@ -330,6 +361,12 @@ publish_step() {
     fi
     head=$(trusted_git rev-parse HEAD)
     if [ "$head" = "$base" ]; then
+        # An agent that "succeeds" at once without a turn or a change did not run at all (a dead
+        # model, a wrong command): a failure, not a success with nothing to show.
+        if [ "$code" -eq 0 ] && { [ "$turns" = null ] || [ "$turns" -eq 0 ]; } \
+                && [ -n "${agent_seconds:-}" ] && [ "$agent_seconds" -lt 10 ]; then
+            finish $EXIT_AGENT "the agent did nothing: no turn and no change in ${agent_seconds}s"
+        fi
         finish "$code" "${outcome:-nothing to change}${outcome:+; it changed nothing}"
     fi
     [ -n "$outcome" ] && wip=true

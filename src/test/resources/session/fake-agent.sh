@@ -5,6 +5,13 @@
 # credential or to run their own code in the publish step; FAKE_MARKER is the file such code would
 # write, FAKE_OTHER_REMOTE a second git server that counts the credentials it is offered.
 prompt=$(cat)
+# The arguments it was given, for tests of what the entrypoint passes.
+[ -n "${FAKE_ARGS_FILE:-}" ] && printf '%s\n' "$@" > "$FAKE_ARGS_FILE"
+budget_flag=""
+while [ $# -gt 0 ]; do
+    [ "$1" = --max-budget-usd ] && budget_flag=${2:-}
+    shift
+done
 # A prompt that starts with "fake-agent: <mode>" chooses the mode (the local runtime's tests).
 case "$prompt" in
     "fake-agent: "*) FAKE_AGENT_MODE=$(printf '%s\n' "$prompt" | head -n 1 | cut -d' ' -f2) ;;
@@ -41,6 +48,28 @@ case "${FAKE_AGENT_MODE:-edit}" in
     exit 1
     ;;
   nothing)
+    ;;
+  idle)
+    # Exits at once, well, having done nothing at all: no turn, no result, no change.
+    exit 0
+    ;;
+  spend)
+    # Reports its cost as it goes and never stops by itself (an agent with no budget flag).
+    printf '%s\n' "$prompt" > CHANGES.md
+    i=1
+    while [ "$i" -le 60 ]; do
+        event "{\"type\":\"assistant\",\"message\":{\"id\":\"m$i\",\"content\":[{\"type\":\"tool_use\",\"name\":\"Edit\"}]},\"total_cost_usd\":0.0$i}"
+        i=$((i + 1))
+        sleep 1
+    done
+    ;;
+  overspend)
+    # Honours --max-budget-usd as Claude Code does: stops with its own budget error.
+    printf '%s\n' "$prompt" > CHANGES.md
+    if [ -n "$budget_flag" ]; then
+        event "{\"type\":\"result\",\"subtype\":\"error_max_budget_usd\",\"is_error\":true,\"num_turns\":4,\"total_cost_usd\":$budget_flag}"
+        exit 1
+    fi
     ;;
   snoop)
     # After the push credential: git's credential chain, and a push of its own.

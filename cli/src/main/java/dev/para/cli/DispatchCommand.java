@@ -55,6 +55,11 @@ final class DispatchCommand implements Callable<Integer> {
     @Option(names = "--max-turns", description = "the most turns an agent may take")
     Integer maxTurns;
 
+    @Option(
+            names = "--budget",
+            description = "the most each agent may spend, in USD (2.50 or $2.50): it is stopped past it")
+    String budget;
+
     @Option(names = "--timeout", description = "how long an agent may run: minutes, or 30m, 2h, 1h30m")
     String timeout;
 
@@ -88,6 +93,9 @@ final class DispatchCommand implements Callable<Integer> {
         Requests.put(body, "prBase", prBase);
         Requests.put(body, "agentImage", image);
         Requests.put(body, "maxTurns", maxTurns);
+        if (budget != null) {
+            body.put("budgetUsd", usd(budget));
+        }
         if (timeout != null) {
             body.put("timeoutMinutes", minutes(timeout));
         }
@@ -124,6 +132,15 @@ final class DispatchCommand implements Callable<Integer> {
             throw CommandFailure.usage("the prompt read from standard input is empty");
         }
         return text;
+    }
+
+    /** {@code 2.50} or {@code $2.50}, as a number. */
+    static java.math.BigDecimal usd(String amount) {
+        try {
+            return new java.math.BigDecimal(amount.strip().replaceFirst("^\\$", ""));
+        } catch (NumberFormatException e) {
+            throw CommandFailure.usage("--budget must be an amount in USD, such as 2.50 or $2.50: " + amount);
+        }
     }
 
     /** {@code 30m}, {@code 2h}, {@code 1h30m} or plain minutes, in whole minutes. */

@@ -34,6 +34,12 @@ class ParaTest {
         assertEquals(ExitCode.USAGE, failure.exitCode());
     }
 
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource({"2.50, 2.50", "$2.50, 2.50", "' $1 ', 1", "0.0001, 0.0001"})
+    void budgetsAreAmountsInUsd(String given, String usd) {
+        assertEquals(new java.math.BigDecimal(usd), DispatchCommand.usd(given));
+    }
+
     @ParameterizedTest(name = "HTTP {0} → exit {1}")
     @CsvSource({"400, 2", "401, 3", "403, 3", "404, 4", "409, 2", "422, 2", "429, 5", "500, 5", "503, 5", "0, 5"})
     void exitCodesFollowTheAnswer(int status, int exit) {
@@ -82,6 +88,7 @@ class ParaTest {
         assertEquals(ExitCode.USAGE, t.run("dispatch", "do it", "--repo", "o/r", "--prompt-file", "p.md"), "both");
         assertEquals(ExitCode.USAGE, t.run("dispatch", "do it", "--repo", "o/r", "--timeout", "soon"));
         assertEquals(ExitCode.USAGE, t.run("show", "not-a-session"));
+        assertEquals(ExitCode.USAGE, t.run("dispatch", "do it", "--repo", "o/r", "--budget", "lots"));
         assertEquals(ExitCode.USAGE, t.run("frobnicate"));
         assertEquals(
                 ExitCode.USAGE,

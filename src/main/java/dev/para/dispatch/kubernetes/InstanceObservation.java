@@ -22,7 +22,9 @@ public record InstanceObservation(
         SUCCEEDED,
         FAILED,
         /** The agent was stopped at its own time limit; what it left was pushed as work in progress. */
-        TIMED_OUT
+        TIMED_OUT,
+        /** The agent was stopped when its cost passed its budget; what it left was pushed as work in progress. */
+        BUDGET_EXCEEDED
     }
 
     /**
@@ -30,8 +32,8 @@ public record InstanceObservation(
      *
      * @param wip the agent did not finish well (failed, timed out, stopped) and its work was pushed
      *     as work in progress
-     * @param agent how the agent ended, as the agent said: succeeded, failed, timed-out, cancelled or
-     *     unauthenticated; advisory, since the agent could lie about it
+     * @param agent how the agent ended, as the agent said: succeeded, failed, timed-out, cancelled,
+     *     budget-exceeded or unauthenticated; advisory, since the agent could lie about it
      */
     public record TerminationMessage(
             String branch,

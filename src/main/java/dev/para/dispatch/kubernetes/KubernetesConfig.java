@@ -115,6 +115,13 @@ public interface KubernetesConfig {
          */
         @WithDefault("claude")
         String agentAuthCheck();
+
+        /**
+         * The agent's own flag for a spending limit, given the session's per-instance budget
+         * (Claude Code's {@code --max-budget-usd}); unset for an agent without one. The entrypoint
+         * watches the cost the agent reports either way.
+         */
+        Optional<String> agentBudgetFlag();
     }
 
     interface Client {

@@ -33,6 +33,8 @@ public final class PodStatusReader {
     public static final int EXIT_GIT = 5;
     public static final int EXIT_TIMED_OUT = 6;
     public static final int EXIT_CANCELLED = 7;
+    /** The agent was stopped because its reported cost passed its budget; its work was pushed as WIP. */
+    public static final int EXIT_BUDGET = 8;
 
     private static final Set<String> IMAGE_PULL_FAILURES =
             Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull", "RegistryUnavailable");
@@ -188,10 +190,16 @@ public final class PodStatusReader {
                 case EXIT_GIT -> "git failed" + detail;
                 case EXIT_TIMED_OUT -> "timed out" + detail;
                 case EXIT_CANCELLED -> "stopped" + detail;
+                case EXIT_BUDGET -> "budget exceeded" + detail;
                 default -> "exited with code " + code + detail;
             };
         }
-        Phase phase = code != null && code == EXIT_TIMED_OUT && podReason == null ? Phase.TIMED_OUT : Phase.FAILED;
+        Phase phase = Phase.FAILED;
+        if (code != null && podReason == null && code == EXIT_TIMED_OUT) {
+            phase = Phase.TIMED_OUT;
+        } else if (code != null && podReason == null && code == EXIT_BUDGET) {
+            phase = Phase.BUDGET_EXCEEDED;
+        }
         return new InstanceObservation(session, index, name, phase, reason, code, message);
     }
 

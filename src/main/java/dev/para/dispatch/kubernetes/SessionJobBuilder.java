@@ -225,6 +225,10 @@ public final class SessionJobBuilder {
         if (launch.maxTurns() != null) {
             add(env, "PARA_MAX_TURNS", String.valueOf(launch.maxTurns()));
         }
+        if (launch.budgetUsd() != null) {
+            add(env, "PARA_BUDGET_USD", launch.budgetUsd().stripTrailingZeros().toPlainString());
+            add(env, "PARA_AGENT_BUDGET_FLAG", pod.agentBudgetFlag().orElse(""));
+        }
         add(env, "PARA_AGENT_DEADLINE", String.valueOf(agentDeadline(launch).getEpochSecond()));
         add(env, "PARA_SESSION_DIR", AGENT_DIR);
         add(env, "PARA_AGENT_HOME", AGENT_HOME);

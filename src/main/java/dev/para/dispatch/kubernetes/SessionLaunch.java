@@ -1,5 +1,6 @@
 package dev.para.dispatch.kubernetes;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -11,6 +12,7 @@ import java.util.UUID;
  * @param agentCredentials files for the agent (name → content), e.g. {@code anthropic-api-key}
  * @param pullSecret the login the pods pull the image with, when the image needs one
  * @param agent the agent image's own command and resources, within the configured ceilings
+ * @param budgetUsd the most each instance's agent may spend, as it reports its cost; null: no budget
  * @param startsAt when the launch began: the Job's deadline counts from about then
  */
 public record SessionLaunch(
@@ -24,6 +26,7 @@ public record SessionLaunch(
         String image,
         int timeoutMinutes,
         Integer maxTurns,
+        BigDecimal budgetUsd,
         String gitName,
         String gitEmail,
         String prompt,

@@ -1,10 +1,14 @@
 package dev.para.dispatch.session;
 
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.math.BigDecimal;
 
 /**
  * What a client asks for. Exactly one of {@code prompt} and {@code promptFile} (a path in the
@@ -32,7 +36,12 @@ public record CreateSessionRequest(
 
         @Size(max = 512) String agentImage,
         @Min(1) Integer timeoutMinutes,
-        @Min(1) @Max(10_000) Integer maxTurns) {
+        @Min(1) @Max(10_000) Integer maxTurns,
+
+        @DecimalMin(value = "0.01", message = "must be at least 0.01 (USD)")
+        @DecimalMax(value = "10000", message = "must be at most 10000 (USD)")
+        @Digits(integer = 5, fraction = 4, message = "must have at most 4 decimals")
+        BigDecimal budgetUsd) {
 
     static final String OWNER_REPO = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}";
     /** A safe subset of git's ref-name rules: no '..', no leading '-' or '/', no trailing '/' or '.lock'. */

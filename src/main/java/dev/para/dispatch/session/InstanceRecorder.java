@@ -141,6 +141,7 @@ public class InstanceRecorder implements InstanceObserver {
             case SUCCEEDED -> InstanceState.SUCCEEDED;
             case FAILED -> InstanceState.FAILED;
             case TIMED_OUT -> InstanceState.TIMED_OUT;
+            case BUDGET_EXCEEDED -> InstanceState.BUDGET_EXCEEDED;
         };
         i.podName = o.podName();
         Map<String, Object> detail = null;

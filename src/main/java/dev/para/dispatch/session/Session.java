@@ -78,6 +78,10 @@ public class Session extends PanacheEntityBase {
     @Column(name = "max_turns")
     public Integer maxTurns;
 
+    /** The most each instance may spend (USD), as its agent reports its cost; null: no budget. */
+    @Column(name = "budget_usd")
+    public java.math.BigDecimal budgetUsd;
+
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     public SessionState state;

@@ -2,6 +2,7 @@ package dev.para.dispatch.session;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -39,6 +40,9 @@ public interface SessionConfig {
 
     /** Quotas on sessions not yet ended (queued or running); beyond them a create is answered 429. */
     Quota quota();
+
+    /** What agents may spend, as they report their cost. */
+    Budget budget();
 
     /** The launcher: claims queued sessions and creates their Jobs. */
     Launch launch();
@@ -98,6 +102,20 @@ public interface SessionConfig {
         /** The {@code Retry-After} of a 429. */
         @WithDefault("30s")
         Duration retryAfter();
+    }
+
+    interface Budget {
+        /** Each instance's budget (USD) when a request names none; none: no budget. */
+        Optional<BigDecimal> defaultPerInstance();
+
+        /** The most a session may reserve: instances × each one's budget (USD); none: no limit. */
+        Optional<BigDecimal> maxPerSession();
+
+        /**
+         * What one installation's sessions may spend in a day (UTC): the costs reported since
+         * midnight plus the budgets of instances still going (USD); none: no limit.
+         */
+        Optional<BigDecimal> perInstallationDay();
     }
 
     interface Launch {

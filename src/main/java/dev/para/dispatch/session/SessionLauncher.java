@@ -395,6 +395,7 @@ public class SessionLauncher implements LeasedWork<Claim> {
                 s.agentImage,
                 s.timeoutMinutes,
                 s.maxTurns,
+                s.budgetUsd,
                 config.git().name(),
                 config.git().email(),
                 s.prompt,

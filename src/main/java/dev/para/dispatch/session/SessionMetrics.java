@@ -1,6 +1,7 @@
 package dev.para.dispatch.session;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
@@ -24,6 +25,11 @@ public class SessionMetrics {
     static final String DURATION = "para.session.duration";
     static final String TOKEN_REFRESH = "para.token.refresh";
     static final String TOKEN_REFRESH_FAILURES = "para.token.refresh.failures";
+    static final String COST = "para.session.cost.usd";
+    static final String INSTANCE_COST = "para.session.instance.cost.usd";
+
+    /** What one instance may cost, in USD: from a quick fix to a long run on a large model. */
+    static final double[] COST_BUCKETS = {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100};
 
     /** What became of a launch attempt that failed. */
     enum LaunchFailure {
@@ -39,6 +45,8 @@ public class SessionMetrics {
     private final Timer refreshSucceeded;
     private final Timer refreshFailed;
     private final Counter refreshFailures;
+    private final Map<InstanceState, Counter> costs = new EnumMap<>(InstanceState.class);
+    private final Map<InstanceState, DistributionSummary> instanceCosts = new EnumMap<>(InstanceState.class);
 
     SessionMetrics(MeterRegistry registry) {
         launch = Timer.builder(LAUNCH)
@@ -66,6 +74,21 @@ public class SessionMetrics {
         }
         for (InstanceState state : InstanceState.values()) {
             transitions.put(key("instance", state), transition(registry, "instance", state));
+            if (state.isTerminal()) {
+                costs.put(
+                        state,
+                        Counter.builder(COST)
+                                .description("What agents reported spending (USD), by how their instance ended")
+                                .tag("outcome", tagValue(state))
+                                .register(registry));
+                instanceCosts.put(
+                        state,
+                        DistributionSummary.builder(INSTANCE_COST)
+                                .description("What one instance's agent reported spending (USD)")
+                                .tag("outcome", tagValue(state))
+                                .serviceLevelObjectives(COST_BUCKETS)
+                                .register(registry));
+            }
         }
         refreshSucceeded = refreshTimer(registry, "success");
         refreshFailed = refreshTimer(registry, "failure");
@@ -91,6 +114,12 @@ public class SessionMetrics {
     /** A session ({@code kind} "session") or an instance ("instance") moved to {@code state}. */
     void transition(String kind, Enum<?> state) {
         transitions.get(key(kind, state)).increment();
+    }
+
+    /** An instance ended in {@code state} having cost what its agent reported. */
+    void cost(InstanceState state, java.math.BigDecimal usd) {
+        costs.get(state).increment(usd.doubleValue());
+        instanceCosts.get(state).record(usd.doubleValue());
     }
 
     /** The timer of a token refresh that succeeded or failed. */

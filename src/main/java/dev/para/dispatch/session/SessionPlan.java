@@ -1,6 +1,7 @@
 package dev.para.dispatch.session;
 
 import dev.para.dispatch.installation.Installation;
+import java.math.BigDecimal;
 import java.util.UUID;
 
 /**
@@ -23,6 +24,7 @@ record SessionPlan(
         AgentImageChoice agentImage,
         int timeoutMinutes,
         Integer maxTurns,
+        BigDecimal budgetUsd,
         String idempotencyKey,
         String requestHash,
         UUID recoveredFrom,

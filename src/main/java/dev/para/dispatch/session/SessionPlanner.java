@@ -52,6 +52,7 @@ class SessionPlanner {
     private final InstallationTokenService tokens;
     private final PushPermissions pushPermissions;
     private final RuntimeConfig runtime;
+    private final SessionBudgets budgets;
     private final Clock clock;
 
     SessionPlanner(
@@ -60,12 +61,14 @@ class SessionPlanner {
             InstallationTokenService tokens,
             PushPermissions pushPermissions,
             RuntimeConfig runtime,
+            SessionBudgets budgets,
             Clock clock) {
         this.config = config;
         this.github = github;
         this.tokens = tokens;
         this.pushPermissions = pushPermissions;
         this.runtime = runtime;
+        this.budgets = budgets;
         this.clock = clock;
     }
 
@@ -84,6 +87,7 @@ class SessionPlanner {
         if (r.timeoutMinutes() != null && r.timeoutMinutes() > config.maxTimeoutMinutes()) {
             throw ProblemException.badRequest("timeoutMinutes", "must be at most " + config.maxTimeoutMinutes());
         }
+        budgets.checkSession(r.instances() != null ? r.instances() : 1, budgets.perInstance(r));
     }
 
     /**
@@ -159,6 +163,7 @@ class SessionPlanner {
                 new AgentImageChoice(s.agentImage, s.agentImageName),
                 s.timeoutMinutes,
                 s.maxTurns,
+                s.budgetUsd,
                 null,
                 null,
                 s.id,
@@ -224,6 +229,7 @@ class SessionPlanner {
                 image,
                 r.timeoutMinutes() != null ? r.timeoutMinutes() : config.defaultTimeoutMinutes(),
                 r.maxTurns() != null ? r.maxTurns() : config.defaultMaxTurns().orElse(null),
+                budgets.perInstance(r),
                 request.idempotencyKey(),
                 request.hash(),
                 null,

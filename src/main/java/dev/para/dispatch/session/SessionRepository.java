@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import java.util.UUID;
  * counts. One mapping of a row to a (detached) {@link Session} and {@link SessionInstance}
  * serves the reads. Writes of a session's state go through the ORM's locked reads instead.
  *
- * <p>Over 300 lines: it is the session feature's one home for SQL (nine statements and their
+ * <p>Over 300 lines: it is the session feature's one home for SQL (ten statements and their
  * row mappings); splitting it would put SQL back in two places.
  */
 @ApplicationScoped
@@ -32,7 +33,7 @@ public class SessionRepository {
     /** A session's columns, as {@link #session(Row)} reads them. */
     private static final String SESSION_COLUMNS = "s.id, s.slug, s.account_id, s.installation_id, s.repository,"
             + " s.state, s.reason, s.source_branch, s.pr_base, s.branch_base, s.prompt_file, s.prompt,"
-            + " s.instance_count, s.agent_image, s.agent_image_name, s.timeout_minutes, s.max_turns,"
+            + " s.instance_count, s.agent_image, s.agent_image_name, s.timeout_minutes, s.max_turns, s.budget_usd,"
             + " s.recovered_from, s.trigger_issue, s.created_at, s.launched_at, s.finished_at";
 
     private static final String GET = "SELECT " + SESSION_COLUMNS + ", i.index, i.state AS i_state,"
@@ -85,7 +86,18 @@ public class SessionRepository {
             + " UNION ALL SELECT 'i', state, count(*) FROM session_instances"
             + " WHERE state IN ('PENDING', 'RUNNING') GROUP BY state";
 
+    /** Costs reported since $2 and budgets of instances still going, of the sessions matching %s ($1), by installation. */
+    private static final String DAY_USAGE = "SELECT s.installation_id,"
+            + " coalesce(sum(i.cost_usd) FILTER (WHERE i.finished_at >= $2), 0) AS spent,"
+            + " coalesce(sum(s.budget_usd) FILTER (WHERE i.state IN ('QUEUED', 'PENDING', 'RUNNING')), 0) AS reserved"
+            + " FROM sessions s JOIN session_instances i ON i.session_id = s.id"
+            + " WHERE %s AND (i.finished_at >= $2 OR i.state IN ('QUEUED', 'PENDING', 'RUNNING'))"
+            + " GROUP BY s.installation_id ORDER BY s.installation_id";
+
     private static final Duration BLOCKING_LOOKUP = Duration.ofSeconds(10);
+
+    /** One installation's spend since a moment, and what its instances still going reserve. */
+    record DayUsage(long installationId, BigDecimal spentUsd, BigDecimal reservedUsd) {}
 
     /** How many sessions and instances are in each live state, cluster-wide. */
     record LiveCounts(Map<SessionState, Long> sessions, Map<InstanceState, Long> instances) {}
@@ -262,6 +274,34 @@ public class SessionRepository {
         });
     }
 
+    /** The installation's spend since {@code since} (its day), and its instances' reservations. */
+    Uni<DayUsage> dayUsage(long installationId, Instant since) {
+        return pool.preparedQuery(String.format(DAY_USAGE, "s.installation_id = $1"))
+                .execute(Tuple.of(installationId, Timestamps.utc(since)))
+                .map(rows -> {
+                    List<DayUsage> days = dayUsages(rows);
+                    return days.isEmpty()
+                            ? new DayUsage(installationId, BigDecimal.ZERO, BigDecimal.ZERO)
+                            : days.get(0);
+                });
+    }
+
+    /** The account's spend since {@code since}, by installation. */
+    Uni<List<DayUsage>> dayUsageOfAccount(String accountId, Instant since) {
+        return pool.preparedQuery(String.format(DAY_USAGE, "s.account_id = $1"))
+                .execute(Tuple.of(accountId, Timestamps.utc(since)))
+                .map(SessionRepository::dayUsages);
+    }
+
+    private static List<DayUsage> dayUsages(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        List<DayUsage> days = new ArrayList<>();
+        for (Row row : rows) {
+            days.add(new DayUsage(
+                    row.getLong("installation_id"), row.getBigDecimal("spent"), row.getBigDecimal("reserved")));
+        }
+        return days;
+    }
+
     /** A detached session (read here, written only through the ORM's locked reads). */
     private static Session session(Row row) {
         Session s = new Session();
@@ -282,6 +322,7 @@ public class SessionRepository {
         s.agentImageName = row.getString("agent_image_name");
         s.timeoutMinutes = row.getInteger("timeout_minutes");
         s.maxTurns = row.getInteger("max_turns");
+        s.budgetUsd = row.getBigDecimal("budget_usd");
         s.recoveredFrom = row.getUUID("recovered_from");
         s.triggerIssue = row.getInteger("trigger_issue");
         s.createdAt = instant(row, "created_at");

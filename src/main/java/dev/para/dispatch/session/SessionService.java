@@ -94,6 +94,7 @@ public class SessionService {
                 null,
                 null,
                 null,
+                null,
                 null);
         String key = "comment-" + commentId;
         String hash = writer.hash(request);

@@ -67,6 +67,9 @@ public class SessionTransitions {
         }
         if (state.isTerminal()) {
             i.finishedAt = now;
+            if (i.costUsd != null) {
+                metrics.cost(state, i.costUsd);
+            }
         }
         count("instance", state);
         return event(s, i.index, state.name(), reason, detail).replaceWith(true);

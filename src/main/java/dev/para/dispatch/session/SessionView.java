@@ -2,6 +2,7 @@ package dev.para.dispatch.session;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.para.dispatch.Redactor;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -25,6 +26,8 @@ public record SessionView(
         String agentImage,
         int timeoutMinutes,
         Integer maxTurns,
+        BigDecimal budgetUsd,
+        BigDecimal costUsd,
         UUID recoveredFrom,
         Integer triggerIssue,
         Instant createdAt,
@@ -34,6 +37,15 @@ public record SessionView(
 
     public SessionView {
         prompt = Redactor.redact(prompt);
+    }
+
+    /** What the instances' agents reported spending together; null while none has reported. */
+    private static BigDecimal totalCost(List<SessionInstance> instances) {
+        return instances.stream()
+                .map(i -> i.costUsd)
+                .filter(java.util.Objects::nonNull)
+                .reduce(BigDecimal::add)
+                .orElse(null);
     }
 
     static SessionView of(Session s, List<SessionInstance> instances) {
@@ -51,6 +63,8 @@ public record SessionView(
                 s.agentImage,
                 s.timeoutMinutes,
                 s.maxTurns,
+                s.budgetUsd,
+                totalCost(instances),
                 s.recoveredFrom,
                 s.triggerIssue,
                 s.createdAt,

@@ -34,6 +34,7 @@ class SessionWriter {
     private final SessionConfig config;
     private final SessionTransitions transitions;
     private final SessionLauncher launcher;
+    private final SessionBudgets budgets;
     private final AuditLog audit;
     private final ObjectMapper json;
     private final Clock clock;
@@ -42,12 +43,14 @@ class SessionWriter {
             SessionConfig config,
             SessionTransitions transitions,
             SessionLauncher launcher,
+            SessionBudgets budgets,
             AuditLog audit,
             ObjectMapper json,
             Clock clock) {
         this.config = config;
         this.transitions = transitions;
         this.launcher = launcher;
+        this.budgets = budgets;
         this.audit = audit;
         this.json = json;
         this.clock = clock;
@@ -126,7 +129,11 @@ class SessionWriter {
                         throw quotaExceeded("The account has " + perAccount + " sessions queued or running, its quota");
                     }
                 })
-                .replaceWithVoid();
+                .flatMap(ignored -> budgets.checkDay(
+                        p.installation().installationId,
+                        p.installation().githubAccountLogin,
+                        p.instances(),
+                        p.budgetUsd()));
     }
 
     private ProblemException quotaExceeded(String detail) {
@@ -152,6 +159,7 @@ class SessionWriter {
         s.agentImageName = p.agentImage().name();
         s.timeoutMinutes = p.timeoutMinutes();
         s.maxTurns = p.maxTurns();
+        s.budgetUsd = p.budgetUsd();
         s.state = SessionState.QUEUED;
         s.idempotencyKey = p.idempotencyKey();
         s.requestHash = p.requestHash();

@@ -446,6 +446,7 @@ class SessionBench {
                                     "ghcr.io/acme/agent:1.0",
                                     60,
                                     30,
+                                    null,
                                     "para-dispatch[bot]",
                                     "bot@users.noreply.github.com",
                                     "bench",

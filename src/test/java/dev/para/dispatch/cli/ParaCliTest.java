@@ -91,7 +91,17 @@ class ParaCliTest {
         ParaCli para = new ParaCli(home).token(ApiTokens.forAccount(f.account));
 
         ParaCli.Run dispatch = para.run(
-                "dispatch", "Write the changelog", "--repo", f.repository(), "-n", "2", "--timeout", "10m", "--follow");
+                "dispatch",
+                "Write the changelog",
+                "--repo",
+                f.repository(),
+                "-n",
+                "2",
+                "--timeout",
+                "10m",
+                "--budget",
+                "$1.50",
+                "--follow");
         assertEquals(0, dispatch.exit(), dispatch::toString);
         String id = idOf(dispatch);
         String pulls = "https://github.com/" + f.repository() + "/pull/";
@@ -121,6 +131,7 @@ class ParaCliTest {
         ParaCli.Run json = para.run("show", id, "--output", "json");
         JsonNode session = JSON.readTree(json.out());
         assertEquals(id, session.path("id").asText());
+        assertEquals(1.5, session.path("budgetUsd").asDouble(), 1e-9, "the budget reached the API");
         assertEquals(2, session.path("instances").size());
 
         ParaCli.Run logs = para.run("logs", id, "-i", "2", "--follow");

@@ -397,6 +397,52 @@ class EntrypointTest {
         assertNull(git.ref("app", "refs/heads/" + BRANCH));
     }
 
+    /**
+     * An agent with no budget flag of its own reports its cost as it goes: once it passes the
+     * budget it is stopped, and its work is pushed as WIP with its own exit code.
+     */
+    @Test
+    void anAgentWhoseReportedCostPassesItsBudgetIsStoppedAndItsWorkKept() throws Exception {
+        Path args = dir.resolve("spend-args");
+        Run run = run(
+                "spend",
+                Map.of(
+                        "PARA_BUDGET_USD",
+                        "0.035",
+                        "PARA_AGENT_BUDGET_FLAG",
+                        "--max-budget-usd",
+                        "FAKE_ARGS_FILE",
+                        args.toString()));
+        assertEquals(PodStatusReader.EXIT_BUDGET, run.exit(), run.output());
+        assertEquals("budget-exceeded", run.termination().path("agent").asText());
+        assertTrue(run.termination().path("pushed").asBoolean(), run.output());
+        assertTrue(run.termination().path("wip").asBoolean());
+        assertEquals(0.04, run.termination().path("cost").asDouble(), 1e-9, "the cost that passed it");
+        assertTrue(run.termination().path("reason").asText().startsWith("the agent passed its budget"), run.output());
+        assertTrue(Files.readString(args).contains("--max-budget-usd\n0.035\n"), "the agent's own flag is given");
+        assertTrue(commitMessage().startsWith("WIP: "), commitMessage());
+    }
+
+    /** An agent that stops at its own budget flag (Claude Code's error_max_budget_usd) ends the same way. */
+    @Test
+    void anAgentThatStopsAtItsOwnBudgetFlagIsOverBudgetToo() throws Exception {
+        Run run = run("overspend", Map.of("PARA_BUDGET_USD", "0.07", "PARA_AGENT_BUDGET_FLAG", "--max-budget-usd"));
+        assertEquals(PodStatusReader.EXIT_BUDGET, run.exit(), run.output());
+        assertEquals(0.07, run.termination().path("cost").asDouble(), 1e-9);
+        assertTrue(run.termination().path("pushed").asBoolean(), run.output());
+    }
+
+    /** Exit 0 within seconds, without a turn or a change: the agent did not run, so the instance fails. */
+    @Test
+    void anAgentThatDidNothingAtAllFails() throws Exception {
+        Run run = run("idle", Map.of());
+        assertEquals(PodStatusReader.EXIT_AGENT, run.exit(), run.output());
+        assertTrue(
+                run.termination().path("reason").asText().startsWith("the agent did nothing: no turn and no change in"),
+                run.output());
+        assertFalse(run.termination().path("pushed").asBoolean());
+    }
+
     @Test
     void anAgentThatIsNotAuthenticatedHasItsOwnCodeAndPushesNothing() throws Exception {
         Run run = run("unauthenticated", Map.of());

@@ -49,6 +49,17 @@ class SessionJobBuilderTest {
             Map<String, String> credentials,
             PullSecret pull,
             AgentSettings agent) {
+        return launch(instances, maxTurns, null, timeoutMinutes, credentials, pull, agent);
+    }
+
+    static SessionLaunch launch(
+            int instances,
+            Integer maxTurns,
+            java.math.BigDecimal budget,
+            int timeoutMinutes,
+            Map<String, String> credentials,
+            PullSecret pull,
+            AgentSettings agent) {
         return new SessionLaunch(
                 SESSION,
                 "readme_20261123-101500",
@@ -60,6 +71,7 @@ class SessionJobBuilderTest {
                 "ghcr.io/acme/agent:1.2",
                 timeoutMinutes,
                 maxTurns,
+                budget,
                 "para-dispatch",
                 "bot@example.com",
                 "Fix the README",
@@ -267,6 +279,29 @@ class SessionJobBuilderTest {
         assertEquals("25", env.get("PARA_MAX_TURNS"));
         assertEquals("claude", env.get("PARA_AGENT_COMMAND"));
         assertFalse(Serialization.asYaml(job).contains("Fix the README"), "the prompt belongs in the Secret");
+    }
+
+    /** The per-instance budget reaches the agent step, with the agent's own flag for it, and nothing else. */
+    @Test
+    void theBudgetAndTheAgentsBudgetFlagReachTheAgentStepOnly() {
+        Job job = job(
+                Map.of("para.kubernetes.pod.agent-budget-flag", "--max-budget-usd"),
+                launch(2, null, new java.math.BigDecimal("2.5000"), 30, Map.of(), null, AgentSettings.DEFAULTS));
+        var pod = job.getSpec().getTemplate().getSpec();
+        Map<String, String> agent = new java.util.HashMap<>();
+        pod.getContainers().stream()
+                .filter(c -> c.getName().equals("agent"))
+                .findFirst()
+                .orElseThrow()
+                .getEnv()
+                .forEach(e -> agent.put(e.getName(), e.getValue()));
+        assertEquals("2.5", agent.get("PARA_BUDGET_USD"));
+        assertEquals("--max-budget-usd", agent.get("PARA_AGENT_BUDGET_FLAG"));
+        pod.getInitContainers()
+                .forEach(c -> assertTrue(
+                        c.getEnv().stream().noneMatch(e -> e.getName().startsWith("PARA_BUDGET")), c.getName()));
+        Job without = job(Map.of(), launch(2, null));
+        assertFalse(Serialization.asYaml(without).contains("PARA_BUDGET_USD"), "no budget, no variable");
     }
 
     @Test

@@ -133,6 +133,54 @@ class LocalRuntimeTest {
     }
 
     /**
+     * An agent that reports its cost as it goes is stopped once it passes the session's
+     * per-instance budget: the instance ends BUDGET_EXCEEDED with its work pushed as WIP (no PR).
+     */
+    @Test
+    void anAgentPastItsBudgetIsStoppedAndItsWorkKept() throws Exception {
+        SessionFixtures f = SessionFixtures.linked(github);
+        git().createRepository(f.owner + "/" + f.repo);
+        f.stubPullRequests(github);
+        String id = given().header("Authorization", f.bearer())
+                .contentType("application/json")
+                .body("{\"repository\":\"" + f.repository()
+                        + "\",\"prompt\":\"fake-agent: spend\\nSpend\",\"budgetUsd\":0.03}")
+                .post("/api/v1/sessions")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().header("Authorization", f.bearer())
+                        .get("/api/v1/sessions/" + id)
+                        .then()
+                        .statusCode(200)
+                        .body("state", equalTo("FAILED"))
+                        .body("instances[0].state", equalTo("BUDGET_EXCEEDED"))
+                        .body("instances[0].reason", startsWith("budget exceeded: the agent passed its budget"))
+                        .body("instances[0].pushed", equalTo(true))
+                        .body("instances[0].costUsd", equalTo(0.04f))
+                        .body("costUsd", equalTo(0.04f)));
+        github.verify(0, postRequestedFor(urlPathEqualTo("/repos/" + f.owner + "/" + f.repo + "/pulls")));
+    }
+
+    /** An agent that exits well at once, without a turn or a change, did not run: the instance fails. */
+    @Test
+    void anAgentThatDidNothingFails() throws Exception {
+        SessionFixtures f = SessionFixtures.linked(github);
+        git().createRepository(f.owner + "/" + f.repo);
+        UUID id = f.create(1, "fake-agent: idle\\nDo nothing");
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().header("Authorization", f.bearer())
+                        .get("/api/v1/sessions/" + id)
+                        .then()
+                        .statusCode(200)
+                        .body("state", equalTo("FAILED"))
+                        .body("instances[0].state", equalTo("FAILED"))
+                        .body("instances[0].reason", startsWith("agent failed: the agent did nothing")));
+    }
+
+    /**
      * While the agent works: a followed log shows each event within 2 s of its being written, and
      * the session's event stream carries the instance's progress (turns, last tool, tokens).
      */
