@@ -417,7 +417,8 @@ class EntrypointTest {
         assertEquals("budget-exceeded", run.termination().path("agent").asText());
         assertTrue(run.termination().path("pushed").asBoolean(), run.output());
         assertTrue(run.termination().path("wip").asBoolean());
-        assertEquals(0.04, run.termination().path("cost").asDouble(), 1e-9, "the cost that passed it");
+        double cost = run.termination().path("cost").asDouble();
+        assertTrue(cost > 0.035 && cost < 0.07, "what it had reported when stopped, past the budget: " + cost);
         assertTrue(run.termination().path("reason").asText().startsWith("the agent passed its budget"), run.output());
         assertTrue(Files.readString(args).contains("--max-budget-usd\n0.035\n"), "the agent's own flag is given");
         assertTrue(commitMessage().startsWith("WIP: "), commitMessage());
