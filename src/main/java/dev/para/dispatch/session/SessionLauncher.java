@@ -6,6 +6,8 @@ import dev.para.dispatch.LogFields;
 import dev.para.dispatch.Redactor;
 import dev.para.dispatch.Retryable;
 import dev.para.dispatch.RuntimeConfig;
+import dev.para.dispatch.agent.AgentCredentialRefused;
+import dev.para.dispatch.agent.AgentPreflight;
 import dev.para.dispatch.api.ProblemException;
 import dev.para.dispatch.crypto.Sealer;
 import dev.para.dispatch.github.GitHubConfig;
@@ -67,6 +69,7 @@ public class SessionLauncher implements LeasedWork<Claim> {
     private final Clock clock;
     private final SessionMetrics metrics;
     private final AgentImageService agentImages;
+    private final AgentPreflight preflight;
     private final SessionRepository repository;
     private final LeasedWorkRunner runner;
 
@@ -83,8 +86,10 @@ public class SessionLauncher implements LeasedWork<Claim> {
             SessionMetrics metrics,
             AgentImageService agentImages,
             SessionRepository repository,
-            LeasedWorkRunner runner) {
+            LeasedWorkRunner runner,
+            AgentPreflight preflight) {
         this.agentImages = agentImages;
+        this.preflight = preflight;
         this.repository = repository;
         this.runner = runner;
         this.runtime = runtime;
@@ -248,6 +253,8 @@ public class SessionLauncher implements LeasedWork<Claim> {
                 && !runtimeConfig.dryRun();
         return agentImages
                 .forLaunch(s.accountId, s.agentImageName, s.agentImage, pulledByCluster)
+                .call(image ->
+                        runtimeConfig.dryRun() ? Uni.createFrom().voidItem() : preflight.check(image.agentFiles()))
                 .flatMap(image -> start(s, image));
     }
 
@@ -422,6 +429,9 @@ public class SessionLauncher implements LeasedWork<Claim> {
         }
         if (e instanceof ProblemException p) {
             return p.getMessage();
+        }
+        if (e instanceof AgentCredentialRefused refused) {
+            return refused.getMessage();
         }
         return "launch failed: " + Redactor.describe(e);
     }

@@ -185,4 +185,79 @@ class AgentImageLaunchTest {
                         .get(),
                 "no Job for an image that cannot be pulled");
     }
+
+    /**
+     * Preflight: the agent's API key is shown once to the (fake) Anthropic model list before any
+     * pod starts; refused, the session fails at once with the provider's word and no Job is made.
+     * The answer is remembered: a second session with the key asks nothing. A key it accepts launches.
+     */
+    @Test
+    void aRefusedAgentCredentialFailsTheSessionBeforeAnyPodStarts() throws Exception {
+        SessionFixtures f = SessionFixtures.linked(github);
+        put(
+                f,
+                "/api/v1/credentials/reg",
+                "{\"kind\":\"registry-basic\",\"username\":\"reader\",\"password\":\""
+                        + RegistryResource.READER.password() + "\"}",
+                201);
+        String image = RegistryResource.basic().host() + "/team/agent:1.0";
+        String dead = "sk-ant-api03-dead-" + UUID.randomUUID();
+        String alive = "sk-ant-api03-alive-" + UUID.randomUUID();
+        for (var key : java.util.Map.of("dead", dead, "alive", alive).entrySet()) {
+            put(
+                    f,
+                    "/api/v1/credentials/" + key.getKey(),
+                    "{\"kind\":\"anthropic-api-key\",\"value\":\"" + key.getValue() + "\"}",
+                    201);
+            put(
+                    f,
+                    "/api/v1/agent-images/" + key.getKey(),
+                    "{\"image\":\"" + image + "\",\"credential\":\"reg\",\"agentCredential\":\"" + key.getKey() + "\"}",
+                    201);
+        }
+        String models = "/anthropic/v1/models";
+        github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(models))
+                .withHeader("x-api-key", com.github.tomakehurst.wiremock.client.WireMock.equalTo(dead))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                        .withStatus(401)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\","
+                                + "\"message\":\"invalid x-api-key\"}}")));
+        github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(models))
+                .withHeader("x-api-key", com.github.tomakehurst.wiremock.client.WireMock.equalTo(alive))
+                .willReturn(
+                        com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"data\":[],\"has_more\":false}")));
+
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            UUID id = create(f, "dead");
+            SessionLifecycleTest.awaitSession(f, id, "FAILED");
+            given().header("Authorization", f.bearer())
+                    .get("/api/v1/sessions/" + id)
+                    .then()
+                    .body(
+                            "instances[0].reason",
+                            Matchers.startsWith("the agent credential (anthropic-api-key) was refused by http"))
+                    .body("instances[0].reason", Matchers.containsString("/anthropic: 401 Unauthorized"));
+            assertEquals(
+                    null,
+                    KubernetesMock.client()
+                            .batch()
+                            .v1()
+                            .jobs()
+                            .withName(SessionJobBuilder.jobName(id))
+                            .get(),
+                    "no pod was started");
+        }
+        github.verify(
+                1,
+                com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(models))
+                        .withHeader("x-api-key", com.github.tomakehurst.wiremock.client.WireMock.equalTo(dead)));
+
+        UUID launched = create(f, "alive");
+        SessionLifecycleTest.awaitSession(f, launched, "RUNNING");
+        LogScan.assertNoSecrets(dead);
+    }
 }
