@@ -12,7 +12,7 @@
 #
 # Inputs (env): PARA_SESSION_ID, PARA_SESSION_SLUG, PARA_CLONE_URL, PARA_SOURCE_BRANCH,
 # PARA_BRANCH_BASE, PARA_INSTANCES, PARA_GIT_NAME, PARA_GIT_EMAIL, PARA_AGENT_COMMAND,
-# PARA_MAX_TURNS, PARA_AGENT_DEADLINE (epoch seconds the agent must have stopped by),
+# PARA_MAX_TURNS, PARA_MODEL, PARA_AGENT_DEADLINE (epoch seconds the agent must have stopped by),
 # PARA_BUDGET_USD (the most the agent may spend) and PARA_AGENT_BUDGET_FLAG (the agent's own flag
 # for it, such as Claude Code's --max-budget-usd; empty when it has none),
 # JOB_COMPLETION_INDEX (set by Kubernetes for Indexed Jobs).
@@ -224,6 +224,8 @@ agent_step() {
 
     set -- -p --output-format stream-json --verbose
     [ -n "${PARA_MAX_TURNS:-}" ] && set -- "$@" --max-turns "$PARA_MAX_TURNS"
+    model=$(printf '%s' "${PARA_MODEL:-}" | sed -n 's/^\([A-Za-z0-9][A-Za-z0-9._:-]\{0,99\}\)$/\1/p')
+    [ -n "$model" ] && set -- "$@" --model "$model"
     budget=$(printf '%s' "${PARA_BUDGET_USD:-}" | sed -n 's/^\([0-9]\{1,6\}\(\.[0-9]\{1,6\}\)\{0,1\}\)$/\1/p')
     [ -n "$budget" ] && [ -n "${PARA_AGENT_BUDGET_FLAG:-}" ] && set -- "$@" "$PARA_AGENT_BUDGET_FLAG" "$budget"
     started=$(date +%s)

@@ -55,6 +55,9 @@ final class DispatchCommand implements Callable<Integer> {
     @Option(names = "--max-turns", description = "the most turns an agent may take")
     Integer maxTurns;
 
+    @Option(names = "--model", description = "the model the agents run with (such as sonnet)")
+    String model;
+
     @Option(
             names = "--budget",
             description = "the most each agent may spend, in USD (2.50 or $2.50): it is stopped past it")
@@ -93,6 +96,7 @@ final class DispatchCommand implements Callable<Integer> {
         Requests.put(body, "prBase", prBase);
         Requests.put(body, "agentImage", image);
         Requests.put(body, "maxTurns", maxTurns);
+        Requests.put(body, "model", model);
         if (budget != null) {
             body.put("budgetUsd", usd(budget));
         }

@@ -7,10 +7,13 @@ import dev.para.dispatch.github.model.CollaboratorPermission;
 import dev.para.dispatch.github.model.FileContent;
 import dev.para.dispatch.github.model.GitHubAccount;
 import dev.para.dispatch.github.model.GitHubRepository;
+import dev.para.dispatch.github.model.GraphQlRequest;
+import dev.para.dispatch.github.model.GraphQlResponse;
 import dev.para.dispatch.github.model.IssueComment;
 import dev.para.dispatch.github.model.NewPullRequest;
 import dev.para.dispatch.github.model.OrgMembership;
 import dev.para.dispatch.github.model.PullRequest;
+import dev.para.dispatch.github.model.PullRequestUpdate;
 import dev.para.dispatch.github.model.UserInstallations;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 import io.smallrye.mutiny.Uni;
@@ -19,6 +22,7 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.Encoded;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -89,6 +93,40 @@ public interface GitHubApi {
             @PathParam("repo") String repo,
             @Encoded @PathParam("path") String path,
             @QueryParam("ref") String ref);
+
+    @GET
+    @Path("/repos/{owner}/{repo}/pulls/{number}")
+    Uni<PullRequest> getPullRequest(
+            @HeaderParam("Authorization") String tokenBearer,
+            @PathParam("owner") String owner,
+            @PathParam("repo") String repo,
+            @PathParam("number") int number);
+
+    @PATCH
+    @Path("/repos/{owner}/{repo}/pulls/{number}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    Uni<PullRequest> updatePullRequest(
+            @HeaderParam("Authorization") String tokenBearer,
+            @PathParam("owner") String owner,
+            @PathParam("repo") String repo,
+            @PathParam("number") int number,
+            PullRequestUpdate update);
+
+    /** {@code ref} ({@code heads/<branch>}) must arrive percent-encoded per segment, its slashes kept. */
+    @DELETE
+    @Path("/repos/{owner}/{repo}/git/refs/{ref}")
+    Uni<Void> deleteRef(
+            @HeaderParam("Authorization") String tokenBearer,
+            @PathParam("owner") String owner,
+            @PathParam("repo") String repo,
+            @Encoded @PathParam("ref") String ref);
+
+    /** GitHub's GraphQL API, for what REST cannot do (marking a draft pull request ready). */
+    @POST
+    @Path("/graphql")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    Uni<GraphQlResponse> graphql(@HeaderParam("Authorization") String tokenBearer, GraphQlRequest request);
 
     @GET
     @Path("/repos/{owner}/{repo}/pulls")

@@ -1,5 +1,6 @@
 package dev.para.dispatch.github;
 
+import dev.para.dispatch.Texts;
 import dev.para.dispatch.github.model.AccessTokenRequest;
 import dev.para.dispatch.github.model.AccessTokenResponse;
 import dev.para.dispatch.github.model.AppManifestConversion;
@@ -8,11 +9,13 @@ import dev.para.dispatch.github.model.FileContent;
 import dev.para.dispatch.github.model.GitHubAccount;
 import dev.para.dispatch.github.model.GitHubInstallation;
 import dev.para.dispatch.github.model.GitHubRepository;
+import dev.para.dispatch.github.model.GraphQlRequest;
 import dev.para.dispatch.github.model.IssueComment;
 import dev.para.dispatch.github.model.NewPullRequest;
 import dev.para.dispatch.github.model.OAuthTokenRequest;
 import dev.para.dispatch.github.model.OrgMembership;
 import dev.para.dispatch.github.model.PullRequest;
+import dev.para.dispatch.github.model.PullRequestUpdate;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
@@ -25,6 +28,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -153,11 +157,16 @@ public class GitHubClient {
 
     /** A file of the repository at a branch. */
     public Uni<FileContent> getFile(InstallationToken token, String owner, String repo, String path, String ref) {
-        String encoded = java.util.Arrays.stream(path.split("/"))
+        String encoded = encodeSegments(path);
+        return call("get_content", scope(token), () -> api.getContent(bearer(token), owner, repo, encoded, ref));
+    }
+
+    /** A path percent-encoded segment by segment, its slashes kept. */
+    private static String encodeSegments(String path) {
+        return java.util.Arrays.stream(path.split("/"))
                 .map(segment -> java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8)
                         .replace("+", "%20"))
                 .collect(java.util.stream.Collectors.joining("/"));
-        return call("get_content", scope(token), () -> api.getContent(bearer(token), owner, repo, encoded, ref));
     }
 
     /** The open pull requests whose head is the given branch of the repository's owner. */
@@ -171,6 +180,45 @@ public class GitHubClient {
 
     public Uni<PullRequest> createPullRequest(InstallationToken token, String owner, String repo, NewPullRequest pull) {
         return call("create_pull_request", scope(token), () -> api.createPullRequest(bearer(token), owner, repo, pull));
+    }
+
+    public Uni<PullRequest> getPullRequest(InstallationToken token, String owner, String repo, int number) {
+        return call("get_pull_request", scope(token), () -> api.getPullRequest(bearer(token), owner, repo, number));
+    }
+
+    public Uni<PullRequest> closePullRequest(InstallationToken token, String owner, String repo, int number) {
+        return call(
+                "update_pull_request",
+                scope(token),
+                () -> api.updatePullRequest(bearer(token), owner, repo, number, new PullRequestUpdate("closed")));
+    }
+
+    /** Deletes a branch; one that is gone already counts as deleted. */
+    public Uni<Void> deleteBranch(InstallationToken token, String owner, String repo, String branch) {
+        String ref = "heads/" + encodeSegments(branch);
+        return call("delete_ref", scope(token), () -> api.deleteRef(bearer(token), owner, repo, ref))
+                .onFailure(e -> e instanceof GitHubException g && (g.status() == 404 || g.status() == 422))
+                .recoverWithNull();
+    }
+
+    /** Marks a draft pull request ready for review: GraphQL only, REST has no such call. */
+    public Uni<Void> markReadyForReview(InstallationToken token, String pullRequestNodeId) {
+        GraphQlRequest request = new GraphQlRequest(
+                "mutation($id: ID!) { markPullRequestReadyForReview(input: {pullRequestId: $id})"
+                        + " { pullRequest { isDraft } } }",
+                Map.of("id", pullRequestNodeId));
+        return call("mark_pull_request_ready_for_review", scope(token), () -> api.graphql(bearer(token), request))
+                .invoke(answer -> {
+                    if (answer.errors() != null && !answer.errors().isEmpty()) {
+                        throw new GitHubException(
+                                GitHubError.REJECTED,
+                                "mark_pull_request_ready_for_review: "
+                                        + Texts.truncate(answer.errors().get(0).message(), 200),
+                                null,
+                                200);
+                    }
+                })
+                .replaceWithVoid();
     }
 
     public Uni<IssueComment> commentOnIssue(

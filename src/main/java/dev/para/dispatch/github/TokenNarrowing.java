@@ -20,6 +20,13 @@ public final class TokenNarrowing {
      * What the service itself does in a session's repository: read it, open pull requests and
      * answer on issues. Pods never get these.
      */
+    /**
+     * Picking among a session's pull requests: mark one ready, close the others and delete their
+     * branches (the one call of the service that writes contents).
+     */
+    public static final Map<String, String> PICK_PERMISSIONS =
+            Map.of("metadata", "read", "contents", "write", "pull_requests", "write", "issues", "write");
+
     public static final Map<String, String> SERVICE_PERMISSIONS =
             Map.of("metadata", "read", "contents", "read", "pull_requests", "write", "issues", "write");
 

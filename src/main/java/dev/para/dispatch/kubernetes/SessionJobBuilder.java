@@ -225,6 +225,9 @@ public final class SessionJobBuilder {
         if (launch.maxTurns() != null) {
             add(env, "PARA_MAX_TURNS", String.valueOf(launch.maxTurns()));
         }
+        if (launch.model() != null) {
+            add(env, "PARA_MODEL", launch.model());
+        }
         if (launch.budgetUsd() != null) {
             add(env, "PARA_BUDGET_USD", launch.budgetUsd().stripTrailingZeros().toPlainString());
             add(env, "PARA_AGENT_BUDGET_FLAG", pod.agentBudgetFlag().orElse(""));

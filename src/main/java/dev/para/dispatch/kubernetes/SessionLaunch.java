@@ -26,6 +26,7 @@ public record SessionLaunch(
         String image,
         int timeoutMinutes,
         Integer maxTurns,
+        String model,
         BigDecimal budgetUsd,
         String gitName,
         String gitEmail,

@@ -83,10 +83,6 @@ public class CommentTriggerHandler implements WebhookHandler {
         String repository() {
             return owner + "/" + repo;
         }
-
-        boolean isStop() {
-            return command.equalsIgnoreCase("stop");
-        }
     }
 
     /**
@@ -136,15 +132,42 @@ public class CommentTriggerHandler implements WebhookHandler {
                                             trigger,
                                             checked.permission().roleName());
                                 }
-                                return trigger.isStop()
-                                        ? stop(trigger, checked.token())
-                                        : start(installation, trigger, checked.token());
+                                return run(
+                                        installation,
+                                        trigger,
+                                        checked.token(),
+                                        CommentCommand.parse(trigger.command(), config.maxInstances()));
                             });
                 });
     }
 
-    private Uni<Outcome> start(Installation installation, Trigger t, InstallationToken token) {
-        return issueAuthorPermission(t, token).flatMap(permission -> startWith(installation, t, token, permission));
+    /** Does what the comment asks; whatever it asks that we do not do is said back, and nothing starts. */
+    private Uni<Outcome> run(Installation installation, Trigger t, InstallationToken token, CommentCommand command) {
+        String handle = config.comments().handle();
+        if (command instanceof CommentCommand.Start start) {
+            return issueAuthorPermission(t, token)
+                    .flatMap(permission -> startWith(installation, t, token, start, permission));
+        }
+        if (command instanceof CommentCommand.Stop) {
+            return stop(t, token);
+        }
+        if (command instanceof CommentCommand.Status) {
+            return status(t, token);
+        }
+        if (command instanceof CommentCommand.Retry retry) {
+            return retry(installation, t, token, retry.instance());
+        }
+        if (command instanceof CommentCommand.Pick pick) {
+            return pick(t, token, pick.instance());
+        }
+        if (command instanceof CommentCommand.Help) {
+            return reply(
+                    t,
+                    token,
+                    "What I take, in a comment that starts with `" + handle + "`:\n\n" + CommentCommand.help(handle));
+        }
+        String why = ((CommentCommand.NotUnderstood) command).why();
+        return reply(t, token, "I did not start anything: " + why + ". `" + handle + " help` lists what I take.");
     }
 
     /**
@@ -165,20 +188,25 @@ public class CommentTriggerHandler implements WebhookHandler {
      * The prompt: the commenter's request (they may push), then the issue's title and body as
      * quoted data, or a note that they were left out when their author may not push.
      */
-    String prompt(Trigger t, CollaboratorPermission author) {
+    String prompt(Trigger t, String asked, CollaboratorPermission author) {
         String issue = "issue #" + t.issue() + " (its title, then its body)";
         String text = t.issueTitle() + (t.issueBody().isBlank() ? "" : "\n\n" + t.issueBody());
         String context = author.canWrite() || config.comments().includeUntrusted()
                 ? UntrustedText.quote(issue, t.issueAuthor(), author.permission(), text)
                 : "The text of " + issue + " by @" + UntrustedText.sanitize(t.issueAuthor())
                         + " is left out: its author cannot push to this repository.";
-        return UntrustedText.sanitize(t.command()) + "\n\n---\n" + context;
+        return UntrustedText.sanitize(asked) + "\n\n---\n" + context;
     }
 
     private Uni<Outcome> startWith(
-            Installation installation, Trigger t, InstallationToken token, CollaboratorPermission author) {
-        String prompt = prompt(t, author);
-        return sessions.createForComment(installation, t.sender(), t.repository(), prompt, t.issue(), t.commentId())
+            Installation installation,
+            Trigger t,
+            InstallationToken token,
+            CommentCommand.Start start,
+            CollaboratorPermission author) {
+        String prompt = prompt(t, start.prompt(), author);
+        return sessions.createForComment(
+                        installation, t.sender(), t.repository(), prompt, start, t.issue(), t.commentId())
                 .flatMap(created -> created.replayed()
                         ? Uni.createFrom().item(Outcome.PROCESSED)
                         : reply(
@@ -191,6 +219,72 @@ public class CommentTriggerHandler implements WebhookHandler {
                                         + ". I will post the pull request here when it is ready."))
                 .onFailure(ProblemException.class)
                 .recoverWithUni(e -> reply(t, token, "Could not start a session: " + e.getMessage()));
+    }
+
+    /** The issue's sessions as a table: each instance's state (and why), turns, cost, pull request. */
+    private Uni<Outcome> status(Trigger t, InstallationToken token) {
+        return sessions.forIssue(t.repository(), t.issue()).flatMap(found -> {
+            if (found.isEmpty()) {
+                return reply(t, token, "No session was started from this issue.");
+            }
+            StringBuilder body = new StringBuilder();
+            for (SessionView s : found) {
+                body.append("**`")
+                        .append(s.slug())
+                        .append("`**: ")
+                        .append(s.state().name().toLowerCase());
+                if (s.costUsd() != null) {
+                    body.append(", $").append(s.costUsd().setScale(2, java.math.RoundingMode.HALF_UP));
+                }
+                body.append(link(s)).append("\n\n| # | state | turns | cost | pull request |\n|---|---|---|---|---|\n");
+                for (InstanceView i : s.instances()) {
+                    body.append("| ")
+                            .append(i.index())
+                            .append(" | ")
+                            .append(i.state().name().toLowerCase())
+                            .append(
+                                    i.reason() != null
+                                            ? ": "
+                                                    + UntrustedText.sanitize(i.reason())
+                                                            .replace("|", "\\|")
+                                            : "")
+                            .append(" | ")
+                            .append(i.turns() != null ? i.turns() : "")
+                            .append(" | ")
+                            .append(
+                                    i.costUsd() != null
+                                            ? "$" + i.costUsd().setScale(2, java.math.RoundingMode.HALF_UP)
+                                            : "")
+                            .append(" | ")
+                            .append(i.prUrl() != null ? i.prUrl() : "")
+                            .append(" |\n");
+                }
+                body.append('\n');
+            }
+            return reply(t, token, body.toString().strip());
+        });
+    }
+
+    private Uni<Outcome> retry(Installation installation, Trigger t, InstallationToken token, int instance) {
+        return sessions.retryForIssue(installation, t.sender(), t.repository(), t.issue(), instance)
+                .flatMap(created -> reply(
+                        t,
+                        token,
+                        "Started session `" + created.session().slug() + "` from instance " + instance + "'s branch `"
+                                + created.session().sourceBranch() + "`" + link(created.session()) + "."))
+                .onFailure(ProblemException.class)
+                .recoverWithUni(e -> reply(t, token, "Could not retry instance " + instance + ": " + e.getMessage()));
+    }
+
+    private Uni<Outcome> pick(Trigger t, InstallationToken token, int instance) {
+        return sessions.pickForIssue(t.repository(), t.issue(), t.sender(), instance)
+                .flatMap(picked -> reply(
+                        t,
+                        token,
+                        "Picked instance " + instance + " of `" + picked.slug() + "`: its pull request is ready for"
+                                + " review, the others are closed."))
+                .onFailure(ProblemException.class)
+                .recoverWithUni(e -> reply(t, token, "Could not pick instance " + instance + ": " + e.getMessage()));
     }
 
     private Uni<Outcome> stop(Trigger t, InstallationToken token) {
@@ -265,7 +359,7 @@ public class CommentTriggerHandler implements WebhookHandler {
         String command = body.substring(config.comments().handle().length()).strip();
         var repository =
                 RepositoryName.parse(Objects.requireNonNullElse(p.repository().fullName(), ""));
-        if (command.isEmpty() || repository.isEmpty()) {
+        if (repository.isEmpty()) {
             return null;
         }
         IssueCommentEventPayload.Issue issue = p.issue();

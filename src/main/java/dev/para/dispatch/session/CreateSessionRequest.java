@@ -38,6 +38,9 @@ public record CreateSessionRequest(
         @Min(1) Integer timeoutMinutes,
         @Min(1) @Max(10_000) Integer maxTurns,
 
+        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._:-]{0,99}", message = "must be a model name such as sonnet")
+        String model,
+
         @DecimalMin(value = "0.01", message = "must be at least 0.01 (USD)")
         @DecimalMax(value = "10000", message = "must be at most 10000 (USD)")
         @Digits(integer = 5, fraction = 4, message = "must have at most 4 decimals")

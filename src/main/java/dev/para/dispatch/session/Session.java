@@ -78,6 +78,19 @@ public class Session extends PanacheEntityBase {
     @Column(name = "max_turns")
     public Integer maxTurns;
 
+    /** The model the agent runs with; its own default when null. */
+    public String model;
+
+    /** Best-of-N: the instance whose pull request was picked, when, and by whom. */
+    @Column(name = "picked_instance")
+    public Integer pickedInstance;
+
+    @Column(name = "picked_at")
+    public Instant pickedAt;
+
+    @Column(name = "picked_by")
+    public String pickedBy;
+
     /** The most each instance may spend (USD), as its agent reports its cost; null: no budget. */
     @Column(name = "budget_usd")
     public java.math.BigDecimal budgetUsd;
@@ -205,6 +218,17 @@ public class Session extends PanacheEntityBase {
     }
 
     /** The sessions a comment thread started that have not ended. */
+    /** The issue's sessions, newest first, at most {@code limit}. */
+    public static Uni<List<Session>> forIssue(String repository, int issue, int limit) {
+        return find(
+                        "lower(repository) = ?1 and triggerIssue = ?2",
+                        io.quarkus.panache.common.Sort.descending("createdAt"),
+                        repository.toLowerCase(java.util.Locale.ROOT),
+                        issue)
+                .page(0, limit)
+                .list();
+    }
+
     public static Uni<List<Session>> activeForIssue(String repository, int issue) {
         return list(
                 "lower(repository) = ?1 and triggerIssue = ?2 and state in ?3",

@@ -402,6 +402,7 @@ public class SessionLauncher implements LeasedWork<Claim> {
                 s.agentImage,
                 s.timeoutMinutes,
                 s.maxTurns,
+                s.model,
                 s.budgetUsd,
                 config.git().name(),
                 config.git().email(),

@@ -24,6 +24,7 @@ record SessionPlan(
         AgentImageChoice agentImage,
         int timeoutMinutes,
         Integer maxTurns,
+        String model,
         BigDecimal budgetUsd,
         String idempotencyKey,
         String requestHash,

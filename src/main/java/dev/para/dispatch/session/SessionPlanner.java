@@ -163,6 +163,7 @@ class SessionPlanner {
                 new AgentImageChoice(s.agentImage, s.agentImageName),
                 s.timeoutMinutes,
                 s.maxTurns,
+                s.model,
                 s.budgetUsd,
                 null,
                 null,
@@ -173,12 +174,17 @@ class SessionPlanner {
 
     /** The plan's repository is one its GitHub user may push to (dry run asks GitHub nothing). */
     Uni<Void> mayPush(SessionPlan p, String login) {
+        return mayPush(p.installation().installationId, p.repository(), login);
+    }
+
+    /** The GitHub user {@code login} may push to the repository (dry run asks GitHub nothing). */
+    Uni<Void> mayPush(long installationId, String fullName, String login) {
         if (runtime.dryRun()) {
             return Uni.createFrom().voidItem();
         }
-        RepositoryName repository = RepositoryName.of(p.repository());
+        RepositoryName repository = RepositoryName.of(fullName);
         return tokens.withToken(
-                p.installation().installationId,
+                installationId,
                 TokenNarrowing.repository(repository.name(), TokenNarrowing.SERVICE_PERMISSIONS),
                 token -> pushPermissions.require(token, repository.owner(), repository.name(), login));
     }
@@ -229,6 +235,7 @@ class SessionPlanner {
                 image,
                 r.timeoutMinutes() != null ? r.timeoutMinutes() : config.defaultTimeoutMinutes(),
                 r.maxTurns() != null ? r.maxTurns() : config.defaultMaxTurns().orElse(null),
+                r.model(),
                 budgets.perInstance(r),
                 request.idempotencyKey(),
                 request.hash(),

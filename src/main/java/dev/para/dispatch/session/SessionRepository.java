@@ -33,7 +33,7 @@ public class SessionRepository {
     /** A session's columns, as {@link #session(Row)} reads them. */
     private static final String SESSION_COLUMNS = "s.id, s.slug, s.account_id, s.installation_id, s.repository,"
             + " s.state, s.reason, s.source_branch, s.pr_base, s.branch_base, s.prompt_file, s.prompt,"
-            + " s.instance_count, s.agent_image, s.agent_image_name, s.timeout_minutes, s.max_turns, s.budget_usd,"
+            + " s.instance_count, s.agent_image, s.agent_image_name, s.timeout_minutes, s.max_turns, s.budget_usd, s.model, s.picked_instance,"
             + " s.recovered_from, s.trigger_issue, s.created_at, s.launched_at, s.finished_at";
 
     private static final String GET = "SELECT " + SESSION_COLUMNS + ", i.index, i.state AS i_state,"
@@ -323,6 +323,8 @@ public class SessionRepository {
         s.timeoutMinutes = row.getInteger("timeout_minutes");
         s.maxTurns = row.getInteger("max_turns");
         s.budgetUsd = row.getBigDecimal("budget_usd");
+        s.model = row.getString("model");
+        s.pickedInstance = row.getInteger("picked_instance");
         s.recoveredFrom = row.getUUID("recovered_from");
         s.triggerIssue = row.getInteger("trigger_issue");
         s.createdAt = instant(row, "created_at");

@@ -134,6 +134,20 @@ public class SessionResource {
                 .map(created -> accepted(uri, created.session()).build());
     }
 
+    @POST
+    @Path("/{id}/pick")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Best-of-N: keep one instance's pull request",
+            description = "Marks instance n's pull request ready for review, closes the session's other pull requests "
+                    + "with a comment pointing to it and deletes their branches (unless keepBranches). Recorded once: "
+                    + "picking the same instance again finishes what GitHub left undone, another is refused (409). "
+                    + "The account's GitHub user must be able to push to the repository.")
+    public Uni<SessionView> pick(@PathParam("id") UUID id, @NotNull @Valid PickRequest request) {
+        return sessions.pick(
+                caller.id(), caller.actor(), id, request.instance(), Boolean.TRUE.equals(request.keepBranches()));
+    }
+
     @GET
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)

@@ -33,6 +33,7 @@ public class SessionService {
     private final SessionLauncher launcher;
     private final AuditLog audit;
     private final GitHubIdentities identities;
+    private final SessionPicker picker;
 
     SessionService(
             SessionPlanner planner,
@@ -42,7 +43,8 @@ public class SessionService {
             SessionTransitions transitions,
             SessionLauncher launcher,
             AuditLog audit,
-            GitHubIdentities identities) {
+            GitHubIdentities identities,
+            SessionPicker picker) {
         this.planner = planner;
         this.writer = writer;
         this.repository = repository;
@@ -51,6 +53,7 @@ public class SessionService {
         this.launcher = launcher;
         this.audit = audit;
         this.identities = identities;
+        this.picker = picker;
     }
 
     /**
@@ -83,34 +86,46 @@ public class SessionService {
      * commenter (already checked for write access) is its actor and the user it acts for.
      */
     public Uni<Created> createForComment(
-            Installation installation, String actor, String repository, String prompt, int issue, long commentId) {
+            Installation installation,
+            String actor,
+            String repository,
+            String prompt,
+            CommentCommand.Start asked,
+            int issue,
+            long commentId) {
         CreateSessionRequest request = new CreateSessionRequest(
                 repository,
                 prompt,
                 null,
-                config.comments().instances(),
+                asked.instances() != null
+                        ? asked.instances()
+                        : config.comments().instances(),
                 "issue-" + issue,
                 null,
                 null,
                 null,
                 null,
-                null,
-                null);
+                asked.maxTurns(),
+                asked.model(),
+                asked.budgetUsd());
         String key = "comment-" + commentId;
         String hash = writer.hash(request);
-        return writer.createOnce(
-                installation.accountId,
-                key,
-                request,
-                () -> planner.plan(
+        return Uni.createFrom()
+                .voidItem()
+                .invoke(() -> planner.validate(request))
+                .flatMap(valid -> writer.createOnce(
                         installation.accountId,
-                        actor,
-                        request,
                         key,
-                        hash,
-                        actor,
-                        false,
-                        new Trigger(issue, commentId)));
+                        request,
+                        () -> planner.plan(
+                                installation.accountId,
+                                actor,
+                                request,
+                                key,
+                                hash,
+                                actor,
+                                false,
+                                new Trigger(issue, commentId))));
     }
 
     /** The account's session with its instances (the API's hottest read: one query, no ORM). */
@@ -220,5 +235,70 @@ public class SessionService {
                         .call(p -> planner.mayPush(p, identity.login())))
                 .flatMap(writer::write)
                 .map(view -> new Created(view, false));
+    }
+
+    /**
+     * Best-of-N from the API: keeps instance {@code instance}'s pull request and closes the
+     * others. The account's GitHub user must be able to push, as for a create.
+     */
+    public Uni<SessionView> pick(String accountId, String actor, UUID id, int instance, boolean keepBranches) {
+        return identities
+                .required(accountId)
+                .flatMap(identity -> Panache.withSession(() -> Session.findForAccount(accountId, id))
+                        .onItem()
+                        .ifNull()
+                        .failWith(() -> ProblemException.notFound("Session " + id))
+                        .call(s -> planner.mayPush(s.installationId, s.repository, identity.login())))
+                .flatMap(s -> picker.pick(s.id, instance, actor, keepBranches))
+                .flatMap(picked -> repository.get(accountId, id));
+    }
+
+    /** The issue's sessions, newest first (at most five), as the API shows them. */
+    public Uni<List<SessionView>> forIssue(String repository, int issue) {
+        return Panache.withSession(() -> Session.forIssue(repository, issue, 5)
+                .flatMap(sessions -> SessionInstance.forSessions(
+                                sessions.stream().map(s -> s.id).toList())
+                        .map(instances -> sessions.stream()
+                                .map(s -> SessionView.of(
+                                        s,
+                                        instances.stream()
+                                                .filter(i -> i.sessionId.equals(s.id))
+                                                .toList()))
+                                .toList())));
+    }
+
+    /** The issue's newest session: the one {@code pick} and {@code retry} in a comment mean. */
+    private Uni<Session> newestForIssue(String repository, int issue) {
+        return Panache.withSession(() -> Session.forIssue(repository, issue, 1)).map(sessions -> {
+            if (sessions.isEmpty()) {
+                throw ProblemException.notFound("A session of this issue");
+            }
+            return sessions.get(0);
+        });
+    }
+
+    /** {@code pick n} in a comment: the commenter's push permission was checked already. */
+    public Uni<SessionView> pickForIssue(String repository, int issue, String actor, int instance) {
+        return newestForIssue(repository, issue)
+                .flatMap(s -> picker.pick(s.id, instance, actor, false).replaceWith(s))
+                .flatMap(this::viewOf);
+    }
+
+    /** {@code retry n} in a comment: a new session from instance n's branch of the issue's newest session. */
+    public Uni<Created> retryForIssue(
+            Installation installation, String actor, String repository, int issue, int instance) {
+        return newestForIssue(repository, issue)
+                .flatMap(s -> Panache.withSession(() -> SessionInstance.find(s.id, instance))
+                        .onItem()
+                        .ifNull()
+                        .failWith(() ->
+                                ProblemException.badRequest("instance", "the session has no instance " + instance))
+                        .map(i -> planner.recovery(s, i, installation, actor, null, actor)))
+                .flatMap(writer::write)
+                .map(view -> new Created(view, false));
+    }
+
+    private Uni<SessionView> viewOf(Session s) {
+        return repository.get(s.accountId, s.id);
     }
 }

@@ -159,6 +159,7 @@ class SessionWriter {
         s.agentImageName = p.agentImage().name();
         s.timeoutMinutes = p.timeoutMinutes();
         s.maxTurns = p.maxTurns();
+        s.model = p.model();
         s.budgetUsd = p.budgetUsd();
         s.state = SessionState.QUEUED;
         s.idempotencyKey = p.idempotencyKey();

@@ -447,6 +447,7 @@ class SessionBench {
                                     60,
                                     30,
                                     null,
+                                    null,
                                     "para-dispatch[bot]",
                                     "bot@users.noreply.github.com",
                                     "bench",

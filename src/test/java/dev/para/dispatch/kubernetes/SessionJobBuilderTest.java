@@ -71,6 +71,7 @@ class SessionJobBuilderTest {
                 "ghcr.io/acme/agent:1.2",
                 timeoutMinutes,
                 maxTurns,
+                null,
                 budget,
                 "para-dispatch",
                 "bot@example.com",

@@ -9,6 +9,7 @@ public record PullRequest(
         String state,
         boolean draft,
         @JsonProperty("html_url") String htmlUrl,
+        @JsonProperty("node_id") String nodeId,
         Ref head,
         Ref base) {
 
