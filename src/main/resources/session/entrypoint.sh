@@ -55,6 +55,11 @@ wip=false
 agent_state=""
 cost=null
 turns=null
+files=null
+insertions=null
+deletions=null
+tests=null
+summary=""
 
 json_escape() {
     printf '%s' "$1" | tr -d '\000-\037' | sed 's/\\/\\\\/g; s/"/\\"/g'
@@ -62,8 +67,9 @@ json_escape() {
 
 # Writes the termination message (JSON, at most 4 KiB) and exits with the given code.
 finish() {
-    printf '{"branch":"%s","head":"%s","pushed":%s,"wip":%s,"agent":"%s","cost":%s,"turns":%s,"reason":"%s"}' \
-        "$(json_escape "$branch")" "$head" "$pushed" "$wip" "$agent_state" "$cost" "$turns" "$(json_escape "$2")" \
+    printf '{"branch":"%s","head":"%s","pushed":%s,"wip":%s,"agent":"%s","cost":%s,"turns":%s,"files":%s,"insertions":%s,"deletions":%s,"tests":%s,"summary":"%s","reason":"%s"}' \
+        "$(json_escape "$branch")" "$head" "$pushed" "$wip" "$agent_state" "$cost" "$turns" \
+        "$files" "$insertions" "$deletions" "$tests" "$(json_escape "$summary")" "$(json_escape "$2")" \
         | head -c 4096 > "$TERMINATION_LOG" 2>/dev/null || true
     echo "para: $2"
     exit "$1"
@@ -322,6 +328,30 @@ await_agent() {
     done
 }
 
+# What the pushed commits change, for the comparison of instances: files, lines added and removed,
+# whether tests changed, and the agent's own summary (the first paragraph of its final result; its
+# words, shown quoted as untrusted text; printable ASCII only, so the report stays valid JSON).
+describe_change() {
+    stat=$(trusted_git diff --shortstat "$base" HEAD 2>/dev/null)
+    files=$(printf '%s' "$stat" | sed -n 's/^ *\([0-9][0-9]*\) files\{0,1\} changed.*/\1/p')
+    insertions=$(printf '%s' "$stat" | sed -n 's/.* \([0-9][0-9]*\) insertions\{0,1\}(+).*/\1/p')
+    deletions=$(printf '%s' "$stat" | sed -n 's/.* \([0-9][0-9]*\) deletions\{0,1\}(-).*/\1/p')
+    files=${files:-0}
+    insertions=${insertions:-0}
+    deletions=${deletions:-0}
+    tests=false
+    if trusted_git diff --name-only "$base" HEAD 2>/dev/null \
+            | grep -Eiq '(^|/)(tests?|specs?|__tests__)/|(_test|\.test|_spec|\.spec)\.[a-z]+$|tests?\.(java|kt|cs|scala|php)$'; then
+        tests=true
+    fi
+    if [ -f "$HANDOVER/agent.jsonl" ] && [ ! -L "$HANDOVER/agent.jsonl" ]; then
+        summary=$(grep '"type"[[:space:]]*:[[:space:]]*"result"' "$HANDOVER/agent.jsonl" 2>/dev/null | tail -n 1 \
+            | sed -n 's/.*"result"[[:space:]]*:[[:space:]]*"\(\([^"\\]\|\\.\)*\)".*/\1/p' \
+            | sed 's/\\n\\n.*//; s/\\[nrt]/ /g; s/\\u[0-9a-fA-F]\{4\}//g; s/\\\(.\)/\1/g' \
+            | tr -cd '\40-\176' | cut -c1-400)
+    fi
+}
+
 publish_step() {
     require_env PARA_SESSION_ID PARA_CLONE_URL PARA_BRANCH_BASE
     [ -r "$GIT_STATE/base" ] || finish $EXIT_CONFIG "the clone step left no state"
@@ -372,6 +402,7 @@ publish_step() {
         finish "$code" "${outcome:-nothing to change}${outcome:+; it changed nothing}"
     fi
     [ -n "$outcome" ] && wip=true
+    describe_change
     helper="$GIT_STATE/git-credential"
     trusted_git -c credential.helper="$helper" push --quiet "$PARA_CLONE_URL" "HEAD:refs/heads/$branch" \
         || finish $EXIT_GIT "${outcome:+$outcome; }git push of $branch failed"

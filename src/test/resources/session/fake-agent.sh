@@ -49,6 +49,13 @@ case "${FAKE_AGENT_MODE:-edit}" in
     ;;
   nothing)
     ;;
+  tested)
+    # Changes the code and its test, and sums up what it did (with a second paragraph and a quote).
+    printf '%s\n' "$prompt" > CHANGES.md
+    mkdir -p src/test && printf 'test\n' > src/test/ChangesTest.java
+    event '{"type":"result","subtype":"success","is_error":false,"result":"Fixed the \"typo\" in CHANGES.md and added a test.\n\nDetails follow.","num_turns":5,"total_cost_usd":0.31}'
+    exit 0
+    ;;
   idle)
     # Exits at once, well, having done nothing at all: no turn, no result, no change.
     exit 0

@@ -157,6 +157,26 @@ public interface GitHubApi {
             IssueComment comment);
 
     @GET
+    @Path("/repos/{owner}/{repo}/issues/{number}/comments")
+    Uni<List<IssueComment>> listIssueComments(
+            @HeaderParam("Authorization") String tokenBearer,
+            @PathParam("owner") String owner,
+            @PathParam("repo") String repo,
+            @PathParam("number") int number,
+            @QueryParam("since") String since,
+            @QueryParam("per_page") int perPage);
+
+    @PATCH
+    @Path("/repos/{owner}/{repo}/issues/comments/{commentId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    Uni<IssueComment> updateIssueComment(
+            @HeaderParam("Authorization") String tokenBearer,
+            @PathParam("owner") String owner,
+            @PathParam("repo") String repo,
+            @PathParam("commentId") long commentId,
+            IssueComment comment);
+
+    @GET
     @Path("/repos/{owner}/{repo}/collaborators/{username}/permission")
     Uni<CollaboratorPermission> getCollaboratorPermission(
             @HeaderParam("Authorization") String tokenBearer,

@@ -229,6 +229,23 @@ public class GitHubClient {
                 () -> api.createIssueComment(bearer(token), owner, repo, number, IssueComment.of(body)));
     }
 
+    /** The issue's comments updated since {@code since} (the first hundred). */
+    public Uni<List<IssueComment>> issueCommentsSince(
+            InstallationToken token, String owner, String repo, int number, java.time.Instant since) {
+        return call(
+                "list_issue_comments",
+                scope(token),
+                () -> api.listIssueComments(bearer(token), owner, repo, number, since.toString(), 100));
+    }
+
+    public Uni<IssueComment> updateIssueComment(
+            InstallationToken token, String owner, String repo, long commentId, String body) {
+        return call(
+                "update_issue_comment",
+                scope(token),
+                () -> api.updateIssueComment(bearer(token), owner, repo, commentId, IssueComment.of(body)));
+    }
+
     public Uni<CollaboratorPermission> collaboratorPermission(
             InstallationToken token, String owner, String repo, String user) {
         return call(

@@ -43,5 +43,10 @@ public record InstanceObservation(
             String agent,
             BigDecimal cost,
             Integer turns,
+            Integer files,
+            Integer insertions,
+            Integer deletions,
+            Boolean tests,
+            String summary,
             String reason) {}
 }

@@ -216,13 +216,21 @@ public final class PodStatusReader {
                     json.path("wip").isBoolean() ? json.path("wip").asBoolean() : null,
                     textOf(json, "agent"),
                     json.path("cost").isNumber() ? json.path("cost").decimalValue() : null,
-                    json.path("turns").canConvertToInt() && json.path("turns").isNumber()
-                            ? json.path("turns").asInt()
-                            : null,
+                    intOf(json, "turns"),
+                    intOf(json, "files"),
+                    intOf(json, "insertions"),
+                    intOf(json, "deletions"),
+                    json.path("tests").isBoolean() ? json.path("tests").asBoolean() : null,
+                    textOf(json, "summary"),
                     textOf(json, "reason"));
         } catch (IOException e) {
             return null; // not ours (the image printed something else): the exit code still tells
         }
+    }
+
+    private static Integer intOf(JsonNode json, String field) {
+        JsonNode value = json.path(field);
+        return value.isNumber() && value.canConvertToInt() ? value.asInt() : null;
     }
 
     private static String textOf(JsonNode json, String field) {

@@ -207,16 +207,8 @@ public class CommentTriggerHandler implements WebhookHandler {
         String prompt = prompt(t, start.prompt(), author);
         return sessions.createForComment(
                         installation, t.sender(), t.repository(), prompt, start, t.issue(), t.commentId())
-                .flatMap(created -> created.replayed()
-                        ? Uni.createFrom().item(Outcome.PROCESSED)
-                        : reply(
-                                t,
-                                token,
-                                "Started session `" + created.session().slug() + "` ("
-                                        + created.session().instanceCount() + " instance"
-                                        + (created.session().instanceCount() > 1 ? "s" : "") + ")"
-                                        + link(created.session())
-                                        + ". I will post the pull request here when it is ready."))
+                // accepted: the session's tracking comment is posted on the issue, and kept current
+                .replaceWith(Outcome.PROCESSED)
                 .onFailure(ProblemException.class)
                 .recoverWithUni(e -> reply(t, token, "Could not start a session: " + e.getMessage()));
     }

@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 /**
  * What a client asks for. Exactly one of {@code prompt} and {@code promptFile} (a path in the
  * repository, read at the source branch). Unset optional fields take the configured defaults.
+ * {@code issue}: an issue or pull request of the repository that gets the session's tracking comment.
  */
 public record CreateSessionRequest(
         @NotBlank @Pattern(regexp = OWNER_REPO, message = "must be owner/repo")
@@ -44,7 +45,10 @@ public record CreateSessionRequest(
         @DecimalMin(value = "0.01", message = "must be at least 0.01 (USD)")
         @DecimalMax(value = "10000", message = "must be at most 10000 (USD)")
         @Digits(integer = 5, fraction = 4, message = "must have at most 4 decimals")
-        BigDecimal budgetUsd) {
+        BigDecimal budgetUsd,
+
+        @Min(value = 1, message = "must be an issue or pull request number")
+        Integer issue) {
 
     static final String OWNER_REPO = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}";
     /** A safe subset of git's ref-name rules: no '..', no leading '-' or '/', no trailing '/' or '.lock'. */

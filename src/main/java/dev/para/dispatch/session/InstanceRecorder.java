@@ -156,6 +156,11 @@ public class InstanceRecorder implements InstanceObserver {
                 i.pushed = o.message().pushed();
                 i.costUsd = o.message().cost();
                 i.turns = o.message().turns();
+                i.filesChanged = o.message().files();
+                i.insertions = o.message().insertions();
+                i.deletions = o.message().deletions();
+                i.testsChanged = o.message().tests();
+                i.summary = o.message().summary();
                 putIfSet(detail, "headCommit", i.headCommit);
                 putIfSet(detail, "pushed", i.pushed);
                 putIfSet(detail, "wip", o.message().wip());

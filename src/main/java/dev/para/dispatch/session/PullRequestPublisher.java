@@ -1,7 +1,6 @@
 package dev.para.dispatch.session;
 
 import dev.para.dispatch.Background;
-import dev.para.dispatch.LogFields;
 import dev.para.dispatch.Redactor;
 import dev.para.dispatch.RuntimeConfig;
 import dev.para.dispatch.github.GitHubClient;
@@ -22,13 +21,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * Opens a pull request for every instance that pushed, with the service's own token (pods never
  * hold {@code pull_requests}). An instance is claimed first, and GitHub is asked for an open PR
  * of that branch before one is created, so neither two replicas nor a retry after a crash ever
- * open two. When a comment started the session, the issue hears about the PRs.
+ * open two. The issue of the session sees its PRs in the session's tracking comment.
  *
  * <p>The claim, lease and retry are {@link LeasedWorkRunner}'s; over 300 lines because
  * look-up-before-create and the PR body are one exactly-once sequence.
@@ -167,61 +165,22 @@ public class PullRequestPublisher implements LeasedWork<PullRequestPublisher.Cla
 
     private Uni<Void> recorded(Work w, PullRequest pr) {
         return Panache.withTransaction(() -> Session.lock(w.session().id)
-                        .flatMap(s -> SessionInstance.forSession(s.id).flatMap(instances -> {
-                            SessionInstance i = instances.stream()
-                                    .filter(x -> x.index == w.index())
-                                    .findFirst()
-                                    .orElseThrow();
-                            i.prNumber = pr.number();
-                            i.prUrl = pr.htmlUrl();
-                            i.publishClaimedUntil = null;
-                            boolean allOpened = instances.stream()
-                                            .filter(x -> Boolean.TRUE.equals(x.pushed))
-                                            .allMatch(x -> x.prUrl != null)
-                                    && instances.stream().allMatch(x -> x.state.isTerminal());
-                            return transitions
-                                    .note(
-                                            s,
-                                            i.index,
-                                            "PULL_REQUEST",
-                                            pr.htmlUrl(),
-                                            Map.of("number", pr.number(), "url", pr.htmlUrl(), "draft", pr.draft()))
-                                    .replaceWith(
-                                            allOpened && s.triggerIssue != null
-                                                    ? new Work(s, instances, w.index())
-                                                    : null);
-                        })))
-                .flatMap(done -> done == null ? Uni.createFrom().voidItem() : announce(done));
-    }
-
-    /** Tells the issue whose comment started the session where its pull requests are. */
-    private Uni<Void> announce(Work w) {
-        Session s = w.session();
-        String links = w.instances().stream()
-                .filter(i -> i.prUrl != null)
-                .map(i -> "- " + (s.instanceCount > 1 ? "instance " + i.index + ": " : "") + i.prUrl)
-                .collect(Collectors.joining("\n"));
-        return tokens.withToken(
-                        s.installationId,
-                        serviceNarrowing(s),
-                        token -> github.commentOnIssue(
-                                token,
-                                s.owner(),
-                                s.repositoryName(),
-                                s.triggerIssue,
-                                "Session `" + s.slug + "` finished. Pull request" + (s.instanceCount > 1 ? "s" : "")
-                                        + ":\n" + links))
-                .onFailure()
-                .invoke(e -> {
-                    try (LogFields ignored = LogFields.session(s.id)) {
-                        Log.warnf(
-                                "Could not announce the PRs of session %s on its issue: %s",
-                                s.id, Redactor.describe(e));
-                    }
-                })
-                .onFailure()
-                .recoverWithNull()
-                .replaceWithVoid();
+                .flatMap(s -> SessionInstance.forSession(s.id).flatMap(instances -> {
+                    SessionInstance i = instances.stream()
+                            .filter(x -> x.index == w.index())
+                            .findFirst()
+                            .orElseThrow();
+                    i.prNumber = pr.number();
+                    i.prUrl = pr.htmlUrl();
+                    i.publishClaimedUntil = null;
+                    // the note makes the session's tracking comment due: the issue sees the PR there
+                    return transitions.note(
+                            s,
+                            i.index,
+                            "PULL_REQUEST",
+                            pr.htmlUrl(),
+                            Map.of("number", pr.number(), "url", pr.htmlUrl(), "draft", pr.draft()));
+                })));
     }
 
     private static TokenNarrowing serviceNarrowing(Session s) {

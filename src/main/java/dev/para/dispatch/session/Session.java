@@ -91,6 +91,14 @@ public class Session extends PanacheEntityBase {
     @Column(name = "picked_by")
     public String pickedBy;
 
+    /** The session's tracking comment on its issue, once posted. */
+    @Column(name = "tracking_comment_id")
+    public Long trackingCommentId;
+
+    /** Since when the tracking comment shows less than there is: the writer edits it (coalesced). */
+    @Column(name = "tracking_due_at")
+    public Instant trackingDueAt;
+
     /** The most each instance may spend (USD), as its agent reports its cost; null: no budget. */
     @Column(name = "budget_usd")
     public java.math.BigDecimal budgetUsd;

@@ -44,6 +44,9 @@ public interface SessionConfig {
     /** What agents may spend, as they report their cost. */
     Budget budget();
 
+    /** The tracking comment of a session on its issue. */
+    Tracking tracking();
+
     /** The launcher: claims queued sessions and creates their Jobs. */
     Launch launch();
 
@@ -102,6 +105,16 @@ public interface SessionConfig {
         /** The {@code Retry-After} of a 429. */
         @WithDefault("30s")
         Duration retryAfter();
+    }
+
+    interface Tracking {
+        /** How often comments due for an edit are looked for. */
+        @WithDefault("2s")
+        Duration interval();
+
+        /** The least time between two edits of one comment: changes in between are edited in together. */
+        @WithDefault("5s")
+        Duration minEditGap();
     }
 
     interface Budget {

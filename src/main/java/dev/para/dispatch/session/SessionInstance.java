@@ -83,6 +83,20 @@ public class SessionInstance extends PanacheEntityBase {
 
     public Integer turns;
 
+    /** What its pushed commits change (files, lines added and removed, whether tests changed). */
+    @Column(name = "files_changed")
+    public Integer filesChanged;
+
+    public Integer insertions;
+
+    public Integer deletions;
+
+    @Column(name = "tests_changed")
+    public Boolean testsChanged;
+
+    /** The agent's own one-paragraph summary of what it did: its words, untrusted. */
+    public String summary;
+
     @Column(name = "pr_number")
     public Integer prNumber;
 

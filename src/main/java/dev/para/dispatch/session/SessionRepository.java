@@ -38,6 +38,7 @@ public class SessionRepository {
 
     private static final String GET = "SELECT " + SESSION_COLUMNS + ", i.index, i.state AS i_state,"
             + " i.reason AS i_reason, i.branch, i.head_commit, i.pushed, i.exit_code, i.cost_usd, i.turns,"
+            + " i.files_changed, i.insertions, i.deletions, i.tests_changed, i.summary,"
             + " i.pr_number, i.pr_url, i.started_at, i.finished_at AS i_finished_at"
             + " FROM sessions s LEFT JOIN session_instances i ON i.session_id = s.id"
             + " WHERE s.id = $1 AND s.account_id = $2 ORDER BY i.index";
@@ -94,7 +95,34 @@ public class SessionRepository {
             + " WHERE %s AND (i.finished_at >= $2 OR i.state IN ('QUEUED', 'PENDING', 'RUNNING'))"
             + " GROUP BY s.installation_id ORDER BY s.installation_id";
 
+    /** Sessions whose tracking comment is due an edit, last edited before $2, nobody editing it. */
+    private static final String CLAIM_TRACKING = "UPDATE sessions SET tracking_claimed_until = $1 WHERE id IN ("
+            + "SELECT id FROM sessions WHERE tracking_due_at IS NOT NULL"
+            + " AND (tracking_edited_at IS NULL OR tracking_edited_at <= $2)"
+            + " AND (tracking_claimed_until IS NULL OR tracking_claimed_until < $3)"
+            + " ORDER BY tracking_due_at LIMIT $4 FOR UPDATE SKIP LOCKED)"
+            + " RETURNING id, account_id, installation_id, repository, trigger_issue, tracking_comment_id,"
+            + " created_at, tracking_due_at";
+
+    /** The comment written as it was at $4: due again only if something changed since. */
+    private static final String TRACKING_WRITTEN = "UPDATE sessions SET tracking_comment_id = $2,"
+            + " tracking_edited_at = $3, tracking_claimed_until = NULL,"
+            + " tracking_due_at = CASE WHEN tracking_due_at <= $4 THEN NULL ELSE tracking_due_at END WHERE id = $1";
+
+    private static final String LEASE_TRACKING = "UPDATE sessions SET tracking_claimed_until = $1 WHERE id = $2";
+
     private static final Duration BLOCKING_LOOKUP = Duration.ofSeconds(10);
+
+    /** A session whose tracking comment is due an edit: where it goes and what it was. */
+    record TrackingDue(
+            UUID sessionId,
+            String accountId,
+            long installationId,
+            String repository,
+            int issue,
+            Long commentId,
+            Instant createdAt,
+            Instant dueAt) {}
 
     /** One installation's spend since a moment, and what its instances still going reserve. */
     record DayUsage(long installationId, BigDecimal spentUsd, BigDecimal reservedUsd) {}
@@ -274,6 +302,41 @@ public class SessionRepository {
         });
     }
 
+    /** Leases up to {@code limit} sessions whose tracking comment is due and was not edited since {@code editedBefore}. */
+    Uni<List<TrackingDue>> claimTrackingDue(Instant now, Instant editedBefore, Instant leaseUntil, int limit) {
+        return pool.preparedQuery(CLAIM_TRACKING)
+                .execute(Tuple.of(Timestamps.utc(leaseUntil), Timestamps.utc(editedBefore), Timestamps.utc(now), limit))
+                .map(rows -> {
+                    List<TrackingDue> due = new ArrayList<>();
+                    for (Row row : rows) {
+                        due.add(new TrackingDue(
+                                row.getUUID("id"),
+                                row.getString("account_id"),
+                                row.getLong("installation_id"),
+                                row.getString("repository"),
+                                row.getInteger("trigger_issue"),
+                                row.getLong("tracking_comment_id"),
+                                instant(row, "created_at"),
+                                instant(row, "tracking_due_at")));
+                    }
+                    return due;
+                });
+    }
+
+    /** The tracking comment {@code commentId} now shows the session as it was at {@code asOf}. */
+    Uni<Void> trackingWritten(UUID sessionId, long commentId, Instant editedAt, Instant asOf) {
+        return pool.preparedQuery(TRACKING_WRITTEN)
+                .execute(Tuple.of(sessionId, commentId, Timestamps.utc(editedAt), Timestamps.utc(asOf)))
+                .replaceWithVoid();
+    }
+
+    /** Holds a tracking comment's edit back until {@code until} (a failed attempt's backoff). */
+    Uni<Void> leaseTracking(UUID sessionId, Instant until) {
+        return pool.preparedQuery(LEASE_TRACKING)
+                .execute(Tuple.of(Timestamps.utc(until), sessionId))
+                .replaceWithVoid();
+    }
+
     /** The installation's spend since {@code since} (its day), and its instances' reservations. */
     Uni<DayUsage> dayUsage(long installationId, Instant since) {
         return pool.preparedQuery(String.format(DAY_USAGE, "s.installation_id = $1"))
@@ -345,6 +408,11 @@ public class SessionRepository {
         i.exitCode = row.getInteger("exit_code");
         i.costUsd = row.getBigDecimal("cost_usd");
         i.turns = row.getInteger("turns");
+        i.filesChanged = row.getInteger("files_changed");
+        i.insertions = row.getInteger("insertions");
+        i.deletions = row.getInteger("deletions");
+        i.testsChanged = row.getBoolean("tests_changed");
+        i.summary = row.getString("summary");
         i.prNumber = row.getInteger("pr_number");
         i.prUrl = row.getString("pr_url");
         i.startedAt = instant(row, "started_at");

@@ -78,7 +78,7 @@ public class SessionService {
                                 hash,
                                 identity.login(),
                                 true,
-                                Trigger.NONE)));
+                                request.issue() != null ? new Trigger(request.issue(), null) : Trigger.NONE)));
     }
 
     /**
@@ -107,7 +107,8 @@ public class SessionService {
                 null,
                 asked.maxTurns(),
                 asked.model(),
-                asked.budgetUsd());
+                asked.budgetUsd(),
+                null);
         String key = "comment-" + commentId;
         String hash = writer.hash(request);
         return Uni.createFrom()

@@ -106,7 +106,15 @@ public class SessionTransitions {
         return event(s, instance, what, reason, detail);
     }
 
+    /** The session's tracking comment (it has one when it has an issue) shows less than there is since now. */
+    void trackingDue(Session s) {
+        if (s.triggerIssue != null) {
+            s.trackingDueAt = clock.instant();
+        }
+    }
+
     private Uni<Void> event(Session s, Integer instance, String state, String reason, Map<String, Object> detail) {
+        trackingDue(s);
         SessionEvent e = new SessionEvent();
         e.sessionId = s.id;
         e.instance = instance;

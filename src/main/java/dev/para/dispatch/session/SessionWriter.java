@@ -167,6 +167,7 @@ class SessionWriter {
         s.recoveredFrom = p.recoveredFrom();
         s.triggerIssue = p.trigger().issue();
         s.triggerComment = p.trigger().comment();
+        s.trackingDueAt = p.trigger().issue() != null ? now : null; // posted when accepted
         s.actingGithubLogin = p.actingGithubLogin();
         s.createdBy = p.actor();
         s.createdAt = now;

@@ -433,6 +433,26 @@ class EntrypointTest {
         assertTrue(run.termination().path("pushed").asBoolean(), run.output());
     }
 
+    /** What the pushed commits change, and the agent's own first paragraph, go in the report. */
+    @Test
+    void aPushedChangeIsDescribedForTheComparisonOfInstances() throws Exception {
+        Run run = run("tested", Map.of());
+        assertEquals(0, run.exit(), run.output());
+        JsonNode report = run.termination();
+        assertEquals(2, report.path("files").asInt(), report.toString());
+        assertEquals(3, report.path("insertions").asInt(), report.toString());
+        assertEquals(0, report.path("deletions").asInt(), report.toString());
+        assertTrue(report.path("tests").asBoolean(), report.toString());
+        assertEquals(
+                "Fixed the \"typo\" in CHANGES.md and added a test.",
+                report.path("summary").asText());
+        assertEquals(5, report.path("turns").asInt());
+
+        Run plain = run("edit", Map.of());
+        assertFalse(plain.termination().path("tests").asBoolean(), "no test changed");
+        assertEquals(1, plain.termination().path("files").asInt());
+    }
+
     /** Exit 0 within seconds, without a turn or a change: the agent did not run, so the instance fails. */
     @Test
     void anAgentThatDidNothingAtAllFails() throws Exception {

@@ -57,6 +57,16 @@ class CommentTriggerTest {
                         .withStatus(201)
                         .withHeader("Content-Type", "application/json")
                         .withBody(GitHubStubs.fixture("issue-comment-created"))));
+        github.stubFor(get(urlPathEqualTo(commentsPath(f)))
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("[]")));
+        github.stubFor(patch(urlPathEqualTo("/repos/" + f.owner + "/" + f.repo + "/issues/comments/1"))
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(GitHubStubs.fixture("issue-comment-created"))));
     }
 
     private static String commentsPath(SessionFixtures f) {
@@ -110,8 +120,12 @@ class CommentTriggerTest {
         org.junit.jupiter.api.Assertions.assertTrue(
                 prompt.contains("The text of issue #1 (its title, then its body) by @Codertocat is left out"), prompt);
         org.junit.jupiter.api.Assertions.assertFalse(prompt.contains("Spelling error in the README file"), prompt);
-        github.verify(
-                1, postRequestedFor(urlPathEqualTo(commentsPath(f))).withRequestBody(containing("Started session")));
+        // accepted: the session's tracking comment is posted on the issue
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> github.verify(
+                        1,
+                        postRequestedFor(urlPathEqualTo(commentsPath(f)))
+                                .withRequestBody(containing("<!-- para-session:"))));
 
         comment(f, "maintainer", "User", "@para stop");
         await().atMost(Duration.ofSeconds(20))
@@ -206,10 +220,11 @@ class CommentTriggerTest {
         assertEquals(0, sessionsOf(f));
     }
 
-    /** The replies posted on issue #1, in order. */
+    /** The replies posted on issue #1, in order (not the sessions' tracking comments). */
     private List<String> replies(SessionFixtures f) {
         return github.findAll(postRequestedFor(urlPathEqualTo(commentsPath(f)))).stream()
                 .map(r -> r.getBodyAsString())
+                .filter(body -> !body.contains("<!-- para-session:"))
                 .toList();
     }
 
