@@ -56,6 +56,17 @@ case "${FAKE_AGENT_MODE:-edit}" in
     event '{"type":"result","subtype":"success","is_error":false,"result":"Fixed the \"typo\" in CHANGES.md and added a test.\n\nDetails follow.","num_turns":5,"total_cost_usd":0.31}'
     exit 0
     ;;
+  varied)
+    # Best-of-N: each instance (JOB_COMPLETION_INDEX) changes a different amount, costs another
+    # sum and sums it up in its own words; the second one also changes a test.
+    n=$(( ${JOB_COMPLETION_INDEX:-0} + 1 ))
+    i=1
+    while [ "$i" -le "$n" ]; do printf 'change %s\n' "$i" > "CHANGE-$i.md"; i=$((i + 1)); done
+    [ "$n" -eq 2 ] && mkdir -p test && printf 'checked\n' > test/change_test.sh
+    event "{\"type\":\"assistant\",\"message\":{\"id\":\"m1\",\"content\":[{\"type\":\"text\",\"text\":\"Working on it\"}]}}"
+    event "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"result\":\"Instance $n wrote $n file(s).\",\"num_turns\":$((n + 1)),\"total_cost_usd\":0.$n}"
+    exit 0
+    ;;
   idle)
     # Exits at once, well, having done nothing at all: no turn, no result, no change.
     exit 0

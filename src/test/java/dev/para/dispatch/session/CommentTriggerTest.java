@@ -13,32 +13,26 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static dev.para.dispatch.testing.Webhooks.deliver;
-import static dev.para.dispatch.testing.Webhooks.exampleFor;
-import static dev.para.dispatch.testing.Webhooks.newDeliveryId;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.para.dispatch.testing.Db;
 import dev.para.dispatch.testing.GitHubFake;
 import dev.para.dispatch.testing.GitHubStubs;
+import dev.para.dispatch.testing.IssueComments;
 import dev.para.dispatch.testing.SessionFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** {@code @para} comments on issues, delivered as GitHub's own issue_comment.created example. */
 @QuarkusTest
 class CommentTriggerTest {
-
-    private static final AtomicLong COMMENTS = new AtomicLong(System.nanoTime() % 1_000_000_000L);
 
     @GitHubFake.Inject
     WireMockServer github;
@@ -78,22 +72,7 @@ class CommentTriggerTest {
     }
 
     private static String comment(SessionFixtures f, String action, String user, String userType, String body) {
-        String delivery = newDeliveryId();
-        deliver("issue_comment", delivery, exampleFor("issue_comment." + action, f.installationId, p -> {
-                    p.putObject("installation").put("id", f.installationId);
-                    ((ObjectNode) p.get("repository"))
-                            .put("full_name", f.repository())
-                            .put("name", f.repo);
-                    ((ObjectNode) p.get("comment")).put("body", body).put("id", COMMENTS.incrementAndGet());
-                    ((ObjectNode) p.get("sender")).put("login", user).put("type", userType);
-                }))
-                .statusCode(202);
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> Db.count(
-                                "SELECT count(*) FROM webhook_processing WHERE delivery_id = ? AND processed_at IS NOT NULL",
-                                delivery)
-                        == 1);
-        return delivery;
+        return IssueComments.deliverComment(f, action, user, userType, body);
     }
 
     private static long sessionsOf(SessionFixtures f) {
