@@ -52,10 +52,9 @@ class BestOfNTest {
         for (int n = 1; n <= 3; n++) { // instance n's PR is number 100 + n
             github.stubFor(post(urlPathEqualTo("/repos/" + f.owner + "/" + f.repo + "/pulls"))
                     .withRequestBody(matchingJsonPath("$.head", matching(".*-" + n + "$")))
-                    .willReturn(aResponse()
-                            .withStatus(201)
-                            .withHeader("Content-Type", "application/json")
-                            .withBody(GitHubStubs.fixture("pull-created")
+                    .willReturn(GitHubStubs.json(
+                            201,
+                            GitHubStubs.fixture("pull-created")
                                     .replace("\"number\": 1347", "\"number\": " + (100 + n))
                                     .replace(
                                             "\"html_url\": \"https://github.com/octocat/Hello-World/pull/1347\"",
@@ -65,38 +64,18 @@ class BestOfNTest {
         f.stubPermission(github, "maintainer", "write");
         String repo = "/repos/" + f.owner + "/" + f.repo;
         github.stubFor(post(urlPathMatching(repo + "/issues/[0-9]+/comments"))
-                .willReturn(aResponse()
-                        .withStatus(201)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(GitHubStubs.fixture("issue-comment-created"))));
-        github.stubFor(get(urlPathEqualTo(repo + "/issues/1/comments"))
-                .willReturn(aResponse()
-                        .withStatus(200)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody("[]")));
+                .willReturn(GitHubStubs.json(201, GitHubStubs.fixture("issue-comment-created"))));
+        github.stubFor(get(urlPathEqualTo(repo + "/issues/1/comments")).willReturn(GitHubStubs.json(200, "[]")));
         github.stubFor(patch(urlPathEqualTo(repo + "/issues/comments/1"))
-                .willReturn(aResponse()
-                        .withStatus(200)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(GitHubStubs.fixture("issue-comment-created"))));
+                .willReturn(GitHubStubs.json(200, GitHubStubs.fixture("issue-comment-created"))));
         github.stubFor(get(urlPathMatching(repo + "/pulls/[0-9]+"))
-                .willReturn(aResponse()
-                        .withStatus(200)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(GitHubStubs.fixture("pull-created").replace("\"draft\": false", "\"draft\": true"))));
+                .willReturn(GitHubStubs.json(
+                        200, GitHubStubs.fixture("pull-created").replace("\"draft\": false", "\"draft\": true"))));
         github.stubFor(patch(urlPathMatching(repo + "/pulls/[0-9]+"))
-                .willReturn(aResponse()
-                        .withStatus(200)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(GitHubStubs.fixture("pull-created"))));
-        github.stubFor(
-                post(urlPathEqualTo("/graphql"))
-                        .willReturn(
-                                aResponse()
-                                        .withStatus(200)
-                                        .withHeader("Content-Type", "application/json")
-                                        .withBody(
-                                                "{\"data\":{\"markPullRequestReadyForReview\":{\"pullRequest\":{\"isDraft\":false}}}}")));
+                .willReturn(GitHubStubs.json(200, GitHubStubs.fixture("pull-created"))));
+        github.stubFor(post(urlPathEqualTo("/graphql"))
+                .willReturn(GitHubStubs.json(
+                        200, "{\"data\":{\"markPullRequestReadyForReview\":{\"pullRequest\":{\"isDraft\":false}}}}")));
         github.stubFor(delete(urlPathMatching(repo + "/git/refs/heads/.*"))
                 .willReturn(aResponse().withStatus(204)));
 

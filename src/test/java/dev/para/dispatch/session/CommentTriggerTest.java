@@ -40,27 +40,16 @@ class CommentTriggerTest {
     private void permission(SessionFixtures f, String user, String permission, String role) {
         github.stubFor(get(urlPathEqualTo(
                         "/repos/" + f.owner + "/" + f.repo + "/collaborators/" + user + "/permission"))
-                .willReturn(aResponse()
-                        .withStatus(200)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(GitHubStubs.fixture("collaborator-permission")
+                .willReturn(GitHubStubs.json(
+                        200,
+                        GitHubStubs.fixture("collaborator-permission")
                                 .replace("\"permission\": \"admin\"", "\"permission\": \"" + permission + "\"")
                                 .replace("\"role_name\": \"admin\"", "\"role_name\": \"" + role + "\""))));
         github.stubFor(post(urlPathEqualTo(commentsPath(f)))
-                .willReturn(aResponse()
-                        .withStatus(201)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(GitHubStubs.fixture("issue-comment-created"))));
-        github.stubFor(get(urlPathEqualTo(commentsPath(f)))
-                .willReturn(aResponse()
-                        .withStatus(200)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody("[]")));
+                .willReturn(GitHubStubs.json(201, GitHubStubs.fixture("issue-comment-created"))));
+        github.stubFor(get(urlPathEqualTo(commentsPath(f))).willReturn(GitHubStubs.json(200, "[]")));
         github.stubFor(patch(urlPathEqualTo("/repos/" + f.owner + "/" + f.repo + "/issues/comments/1"))
-                .willReturn(aResponse()
-                        .withStatus(200)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(GitHubStubs.fixture("issue-comment-created"))));
+                .willReturn(GitHubStubs.json(200, GitHubStubs.fixture("issue-comment-created"))));
     }
 
     private static String commentsPath(SessionFixtures f) {
@@ -280,35 +269,25 @@ class CommentTriggerTest {
         for (int n = 11; n <= 13; n++) {
             String pull = "/repos/" + f.owner + "/" + f.repo + "/pulls/" + n;
             github.stubFor(get(urlPathEqualTo(pull))
-                    .willReturn(aResponse()
-                            .withStatus(200)
-                            .withHeader("Content-Type", "application/json")
-                            .withBody(GitHubStubs.fixture("pull-created")
+                    .willReturn(GitHubStubs.json(
+                            200,
+                            GitHubStubs.fixture("pull-created")
                                     .replace("\"number\": 1347", "\"number\": " + n)
                                     .replace(
                                             "\"node_id\": \"MDExOlB1bGxSZXF1ZXN0MQ==\"",
                                             "\"node_id\": \"PR_node" + n + "\"")
                                     .replace("\"draft\": false", "\"draft\": true"))));
             github.stubFor(patch(urlPathEqualTo(pull))
-                    .willReturn(aResponse()
-                            .withStatus(200)
-                            .withHeader("Content-Type", "application/json")
-                            .withBody(GitHubStubs.fixture("pull-created")
+                    .willReturn(GitHubStubs.json(
+                            200,
+                            GitHubStubs.fixture("pull-created")
                                     .replace("\"state\": \"open\"", "\"state\": \"closed\""))));
             github.stubFor(post(urlPathEqualTo("/repos/" + f.owner + "/" + f.repo + "/issues/" + n + "/comments"))
-                    .willReturn(aResponse()
-                            .withStatus(201)
-                            .withHeader("Content-Type", "application/json")
-                            .withBody(GitHubStubs.fixture("issue-comment-created"))));
+                    .willReturn(GitHubStubs.json(201, GitHubStubs.fixture("issue-comment-created"))));
         }
-        github.stubFor(
-                post(urlPathEqualTo("/graphql"))
-                        .willReturn(
-                                aResponse()
-                                        .withStatus(200)
-                                        .withHeader("Content-Type", "application/json")
-                                        .withBody(
-                                                "{\"data\":{\"markPullRequestReadyForReview\":{\"pullRequest\":{\"isDraft\":false}}}}")));
+        github.stubFor(post(urlPathEqualTo("/graphql"))
+                .willReturn(GitHubStubs.json(
+                        200, "{\"data\":{\"markPullRequestReadyForReview\":{\"pullRequest\":{\"isDraft\":false}}}}")));
         github.stubFor(delete(urlPathMatching("/repos/" + f.owner + "/" + f.repo + "/git/refs/heads/.*"))
                 .willReturn(aResponse().withStatus(204)));
         return id;

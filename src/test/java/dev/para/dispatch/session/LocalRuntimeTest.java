@@ -35,14 +35,32 @@ class LocalRuntimeTest {
         return LocalRuntimeProfile.git();
     }
 
+    /** A linked account whose repository is on the git server, its PRs answered by the fake. */
+    private SessionFixtures repository() throws Exception {
+        SessionFixtures f = SessionFixtures.linked(github);
+        git().createRepository(f.owner + "/" + f.repo);
+        f.stubPullRequests(github);
+        return f;
+    }
+
+    /** Creates a session with these request fields (JSON, after the repository); its id. */
+    private static String create(SessionFixtures f, String fields) {
+        return given().header("Authorization", f.bearer())
+                .contentType("application/json")
+                .body("{\"repository\":\"" + f.repository() + "\"," + fields + "}")
+                .post("/api/v1/sessions")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+    }
+
     @GitHubFake.Inject
     WireMockServer github;
 
     @Test
     void aSessionRunsLocallyPushesAndGetsItsPullRequest() throws Exception {
-        SessionFixtures f = SessionFixtures.linked(github);
-        git().createRepository(f.owner + "/" + f.repo);
-        f.stubPullRequests(github);
+        SessionFixtures f = repository();
 
         UUID id = f.create(1, "Write the changelog");
 
@@ -82,18 +100,8 @@ class LocalRuntimeTest {
      */
     @Test
     void aTimedOutAgentsWorkIsPushedAndRecovered() throws Exception {
-        SessionFixtures f = SessionFixtures.linked(github);
-        git().createRepository(f.owner + "/" + f.repo);
-        f.stubPullRequests(github);
-        String id = given().header("Authorization", f.bearer())
-                .contentType("application/json")
-                .body("{\"repository\":\"" + f.repository()
-                        + "\",\"prompt\":\"fake-agent: sleep\\nWrite slowly\",\"timeoutMinutes\":1}")
-                .post("/api/v1/sessions")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("id");
+        SessionFixtures f = repository();
+        String id = create(f, "\"prompt\":\"fake-agent: sleep\\nWrite slowly\",\"timeoutMinutes\":1");
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> given().header("Authorization", f.bearer())
                         .get("/api/v1/sessions/" + id)
@@ -138,18 +146,8 @@ class LocalRuntimeTest {
      */
     @Test
     void anAgentPastItsBudgetIsStoppedAndItsWorkKept() throws Exception {
-        SessionFixtures f = SessionFixtures.linked(github);
-        git().createRepository(f.owner + "/" + f.repo);
-        f.stubPullRequests(github);
-        String id = given().header("Authorization", f.bearer())
-                .contentType("application/json")
-                .body("{\"repository\":\"" + f.repository()
-                        + "\",\"prompt\":\"fake-agent: spend\\nSpend\",\"budgetUsd\":0.03}")
-                .post("/api/v1/sessions")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("id");
+        SessionFixtures f = repository();
+        String id = create(f, "\"prompt\":\"fake-agent: spend\\nSpend\",\"budgetUsd\":0.03");
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> given().header("Authorization", f.bearer())
                         .get("/api/v1/sessions/" + id)
@@ -190,9 +188,7 @@ class LocalRuntimeTest {
      */
     @Test
     void theAgentsProgressIsLiveInTheFollowedLogAndTheEventStream() throws Exception {
-        SessionFixtures f = SessionFixtures.linked(github);
-        git().createRepository(f.owner + "/" + f.repo);
-        f.stubPullRequests(github);
+        SessionFixtures f = repository();
         UUID id = f.create(1, "fake-agent: slow\\nWork in steps");
         String base = "http://localhost:"
                 + org.eclipse.microprofile.config.ConfigProvider.getConfig()

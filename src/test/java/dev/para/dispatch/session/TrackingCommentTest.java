@@ -1,6 +1,5 @@
 package dev.para.dispatch.session;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
@@ -57,21 +56,9 @@ class TrackingCommentTest {
     /** The fake answers a posted comment with id {@code id}, and takes edits of it. */
     private void stubComments(SessionFixtures f, long id) {
         String created = GitHubStubs.fixture("issue-comment-created").replaceFirst("\"id\": 1,", "\"id\": " + id + ",");
-        github.stubFor(post(urlPathEqualTo(comments(f)))
-                .willReturn(aResponse()
-                        .withStatus(201)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(created)));
-        github.stubFor(patch(urlPathEqualTo(comment(f, id)))
-                .willReturn(aResponse()
-                        .withStatus(200)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(created)));
-        github.stubFor(get(urlPathEqualTo(comments(f)))
-                .willReturn(aResponse()
-                        .withStatus(200)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody("[]")));
+        github.stubFor(post(urlPathEqualTo(comments(f))).willReturn(GitHubStubs.json(201, created)));
+        github.stubFor(patch(urlPathEqualTo(comment(f, id))).willReturn(GitHubStubs.json(200, created)));
+        github.stubFor(get(urlPathEqualTo(comments(f))).willReturn(GitHubStubs.json(200, "[]")));
     }
 
     private static UUID create(SessionFixtures f, int instances) {
@@ -161,10 +148,9 @@ class TrackingCommentTest {
 
         // as if the write had not been recorded: GitHub has the comment, we lost its id
         github.stubFor(get(urlPathEqualTo(comments(f)))
-                .willReturn(aResponse()
-                        .withStatus(200)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody("[{\"id\": 5151, \"body\": \"" + TrackingComment.marker(id)
+                .willReturn(GitHubStubs.json(
+                        200,
+                        "[{\"id\": 5151, \"body\": \"" + TrackingComment.marker(id)
                                 + "\\n### para session\", \"html_url\": \"https://github.com/x\"}]")));
         int editsBefore = edits(f, 5151).size();
         Db.query(

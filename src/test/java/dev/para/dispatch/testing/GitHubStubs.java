@@ -43,6 +43,14 @@ public final class GitHubStubs {
                         .withBody(user)));
     }
 
+    /** An answer with a JSON body, as GitHub gives them. */
+    public static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {
+        return com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withBody(body);
+    }
+
     public static String fixture(String name) {
         try {
             return Files.readString(Path.of("src/test/resources/github/api", name + ".json"));
