@@ -42,6 +42,7 @@ public class CommentTriggerHandler implements WebhookHandler {
     private final RuntimeConfig runtime;
     private final AuditLog audit;
     private final ObjectMapper json;
+    private final java.time.Clock clock;
 
     CommentTriggerHandler(
             SessionService sessions,
@@ -51,7 +52,8 @@ public class CommentTriggerHandler implements WebhookHandler {
             AppCredentials app,
             RuntimeConfig runtime,
             AuditLog audit,
-            ObjectMapper json) {
+            ObjectMapper json,
+            java.time.Clock clock) {
         this.sessions = sessions;
         this.github = github;
         this.tokens = tokens;
@@ -60,6 +62,7 @@ public class CommentTriggerHandler implements WebhookHandler {
         this.runtime = runtime;
         this.audit = audit;
         this.json = json;
+        this.clock = clock;
     }
 
     @Override
@@ -213,47 +216,20 @@ public class CommentTriggerHandler implements WebhookHandler {
                 .recoverWithUni(e -> reply(t, token, "Could not start a session: " + e.getMessage()));
     }
 
-    /** The issue's sessions as a table: each instance's state (and why), turns, cost, pull request. */
+    /** The issue's sessions as their tracking comments show them (without the marker: this is a reply). */
     private Uni<Outcome> status(Trigger t, InstallationToken token) {
         return sessions.forIssue(t.repository(), t.issue()).flatMap(found -> {
             if (found.isEmpty()) {
                 return reply(t, token, "No session was started from this issue.");
             }
-            StringBuilder body = new StringBuilder();
-            for (SessionView s : found) {
-                body.append("**`")
-                        .append(s.slug())
-                        .append("`**: ")
-                        .append(s.state().name().toLowerCase());
-                if (s.costUsd() != null) {
-                    body.append(", $").append(s.costUsd().setScale(2, java.math.RoundingMode.HALF_UP));
-                }
-                body.append(link(s)).append("\n\n| # | state | turns | cost | pull request |\n|---|---|---|---|---|\n");
-                for (InstanceView i : s.instances()) {
-                    body.append("| ")
-                            .append(i.index())
-                            .append(" | ")
-                            .append(i.state().name().toLowerCase())
-                            .append(
-                                    i.reason() != null
-                                            ? ": "
-                                                    + UntrustedText.sanitize(i.reason())
-                                                            .replace("|", "\\|")
-                                            : "")
-                            .append(" | ")
-                            .append(i.turns() != null ? i.turns() : "")
-                            .append(" | ")
-                            .append(
-                                    i.costUsd() != null
-                                            ? "$" + i.costUsd().setScale(2, java.math.RoundingMode.HALF_UP)
-                                            : "")
-                            .append(" | ")
-                            .append(i.prUrl() != null ? i.prUrl() : "")
-                            .append(" |\n");
-                }
-                body.append('\n');
-            }
-            return reply(t, token, body.toString().strip());
+            String body = found.stream()
+                    .map(s -> TrackingComment.body(
+                            s,
+                            TrackingComment.apiUrl(runtime.publicUrl(), s.id()),
+                            config.comments().handle(),
+                            clock.instant()))
+                    .collect(java.util.stream.Collectors.joining("\n---\n"));
+            return reply(t, token, body);
         });
     }
 
@@ -321,8 +297,8 @@ public class CommentTriggerHandler implements WebhookHandler {
     }
 
     private String link(SessionView session) {
-        return runtime.publicUrl()
-                .map(url -> ": " + url.toString().replaceAll("/+$", "") + "/api/v1/sessions/" + session.id())
+        return TrackingComment.apiUrl(runtime.publicUrl(), session.id())
+                .map(url -> ": " + url)
                 .orElse(" (id " + session.id() + ")");
     }
 

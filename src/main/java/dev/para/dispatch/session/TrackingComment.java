@@ -19,13 +19,23 @@ final class TrackingComment {
 
     private TrackingComment() {}
 
+    /** Where the API shows the session, when the service knows its public URL. */
+    static Optional<String> apiUrl(Optional<java.net.URI> publicUrl, UUID sessionId) {
+        return publicUrl.map(url -> url.toString().replaceAll("/+$", "") + "/api/v1/sessions/" + sessionId);
+    }
+
     /** The marker every tracking comment starts with. */
     static String marker(UUID sessionId) {
         return "<!-- para-session:" + sessionId + " -->";
     }
 
     static String render(SessionView s, Optional<String> sessionUrl, String handle, Instant now) {
-        StringBuilder b = new StringBuilder(marker(s.id())).append('\n');
+        return marker(s.id()) + "\n" + body(s, sessionUrl, handle, now);
+    }
+
+    /** The comment without its marker: what {@code @para status} answers with. */
+    static String body(SessionView s, Optional<String> sessionUrl, String handle, Instant now) {
+        StringBuilder b = new StringBuilder();
         long running =
                 s.instances().stream().filter(i -> !i.state().isTerminal()).count();
         b.append("### para session `")

@@ -96,7 +96,10 @@ public class TrackingComments implements LeasedWork<SessionRepository.TrackingDu
         Instant asOf = clock.instant().minus(IN_FLIGHT);
         return sessions.get(due.accountId(), due.sessionId())
                 .map(view -> TrackingComment.render(
-                        view, sessionUrl(view), config.comments().handle(), clock.instant()))
+                        view,
+                        TrackingComment.apiUrl(runtime.publicUrl(), view.id()),
+                        config.comments().handle(),
+                        clock.instant()))
                 .flatMap(body -> write(due, body))
                 .flatMap(commentId -> sessions.trackingWritten(due.sessionId(), commentId, clock.instant(), asOf));
     }
@@ -157,9 +160,5 @@ public class TrackingComments implements LeasedWork<SessionRepository.TrackingDu
                 .replaceWith(id)
                 .onFailure(e -> e instanceof GitHubException g && g.status() == 404)
                 .recoverWithUni(() -> post(token, repository, due, body));
-    }
-
-    private Optional<String> sessionUrl(SessionView s) {
-        return runtime.publicUrl().map(url -> url.toString().replaceAll("/+$", "") + "/api/v1/sessions/" + s.id());
     }
 }

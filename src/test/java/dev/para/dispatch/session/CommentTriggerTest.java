@@ -248,8 +248,9 @@ class CommentTriggerTest {
                 .get("slug");
         comment(f, "maintainer", "User", "@para status");
         String status = lastReply(f);
-        assertTrue(status.contains("**`" + slug + "`**"), status);
-        assertTrue(status.contains("| # | state | turns | cost | pull request |"), status);
+        assertTrue(status.contains("### para session `" + slug + "`"), status);
+        assertTrue(status.contains("| # | state | elapsed | turns | cost | branch | pull request |"), status);
+        assertTrue(!status.contains("<!-- para-session:"), "a reply is no tracking comment: " + status);
         assertTrue(status.contains("| 1 | ") && status.contains("| 2 | "), status);
         assertEquals(1, sessionsOf(f), "status starts nothing");
     }
