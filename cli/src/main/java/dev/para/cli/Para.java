@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
             SessionCommands.Logs.class,
             SessionCommands.Cancel.class,
             SessionCommands.Recover.class,
+            PickCommand.class,
+            UsageCommand.class,
             ImageCommands.Images.class,
             CredentialCommands.Credentials.class,
             InstallationCommands.Installations.class,

@@ -13,7 +13,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** The commands on existing sessions: list, show, follow, logs, cancel, recover. */
+/**
+ * The commands on existing sessions: list, show, follow, logs, cancel, recover.
+ *
+ * <p>Over 300 lines: six small picocli commands on a session id, with the helpers they share
+ * (printing a session, its outcome as an exit code, following it, reading an id).
+ */
 final class SessionCommands {
 
     private SessionCommands() {}

@@ -159,6 +159,11 @@ class ParaCliTest {
                                         .asText()),
                 recovered::toString);
 
+        ParaCli.Run usage = para.run("usage");
+        assertEquals(0, usage.exit(), usage::toString);
+        assertTrue(usage.out().contains("spent"), usage::toString);
+        assertEquals(0, para.run("usage", "-o", "json").exit());
+
         ParaCli.Run cancelled = para.run("cancel", id);
         assertEquals(0, cancelled.exit(), cancelled::toString);
         assertTrue(cancelled.out().contains("succeeded"), "cancelling an ended session changes nothing: " + cancelled);
@@ -173,6 +178,9 @@ class ParaCliTest {
         assertEquals(1, run.exit(), run::toString);
         assertTrue(Pattern.compile("(?m)^#1 FAILED ").matcher(run.out()).find(), run::toString);
         assertEquals(1, para.run("show", idOf(run)).exit());
+        ParaCli.Run nothingToPick = para.run("pick", idOf(run), "-i", "1");
+        assertEquals(2, nothingToPick.exit(), "a 409 is the user's to fix: " + nothingToPick);
+        assertTrue(nothingToPick.err().contains("Instance 1 has no pull request to pick"), nothingToPick::toString);
     }
 
     @Test
