@@ -133,10 +133,10 @@ public class SessionBudgets {
     /** Until the next midnight UTC, when the day's budget starts over: at least a second. */
     Duration untilMidnight() {
         Instant now = clock.instant();
-        Duration left = Duration.between(now, now.truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS));
-        return left.getSeconds() < 1
-                ? Duration.ofSeconds(1)
-                : left.withNanos(0).plusSeconds(left.getNano() > 0 ? 1 : 0);
+        Instant midnight = now.truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
+        // whole seconds, rounded up: Retry-After never points before midnight
+        long seconds = Duration.between(now, midnight).plusNanos(999_999_999).getSeconds();
+        return Duration.ofSeconds(Math.max(1, seconds));
     }
 
     private static String usd(BigDecimal amount) {
