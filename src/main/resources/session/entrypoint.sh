@@ -4,6 +4,9 @@
 #   entrypoint.sh clone     init container, git uid: clones with the token, hands the work tree over
 #   entrypoint.sh agent     agent uid, no GitHub credential: runs the agent in the work tree
 #   entrypoint.sh publish   git uid, beside the agent: waits for it, commits what it left, pushes
+#   entrypoint.sh ready     the agent container's readiness probe: passes once the agent's login
+#                           has been accepted (its first real turn), so a session whose login the
+#                           service cannot check starts its other instances only then
 #
 # The agent is treated as hostile. Clone and publish keep their git directory, config, credential
 # helper and token on volumes the agent container never mounts; publish reads only the work tree
@@ -239,11 +242,17 @@ agent_step() {
     running=$!
     stopped=""
     trap 'stopped=cancelled; kill -TERM "$running" 2>/dev/null' TERM INT
-    # The budget holds even for an agent with no flag of its own: the cost it reports as it goes
-    # (any event's total_cost_usd) is watched, and the agent is stopped once it passes the budget.
-    watcher=""
-    if [ -n "$budget" ]; then
-        ( while kill -0 "$running" 2>/dev/null; do
+    # Watches what the agent streams, once a second:
+    # - its first real turn (an assistant event that is not Claude Code's synthetic error message)
+    #   means its login was accepted: the readiness probe then passes;
+    # - the budget holds even for an agent with no flag of its own: the cost it reports as it goes
+    #   (any event's total_cost_usd) is watched, and the agent is stopped once it passes the budget.
+    ( while kill -0 "$running" 2>/dev/null; do
+        if [ ! -f "$HANDOVER/authenticated" ] && grep '"type"[[:space:]]*:[[:space:]]*"assistant"' "$out" 2>/dev/null \
+                | grep -v -e '<synthetic>' | grep -qvi -e 'not authenticated' -e 'invalid api key' -e 'please run /login'; then
+            : > "$HANDOVER/authenticated"
+        fi
+        if [ -n "$budget" ]; then
             spent=$(grep -o '"total_cost_usd"[[:space:]]*:[[:space:]]*[0-9][0-9.]*' "$out" 2>/dev/null \
                 | tail -n 1 | sed 's/.*:[[:space:]]*//')
             if [ -n "$spent" ] && awk -v s="$spent" -v b="$budget" 'BEGIN { exit !(s > b) }'; then
@@ -252,10 +261,10 @@ agent_step() {
                 kill -TERM "$running" 2>/dev/null
                 exit 0
             fi
-            sleep 1
-        done ) &
-        watcher=$!
-    fi
+        fi
+        sleep 1
+    done ) &
+    watcher=$!
     wait "$running"
     agent_exit=$?
     while kill -0 "$running" 2>/dev/null; do
@@ -264,7 +273,7 @@ agent_step() {
     done
     wait "$streamer" 2>/dev/null
     kill "$heartbeat" 2>/dev/null
-    [ -n "$watcher" ] && kill "$watcher" 2>/dev/null
+    kill "$watcher" 2>/dev/null
 
     result=$(grep '"type"[[:space:]]*:[[:space:]]*"result"' "$out" | tail -n 1)
     number() {
@@ -414,5 +423,6 @@ case "${1:-}" in
     clone) clone_step ;;
     agent) agent_step ;;
     publish) publish_step ;;
-    *) finish $EXIT_CONFIG "unknown step '${1:-}': clone, agent or publish" ;;
+    ready) [ -f "$HANDOVER/authenticated" ] ;;
+    *) finish $EXIT_CONFIG "unknown step '${1:-}': clone, agent, publish or ready" ;;
 esac

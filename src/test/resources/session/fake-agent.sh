@@ -130,6 +130,9 @@ case "${FAKE_AGENT_MODE:-edit}" in
     event "{\"type\":\"assistant\",\"message\":{\"content\":[{\"type\":\"text\",\"text\":\"my key is $ANTHROPIC_API_KEY\"}]}}"
     ;;
   unauthenticated)
+    # As Claude Code says it: a synthetic assistant message (no model was reached), then the result.
+    event '{"type":"assistant","message":{"id":"s1","model":"<synthetic>","role":"assistant","content":[{"type":"text","text":"Invalid API key · Please run /login"}],"usage":{"input_tokens":0,"output_tokens":0}}}'
+    sleep "${FAKE_REFUSED_SECONDS:-0}"
     event '{"type":"result","subtype":"error","is_error":true,"result":"Invalid API key · Please run /login","num_turns":0,"total_cost_usd":0}'
     exit 1
     ;;

@@ -14,11 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -38,6 +40,8 @@ public class LocalSessionRuntime implements SessionRuntime {
     private final Map<UUID, Queue<Process>> running = new ConcurrentHashMap<>();
     /** Instances whose steps still run, by pod name: a followed log waits for more while they do. */
     private final Set<String> active = ConcurrentHashMap.newKeySet();
+
+    private static final long GATE_POLL_MILLIS = 200;
 
     public LocalSessionRuntime(Path root, KubernetesConfig config, Supplier<InstanceObserver> observer) {
         this.root = root;
@@ -65,6 +69,7 @@ public class LocalSessionRuntime implements SessionRuntime {
             Queue<Process> processes = new ConcurrentLinkedQueue<>();
             running.put(launch.sessionId(), processes);
             PodSpec pod = builder.job(launch, "local").getSpec().getTemplate().getSpec();
+            List<Instance> instances = new ArrayList<>();
             for (int index = 1; index <= launch.instances(); index++) {
                 Path dir = Files.createDirectories(root.resolve(name).resolve("instance-" + index));
                 Map<String, String> local = Map.of(
@@ -79,9 +84,16 @@ public class LocalSessionRuntime implements SessionRuntime {
                         "PARA_TERMINATION_LOG", dir.resolve("termination-log").toString(),
                         "JOB_COMPLETION_INDEX", String.valueOf(index - 1));
                 active.add(podName(launch.sessionId(), index));
-                Instance instance = new Instance(
-                        launch.sessionId(), index, podName(launch.sessionId(), index), dir, entrypoint, local);
-                instance.start(pod, processes);
+                instances.add(new Instance(
+                        launch.sessionId(), index, podName(launch.sessionId(), index), dir, entrypoint, local));
+            }
+            if (SessionJobBuilder.startsOneFirst(launch)) {
+                instances.get(0).start(pod, processes);
+                startOthersOnceLetIn(launch.sessionId(), instances, pod, processes);
+            } else {
+                for (Instance instance : instances) {
+                    instance.start(pod, processes);
+                }
             }
             try (LogFields ignored = LogFields.session(launch.sessionId())) {
                 Log.infof("Session %s runs locally under %s", launch.sessionId(), root.resolve(name));
@@ -91,6 +103,45 @@ public class LocalSessionRuntime implements SessionRuntime {
             throw new SessionRuntimeException(
                     "Could not start the session locally: " + Redactor.describe(e), false, null);
         }
+    }
+
+    /**
+     * The local {@link LoginGate}: the first instance's agent is let in (the entrypoint's mark) or
+     * it ends for any other reason, and the others start; a refused login fails them unstarted.
+     */
+    private void startOthersOnceLetIn(UUID sessionId, List<Instance> instances, PodSpec pod, Queue<Process> processes) {
+        Instance first = instances.get(0);
+        List<Instance> others = instances.subList(1, instances.size());
+        Path letIn = first.dir.resolve("workspace").resolve(".para").resolve("authenticated");
+        Thread gate = new Thread(
+                () -> {
+                    try {
+                        while (!first.exit.isDone() && !Files.exists(letIn)) {
+                            Thread.sleep(GATE_POLL_MILLIS);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    if (running.get(sessionId) != processes) {
+                        return; // stopped meanwhile
+                    }
+                    if (first.exit.getNow(0) == PodStatusReader.EXIT_AGENT_AUTH) {
+                        others.forEach(Instance::refused);
+                        return;
+                    }
+                    for (Instance other : others) {
+                        try {
+                            other.start(pod, processes);
+                        } catch (IOException e) {
+                            Log.warnf("Could not start local session %s: %s", sessionId, Redactor.describe(e));
+                            other.ended(PodStatusReader.EXIT_CONFIG);
+                        }
+                    }
+                },
+                "para-local-gate-" + sessionId);
+        gate.setDaemon(true);
+        gate.start();
     }
 
     @Override
@@ -207,6 +258,8 @@ public class LocalSessionRuntime implements SessionRuntime {
         private final Path dir;
         private final Path entrypoint;
         private final Map<String, String> local;
+        /** The instance's exit code once its last step has ended. */
+        private final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
         Instance(UUID sessionId, int index, String name, Path dir, Path entrypoint, Map<String, String> local) {
             this.sessionId = sessionId;
@@ -254,7 +307,22 @@ public class LocalSessionRuntime implements SessionRuntime {
             return pb.start();
         }
 
+        /** Never started: the first instance's agent was refused, as a Job's pod failure policy ends it. */
+        void refused() {
+            active.remove(name);
+            exit.complete(PodStatusReader.EXIT_AGENT_AUTH);
+            report(new InstanceObservation(
+                    sessionId,
+                    index,
+                    name,
+                    InstanceObservation.Phase.FAILED,
+                    PodStatusReader.LOGIN_REFUSED_FIRST,
+                    null,
+                    null));
+        }
+
         private void ended(int exitCode) {
+            exit.complete(exitCode);
             active.remove(name);
             Path termination = dir.resolve("termination-log");
             String message = null;

@@ -29,6 +29,10 @@ public final class PodStatusReader {
     public static final int EXIT_CONFIG = 2;
 
     public static final int EXIT_AGENT_AUTH = 3;
+    /** Why the instances of a session that starts one first end when that one's agent was refused. */
+    public static final String LOGIN_REFUSED_FIRST = "agent not authenticated: give the image credentials or an"
+            + " API key (the first instance's agent was refused; the others did not start)";
+
     public static final int EXIT_AGENT = 4;
     public static final int EXIT_GIT = 5;
     public static final int EXIT_TIMED_OUT = 6;
@@ -103,7 +107,10 @@ public final class PodStatusReader {
         return failed(session, index, name, null, null, terminated, report);
     }
 
-    /** The reason the whole Job failed, when it did for a reason its pods cannot tell (its deadline). */
+    /**
+     * The reason the whole Job failed, when it did for a reason its pods cannot tell: its deadline,
+     * or a refused login that stopped it before its other instances started.
+     */
     public static Optional<String> jobFailure(Job job) {
         if (job.getStatus() == null || job.getStatus().getConditions() == null) {
             return Optional.empty();
@@ -111,8 +118,13 @@ public final class PodStatusReader {
         return job.getStatus().getConditions().stream()
                 .filter(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()))
                 .map(JobCondition::getReason)
-                .filter("DeadlineExceeded"::equals)
-                .map(r -> "deadline exceeded: the session ran longer than its timeout")
+                .map(r -> switch (r) {
+                    case "DeadlineExceeded" -> "deadline exceeded: the session ran longer than its timeout";
+                    // Only a Job that starts one instance first has the policy (SessionJobBuilder).
+                    case "PodFailurePolicy" -> LOGIN_REFUSED_FIRST;
+                    default -> "";
+                })
+                .filter(r -> !r.isEmpty())
                 .findFirst();
     }
 

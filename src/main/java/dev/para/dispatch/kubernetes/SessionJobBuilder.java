@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -28,6 +30,8 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +58,12 @@ public final class SessionJobBuilder {
     public static final String COMPONENT_LABEL = "app.kubernetes.io/component";
     /** Set by the Job controller on every pod of an Indexed Job. */
     public static final String COMPLETION_INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
+
+    /**
+     * On the pods of a Job that starts one instance first (see {@link #startsOneFirst}): how many
+     * run in parallel once that one's agent has been let in.
+     */
+    public static final String GATED_PARALLELISM_ANNOTATION = "para-dispatch.dev/gated-parallelism";
 
     /** The agent's container, whose log is the session's. */
     public static final String CONTAINER = "agent";
@@ -104,6 +114,16 @@ public final class SessionJobBuilder {
         }
     }
 
+    /**
+     * Whether the session starts one instance first and the others once its agent's login has been
+     * accepted. So it does when the service could not check the login itself: an image with a
+     * login baked in (no credential file for the preflight to show the model list) and more than
+     * one instance. A refused login then costs one pod, not N.
+     */
+    public static boolean startsOneFirst(SessionLaunch launch) {
+        return launch.instances() > 1 && launch.agentCredentials().isEmpty();
+    }
+
     /** The name of the ConfigMap that carries this version of the entrypoint script. */
     public static String entrypointName(String script) {
         return "para-entrypoint-" + sha256(script).substring(0, 12);
@@ -138,6 +158,7 @@ public final class SessionJobBuilder {
         KubernetesConfig.Pod pod = config.pod();
         String name = jobName(launch.sessionId());
         Map<String, String> labels = labels(launch.sessionId());
+        boolean gated = startsOneFirst(launch);
         return new JobBuilder()
                 .withNewMetadata()
                 .withName(name)
@@ -148,7 +169,10 @@ public final class SessionJobBuilder {
                 .withNewSpec()
                 .withCompletionMode("Indexed")
                 .withCompletions(launch.instances())
-                .withParallelism(launch.instances())
+                // One first, the rest once its login is let in: the tracker raises it (the pods'
+                // readiness probe says when), and a refused login fails the Job at once.
+                .withParallelism(gated ? 1 : launch.instances())
+                .withPodFailurePolicy(gated ? failOnRefusedLogin() : null)
                 // An agent run costs money and may have pushed: never retried blindly.
                 .withBackoffLimitPerIndex(0)
                 .withActiveDeadlineSeconds(launch.timeoutMinutes() * 60L)
@@ -156,6 +180,8 @@ public final class SessionJobBuilder {
                 .withNewTemplate()
                 .withNewMetadata()
                 .withLabels(labels)
+                .withAnnotations(
+                        gated ? Map.of(GATED_PARALLELISM_ANNOTATION, String.valueOf(launch.instances())) : null)
                 .endMetadata()
                 .withNewSpec()
                 .withRestartPolicy("Never")
@@ -176,7 +202,7 @@ public final class SessionJobBuilder {
                 .endSeccompProfile()
                 .endSecurityContext()
                 .withInitContainers(gitStep(CLONE, launch, gitResources()))
-                .withContainers(agentStep(launch), gitStep(PUBLISH, launch, gitResources()))
+                .withContainers(agentStep(launch, gated), gitStep(PUBLISH, launch, gitResources()))
                 .withVolumes(volumes(launch, entrypointConfigMap))
                 .endSpec()
                 .endTemplate()
@@ -214,7 +240,7 @@ public final class SessionJobBuilder {
     }
 
     /** The agent: its own user, its prompt and credential, the work tree; no GitHub credential. */
-    private Container agentStep(SessionLaunch launch) {
+    private Container agentStep(SessionLaunch launch, boolean gated) {
         KubernetesConfig.Pod pod = config.pod();
         List<EnvVar> env = commonEnv(launch);
         add(
@@ -244,6 +270,7 @@ public final class SessionJobBuilder {
                 .withEnv(env)
                 .withWorkingDir(WORKSPACE)
                 .withResources(resources(launch.agent(), pod))
+                .withReadinessProbe(gated ? loginAccepted() : null)
                 .withSecurityContext(restricted(pod.runAsUser(), pod.fsGroup()))
                 .withVolumeMounts(
                         mount("workspace", WORKSPACE, false),
@@ -251,6 +278,35 @@ public final class SessionJobBuilder {
                         mount("agent-tmp", TMP_DIR, false),
                         mount("agent", AGENT_DIR, true),
                         mount("entrypoint", ENTRYPOINT_DIR, true))
+                .build();
+    }
+
+    /** Ready once the agent's first real turn shows its login was accepted (the entrypoint's {@code ready}). */
+    private static Probe loginAccepted() {
+        return new ProbeBuilder()
+                .withNewExec()
+                .withCommand("/bin/sh", ENTRYPOINT_DIR + "/entrypoint.sh", "ready")
+                .endExec()
+                .withPeriodSeconds(2)
+                .withTimeoutSeconds(2)
+                .withFailureThreshold(1)
+                .build();
+    }
+
+    /**
+     * Publish exits {@value PodStatusReader#EXIT_AGENT_AUTH} when the agent was not let in: the Job
+     * fails there and then, before the controller starts the next instance on the same login.
+     */
+    private static PodFailurePolicy failOnRefusedLogin() {
+        return new PodFailurePolicyBuilder()
+                .addNewRule()
+                .withAction("FailJob")
+                .withNewOnExitCodes()
+                .withContainerName(PUBLISH)
+                .withOperator("In")
+                .withValues(PodStatusReader.EXIT_AGENT_AUTH)
+                .endOnExitCodes()
+                .endRule()
                 .build();
     }
 

@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
@@ -19,6 +22,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -40,7 +44,10 @@ public class SessionTracker {
     private final InstanceObserver observer;
     /** What was last recorded per pod: a resync that brings nothing new costs no transaction. */
     private final Map<String, InstanceObservation> recorded = new ConcurrentHashMap<>();
+    /** Sessions whose gate this replica has opened ({@link LoginGate}). */
+    private final Set<UUID> opened = ConcurrentHashMap.newKeySet();
 
+    private String namespace;
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<Job> jobs;
 
@@ -55,7 +62,7 @@ public class SessionTracker {
         if (runtime.dryRun() || runtime.sessionRuntime() != RuntimeConfig.SessionRuntimeKind.KUBERNETES) {
             return;
         }
-        String namespace = KubernetesSessionRuntime.sessionsNamespace(config, client);
+        namespace = KubernetesSessionRuntime.sessionsNamespace(config, client);
         Map<String, String> selector = Map.of(
                 SessionJobBuilder.MANAGED_BY_LABEL,
                 SessionJobBuilder.MANAGED_BY,
@@ -95,6 +102,7 @@ public class SessionTracker {
     }
 
     private void podChanged(Pod pod) {
+        LoginGate.opensTo(pod).ifPresent(parallelism -> openGate(pod, parallelism));
         PodStatusReader.read(pod)
                 .filter(o -> !o.equals(recorded.get(o.podName())))
                 .ifPresent(o -> {
@@ -102,6 +110,31 @@ public class SessionTracker {
                         recorded.put(o.podName(), o);
                     }
                 });
+    }
+
+    /**
+     * Starts the other instances of a session whose first pod's agent was let in. Every replica
+     * may do it, each once; raising the parallelism to the same number again changes nothing.
+     */
+    private void openGate(Pod pod, int parallelism) {
+        UUID session = SessionJobBuilder.sessionOf(pod.getMetadata().getLabels());
+        if (session == null || !opened.add(session)) {
+            return;
+        }
+        try (LogFields ignored = LogFields.session(session)) {
+            client.batch()
+                    .v1()
+                    .jobs()
+                    .inNamespace(namespace)
+                    .withName(SessionJobBuilder.jobName(session))
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), LoginGate.patch(parallelism));
+            Log.infof("Session %s: the agent's login was let in; starting its other instances", session);
+        } catch (KubernetesClientException e) {
+            opened.remove(session); // the next change of the pod, or the resync, tries again
+            if (e.getCode() != 404) {
+                Log.warnf("Could not start the other instances of session %s: %s", session, Redactor.describe(e));
+            }
+        }
     }
 
     private void podDeleted(Pod pod) {

@@ -17,6 +17,7 @@ import dev.para.dispatch.github.InstallationToken;
 import dev.para.dispatch.github.InstallationTokenService;
 import dev.para.dispatch.github.TokenNarrowing;
 import dev.para.dispatch.kubernetes.PullSecret;
+import dev.para.dispatch.kubernetes.SessionJobBuilder;
 import dev.para.dispatch.kubernetes.SessionLaunch;
 import dev.para.dispatch.kubernetes.SessionRuntime;
 import dev.para.dispatch.kubernetes.SessionRuntimeException;
@@ -262,7 +263,9 @@ public class SessionLauncher implements LeasedWork<Claim> {
         if (runtimeConfig.dryRun()) {
             // Nothing runs, so nothing needs a token: dry run mints none (and so revokes none).
             return VertxContextSupport.executeBlocking(() -> new Launched(
-                            runtime.launch(launchOf(s, image), CompletableFuture.completedFuture("")), clock.instant()))
+                            runtime.launch(launchOf(s, image), CompletableFuture.completedFuture("")),
+                            clock.instant(),
+                            false))
                     .flatMap(launched -> launched(s.id, launched, null));
         }
         CompletableFuture<InstallationToken> token = tokens.mintDedicated(
@@ -270,9 +273,10 @@ public class SessionLauncher implements LeasedWork<Claim> {
                         TokenNarrowing.repository(s.repositoryName(), TokenNarrowing.SESSION_PERMISSIONS))
                 .subscribeAsCompletionStage();
         Uni<InstallationToken> minted = Contexts.onCallersContext(token);
+        SessionLaunch launch = launchOf(s, image);
         return VertxContextSupport.executeBlocking(() -> {
-                    String jobName = runtime.launch(launchOf(s, image), token.thenApply(InstallationToken::token));
-                    return new Launched(jobName, clock.instant());
+                    String jobName = runtime.launch(launch, token.thenApply(InstallationToken::token));
+                    return new Launched(jobName, clock.instant(), SessionJobBuilder.startsOneFirst(launch));
                 })
                 // The token is awaited, never joined: this continues on the event loop.
                 .onFailure()
@@ -286,8 +290,14 @@ public class SessionLauncher implements LeasedWork<Claim> {
                 .flatMap(launched -> minted.flatMap(t -> launched(s.id, launched, t)));
     }
 
-    /** The session's Job, and when it and its Secret were in place. */
-    private record Launched(String jobName, Instant at) {}
+    /**
+     * The session's Job, when it and its Secret were in place, and whether it starts one instance
+     * first (the others wait for that one's agent login to be let in).
+     */
+    private record Launched(String jobName, Instant at, boolean oneFirst) {}
+
+    /** Why an instance of a session that starts one first has not started yet. */
+    static final String WAITS_FOR_FIRST = "waits for instance 1's agent to be let in (the image's own login)";
 
     /** Where a session's sealed token lives: the session's row, of its account. */
     static Sealer.Binding tokenBinding(UUID sessionId, String accountId) {
@@ -313,7 +323,17 @@ public class SessionLauncher implements LeasedWork<Claim> {
                     return transitions
                             .session(s, SessionState.RUNNING, null)
                             .flatMap(ignored -> SessionInstance.forSession(s.id))
-                            .call(instances -> transitions.instances(s, instances, InstanceState.PENDING, null))
+                            .call(instances -> Multi.createFrom()
+                                    .iterable(instances)
+                                    .onItem()
+                                    .transformToUniAndConcatenate(i -> transitions.instance(
+                                            s,
+                                            i,
+                                            InstanceState.PENDING,
+                                            launched.oneFirst() && i.index > 1 ? WAITS_FOR_FIRST : null,
+                                            null))
+                                    .collect()
+                                    .last())
                             .call(instances -> runtimeConfig.dryRun()
                                     ? dryRunEnd(s, instances)
                                     : Uni.createFrom().voidItem())

@@ -1,5 +1,6 @@
 package dev.para.dispatch.kubernetes;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -18,8 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -470,6 +474,57 @@ class EntrypointTest {
         assertEquals(PodStatusReader.EXIT_AGENT_AUTH, run.exit(), run.output());
         assertNull(git.ref("app", "refs/heads/" + BRANCH));
         assertFalse(run.termination().path("pushed").asBoolean());
+    }
+
+    /**
+     * The readiness probe ({@code entrypoint.sh ready}) of a session that starts one instance
+     * first: it fails while the agent has not made a turn (the slow agent waits 3 s) and passes
+     * once it has, which is what starts the other instances.
+     */
+    @Test
+    void theReadyStepPassesOnceTheAgentsFirstTurnShowsItWasLetIn() throws Exception {
+        List<Integer> before = new ArrayList<>();
+        run("slow", Map.of(), (agent, publish) -> {
+            Path workspace = dir.resolve("workspace-slow");
+            before.add(ready(workspace));
+            await().atMost(Duration.ofSeconds(15)).until(() -> ready(workspace) == 0);
+        });
+        assertEquals(List.of(1), before, "ready before the agent's first turn");
+    }
+
+    /** Claude Code's synthetic "Invalid API key" message is no turn: the probe never passes. */
+    @Test
+    void aRefusedAgentNeverBecomesReady() throws Exception {
+        List<Integer> during = new ArrayList<>();
+        Run run = run("unauthenticated", Map.of("FAKE_REFUSED_SECONDS", "3"), (agent, publish) -> {
+            Path workspace = dir.resolve("workspace-unauthenticated");
+            while (agent.isAlive()) {
+                during.add(ready(workspace));
+                sleep(300);
+            }
+        });
+        assertEquals(PodStatusReader.EXIT_AGENT_AUTH, run.exit(), run.output());
+        assertTrue(during.size() > 3, "the probe ran while the agent did: " + during);
+        assertEquals(Set.of(1), Set.copyOf(during));
+    }
+
+    private static int ready(Path workspace) {
+        try {
+            Process probe =
+                    start("ready", workspace, Map.of("PATH", "/usr/bin:/bin", "PARA_WORKSPACE", workspace.toString()));
+            read(probe);
+            return probe.exitValue();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

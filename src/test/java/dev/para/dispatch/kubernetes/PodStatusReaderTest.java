@@ -253,4 +253,31 @@ class PodStatusReaderTest {
         assertEquals(PodStatusReader.jobFailure(job), PodStatusReader.jobFailure(cachedJob));
         assertTrue(PodStatusReader.jobFailure(cachedJob).isPresent());
     }
+
+    static java.util.List<Object[]> jobFailures() {
+        return java.util.Arrays.asList(
+                new Object[] {"DeadlineExceeded", "deadline exceeded: the session ran longer than its timeout"},
+                new Object[] {
+                    "PodFailurePolicy",
+                    "agent not authenticated: give the image credentials or an API key (the first instance's agent"
+                            + " was refused; the others did not start)"
+                },
+                // A failed index (backoffLimitPerIndex 0): its pod tells why, the Job has nothing to add.
+                new Object[] {"FailedIndexes", null});
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("jobFailures")
+    void aFailedJobSaysWhyWhereItsPodsCannot(String conditionReason, String reason) {
+        var job = new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                .withNewStatus()
+                .addNewCondition()
+                .withType("Failed")
+                .withStatus("True")
+                .withReason(conditionReason)
+                .endCondition()
+                .endStatus()
+                .build();
+        assertEquals(java.util.Optional.ofNullable(reason), PodStatusReader.jobFailure(job));
+    }
 }

@@ -93,7 +93,8 @@ class SessionJobBuilderTest {
     @ParameterizedTest
     @MethodSource("instances")
     void oneIndexedJobRunsEveryInstanceAtOnceAndRetriesNone(int n) {
-        Job job = job(Map.of(), launch(n, null));
+        Job job = job(
+                Map.of(), launch(n, null, 45, Map.of("anthropic-api-key", "sk-ant-x"), null, AgentSettings.DEFAULTS));
         assertEquals("para-" + SESSION, job.getMetadata().getName());
         assertEquals("Indexed", job.getSpec().getCompletionMode());
         assertEquals(n, job.getSpec().getCompletions());
@@ -108,6 +109,53 @@ class SessionJobBuilderTest {
         assertEquals("para-dispatch", labels.get("app.kubernetes.io/managed-by"));
         assertEquals(SESSION.toString(), labels.get(SessionJobBuilder.SESSION_LABEL));
         assertEquals(SESSION, SessionJobBuilder.sessionOf(labels));
+    }
+
+    @Test
+    void withALoginTheServiceCannotCheckOneInstanceStartsFirst() {
+        Job job = job(Map.of(), launch(3, null));
+        assertEquals(3, job.getSpec().getCompletions());
+        assertEquals(1, job.getSpec().getParallelism(), "the others wait for the first agent to be let in");
+        assertEquals(
+                "3",
+                job.getSpec()
+                        .getTemplate()
+                        .getMetadata()
+                        .getAnnotations()
+                        .get(SessionJobBuilder.GATED_PARALLELISM_ANNOTATION));
+        var rule = job.getSpec().getPodFailurePolicy().getRules().get(0);
+        assertEquals("FailJob", rule.getAction());
+        assertEquals(SessionJobBuilder.PUBLISH, rule.getOnExitCodes().getContainerName());
+        assertEquals("In", rule.getOnExitCodes().getOperator());
+        assertEquals(
+                List.of(PodStatusReader.EXIT_AGENT_AUTH), rule.getOnExitCodes().getValues());
+        Container agent = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertEquals(
+                List.of("/bin/sh", SessionJobBuilder.ENTRYPOINT_DIR + "/entrypoint.sh", "ready"),
+                agent.getReadinessProbe().getExec().getCommand());
+    }
+
+    static List<Object[]> launchesThatStartAllAtOnce() {
+        return List.of(
+                new Object[] {"one instance", launch(1, null)},
+                new Object[] {
+                    "an API key the preflight checked",
+                    launch(3, null, 45, Map.of("anthropic-api-key", "sk-ant-x"), null, AgentSettings.DEFAULTS)
+                },
+                new Object[] {
+                    "an OAuth token the preflight checked",
+                    launch(3, null, 45, Map.of("claude-oauth-token", "t"), null, AgentSettings.DEFAULTS)
+                });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("launchesThatStartAllAtOnce")
+    void otherwiseAllStartAtOnceWithNoGate(String name, SessionLaunch launch) {
+        Job job = job(Map.of(), launch);
+        assertEquals(launch.instances(), job.getSpec().getParallelism());
+        assertNull(job.getSpec().getPodFailurePolicy());
+        assertNull(job.getSpec().getTemplate().getMetadata().getAnnotations());
+        assertNull(job.getSpec().getTemplate().getSpec().getContainers().get(0).getReadinessProbe());
     }
 
     @Test

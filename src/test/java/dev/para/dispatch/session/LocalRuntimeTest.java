@@ -9,17 +9,24 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import dev.para.dispatch.kubernetes.PodStatusReader;
+import dev.para.dispatch.kubernetes.SessionJobBuilder;
 import dev.para.dispatch.testing.GitHubFake;
 import dev.para.dispatch.testing.GitServer;
 import dev.para.dispatch.testing.LocalRuntimeProfile;
 import dev.para.dispatch.testing.SessionFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -180,6 +187,59 @@ class LocalRuntimeTest {
                         .body("state", equalTo("FAILED"))
                         .body("instances[0].state", equalTo("FAILED"))
                         .body("instances[0].reason", startsWith("agent failed: the agent did nothing")));
+    }
+
+    /**
+     * An image with its own login (no credential for the preflight to check) and three instances:
+     * the first agent is refused, and the other two never start; the session fails with words a
+     * person can act on.
+     */
+    @Test
+    void aRefusedBakedInLoginCostsOneInstanceNotThree() throws Exception {
+        SessionFixtures f = repository();
+        UUID id = f.create(3, "fake-agent: unauthenticated\\nFix it");
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().header("Authorization", f.bearer())
+                        .get("/api/v1/sessions/" + id)
+                        .then()
+                        .statusCode(200)
+                        .body("state", equalTo("FAILED"))
+                        .body("instances[0].reason", startsWith("agent not authenticated"))
+                        .body("instances[1].reason", equalTo(PodStatusReader.LOGIN_REFUSED_FIRST))
+                        .body("instances[2].reason", equalTo(PodStatusReader.LOGIN_REFUSED_FIRST)));
+        Path sessionDir = Path.of("target/tmp/local-sessions", SessionJobBuilder.jobName(id));
+        assertTrue(Files.exists(sessionDir.resolve("instance-1").resolve("log")));
+        assertFalse(Files.exists(sessionDir.resolve("instance-2").resolve("log")), "instance 2 ran");
+        assertFalse(Files.exists(sessionDir.resolve("instance-3").resolve("log")), "instance 3 ran");
+    }
+
+    /**
+     * The same image whose login works: instances 2 and 3 start once the first agent has made its
+     * first turn (the slow agent takes 3 s to it), not before, and all three finish.
+     */
+    @Test
+    void theOtherInstancesStartOnceTheFirstAgentIsLetIn() throws Exception {
+        SessionFixtures f = repository();
+        UUID id = f.create(3, "fake-agent: slow\\nWork in steps");
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> given().header("Authorization", f.bearer())
+                        .get("/api/v1/sessions/" + id)
+                        .then()
+                        .statusCode(200)
+                        .body("state", equalTo("SUCCEEDED")));
+        var session = given().header("Authorization", f.bearer())
+                .get("/api/v1/sessions/" + id)
+                .then()
+                .extract()
+                .jsonPath();
+        Instant first = Instant.parse(session.getString("instances[0].startedAt"));
+        for (int i = 1; i <= 2; i++) {
+            Instant other = Instant.parse(session.getString("instances[" + i + "].startedAt"));
+            assertTrue(
+                    !other.isBefore(first.plusSeconds(3)),
+                    "instance " + (i + 1) + " started at " + other + ", before instance 1's agent was let in (" + first
+                            + " + 3 s)");
+        }
     }
 
     /**

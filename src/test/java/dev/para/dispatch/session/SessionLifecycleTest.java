@@ -13,6 +13,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.para.dispatch.kubernetes.PodStatusReader;
 import dev.para.dispatch.testing.Db;
 import dev.para.dispatch.testing.GitHubFake;
 import dev.para.dispatch.testing.Kubelet;
@@ -170,6 +171,50 @@ class SessionLifecycleTest {
         Kubelet.awaitJobDeleted(id);
         assertEquals(
                 0, Db.count("SELECT count(*) FROM session_instances WHERE session_id = ? AND pr_url IS NOT NULL", id));
+    }
+
+    /**
+     * An image with its own login (no credential file, so the preflight could check nothing) and
+     * three instances: the Job runs one pod first, and the tracker lets the other two start once
+     * that pod's agent was let in (its readiness probe), not before.
+     */
+    @Test
+    void aLoginTheServiceCannotCheckIsCheckedByTheFirstPodBeforeTheOthersStart() {
+        SessionFixtures f = SessionFixtures.linked(github);
+        UUID id = f.create(3, "Try once, then all");
+        awaitSession(f, id, "RUNNING");
+        assertEquals(1, Kubelet.job(id).getSpec().getParallelism());
+        awaitInstance(f, id, 2, "PENDING", SessionLauncher.WAITS_FOR_FIRST);
+        awaitInstance(f, id, 3, "PENDING", SessionLauncher.WAITS_FOR_FIRST);
+
+        Kubelet.startPod(id, 1);
+        Kubelet.running(id, 1);
+        awaitInstance(f, id, 1, "RUNNING", null);
+        assertEquals(1, Kubelet.job(id).getSpec().getParallelism(), "cloning, or before its first turn");
+
+        Kubelet.letIn(id, 1);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> Kubelet.job(id).getSpec().getParallelism() == 3);
+    }
+
+    /**
+     * The same, with a login the agent's API refuses: the pod failure policy fails the Job before
+     * the controller starts the next pod, and the session fails at once with what to do.
+     */
+    @Test
+    void aRefusedLoginFailsTheSessionBeforeTheOtherPodsStart() {
+        SessionFixtures f = SessionFixtures.linked(github);
+        UUID id = f.create(3, "Try once");
+        awaitSession(f, id, "RUNNING");
+        Kubelet.startPod(id, 1);
+        Kubelet.terminated(id, 1, 3, "Error", Kubelet.report("b", "", false, "the agent is not authenticated"));
+        Kubelet.jobFailed(id, "PodFailurePolicy");
+
+        awaitSession(f, id, "FAILED");
+        awaitInstance(f, id, 1, "FAILED", "agent not authenticated");
+        awaitInstance(f, id, 2, "FAILED", PodStatusReader.LOGIN_REFUSED_FIRST);
+        awaitInstance(f, id, 3, "FAILED", PodStatusReader.LOGIN_REFUSED_FIRST);
+        Kubelet.awaitJobDeleted(id);
     }
 
     @jakarta.inject.Inject

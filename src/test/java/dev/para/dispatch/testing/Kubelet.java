@@ -45,16 +45,12 @@ public final class Kubelet {
 
     /** The pod the Job controller makes for instance {@code index} (1-based), Pending. */
     public static Pod startPod(UUID session, int index) {
-        Job job = KubernetesMock.client()
-                .batch()
-                .v1()
-                .jobs()
-                .withName(SessionJobBuilder.jobName(session))
-                .get();
+        Job job = job(session);
         Pod pod = new PodBuilder()
                 .withNewMetadata()
                 .withName(podName(session, index))
                 .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
+                .withAnnotations(job.getSpec().getTemplate().getMetadata().getAnnotations())
                 .addToAnnotations(SessionJobBuilder.COMPLETION_INDEX_ANNOTATION, String.valueOf(index - 1))
                 .endMetadata()
                 .withSpec(job.getSpec().getTemplate().getSpec())
@@ -96,6 +92,46 @@ public final class Kubelet {
                         .endState()
                         .build(),
                 null);
+    }
+
+    /** The agent container's readiness probe passed: its agent made its first real turn. */
+    public static void letIn(UUID session, int index) {
+        status(
+                session,
+                index,
+                "Running",
+                new ContainerStatusBuilder()
+                        .withName(SessionJobBuilder.CONTAINER)
+                        .withReady(true)
+                        .withNewState()
+                        .withNewRunning()
+                        .withStartedAt("2026-11-23T10:00:00Z")
+                        .endRunning()
+                        .endState()
+                        .build(),
+                null);
+    }
+
+    /** The Job controller failed the whole Job, for this condition reason (its deadline, its pod failure policy). */
+    public static void jobFailed(UUID session, String reason) {
+        Job job = job(session);
+        job.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder()
+                .addNewCondition()
+                .withType("Failed")
+                .withStatus("True")
+                .withReason(reason)
+                .endCondition()
+                .build());
+        KubernetesMock.client().batch().v1().jobs().resource(job).updateStatus();
+    }
+
+    public static Job job(UUID session) {
+        return KubernetesMock.client()
+                .batch()
+                .v1()
+                .jobs()
+                .withName(SessionJobBuilder.jobName(session))
+                .get();
     }
 
     /** The pod ended: publish with the exit code and its termination message (the report). */
