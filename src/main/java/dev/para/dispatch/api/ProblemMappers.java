@@ -106,6 +106,15 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response http(WebApplicationException e, UriInfo uri) {
+        // The JSON body reader wraps what Jackson said (a control character in a string, a wrong
+        // type) in a bare 400: answered as the Jackson failure itself, with its words.
+        if (e.getCause() instanceof JsonMappingException mapping
+                && !(mapping.getCause() instanceof JsonProcessingException)) {
+            return mismatchedJson(mapping, uri);
+        }
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return malformedJson(json, uri);
+        }
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             return internal(e, uri);

@@ -109,6 +109,26 @@ class SessionResourceTest {
         assertEquals(0, Db.count("SELECT count(*) FROM sessions WHERE account_id = ?", f.account));
     }
 
+    /**
+     * A body that is not JSON at all in a way Jackson only notices while reading a value (a raw line
+     * break inside a string) is the catalogue's malformed body, not a bare "Bad Request".
+     */
+    @Test
+    void aRawLineBreakInAStringIsAMalformedBody() {
+        SessionFixtures f = SessionFixtures.linked(github);
+        given().header("Authorization", f.bearer())
+                .contentType("application/json")
+                .body("{\"repository\":\"" + f.repository() + "\",\"prompt\":\"two\nlines\"}")
+                .when()
+                .post("/api/v1/sessions")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:para-dispatch:problem:malformed-body"))
+                .body("detail", equalTo("The request body is not valid JSON of the expected shape"));
+        assertEquals(0, Db.count("SELECT count(*) FROM sessions WHERE account_id = ?", f.account));
+    }
+
     /** Bodies are strict: a wrong JSON type or an unknown field is a 400 that names it, not a guess. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(
