@@ -65,7 +65,8 @@ class SessionLaunchTest {
                         j -> j != null);
         assertEquals("Indexed", job.getSpec().getCompletionMode());
         assertEquals(3, job.getSpec().getCompletions());
-        assertEquals(3, job.getSpec().getParallelism());
+        // The image has no credential file: its own login is checked by one pod before the others.
+        assertEquals(1, job.getSpec().getParallelism());
         assertEquals(0, job.getSpec().getBackoffLimitPerIndex());
         assertEquals(30 * 60L, job.getSpec().getActiveDeadlineSeconds());
         Secret secret = await().atMost(Duration.ofSeconds(10))
