@@ -6,6 +6,7 @@ import static dev.para.dispatch.testing.Webhooks.newDeliveryId;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.para.dispatch.github.webhook.WebhookSignature;
@@ -31,8 +32,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's first command, {@code ./mvnw quarkus:dev}, run as a new user runs it: no database
- * URL, no JWT key, no cluster. It must start its own PostgreSQL, become ready, take a webhook signed
- * with the development secret and answer the API with the token it wrote to {@code target/dev-token}.
+ * URL, no JWT key, no cluster, no GitHub App. It must start its own PostgreSQL, become ready, take
+ * a webhook signed with the development secret and answer the API with the token it wrote to
+ * {@code target/dev-token}; and with the playground standing in for GitHub, the product's main job
+ * must work: three instances of a prompt, three branches, three draft pull requests.
  */
 class DevModeIT {
 
@@ -40,11 +43,87 @@ class DevModeIT {
     private static final Path LOG = Path.of("target", "dev-mode-it.log");
     private static final Path TOKEN = Path.of("target", "dev-token");
 
+    /** The README's "Try it in five minutes": dispatch three instances and see their work at the forge. */
     @Test
-    void theReadmesFirstCommandRunsTheServiceOnEmbeddedDefaults() throws Exception {
+    void theReadmesFirstCommandDispatchesThreeInstancesToThePlayground() throws Exception {
+        int port = freePort();
+        Process maven = start(port);
+        try {
+            awaitReady(maven, port);
+            RequestSpecification service = given().baseUri("http://localhost").port(port);
+            String bearer = "Bearer " + Files.readString(TOKEN).trim();
+            String forge = given().spec(service)
+                    .get("/playground")
+                    .then()
+                    .statusCode(200)
+                    .body("repository", equalTo("demo/hello"))
+                    .body("agent", containsString("demo agent"))
+                    .extract()
+                    .path("forge");
+
+            String id = given().spec(service)
+                    .header("Authorization", bearer)
+                    .contentType("application/json")
+                    .body("{\"repository\":\"demo/hello\",\"prompt\":\"Greet the world in more languages\","
+                            + "\"instances\":3}")
+                    .post("/api/v1/sessions")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("id");
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofMinutes(2))
+                    .untilAsserted(() -> given().spec(service)
+                            .header("Authorization", bearer)
+                            .get("/api/v1/sessions/" + id)
+                            .then()
+                            .statusCode(200)
+                            .body("state", equalTo("SUCCEEDED"))
+                            .body("instances.pushed", org.hamcrest.Matchers.everyItem(equalTo(true)))
+                            .body(
+                                    "instances.prUrl",
+                                    org.hamcrest.Matchers.everyItem(startsWith(forge + "/demo/hello/pull/")))
+                            .body(
+                                    "instances.turns",
+                                    org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.greaterThan(0))));
+            List<String> branches = given().spec(service)
+                    .header("Authorization", bearer)
+                    .get("/api/v1/sessions/" + id)
+                    .then()
+                    .extract()
+                    .path("instances.branch");
+
+            // The three branches are in the forge's git server, as `git ls-remote` shows anyone.
+            Process lsRemote = new ProcessBuilder("git", "ls-remote", "--heads", forge + "/demo/hello.git")
+                    .redirectErrorStream(true)
+                    .start();
+            String heads =
+                    new String(lsRemote.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(lsRemote.waitFor(60, TimeUnit.SECONDS) && lsRemote.exitValue() == 0, heads);
+            for (String branch : branches) {
+                assertTrue(heads.contains("refs/heads/" + branch), branch + " is not at the forge: " + heads);
+            }
+            // And three draft pull requests, one per branch.
+            List<Map<String, Object>> pulls = given().spec(service)
+                    .get("/playground/pulls")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("findAll { it.head.ref in "
+                            + branches.stream().map(b -> "'" + b + "'").toList() + " }");
+            org.junit.jupiter.api.Assertions.assertEquals(3, pulls.size(), "the session's PRs: " + pulls);
+            assertTrue(pulls.stream().allMatch(pull -> Boolean.TRUE.equals(pull.get("draft"))), "drafts: " + pulls);
+        } finally {
+            stop(maven);
+        }
+    }
+
+    /** With the playground off and no App, dev mode offers to create the App, behind a secret it made up. */
+    @Test
+    void theServiceRunsOnEmbeddedDefaultsAndOffersToCreateTheApp() throws Exception {
         int port = freePort();
         Files.deleteIfExists(TOKEN);
-        Process maven = start(port);
+        Process maven = start(port, "-Dpara.playground.enabled=false");
         try {
             awaitReady(maven, port);
             RequestSpecification service = given().baseUri("http://localhost").port(port);
@@ -86,9 +165,10 @@ class DevModeIT {
     }
 
     /** Started with nothing configured: what would configure it here is taken out of its environment. */
-    private static Process start(int port) throws IOException {
+    private static Process start(int port, String... options) throws IOException {
         List<String> command = new ArrayList<>(
                 List.of("./mvnw", "--batch-mode", "quarkus:dev", "-Ddebug=false", "-Dquarkus.http.port=" + port));
+        command.addAll(List.of(options));
         if (Files.exists(Path.of(System.getProperty("user.home"), ".kube", "config"))) {
             // A developer's kubeconfig would point dev mode at their cluster; the test stays on this machine.
             command.add("-Dpara.session-runtime=local");
@@ -102,7 +182,16 @@ class DevModeIT {
                 .removeIf(name -> name.startsWith("QUARKUS_")
                         || name.startsWith("PARA_")
                         || name.startsWith("MP_JWT_")
-                        || name.equals("KUBECONFIG"));
+                        || name.equals("KUBECONFIG")
+                        // A developer's logged-in Claude Code would be the playground's agent, and cost money.
+                        || name.equals("ANTHROPIC_API_KEY")
+                        || name.equals("CLAUDE_CODE_OAUTH_TOKEN"));
+        env.put(
+                "PATH",
+                java.util.Arrays.stream(
+                                env.getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator))
+                        .filter(dir -> !Files.isExecutable(Path.of(dir, "claude")))
+                        .collect(java.util.stream.Collectors.joining(File.pathSeparator)));
         return builder.start();
     }
 

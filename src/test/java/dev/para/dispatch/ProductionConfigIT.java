@@ -68,4 +68,48 @@ class ProductionConfigIT {
                     });
         }
     }
+
+    /**
+     * The playground is not in a production build: even told to run, the packaged service starts no
+     * forge (its port stays closed, nothing is logged of it) and its routes answer 404.
+     */
+    @Test
+    void thePlaygroundIsNotInTheProductionBuild() throws Exception {
+        int forgePort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            forgePort = socket.getLocalPort();
+        }
+        try (ProductionStart service = ProductionStart.start(Map.of(
+                "PARA_DRY_RUN", "true",
+                "PARA_PLAYGROUND_ENABLED", "true",
+                "PARA_PLAYGROUND_PORT", String.valueOf(forgePort),
+                "PARA_PLAYGROUND_DIR", "target/tmp/prod-playground"))) {
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> {
+                        assertTrue(service.isAlive(), service.output());
+                        given().port(service.port).get("/q/health/live").then().statusCode(200);
+                    });
+            for (String path : java.util.List.of("/playground", "/playground/pulls", "/playground/issues/1/comments")) {
+                given().port(service.port).get(path).then().statusCode(404);
+            }
+            given().port(service.port)
+                    .header("Authorization", dev.para.dispatch.testing.ApiTokens.bearer("dev"))
+                    .contentType("application/json")
+                    .body("{\"body\":\"@para help\"}")
+                    .post("/playground/issues/1/comments")
+                    .then()
+                    .statusCode(404);
+            try (java.net.Socket forge = new java.net.Socket()) {
+                forge.connect(new java.net.InetSocketAddress("127.0.0.1", forgePort), 1000);
+                throw new AssertionError("something listens on the forge's port " + forgePort);
+            } catch (java.net.ConnectException expected) {
+                // no forge
+            }
+            org.junit.jupiter.api.Assertions.assertFalse(service.output().contains("Playground"), service.output());
+            org.junit.jupiter.api.Assertions.assertFalse(
+                    java.nio.file.Files.exists(java.nio.file.Path.of("target/tmp/prod-playground")));
+        }
+    }
 }

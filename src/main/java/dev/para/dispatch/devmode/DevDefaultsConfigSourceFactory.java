@@ -11,7 +11,9 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * when no database URL is configured, an embedded PostgreSQL is started and its URLs are supplied
  * as configuration; when no JWT verification key is configured, an ephemeral key pair is made;
  * when no Kubernetes cluster is configured, sessions run as local processes
- * ({@code para.session-runtime=local}).
+ * ({@code para.session-runtime=local}); and when, besides, no GitHub App is configured, the
+ * playground's forge stands in for GitHub ({@link DevPlayground}), unless {@code
+ * para.playground.enabled=false}.
  * Outside dev mode this factory contributes nothing, and the embedded server is not packaged.
  */
 public class DevDefaultsConfigSourceFactory implements ConfigSourceFactory {
@@ -26,11 +28,19 @@ public class DevDefaultsConfigSourceFactory implements ConfigSourceFactory {
         boolean jwtConfigured =
                 isSet(context, "mp.jwt.verify.publickey.location") || isSet(context, "mp.jwt.verify.publickey");
         ConfigValue issuer = context.getValue("mp.jwt.verify.issuer");
-        return List.of(new DevDefaultsConfigSource(
+        boolean localSessions = !clusterConfigured(context);
+        ConfigValue runtime = setByUser(context, "para.session-runtime");
+        boolean runsLocally = localSessions || (runtime != null && "local".equals(runtime.getValue()));
+        ConfigValue playgroundEnabled = setByUser(context, "para.playground.enabled");
+        boolean playgroundOff = playgroundEnabled != null && "false".equalsIgnoreCase(playgroundEnabled.getValue());
+        DevDefaultsConfigSource defaults = new DevDefaultsConfigSource(
                 !databaseConfigured,
                 !jwtConfigured,
-                !clusterConfigured(context),
-                issuer != null && issuer.getValue() != null ? issuer.getValue() : "para-dispatch"));
+                localSessions,
+                issuer != null && issuer.getValue() != null ? issuer.getValue() : "para-dispatch");
+        // The forge is on loopback: only local sessions reach it, and only while no real App is set.
+        boolean playground = runsLocally && !isSet(context, "para.github.app-id") && !playgroundOff;
+        return playground ? List.of(defaults, new DevPlaygroundConfigSource()) : List.of(defaults);
     }
 
     /** A cluster to talk to: an API server URL, a kubeconfig, or a pod's service account. */
@@ -44,7 +54,21 @@ public class DevDefaultsConfigSourceFactory implements ConfigSourceFactory {
     }
 
     private static boolean isSet(ConfigSourceContext context, String name) {
+        ConfigValue value = setByUser(context, name);
+        return value != null && !value.getValue().isBlank();
+    }
+
+    /**
+     * The value someone set: not one of these dev defaults, and not what the build recorded of them
+     * (Quarkus keeps the run-time values it saw while building in a source of ordinal 0, so a
+     * default of ours would otherwise look set by hand at the next start).
+     */
+    private static ConfigValue setByUser(ConfigSourceContext context, String name) {
         ConfigValue value = context.getValue(name);
-        return value != null && value.getValue() != null && !value.getValue().isBlank();
+        boolean ours = value != null
+                && (value.getSourceOrdinal() <= 0
+                        || (value.getSourceName() != null
+                                && value.getSourceName().startsWith("para-dispatch dev")));
+        return value == null || value.getValue() == null || ours ? null : value;
     }
 }

@@ -2,8 +2,8 @@ package dev.para.dispatch.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.para.dispatch.playground.GitBackend;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +26,7 @@ public final class GitServer implements AutoCloseable {
 
     private final HttpServer server;
     private final Path root;
+    private final GitBackend backend;
     private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
     private final Set<String> usedTokens = ConcurrentHashMap.newKeySet();
     private final Set<String> offeredTokens = ConcurrentHashMap.newKeySet();
@@ -36,6 +36,7 @@ public final class GitServer implements AutoCloseable {
 
     public GitServer(Path root) throws IOException {
         this.root = root;
+        this.backend = new GitBackend(root);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newCachedThreadPool());
@@ -116,7 +117,7 @@ public final class GitServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            String token = token(exchange.getRequestHeaders().getFirst("Authorization"));
+            String token = GitBackend.token(exchange.getRequestHeaders().getFirst("Authorization"));
             if (token != null) {
                 offeredTokens.add(token);
             }
@@ -125,100 +126,16 @@ public final class GitServer implements AutoCloseable {
                     && (expiry == null || Instant.now().isBefore(expiry))
                     && (validTokens.contains(token) || (anyInstallationToken && token.startsWith("ghs_")));
             if (!valid) {
-                exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"GitHub\"");
-                exchange.sendResponseHeaders(401, -1);
+                GitBackend.challenge(exchange);
                 return;
             }
             usedTokens.add(token);
-            String path = exchange.getRequestURI().getPath();
-            String query = exchange.getRequestURI().getRawQuery();
-            boolean push = path.endsWith("/git-receive-pack") || "service=git-receive-pack".equals(query);
-            if (push && pushesRefused) {
+            if (GitBackend.isPush(exchange) && pushesRefused) {
                 exchange.sendResponseHeaders(403, -1);
                 return;
             }
-            cgi(exchange, path, query);
+            backend.serve(exchange);
         }
-    }
-
-    /** Runs git http-backend as a CGI program for the request. */
-    private void cgi(HttpExchange exchange, String path, String query) throws IOException {
-        byte[] body = exchange.getRequestBody().readAllBytes();
-        ProcessBuilder pb = new ProcessBuilder("git", "http-backend");
-        Map<String, String> env = pb.environment();
-        env.put("GIT_PROJECT_ROOT", root.toString());
-        env.put("GIT_HTTP_EXPORT_ALL", "1");
-        env.put("REMOTE_USER", "x-access-token");
-        env.put("REMOTE_ADDR", "127.0.0.1");
-        env.put("GATEWAY_INTERFACE", "CGI/1.1");
-        env.put("REQUEST_METHOD", exchange.getRequestMethod());
-        env.put("PATH_INFO", path);
-        env.put("QUERY_STRING", query == null ? "" : query);
-        env.put("CONTENT_LENGTH", String.valueOf(body.length));
-        String type = exchange.getRequestHeaders().getFirst("Content-Type");
-        if (type != null) {
-            env.put("CONTENT_TYPE", type);
-        }
-        String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
-        if (encoding != null) {
-            env.put("HTTP_CONTENT_ENCODING", encoding);
-        }
-        String protocol = exchange.getRequestHeaders().getFirst("Git-Protocol");
-        if (protocol != null) {
-            env.put("GIT_PROTOCOL", protocol);
-        }
-        Process process = pb.start();
-        try (OutputStream in = process.getOutputStream()) {
-            in.write(body);
-        }
-        byte[] out = process.getInputStream().readAllBytes();
-        int headerEnd = indexOf(out, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        int separator = 4;
-        if (headerEnd < 0) {
-            headerEnd = indexOf(out, "\n\n".getBytes(StandardCharsets.US_ASCII));
-            separator = 2;
-        }
-        int status = 200;
-        for (String line : new String(out, 0, Math.max(headerEnd, 0), StandardCharsets.ISO_8859_1).split("\r?\n")) {
-            int colon = line.indexOf(':');
-            if (colon < 0) {
-                continue;
-            }
-            String name = line.substring(0, colon).trim();
-            String value = line.substring(colon + 1).trim();
-            if (name.equalsIgnoreCase("Status")) {
-                status = Integer.parseInt(value.split(" ")[0]);
-            } else {
-                exchange.getResponseHeaders().add(name, value);
-            }
-        }
-        int start = headerEnd < 0 ? 0 : headerEnd + separator;
-        exchange.sendResponseHeaders(status, out.length - start == 0 ? -1 : out.length - start);
-        try (OutputStream response = exchange.getResponseBody()) {
-            response.write(out, start, out.length - start);
-        }
-    }
-
-    private static String token(String authorization) {
-        if (authorization == null || !authorization.startsWith("Basic ")) {
-            return null;
-        }
-        String decoded = new String(Base64.getDecoder().decode(authorization.substring(6)), StandardCharsets.UTF_8);
-        int colon = decoded.indexOf(':');
-        return colon > 0 && decoded.substring(0, colon).equals("x-access-token") ? decoded.substring(colon + 1) : null;
-    }
-
-    private static int indexOf(byte[] data, byte[] pattern) {
-        outer:
-        for (int i = 0; i + pattern.length <= data.length; i++) {
-            for (int j = 0; j < pattern.length; j++) {
-                if (data[i + j] != pattern[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     static void run(Path dir, String... command) throws IOException, InterruptedException {
