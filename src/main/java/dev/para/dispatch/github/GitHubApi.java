@@ -16,6 +16,7 @@ import dev.para.dispatch.github.model.PullRequest;
 import dev.para.dispatch.github.model.PullRequestUpdate;
 import dev.para.dispatch.github.model.UserInstallations;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
+import io.quarkus.rest.client.reactive.Url;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -121,12 +122,17 @@ public interface GitHubApi {
             @PathParam("repo") String repo,
             @Encoded @PathParam("ref") String ref);
 
-    /** GitHub's GraphQL API, for what REST cannot do (marking a draft pull request ready). */
+    /**
+     * GitHub's GraphQL API, for what REST cannot do (marking a draft pull request ready). It is not
+     * under the REST base on GitHub Enterprise Server ({@code /api/graphql}, not {@code
+     * /api/v3/graphql}): the caller gives its base ({@link GitHubClient#graphqlBase}).
+     */
     @POST
     @Path("/graphql")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    Uni<GraphQlResponse> graphql(@HeaderParam("Authorization") String tokenBearer, GraphQlRequest request);
+    Uni<GraphQlResponse> graphql(
+            @Url String graphqlBase, @HeaderParam("Authorization") String tokenBearer, GraphQlRequest request);
 
     @GET
     @Path("/repos/{owner}/{repo}/pulls")

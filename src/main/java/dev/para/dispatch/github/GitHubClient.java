@@ -201,13 +201,26 @@ public class GitHubClient {
                 .recoverWithNull();
     }
 
+    /**
+     * Where GraphQL is: beside the REST API on github.com ({@code https://api.github.com/graphql}),
+     * but at {@code https://HOST/api/graphql} on GitHub Enterprise Server, whose REST base is
+     * {@code https://HOST/api/v3}.
+     */
+    static String graphqlBase(java.net.URI apiUrl) {
+        String base = apiUrl.toString().replaceAll("/+$", "");
+        return base.endsWith("/api/v3") ? base.substring(0, base.length() - "/v3".length()) : base;
+    }
+
     /** Marks a draft pull request ready for review: GraphQL only, REST has no such call. */
     public Uni<Void> markReadyForReview(InstallationToken token, String pullRequestNodeId) {
         GraphQlRequest request = new GraphQlRequest(
                 "mutation($id: ID!) { markPullRequestReadyForReview(input: {pullRequestId: $id})"
                         + " { pullRequest { isDraft } } }",
                 Map.of("id", pullRequestNodeId));
-        return call("mark_pull_request_ready_for_review", scope(token), () -> api.graphql(bearer(token), request))
+        return call(
+                        "mark_pull_request_ready_for_review",
+                        scope(token),
+                        () -> api.graphql(graphqlBase(config.apiUrl()), bearer(token), request))
                 .invoke(answer -> {
                     if (answer.errors() != null && !answer.errors().isEmpty()) {
                         throw new GitHubException(

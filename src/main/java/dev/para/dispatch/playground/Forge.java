@@ -42,8 +42,8 @@ import java.util.regex.Pattern;
  * The playground's forge: one HTTP server on 127.0.0.1 that stands in for GitHub, made of real
  * parts where they exist. Git is {@code git http-backend} over the forge's bare repositories
  * (anyone may clone, as from a public repository; a push needs an installation token with
- * contents:write). GitHub's REST API the service calls is under {@code /api/v3} (as on GitHub
- * Enterprise Server), and {@code /<owner>/<repo>/pull/<n>} shows a pull request with its diff.
+ * contents:write). GitHub's REST API the service calls is under {@code /api/v3} and GraphQL at
+ * {@code /api/graphql} (as on GitHub Enterprise Server), and {@code /<owner>/<repo>/pull/<n>} shows a pull request with its diff.
  * At start it seeds the demo repository and links the App's installation on the demo owner to the
  * dev account. Not in a production build; started only when {@code para.playground.enabled}.
  */
@@ -197,6 +197,11 @@ public class Forge {
             String path = exchange.getRequestURI().getPath();
             if (path.startsWith("/api/v3/")) {
                 answerApi(exchange, path.substring("/api/v3".length()));
+                return;
+            }
+            if (path.equals("/api/graphql")) {
+                // As on GitHub Enterprise Server: GraphQL beside the REST base, not under it.
+                answerApi(exchange, "/graphql");
                 return;
             }
             Matcher gitPath = GIT.matcher(path);

@@ -107,7 +107,7 @@ final class ForgeGitHub {
 
     Answer handle(Request r) {
         String path = r.path();
-        if (path.equals("/graphql") && r.method().equals("POST")) {
+        if (path.equals("/graphql") && r.method().equals("POST")) { // served at /api/graphql
             return withToken(r, t -> graphql(t, r.body()));
         }
         if (path.equals("/installation/token") && r.method().equals("DELETE")) {

@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -81,19 +80,17 @@ class PlaygroundTest {
         }
 
         // Three draft PRs at the forge, each with its diff.
+        String ours = "findAll { it.head.ref.startsWith('"
+                + session.getString("instances[0].branch").replaceAll("-1$", "") + "') }";
         given().when()
                 .get("/playground/pulls")
                 .then()
                 .statusCode(200)
                 .contentType("application/json")
-                .body(
-                        "findAll { it.head.ref.startsWith('"
-                                + session.getString("instances[0].branch").replaceAll("-1$", "") + "') }",
-                        hasSize(3))
-                .body("draft", everyItem(equalTo(true)))
-                .body("diff", hasItem(containsString("+Bonjour")))
-                .body("diff", hasItem(containsString("+Hola")))
-                .body("diff", hasItem(containsString("+Hallo")));
+                .body(ours + ".draft", equalTo(List.of(true, true, true)))
+                .body(ours + ".diff", hasItem(containsString("+Bonjour")))
+                .body(ours + ".diff", hasItem(containsString("+Hola")))
+                .body(ours + ".diff", hasItem(containsString("+Hallo")));
         given().accept("text/html")
                 .when()
                 .get("/playground/pulls")
@@ -101,6 +98,49 @@ class PlaygroundTest {
                 .statusCode(200)
                 .contentType(containsString("text/html"))
                 .body(containsString("<span class=\"add\">+Hola</span>"));
+    }
+
+    /**
+     * Best-of-N from comments at the forge, as on GitHub: {@code @para -n 2 …} starts a session
+     * whose tracking comment compares the two instances, and {@code @para pick 2} marks PR 2 ready
+     * (GraphQL at /api/graphql, as on GitHub Enterprise Server) and closes PR 1.
+     */
+    @Test
+    void aSessionStartedAndPickedByCommentsAtTheForge() {
+        comment("@para -n 2 say hello in Welsh");
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> given().get("/playground/issues/1/comments")
+                        .then()
+                        .statusCode(200)
+                        .body("body", hasItem(containsString("Pick one: `@para pick <n>`"))));
+        List<String> tracking = given().get("/playground/issues/1/comments")
+                .then()
+                .extract()
+                .path("findAll { it.body.contains('<!-- para-session:') }.body");
+        assertEquals(1, tracking.size(), "one tracking comment: " + tracking);
+        assertTrue(tracking.get(0).contains("#### Comparison"), tracking.get(0));
+
+        comment("@para pick 2");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().get("/playground/pulls")
+                        .then()
+                        .statusCode(200)
+                        .body(
+                                "findAll { it.head.ref.startsWith('para/issue-1_') && it.head.ref.endsWith('-2') }.draft",
+                                equalTo(List.of(false)))
+                        .body(
+                                "findAll { it.head.ref.startsWith('para/issue-1_') && it.head.ref.endsWith('-1') }.state",
+                                equalTo(List.of("closed"))));
+    }
+
+    private static void comment(String body) {
+        given().header("Authorization", DEV)
+                .contentType("application/json")
+                .body("{\"body\":\"" + body + "\"}")
+                .post("/playground/issues/1/comments")
+                .then()
+                .statusCode(201)
+                .body("delivery.status", equalTo(202));
     }
 
     @Test

@@ -23,11 +23,13 @@ import dev.para.dispatch.testing.LocalRuntimeProfile;
 import dev.para.dispatch.testing.SessionFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.ValidatableResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,6 +64,15 @@ class LocalRuntimeTest {
                 .path("id");
     }
 
+    /** Waits (90 s at most) until the session's answer passes the checks. */
+    private static void awaitSession(SessionFixtures f, Object id, Consumer<ValidatableResponse> checks) {
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> checks.accept(given().header("Authorization", f.bearer())
+                        .get("/api/v1/sessions/" + id)
+                        .then()
+                        .statusCode(200)));
+    }
+
     @GitHubFake.Inject
     WireMockServer github;
 
@@ -71,12 +82,10 @@ class LocalRuntimeTest {
 
         UUID id = f.create(1, "Write the changelog");
 
-        await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> given().header("Authorization", f.bearer())
-                        .get("/api/v1/sessions/" + id)
-                        .then()
-                        .statusCode(200)
-                        .body("state", equalTo("SUCCEEDED"))
+        awaitSession(
+                f,
+                id,
+                r -> r.body("state", equalTo("SUCCEEDED"))
                         .body("instances[0].pushed", equalTo(true))
                         .body("instances[0].headCommit", notNullValue())
                         .body(
@@ -109,12 +118,10 @@ class LocalRuntimeTest {
     void aTimedOutAgentsWorkIsPushedAndRecovered() throws Exception {
         SessionFixtures f = repository();
         String id = create(f, "\"prompt\":\"fake-agent: sleep\\nWrite slowly\",\"timeoutMinutes\":1");
-        await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> given().header("Authorization", f.bearer())
-                        .get("/api/v1/sessions/" + id)
-                        .then()
-                        .statusCode(200)
-                        .body("state", equalTo("FAILED"))
+        awaitSession(
+                f,
+                id,
+                r -> r.body("state", equalTo("FAILED"))
                         .body("instances[0].state", equalTo("TIMED_OUT"))
                         .body("instances[0].reason", startsWith("timed out: the agent reached its time limit"))
                         .body("instances[0].pushed", equalTo(true)));
@@ -134,13 +141,8 @@ class LocalRuntimeTest {
                 .body("sourceBranch", equalTo(branch))
                 .extract()
                 .path("id");
-        await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> given().header("Authorization", f.bearer())
-                        .get("/api/v1/sessions/" + recovered)
-                        .then()
-                        .statusCode(200)
-                        .body("state", equalTo("SUCCEEDED"))
-                        .body("instances[0].pushed", equalTo(true)));
+        awaitSession(
+                f, recovered, r -> r.body("state", equalTo("SUCCEEDED")).body("instances[0].pushed", equalTo(true)));
         String continued = given().header("Authorization", f.bearer())
                 .get("/api/v1/sessions/" + recovered)
                 .path("instances[0].headCommit");
@@ -155,12 +157,10 @@ class LocalRuntimeTest {
     void anAgentPastItsBudgetIsStoppedAndItsWorkKept() throws Exception {
         SessionFixtures f = repository();
         String id = create(f, "\"prompt\":\"fake-agent: spend\\nSpend\",\"budgetUsd\":0.03");
-        await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> given().header("Authorization", f.bearer())
-                        .get("/api/v1/sessions/" + id)
-                        .then()
-                        .statusCode(200)
-                        .body("state", equalTo("FAILED"))
+        awaitSession(
+                f,
+                id,
+                r -> r.body("state", equalTo("FAILED"))
                         .body("instances[0].state", equalTo("BUDGET_EXCEEDED"))
                         .body("instances[0].reason", startsWith("budget exceeded: the agent passed its budget"))
                         .body("instances[0].pushed", equalTo(true))
@@ -179,12 +179,10 @@ class LocalRuntimeTest {
         SessionFixtures f = SessionFixtures.linked(github);
         git().createRepository(f.owner + "/" + f.repo);
         UUID id = f.create(1, "fake-agent: idle\\nDo nothing");
-        await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> given().header("Authorization", f.bearer())
-                        .get("/api/v1/sessions/" + id)
-                        .then()
-                        .statusCode(200)
-                        .body("state", equalTo("FAILED"))
+        awaitSession(
+                f,
+                id,
+                r -> r.body("state", equalTo("FAILED"))
                         .body("instances[0].state", equalTo("FAILED"))
                         .body("instances[0].reason", startsWith("agent failed: the agent did nothing")));
     }
@@ -198,12 +196,10 @@ class LocalRuntimeTest {
     void aRefusedBakedInLoginCostsOneInstanceNotThree() throws Exception {
         SessionFixtures f = repository();
         UUID id = f.create(3, "fake-agent: unauthenticated\\nFix it");
-        await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> given().header("Authorization", f.bearer())
-                        .get("/api/v1/sessions/" + id)
-                        .then()
-                        .statusCode(200)
-                        .body("state", equalTo("FAILED"))
+        awaitSession(
+                f,
+                id,
+                r -> r.body("state", equalTo("FAILED"))
                         .body("instances[0].reason", startsWith("agent not authenticated"))
                         .body("instances[1].reason", equalTo(PodStatusReader.LOGIN_REFUSED_FIRST))
                         .body("instances[2].reason", equalTo(PodStatusReader.LOGIN_REFUSED_FIRST)));
@@ -221,12 +217,7 @@ class LocalRuntimeTest {
     void theOtherInstancesStartOnceTheFirstAgentIsLetIn() throws Exception {
         SessionFixtures f = repository();
         UUID id = f.create(3, "fake-agent: slow\\nWork in steps");
-        await().atMost(Duration.ofSeconds(90))
-                .untilAsserted(() -> given().header("Authorization", f.bearer())
-                        .get("/api/v1/sessions/" + id)
-                        .then()
-                        .statusCode(200)
-                        .body("state", equalTo("SUCCEEDED")));
+        awaitSession(f, id, r -> r.body("state", equalTo("SUCCEEDED")));
         var session = given().header("Authorization", f.bearer())
                 .get("/api/v1/sessions/" + id)
                 .then()
