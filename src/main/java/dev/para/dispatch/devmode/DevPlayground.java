@@ -1,5 +1,6 @@
 package dev.para.dispatch.devmode;
 
+import dev.para.dispatch.github.AppPrivateKeyReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -97,11 +97,7 @@ final class DevPlayground {
             try {
                 KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
                 generator.initialize(2048);
-                String pem = "-----BEGIN PRIVATE KEY-----\n"
-                        + Base64.getMimeEncoder()
-                                .encodeToString(
-                                        generator.generateKeyPair().getPrivate().getEncoded())
-                        + "\n-----END PRIVATE KEY-----\n";
+                String pem = AppPrivateKeyReader.pem(generator.generateKeyPair().getPrivate());
                 Path next = DIR.resolve("app-private-key.pem.next");
                 Files.deleteIfExists(next);
                 Files.createFile(

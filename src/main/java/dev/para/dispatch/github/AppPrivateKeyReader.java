@@ -26,6 +26,13 @@ public final class AppPrivateKeyReader {
 
     private AppPrivateKeyReader() {}
 
+    /** The key as PKCS#8 PEM, which {@link #read} reads back (for a key made here, such as the playground App's). */
+    public static String pem(java.security.PrivateKey key) {
+        return "-----BEGIN " + PKCS8 + "-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(key.getEncoded())
+                + "\n-----END " + PKCS8 + "-----\n";
+    }
+
     public static RSAPrivateKey read(String pem) {
         String label = label(pem);
         byte[] der = body(pem, label);

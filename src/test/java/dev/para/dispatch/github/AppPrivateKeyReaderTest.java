@@ -16,6 +16,15 @@ class AppPrivateKeyReaderTest {
         return Files.readString(Path.of("src/test/resources/github", name));
     }
 
+    /** A key made here (the playground App's) is written as PKCS#8 PEM and read back the same. */
+    @Test
+    void aKeyWrittenAsPemIsReadBack() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        java.security.PrivateKey key = generator.generateKeyPair().getPrivate();
+        assertEquals(key, AppPrivateKeyReader.read(AppPrivateKeyReader.pem(key)));
+    }
+
     @Test
     void readsPkcs1AsGitHubDownloadsIt() throws IOException {
         RSAPrivateKey key = AppPrivateKeyReader.read(pem("app-private-key-pkcs1.pem"));
