@@ -165,6 +165,7 @@ public class SessionTracker {
     private void jobDeleted(Job job) {
         UUID session = SessionJobBuilder.sessionOf(job.getMetadata().getLabels());
         if (session != null) {
+            opened.remove(session);
             deliver(() -> observer.jobEnded(session, "the session's Job was deleted"), session);
         }
     }

@@ -31,7 +31,8 @@ final class ForgeRepositories {
     }
 
     boolean exists(String repository) {
-        return Files.isDirectory(bare(repository));
+        Path bare = bare(repository);
+        return bare.startsWith(root) && Files.isDirectory(bare);
     }
 
     /** Makes the demo repository with one commit on main, unless it is there already. */
@@ -106,8 +107,9 @@ final class ForgeRepositories {
                 .orElse(List.of());
     }
 
+    /** The bare repository's directory; a name with {@code ..} in it lands outside the root, and exists not. */
     private Path bare(String repository) {
-        return root.resolve(repository + ".git");
+        return root.resolve(repository + ".git").normalize();
     }
 
     private static Path target(Path work, String file) {

@@ -196,6 +196,37 @@ class PlaygroundTest {
                 .post("/api/v3/app/installations/1/access_tokens")
                 .then()
                 .statusCode(401);
+        // The App's own JWT mints a token narrowed to what it asks, and it may do no more.
+        String appJwt = io.smallrye.jwt.build.Jwt.issuer("1")
+                .issuedAt(java.time.Instant.now().minusSeconds(30))
+                .expiresIn(Duration.ofMinutes(9))
+                .sign(dev.para.dispatch.github.AppPrivateKeyReader.read(
+                        Files.readString(Path.of("src/test/resources/github/app-private-key-pkcs1.pem"))));
+        String token = given().baseUri(PlaygroundProfile.FORGE)
+                .header("Authorization", "Bearer " + appJwt)
+                .contentType("application/json")
+                .body("{\"repositories\":[\"hello\"],\"permissions\":{\"contents\":\"read\"}}")
+                .post("/api/v3/app/installations/1/access_tokens")
+                .then()
+                .statusCode(201)
+                .body("permissions.contents", equalTo("read"))
+                .body("repository_selection", equalTo("selected"))
+                .extract()
+                .path("token");
+        given().baseUri(PlaygroundProfile.FORGE)
+                .header("Authorization", "token " + token)
+                .get("/api/v3/repos/demo/hello/contents/greetings.txt")
+                .then()
+                .statusCode(200)
+                .body("encoding", equalTo("base64"));
+        given().baseUri(PlaygroundProfile.FORGE)
+                .header("Authorization", "token " + token)
+                .contentType("application/json")
+                .body("{\"title\":\"x\",\"head\":\"main\",\"base\":\"main\"}")
+                .post("/api/v3/repos/demo/hello/pulls")
+                .then()
+                .statusCode(403)
+                .body("message", equalTo("Resource not accessible by integration"));
         // Anyone may clone; nobody pushes without an installation token.
         Path clone = Files.createTempDirectory("playground-push");
         git(clone.getParent(), "clone", "-q", PlaygroundProfile.FORGE + "/demo/hello.git", clone.toString());
