@@ -79,30 +79,22 @@ public final class Kubelet {
     }
 
     public static void running(UUID session, int index) {
-        status(
-                session,
-                index,
-                "Running",
-                new ContainerStatusBuilder()
-                        .withName(SessionJobBuilder.CONTAINER)
-                        .withNewState()
-                        .withNewRunning()
-                        .withStartedAt("2026-11-23T10:00:00Z")
-                        .endRunning()
-                        .endState()
-                        .build(),
-                null);
+        agentRunning(session, index, false);
     }
 
     /** The agent container's readiness probe passed: its agent made its first real turn. */
     public static void letIn(UUID session, int index) {
+        agentRunning(session, index, true);
+    }
+
+    private static void agentRunning(UUID session, int index, boolean ready) {
         status(
                 session,
                 index,
                 "Running",
                 new ContainerStatusBuilder()
                         .withName(SessionJobBuilder.CONTAINER)
-                        .withReady(true)
+                        .withReady(ready)
                         .withNewState()
                         .withNewRunning()
                         .withStartedAt("2026-11-23T10:00:00Z")
