@@ -12,6 +12,7 @@ import dev.para.dispatch.github.webhook.WebhookSignature;
 import io.quarkus.arc.profile.UnlessBuildProfile;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.quarkus.security.Authenticated;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -113,6 +114,8 @@ public class PlaygroundResource {
     @POST
     @Path("/issues/{number}/comments")
     @Authenticated
+    // The forge writes its state file: a worker thread's work, not the event loop's.
+    @Blocking
     @CustomDeserialization(StrictJson.class)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
